@@ -1,0 +1,42 @@
+"""The intake's own tables: signals as submitted and how they were routed."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+arrears_registry = registry()
+METADATA = arrears_registry.metadata
+
+
+class ArrearsTable(SQLModel, registry=arrears_registry):
+    pass
+
+
+class Signal(ArrearsTable, table=True):
+    __tablename__ = "signal"
+    __table_args__ = (UniqueConstraint("organisation_id", "idempotency_key"),)
+
+    id: UUID = Field(primary_key=True)
+    organisation_id: str = Field(index=True)
+    type: str
+    idempotency_key: str | None = None
+    case_key: str
+    municipality_code: str
+    observed_on: date
+    sealed_address: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class SignalRouting(ArrearsTable, table=True):
+    """Where triage sent a signal: what its signaller may see (no household details)."""
+
+    __tablename__ = "signal_routing"
+
+    alert_id: UUID = Field(primary_key=True)
+    signal_id: UUID = Field(index=True)
+    recipient: str
+    kind: str
+    routed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -1,0 +1,125 @@
+"""The aiokafka adapter: idempotent producer, manually committed consumer groups."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, TopicAlreadyExistsError
+
+from shared.bus.port import OutgoingRecord, Record, RecordHandler
+
+log = logging.getLogger(__name__)
+
+
+class KafkaBus:
+    def __init__(self, bootstrap_servers: str, *, client_id: str, linger_ms: int = 2):
+        self._bootstrap = bootstrap_servers
+        self._client_id = client_id
+        self._linger_ms = linger_ms
+        self._producer: AIOKafkaProducer | None = None
+        self.assigned = asyncio.Event()
+
+    async def start(self) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap,
+            client_id=self._client_id,
+            enable_idempotence=True,  # implies acks=all: a record is acknowledged once the log has it
+            linger_ms=self._linger_ms,
+            request_timeout_ms=15000,
+        )
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def publish(self, records: Sequence[OutgoingRecord]) -> list[BaseException | None]:
+        assert self._producer is not None, "bus not started"
+        futures: list[asyncio.Future | BaseException] = []
+        for record in records:
+            try:
+                futures.append(
+                    await self._producer.send(
+                        record.topic, record.value, key=record.key.encode(), headers=list(record.headers)
+                    )
+                )
+            except Exception as exc:  # noqa: BLE001 - reported per record to the caller
+                futures.append(exc)
+        results: list[BaseException | None] = []
+        for future in futures:
+            if isinstance(future, BaseException):
+                results.append(future)
+                continue
+            try:
+                await future
+                results.append(None)
+            except Exception as exc:  # noqa: BLE001
+                results.append(exc)
+        return results
+
+    async def consume(
+        self, topics: Sequence[str], group_id: str, handle: RecordHandler, stop: asyncio.Event
+    ) -> None:
+        consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=self._bootstrap,
+            client_id=self._client_id,
+            group_id=group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=100,
+            max_poll_interval_ms=600000,
+            session_timeout_ms=15000,
+            heartbeat_interval_ms=1000,
+        )
+        await consumer.start()
+        try:
+            while not stop.is_set():
+                batches = await consumer.getmany(timeout_ms=200, max_records=200)
+                if consumer.assignment():
+                    self.assigned.set()
+                for partition, records in batches.items():
+                    for raw in records:
+                        await handle(_record(raw))
+                    await _commit(consumer, partition, records[-1].offset + 1)
+        finally:
+            await consumer.stop()
+
+    async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = [NewTopic(name, partitions, 1) for name in topics if name not in existing]
+            if missing:
+                try:
+                    await admin.create_topics(missing)
+                except TopicAlreadyExistsError:
+                    pass  # another service created them in the meantime
+        finally:
+            await admin.close()
+
+
+async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int) -> None:
+    try:
+        await consumer.commit({partition: offset})
+    except CommitFailedError:
+        # The partition moved to another member during a rebalance; it will replay
+        # these records and the processed-event table makes that harmless.
+        log.info("commit for %s lost to a rebalance; records will be replayed", partition)
+
+
+def _record(raw) -> Record:
+    return Record(
+        topic=raw.topic,
+        partition=raw.partition,
+        offset=raw.offset,
+        key=raw.key,
+        value=raw.value,
+        headers=tuple(raw.headers or ()),
+    )

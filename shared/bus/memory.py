@@ -1,0 +1,71 @@
+"""In-memory bus. For unit tests only: integration and end-to-end tests run on Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from collections import defaultdict
+from typing import Sequence
+
+from shared.bus.port import OutgoingRecord, Record, RecordHandler
+
+
+class InMemoryBus:
+    def __init__(self, partitions: int = 3):
+        self._partitions = partitions
+        self._logs: dict[tuple[str, int], list[Record]] = defaultdict(list)
+        self._committed: dict[tuple[str, str, int], int] = defaultdict(int)
+        self.fail_next_publish: BaseException | None = None
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def publish(self, records: Sequence[OutgoingRecord]) -> list[BaseException | None]:
+        results: list[BaseException | None] = []
+        for record in records:
+            if self.fail_next_publish is not None:
+                results.append(self.fail_next_publish)
+                self.fail_next_publish = None
+                continue
+            partition = zlib.crc32(record.key.encode()) % self._partitions
+            log = self._logs[(record.topic, partition)]
+            log.append(
+                Record(record.topic, partition, len(log), record.key.encode(), record.value, tuple(record.headers))
+            )
+            results.append(None)
+        return results
+
+    def append_raw(self, topic: str, value: bytes | None, key: bytes = b"k") -> None:
+        """Put arbitrary bytes on a topic, as a hostile or broken producer would."""
+        log = self._logs[(topic, 0)]
+        log.append(Record(topic, 0, len(log), key, value))
+
+    def records(self, topic: str) -> list[Record]:
+        found = [record for (name, _), log in self._logs.items() if name == topic for record in log]
+        return sorted(found, key=lambda record: (record.partition, record.offset))
+
+    async def deliver_pending(self, topics: Sequence[str], group_id: str, handle: RecordHandler) -> int:
+        """Hand every uncommitted record of `topics` to `handle`; returns how many."""
+        delivered = 0
+        for (name, partition), log in list(self._logs.items()):
+            if name not in topics:
+                continue
+            position = self._committed[(group_id, name, partition)]
+            for record in log[position:]:
+                await handle(record)
+                self._committed[(group_id, name, partition)] = record.offset + 1
+                delivered += 1
+        return delivered
+
+    async def consume(
+        self, topics: Sequence[str], group_id: str, handle: RecordHandler, stop: asyncio.Event
+    ) -> None:
+        while not stop.is_set():
+            if not await self.deliver_pending(topics, group_id, handle):
+                await asyncio.sleep(0.01)
+
+    async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None:
+        return None

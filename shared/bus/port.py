@@ -1,0 +1,51 @@
+"""What a service needs from a message bus, independent of Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Protocol, Sequence
+
+Headers = tuple[tuple[str, bytes], ...]
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record as consumed: where it came from and its raw bytes."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Headers = ()
+
+
+@dataclass(frozen=True)
+class OutgoingRecord:
+    topic: str
+    key: str
+    value: bytes
+    headers: Headers = field(default=())
+
+
+RecordHandler = Callable[[Record], Awaitable[None]]
+
+
+class Bus(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, records: Sequence[OutgoingRecord]) -> list[BaseException | None]:
+        """Publish in the given order; per record None when acknowledged, else the error."""
+
+    async def consume(
+        self, topics: Sequence[str], group_id: str, handle: RecordHandler, stop: asyncio.Event
+    ) -> None:
+        """Feed every record to `handle`, one at a time in partition order, until `stop` is set.
+
+        An offset is committed only after `handle` returned for that record, so a
+        crash replays what was not finished (at-least-once; consumers dedupe)."""
+
+    async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None: ...

@@ -1,0 +1,71 @@
+"""Shelter placement (topic `placement`). `recipient` is the organisation to notify."""
+
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.contracts import event_types, topics
+from shared.contracts.events.base import EventData
+from shared.contracts.events.signals import MunicipalityCode
+
+
+class PlacementData(EventData):
+    topic = topics.PLACEMENT
+
+    request_id: UUID
+    recipient: str = Field(description="organisation id to notify")
+    requested_by: str
+    municipality_code: MunicipalityCode
+
+
+class PlacementWaitlisted(PlacementData):
+    event_type = event_types.PLACEMENT_WAITLISTED
+
+    reason: str
+
+
+class PlacementOffered(PlacementData):
+    event_type = event_types.PLACEMENT_OFFERED
+
+    shelter: str
+    facility: str
+    unit_type: str
+    out_of_region: bool = False
+
+
+class PlacementConfirmed(PlacementData):
+    event_type = event_types.PLACEMENT_CONFIRMED
+
+    shelter: str
+    facility: str
+    unit_type: str
+    case_lead: str = Field(description="organisation that leads the case from now on (regie)")
+
+
+class PlacementDeclined(PlacementData):
+    event_type = event_types.PLACEMENT_DECLINED
+
+    shelter: str
+    facility: str
+    reason: str
+
+
+class PlacementLostFromView(PlacementData):
+    event_type = event_types.PLACEMENT_LOST_FROM_VIEW
+
+    days_without_update: int
+
+
+class Outflow(StrEnum):
+    CONTINGENT_DWELLING = "contingent_dwelling"
+    OMKLAP = "omklap"
+    OWN_NETWORK = "own_network"
+    UNKNOWN = "unknown"
+
+
+class PlacementEnded(PlacementData):
+    event_type = event_types.PLACEMENT_ENDED
+
+    shelter: str
+    outflow: Outflow

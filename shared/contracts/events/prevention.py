@@ -1,0 +1,39 @@
+"""Feedback from prevention teams (topic `prevention`)."""
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from shared.contracts import event_types, topics
+from shared.contracts.events.base import EventData
+
+
+class PreventionData(EventData):
+    topic = topics.PREVENTION
+
+    alert_id: UUID
+    reported_by: str
+    reported_on: date
+
+
+class ContactMade(PreventionData):
+    event_type = event_types.PREVENTION_CONTACT_MADE
+
+
+class IntermediateReport(PreventionData):
+    event_type = event_types.PREVENTION_REPORT_INTERMEDIATE
+
+
+class PreventionOutcome(StrEnum):
+    ARRANGEMENT = "arrangement"
+    DEBT_HELP_STARTED = "debt_help_started"
+    NOT_REACHED = "not_reached"
+    REFUSED = "refused"
+    ALREADY_KNOWN = "already_known"
+
+
+class FinalReport(PreventionData):
+    event_type = event_types.PREVENTION_REPORT_FINAL
+
+    outcome: PreventionOutcome
+    debt_settlement_pending: bool = False

@@ -1,0 +1,105 @@
+"""Signals partners publish (topic `signals`).
+
+The dwelling travels sealed (`sealed_address`, see shared.privacy): only the
+intake and triage services hold the key. Routing facts (municipality, district)
+travel in clear because they identify no one.
+"""
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.contracts import event_types, topics
+from shared.contracts.events.base import EventData
+
+MunicipalityCode = Annotated[str, Field(pattern=r"^\d{4}$", description="CBS gemeentecode, e.g. 0363")]
+
+
+class LandlordType(StrEnum):
+    CORPORATION = "corporation"
+    PRIVATE = "private"
+    UNKNOWN = "unknown"
+
+
+class SignalData(EventData):
+    topic = topics.SIGNALS
+
+    signal_id: UUID
+    reported_by: str = Field(description="organisation id of the signaller")
+    sealed_address: str = Field(description="encrypted dwelling identification (intake and triage only)")
+    municipality_code: MunicipalityCode
+    district: str | None = None
+    observed_on: date
+
+
+class ArrearsReported(SignalData):
+    event_type = event_types.ARREARS_REPORTED
+
+    months: int = Field(ge=1, le=120)
+    amount_eur: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    tenancy_start: date | None = None
+    household_size_known: int | None = Field(default=None, ge=1, le=30)
+    landlord_type: LandlordType = LandlordType.CORPORATION
+
+
+class Resolution(StrEnum):
+    PAID = "paid"
+    PAYMENT_PLAN = "payment_plan"
+    DEBT_HELP_STARTED = "debt_help_started"
+
+
+class ArrearsResolved(SignalData):
+    event_type = event_types.ARREARS_RESOLVED
+
+    resolution: Resolution
+
+
+class VerdictGrounds(StrEnum):
+    RENT_ARREARS = "rent_arrears"
+    NUISANCE = "nuisance"
+    SUBLETTING = "subletting"
+    CANNABIS = "cannabis"
+    OTHER = "other"
+
+
+class VerdictIssued(SignalData):
+    event_type = event_types.VERDICT_ISSUED
+
+    grounds: VerdictGrounds
+    last_chance: bool = False
+
+
+class EvictionScheduled(SignalData):
+    event_type = event_types.EVICTION_SCHEDULED
+
+    eviction_date: date
+
+
+class EvictionCancelled(SignalData):
+    event_type = event_types.EVICTION_CANCELLED
+
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class EvictionOutcome(StrEnum):
+    EVICTED = "evicted"
+    PAID_AT_DOOR = "paid_at_door"
+    NOT_EXECUTED = "not_executed"
+    LEFT_UNKNOWN_DESTINATION = "left_unknown_destination"
+
+
+class EvictionExecuted(SignalData):
+    event_type = event_types.EVICTION_EXECUTED
+
+    outcome: EvictionOutcome
+
+
+class FamilyFoundAtEviction(SignalData):
+    event_type = event_types.FAMILY_FOUND
+
+    adults: int = Field(ge=1, le=10)
+    children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(min_length=1, max_length=20)

@@ -1,0 +1,54 @@
+"""HTTP pieces every service shares: health endpoints and clear validation errors."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from shared.runtime import Runtime
+
+health = APIRouter(tags=["health"])
+
+
+@health.get("/health/live", summary="The process is up")
+async def live() -> dict[str, str]:
+    return {"status": "live"}
+
+
+@health.get("/health/ready", summary="Database reachable and workers started", responses={503: {}})
+async def ready(request: Request) -> JSONResponse:
+    runtime: Runtime = request.app.state.runtime
+    checks = {"database": await runtime.database_ok(), "workers": runtime.started.is_set()}
+    code = 200 if all(checks.values()) else 503
+    return JSONResponse({"status": "ready" if code == 200 else "not ready", "checks": checks}, status_code=code)
+
+
+@health.get("/metrics", summary="Counters for operators (no personal data)")
+async def metrics(request: Request) -> dict[str, int]:
+    runtime: Runtime = request.app.state.runtime
+    return {
+        "outbox_backlog": await runtime.relay.backlog(),
+        "outbox_published": runtime.relay.published,
+        "dead_lettered": sum(consumer.dead_lettered for consumer in runtime.consumers),
+    }
+
+
+async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 body, with the discriminator named when a `type` is unknown or missing."""
+    errors = []
+    for error in exc.errors():
+        error = dict(error)
+        if error.get("type") in {"union_tag_invalid", "union_tag_not_found"}:
+            tag = (error.get("ctx") or {}).get("discriminator", "'type'").strip("'")
+            error["loc"] = (*error["loc"], tag)
+        error.pop("input", None)  # never echo submitted (possibly personal) data back
+        error.pop("url", None)
+        errors.append(error)
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(health)
+    app.add_exception_handler(RequestValidationError, _validation_error)

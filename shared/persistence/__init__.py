@@ -1,0 +1,1 @@
+"""Persistence helpers: engine and sessions, the outbox, the processed-event inbox."""

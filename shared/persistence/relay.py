@@ -1,0 +1,123 @@
+"""The outbox relay: publishes staged events in the order they were committed.
+
+One relay publishes per database at a time (on PostgreSQL a transaction-level
+advisory lock elects it; SQLite runs one process per file), so records of one
+key reach Kafka in commit order. Rows are marked sent only after Kafka
+acknowledged them; a failed row, and every later row of the same key, waits for
+the next round. A crash between publish and mark re-publishes: consumers dedupe
+by CloudEvent id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, text
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.bus.port import Bus, OutgoingRecord
+from shared.persistence.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+RELAY_LOCK_ID = 7_318_001  # arbitrary, constant per database: "the outbox relay"
+CONTENT_TYPE_HEADER = ("content-type", b"application/cloudevents+json")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        bus: Bus,
+        *,
+        batch_size: int = 500,
+        idle_interval: float = 0.5,
+        keep_sent_for: timedelta = timedelta(days=7),
+    ):
+        self._sessions = sessions
+        self._bus = bus
+        self._batch_size = batch_size
+        self._idle_interval = idle_interval
+        self._keep_sent_for = keep_sent_for
+        self._wakeup = asyncio.Event()
+        self.published = 0
+
+    def wake(self) -> None:
+        """Called after a commit that staged events, so they leave without waiting for the poll."""
+        self._wakeup.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        rounds = 0
+        while not stop.is_set():
+            try:
+                sent = await self.relay_once()
+                rounds += 1
+                if rounds % 1000 == 0:
+                    await self.purge_sent()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the relay must outlive a database or broker hiccup
+                log.exception("outbox relay round failed; retrying")
+                sent = 0
+                await asyncio.sleep(1.0)
+            if sent < self._batch_size:
+                self._wakeup.clear()
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=self._idle_interval)
+                except TimeoutError:
+                    pass
+        await self.relay_once()  # flush what the last requests staged before shutting down
+
+    async def relay_once(self) -> int:
+        async with self._sessions() as session, session.begin():
+            if not await self._elected(session):
+                return 0
+            query = select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
+            query = query.order_by(col(OutboxMessage.id)).limit(self._batch_size)
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = list((await session.exec(query)).all())
+            if not rows:
+                return 0
+            results = await self._bus.publish(
+                [OutgoingRecord(row.topic, row.key, row.value.encode(), (CONTENT_TYPE_HEADER,)) for row in rows]
+            )
+            now = datetime.now(UTC)
+            held_keys: set[str] = set()
+            sent = 0
+            for row, error in zip(rows, results):
+                if error is None and row.key not in held_keys:
+                    row.sent_at = now
+                    sent += 1
+                else:
+                    held_keys.add(row.key)
+                    row.attempts += 1
+                    row.last_error = (repr(error) if error else "held behind an earlier failure of its key")[:500]
+                session.add(row)
+            if held_keys:
+                log.warning("outbox relay: %d of %d records not published yet", len(rows) - sent, len(rows))
+        self.published += sent
+        return sent
+
+    async def backlog(self) -> int:
+        async with self._sessions() as session:
+            rows = await session.exec(select(OutboxMessage.id).where(col(OutboxMessage.sent_at).is_(None)))
+            return len(rows.all())
+
+    async def purge_sent(self) -> None:
+        cutoff = datetime.now(UTC) - self._keep_sent_for
+        async with self._sessions() as session, session.begin():
+            await session.exec(
+                delete(OutboxMessage).where(col(OutboxMessage.sent_at).is_not(None), col(OutboxMessage.sent_at) < cutoff)
+            )
+
+    @staticmethod
+    async def _elected(session: AsyncSession) -> bool:
+        if session.bind.dialect.name != "postgresql":
+            return True
+        result = await session.exec(text("SELECT pg_try_advisory_xact_lock(:lock)").bindparams(lock=RELAY_LOCK_ID))
+        return bool(result.scalar())

@@ -1,0 +1,175 @@
+"""What every service process is made of: a database, a bus, the outbox relay,
+consumers and timers, started in the app's lifespan and stopped in order.
+
+`Runtime` is the composition root's product: tests build one with fakes
+(in-memory bus, FakeClock, SQLite file) and pass it to `create_app`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Mapping, Sequence
+from uuid import UUID
+
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.bus.consumer import EventConsumer, RetryPolicy
+from shared.bus.kafka import KafkaBus
+from shared.bus.port import Bus
+from shared.clock import Clock, SystemClock
+from shared.contracts import topics as chain_topics
+from shared.contracts.envelope import Event, new_event
+from shared.contracts.events import EventData
+from shared.organisations import Organisations
+from shared.persistence.database import create_engine, create_tables, session_factory
+from shared.persistence.inbox import Effect, handle_once
+from shared.persistence.outbox import add_to_outbox
+from shared.persistence.relay import OutboxRelay
+from shared.privacy import AddressSeal, household_pseudonym
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+Worker = Callable[[asyncio.Event], Awaitable[None]]
+DEFAULT_PARTITIONS = 3
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    bus: Bus
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    relay: OutboxRelay
+    clock: Clock
+    organisations: Organisations
+    address_seal: AddressSeal
+    consumers: list[EventConsumer] = field(default_factory=list)
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def emit(
+        self,
+        session: AsyncSession,
+        data: EventData,
+        *,
+        subject: str,
+        event_id: UUID | None = None,
+        source: str | None = None,
+    ) -> Event:
+        """Stage an event in the caller's transaction; the relay publishes it after commit.
+
+        `source` defaults to this service; the intake passes the signalling
+        organisation's URN, since the partner is who observed the fact."""
+        event = new_event(
+            data,
+            source=source or self.settings.source_urn,
+            subject=subject,
+            time=self.clock.now(),
+            event_id=event_id,
+        )
+        add_to_outbox(session, self.settings.topic(data.topic), event)
+        return event
+
+    def consumer(self, name: str, handlers: Mapping[str, Effect], retry: RetryPolicy = RetryPolicy()) -> EventConsumer:
+        """A consumer that runs each handled event's effect once, in one transaction with its inbox row."""
+
+        async def handle(event: Event) -> None:
+            effect = handlers.get(event.type)
+            if effect is not None and await handle_once(self.sessions, name, event, effect):
+                self.relay.wake()
+
+        consumer = EventConsumer(self.bus, self.group_id(name), handle, retry)
+        self.consumers.append(consumer)
+        return consumer
+
+    def pseudonym(self, dwelling_id: str) -> str:
+        return household_pseudonym(self.settings.pseudonym_key.get_secret_value().encode(), dwelling_id)
+
+    def group_id(self, name: str) -> str:
+        return f"{self.settings.topic_prefix}{name}"
+
+    def consume_worker(self, consumer: EventConsumer, topic_names: Sequence[str], name: str) -> Worker:
+        topics = [self.settings.topic(topic) for topic in topic_names]
+        return lambda stop: self.bus.consume(topics, self.group_id(name), consumer.process, stop)
+
+    async def database_ok(self) -> bool:
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - readiness reports, it does not raise
+            return False
+
+
+def build_runtime(
+    settings: ServiceSettings,
+    *,
+    bus: Bus | None = None,
+    clock: Clock | None = None,
+    organisations: Organisations | None = None,
+) -> Runtime:
+    """Wire a runtime from settings. Nothing connects here; `serve` starts it."""
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    bus = bus or KafkaBus(settings.kafka_bootstrap, client_id=f"signaalketen-{settings.service_name}")
+    return Runtime(
+        settings=settings,
+        bus=bus,
+        engine=engine,
+        sessions=sessions,
+        relay=OutboxRelay(sessions, bus),
+        clock=clock or SystemClock(),
+        organisations=organisations or Organisations.load(settings.organisations_file),
+        address_seal=AddressSeal(settings.address_key_list()),
+    )
+
+
+@asynccontextmanager
+async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequence[Worker], on_start=None):
+    """Lifespan body: create tables, start the bus and the workers; on exit stop them in order."""
+    await create_tables(runtime.engine, *tables)
+    if on_start is not None:
+        await on_start()
+    await runtime.bus.start()
+    await runtime.bus.ensure_topics(_all_topics(runtime.settings), DEFAULT_PARTITIONS)
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(_supervised(work, stop)) for work in (*workers, runtime.relay.run)]
+    runtime.started.set()
+    try:
+        yield
+    finally:
+        stop.set()  # stop taking work; consumers finish the record in hand and commit
+        done, pending = await asyncio.wait(tasks, timeout=15)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await runtime.bus.stop()
+        await runtime.engine.dispose()
+
+
+async def _supervised(work: Worker, stop: asyncio.Event) -> None:
+    """Run a worker until stop; restart it with backoff when it fails (broker or database away)."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            await work(stop)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - logged, then restarted
+            log.exception("worker failed; restarting in %.1fs", delay)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+            delay = min(delay * 2, 10.0)
+
+
+def _all_topics(settings: ServiceSettings) -> list[str]:
+    names = [settings.topic(topic) for topic in chain_topics.ALL]
+    return names + [chain_topics.dead_letter_topic(name) for name in names]

@@ -1,0 +1,72 @@
+"""Settings shared by every service (pydantic-settings), built once in `__main__`.
+
+Chain-wide values are read from `SIGNAL_*` variables; each service adds its own
+with its own prefix (`ARREARS_DATABASE_URL`, `TRIAGE_PORT`, ...). The
+development secrets below let `make up` run with no set-up; outside
+development and test the services refuse to start with them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key-change-me"
+DEV_ADDRESS_KEY = "ZGV2LW9ubHktYWRkcmVzcy1rZXktY2hhbmdlLW1lISE="  # Fernet key, development only
+DEV_ORGANISATIONS_FILE = REPO_ROOT / "deploy" / "local" / "organisations.json"
+
+
+def _chain(name: str) -> AliasChoices:
+    return AliasChoices(f"SIGNAL_{name.upper()}", name)
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "service"
+    environment: Literal["development", "test", "production"] = Field(
+        "development", validation_alias=_chain("environment")
+    )
+    kafka_bootstrap: str = Field("127.0.0.1:9092", validation_alias=_chain("kafka_bootstrap"))
+    topic_prefix: str = Field("", validation_alias=_chain("topic_prefix"))
+    pseudonym_key: SecretStr = Field(SecretStr(DEV_PSEUDONYM_KEY), validation_alias=_chain("pseudonym_key"))
+    address_keys: SecretStr = Field(
+        SecretStr(DEV_ADDRESS_KEY),
+        validation_alias=_chain("address_keys"),
+        description="comma-separated Fernet keys; the first encrypts, all decrypt",
+    )
+    organisations_file: Path = Field(DEV_ORGANISATIONS_FILE, validation_alias=_chain("organisations_file"))
+    chain_oin: str = Field("00000099000000000001", validation_alias=_chain("chain_oin"))
+    log_level: str = Field("INFO", validation_alias=_chain("log_level"))
+
+    database_url: str = "sqlite+aiosqlite:///.run/service.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_outside_development(self) -> ServiceSettings:
+        if self.environment == "production":
+            defaults = {
+                "SIGNAL_PSEUDONYM_KEY": self.pseudonym_key.get_secret_value() == DEV_PSEUDONYM_KEY,
+                "SIGNAL_ADDRESS_KEYS": DEV_ADDRESS_KEY in self.address_keys.get_secret_value(),
+                "SIGNAL_ORGANISATIONS_FILE": self.organisations_file == DEV_ORGANISATIONS_FILE,
+            }
+            offending = [name for name, is_default in defaults.items() if is_default]
+            if offending:
+                raise ValueError(f"development defaults refused in production: set {', '.join(offending)}")
+        return self
+
+    @property
+    def source_urn(self) -> str:
+        """CloudEvents `source` of events this service emits (NL GOV: organisation + system)."""
+        return f"urn:nld:oin:{self.chain_oin}:systeem:signaalketen-{self.service_name}"
+
+    def topic(self, name: str) -> str:
+        return self.topic_prefix + name
+
+    def address_key_list(self) -> list[str]:
+        return [key.strip() for key in self.address_keys.get_secret_value().split(",") if key.strip()]

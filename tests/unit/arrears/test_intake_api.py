@@ -1,0 +1,127 @@
+import json
+
+import pytest
+
+from shared.bus.memory import InMemoryBus
+from shared.clock import FakeClock
+from shared.contracts import event_types
+from shared.contracts.envelope import decode
+from services.arrears.app import create_app
+from services.arrears.settings import ArrearsSettings
+from tests.support.apps import key, running, unit_runtime
+from tests.support.wait import wait_for
+
+FAMILY_DWELLING = "0363010001004477"
+
+
+def arrears_body(**overrides):
+    body = {
+        "type": "arrears.reported",
+        "address": {"adresseerbaarObjectIdentificatie": FAMILY_DWELLING, "postcode": "1069JD", "huisnummer": 12},
+        "observed_on": "2026-11-27",
+        "months": 2,
+        "amount_eur": "1450.00",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def bus():
+    return InMemoryBus()
+
+
+@pytest.fixture
+def app(tmp_path, bus):
+    return create_app(unit_runtime(ArrearsSettings, tmp_path, bus, FakeClock()))
+
+
+async def published_signals(bus):
+    return bus.records("signals")
+
+
+async def test_posted_arrears_is_accepted_and_published_without_the_address(app, bus):
+    async with running(app) as client:
+        response = await client.post("/v1/signals", json=arrears_body(), headers=key("ymere"))
+        assert response.status_code == 202, response.text
+        signal_id = response.json()["id"]
+        [record] = await wait_for(lambda: published_signals(bus), what="signal on the bus")
+    event = decode(record.value)
+    assert str(event.id) == signal_id
+    assert event.type == event_types.ARREARS_REPORTED
+    assert event.envelope.source == "urn:nld:kvk:90000001:systeem:incasso"
+    assert record.key.decode() == event.subject and event.subject.startswith("hh-")
+    assert event.data.municipality_code == "0363" and event.data.months == 2
+    assert FAMILY_DWELLING.encode() not in record.value and b"1069JD" not in record.value
+
+
+async def test_status_shows_own_signal_forwarded_and_hides_it_from_others(app, bus):
+    async with running(app) as client:
+        signal_id = (await client.post("/v1/signals", json=arrears_body(), headers=key("ymere"))).json()["id"]
+        await wait_for(lambda: published_signals(bus))
+
+        async def forwarded():
+            body = (await client.get(f"/v1/signals/{signal_id}", headers=key("ymere"))).json()
+            return body["status"] == "forwarded" and body
+
+        status = await wait_for(forwarded, what="forwarded status")
+        assert status["type"] == "arrears.reported"
+        other = await client.get(f"/v1/signals/{signal_id}", headers=key("eigen-haard"))
+        missing = await client.get("/v1/signals/00000000-0000-4000-8000-000000000000", headers=key("eigen-haard"))
+    assert other.status_code == missing.status_code == 404
+    assert other.json() == missing.json()
+
+
+async def test_invalid_field_gets_422_naming_it_and_nothing_is_published(app, bus):
+    async with running(app) as client:
+        response = await client.post("/v1/signals", json=arrears_body(months=0), headers=key("ymere"))
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "arrears.reported", "months"]
+    assert "greater than or equal to 1" in error["msg"]
+    assert bus.records("signals") == []
+
+
+async def test_unknown_signal_type_gets_422_on_type_and_nothing_is_published(app, bus):
+    async with running(app) as client:
+        response = await client.post("/v1/signals", json=arrears_body(type="arrears.forgiven"), headers=key("ymere"))
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "type"]
+    assert "arrears.forgiven" in error["msg"]
+    assert "1069JD" not in response.text, "the 422 body must not echo the address back"
+    assert bus.records("signals") == []
+
+
+async def test_malformed_bag_id_is_named(app):
+    body = arrears_body(address={"adresseerbaarObjectIdentificatie": "0363-12"})
+    async with running(app) as client:
+        response = await client.post("/v1/signals", json=body, headers=key("ymere"))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "arrears.reported", "address", "adresseerbaarObjectIdentificatie"]
+
+
+async def test_police_may_report_a_family_found_but_not_arrears(app, bus):
+    found = arrears_body(type="eviction.family-found", adults=2, children_ages=[4, 9])
+    for field in ("months", "amount_eur"):
+        found.pop(field)
+    async with running(app) as client:
+        denied = await client.post("/v1/signals", json=arrears_body(), headers=key("politie-amsterdam"))
+        allowed = await client.post("/v1/signals", json=found, headers=key("politie-amsterdam"))
+        no_key = await client.post("/v1/signals", json=found)
+        prevention = await client.post("/v1/signals", json=found, headers=key("vroeg-eropaf-amsterdam"))
+    assert denied.status_code == 403 and "arrears.reported" in denied.json()["detail"]
+    assert allowed.status_code == 202
+    assert no_key.status_code == 401
+    assert prevention.status_code == 403
+
+
+async def test_same_idempotency_key_returns_the_first_signal(app, bus):
+    headers = {**key("ymere"), "Idempotency-Key": "ymere-batch-2026-11-row-17"}
+    async with running(app) as client:
+        first = await client.post("/v1/signals", json=arrears_body(), headers=headers)
+        second = await client.post("/v1/signals", json=arrears_body(), headers=headers)
+        await wait_for(lambda: published_signals(bus))
+    assert first.status_code == 202 and second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    assert len(bus.records("signals")) == 1
