@@ -27,7 +27,7 @@ from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.organisations import Organisations
 from shared.persistence.database import create_engine, create_tables, session_factory
-from shared.persistence.inbox import Effect, handle_once
+from shared.persistence.inbox import Effect, Prepared, handle_once
 from shared.persistence.outbox import add_to_outbox
 from shared.persistence.relay import OutboxRelay
 from shared.privacy import AddressSeal, household_pseudonym
@@ -75,12 +75,17 @@ class Runtime:
         add_to_outbox(session, self.settings.topic(data.topic), event)
         return event
 
-    def consumer(self, name: str, handlers: Mapping[str, Effect], retry: RetryPolicy = RetryPolicy()) -> EventConsumer:
+    def consumer(
+        self, name: str, handlers: Mapping[str, Effect | Prepared], retry: RetryPolicy = RetryPolicy()
+    ) -> EventConsumer:
         """A consumer that runs each handled event's effect once, in one transaction with its inbox row."""
 
         async def handle(event: Event) -> None:
-            effect = handlers.get(event.type)
-            if effect is not None and await handle_once(self.sessions, name, event, effect):
+            handler = handlers.get(event.type)
+            if handler is None:
+                return
+            effect = await handler.effect_for(event) if isinstance(handler, Prepared) else handler
+            if await handle_once(self.sessions, name, event, effect):
                 self.relay.wake()
 
         consumer = EventConsumer(self.bus, self.group_id(name), handle, retry)

@@ -33,7 +33,7 @@ KAFKA_RUN_DIR="${KAFKA_RUN_DIR:-$REPO/.run/kafka}"
 KAFKA_LOG_DIR="${KAFKA_LOG_DIR:-$KAFKA_RUN_DIR/logs}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms512m}"
 # Same defaults as Kafka's bin/kafka-run-class.sh, plus: exit instead of limping on after an OOM.
-KAFKA_JVM_PERFORMANCE_OPTS="${KAFKA_JVM_PERFORMANCE_OPTS:--server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true}"
+KAFKA_JVM_PERFORMANCE_OPTS="${KAFKA_JVM_PERFORMANCE_OPTS:--server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true}"
 KAFKA_OPTS="${KAFKA_OPTS:-}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 LIB_DIR="$HERE/lib"
@@ -73,10 +73,14 @@ alive() {  # running and not a zombie (stop/start are not the broker's parent)
 
 tail_logs() {
   local f
-  for f in "$OUT_FILE" "$LOG_FILE"; do
+  for f in "$LOG_FILE" "$OUT_FILE"; do   # JVM output (OOM, crash) last: most visible
     [[ -s $f ]] || continue
     echo "----- last 40 lines of $f -----" >&2
-    tail -n 40 "$f" >&2
+    if [[ $f == "$LOG_FILE" ]]; then   # only what this start wrote
+      tail -c "+$((LOG_OFFSET + 1))" "$f" | tail -n 40 >&2
+    else
+      tail -n 40 "$f" >&2
+    fi
   done
 }
 
@@ -92,23 +96,35 @@ pick_python() {
   done
   return 1
 }
-broker_answers() {
+broker_answers() {  # port is open; one attempt window of up to ~5 s
   if [[ -n $READY_PY ]]; then
-    "$READY_PY" - "$HOST:$KAFKA_PORT" <<'EOF' >/dev/null 2>&1
-import asyncio, sys
+    # One interpreter retries internally (interpreter start + import cost ~0.2 s each).
+    "$READY_PY" - "$HOST:$KAFKA_PORT" 5 <<'EOF' >/dev/null 2>&1
+import asyncio, sys, time
 from aiokafka.admin import AIOKafkaAdminClient
-async def main():
+async def once():
     admin = AIOKafkaAdminClient(bootstrap_servers=sys.argv[1], request_timeout_ms=3000)
-    await admin.start()
+    await admin.start()          # bootstrap: connect + ApiVersions + Metadata
     try:
         await admin.list_topics()
     finally:
         await admin.close()
-asyncio.run(asyncio.wait_for(main(), 8))
+async def main():
+    deadline = time.monotonic() + float(sys.argv[2])
+    while True:
+        try:
+            await asyncio.wait_for(once(), 4)
+            return 0
+        except Exception:
+            if time.monotonic() > deadline:
+                return 1
+            await asyncio.sleep(0.1)
+sys.exit(asyncio.run(main()))
 EOF
   else
-    # only lines written by this start (the log file is appended to across restarts)
-    tail -c "+$((LOG_OFFSET + 1))" "$LOG_FILE" 2>/dev/null | grep -qF 'Kafka Server started' 
+    # only lines written by this start (the log file is appended to across restarts);
+    # no grep -q: an early exit would SIGPIPE tail and fail the pipeline under pipefail
+    tail -c "+$((LOG_OFFSET + 1))" "$LOG_FILE" 2>/dev/null | grep -F 'Kafka Server started' >/dev/null
   fi
 }
 
@@ -116,10 +132,10 @@ wait_ready() {  # $1 = pid
   local pid=$1 deadline=$((SECONDS + KAFKA_START_TIMEOUT))
   while ((SECONDS < deadline)); do
     alive "$pid" || { log "broker process $pid exited during start-up"; return 1; }
-    if port_open "$KAFKA_PORT" && broker_answers; then
-      return 0
+    if port_open "$KAFKA_PORT"; then   # the broker opens it only once it has caught up
+      broker_answers && return 0
     fi
-    sleep 0.25
+    sleep 0.1
   done
   log "broker not ready after ${KAFKA_START_TIMEOUT}s"
   return 1
@@ -220,7 +236,11 @@ log.cleaner.threads=1
 log.cleaner.dedupe.buffer.size=16777216
 EOF
 
-LOG4J=(-Dlog4j2.configurationFile="$HERE/log4j2.properties" -Dkafka.logs.dir="$KAFKA_LOG_DIR" -Dkafka.port="$KAFKA_PORT")
+# log4j2's own JVM shutdown hook would stop logging while Kafka's shutdown hook is still
+# running (the controlled-shutdown lines went missing); the file appender flushes every
+# event anyway, so the hook is not needed.
+LOG4J=(-Dlog4j2.configurationFile="$HERE/log4j2.properties" -Dlog4j2.shutdownHookEnabled=false
+       -Dkafka.logs.dir="$KAFKA_LOG_DIR" -Dkafka.port="$KAFKA_PORT")
 
 # --- (d) format storage once -----------------------------------------------------
 # The data dir records the controller endpoint at format time (standalone voter set),
@@ -232,7 +252,9 @@ if [[ -f $KAFKA_DATA_DIR/meta.properties ]]; then
   fi
 else
   mkdir -p "$KAFKA_DATA_DIR"
-  cluster_id="$(python3 -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode())')"
+  # cluster id: 16 random bytes, URL-safe base64 without padding (no extra JVM start)
+  cluster_id="$(python3 -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode())' 2>/dev/null \
+    || java -cp "$CP" kafka.tools.StorageTool random-uuid)"
   t0="$(now)"
   # -Xmx256m is what kafka-run-class.sh gives the tools; enough for format.
   # shellcheck disable=SC2086

@@ -32,6 +32,10 @@ class RetryPolicy:
         return min(self.first_delay * 2 ** (attempt - 1), self.max_delay)
 
 
+class Unprocessable(ValueError):
+    """A valid event this consumer can never process (e.g. a seal no key opens): dead-letter at once."""
+
+
 class DeadLetterFailed(RuntimeError):
     """The dead-letter topic did not take the record: the offset must not be committed."""
 
@@ -56,6 +60,9 @@ class EventConsumer:
                 return
             except asyncio.CancelledError:
                 raise
+            except Unprocessable as exc:
+                await self._dead_letter(record, f"unprocessable: {exc}")
+                return
             except Exception as exc:  # noqa: BLE001 - every failure is retried, then dead-lettered with its reason
                 log.warning(
                     "handling event %s (%s) failed, attempt %d/%d: %s",

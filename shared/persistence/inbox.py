@@ -3,7 +3,8 @@ transaction as its effect, so a redelivered event has no second effect."""
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,23 @@ from shared.contracts.envelope import Event
 from shared.persistence.database import ChainTable
 
 Effect = Callable[[AsyncSession, Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An effect that first gathers facts outside the transaction (an HTTP lookup, say),
+    so no database transaction is held open while waiting on another system."""
+
+    prepare: Callable[[Event], Awaitable[Any]]
+    apply: Callable[[AsyncSession, Event, Any], Awaitable[None]]
+
+    async def effect_for(self, event: Event) -> Effect:
+        facts = await self.prepare(event)
+
+        async def effect(session: AsyncSession, received: Event) -> None:
+            await self.apply(session, received, facts)
+
+        return effect
 
 
 class ProcessedEvent(ChainTable, table=True):

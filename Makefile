@@ -1,0 +1,35 @@
+# The two commands of the README:
+#   make up     - the whole chain locally (installs what is missing, Ctrl-C stops it)
+#   make test   - every test, on real Kafka and PostgreSQL (started here if needed)
+PYTHON := .venv/bin/python
+
+.PHONY: up test install infra stop-infra unit bench clean
+
+up: install
+	deploy/local/up.sh
+
+test: install infra
+	$(PYTHON) -m pytest
+
+unit: install
+	$(PYTHON) -m pytest tests/unit tests/contract
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml
+	deploy/local/install.sh
+	touch $@
+
+infra:
+	deploy/kafka/start.sh
+	deploy/postgres/start.sh
+
+stop-infra:
+	-deploy/kafka/stop.sh
+	-deploy/postgres/stop.sh
+
+bench: install infra
+	$(PYTHON) -m tests.benchmarks.bench_signal_latency
+
+clean: stop-infra
+	rm -rf .run .venv

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Bring the whole chain up on this machine: Kafka (KRaft, loopback), the population
+# register stand-in and the four services, each its own process on SQLite files in
+# .run/data. Prints where to look; Ctrl-C stops everything it started.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$REPO"
+PY=.venv/bin/python
+LOGS=.run/logs
+mkdir -p "$LOGS" .run/data
+
+deploy/kafka/start.sh
+
+export SIGNAL_ENVIRONMENT=development
+export SIGNAL_KAFKA_BOOTSTRAP="${SIGNAL_KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
+export REGISTER_PORT="${REGISTER_PORT:-8090}"
+export TRIAGE_REGISTER_URL="http://127.0.0.1:${REGISTER_PORT}/haalcentraal/api/brp"
+
+declare -A PORTS=([register]="$REGISTER_PORT" [arrears]=8001 [triage]=8002 [placement]=8003 [notifications]=8004)
+PIDS=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "[up] stopping services..."
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  deploy/kafka/stop.sh || true
+  echo "[up] stopped"
+}
+trap stop_all INT TERM EXIT
+
+for name in register arrears triage placement notifications; do
+  "$PY" -m "services.$name" >>"$LOGS/$name.log" 2>&1 &
+  PIDS+=("$!")
+done
+
+for name in register arrears triage placement notifications; do
+  path=/health/ready; [[ $name == register ]] && path=/health
+  for _ in $(seq 1 150); do
+    curl -fsS "http://127.0.0.1:${PORTS[$name]}$path" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -fsS "http://127.0.0.1:${PORTS[$name]}$path" >/dev/null 2>&1 \
+    || { echo "[up] $name did not start; see $LOGS/$name.log"; tail -20 "$LOGS/$name.log"; exit 1; }
+done
+
+cat <<INFO
+
+The signal chain is running (Ctrl-C stops it):
+  intake (arrears)     http://127.0.0.1:8001/docs
+  triage               http://127.0.0.1:8002/docs
+  placement            http://127.0.0.1:8003/docs
+  notifications        http://127.0.0.1:8004/docs
+  BRP stand-in         http://127.0.0.1:${REGISTER_PORT}/docs
+  Kafka                ${SIGNAL_KAFKA_BOOTSTRAP}
+  logs                 $LOGS/<service>.log     data: .run/data/*.db
+Development API keys are 'dev-<organisation id>' (deploy/local/organisations.json);
+the README walks one family's arrears from a POST to a webhook.
+INFO
+wait -n "${PIDS[@]}" || true
+echo "[up] a service exited; see $LOGS"

@@ -1,0 +1,44 @@
+"""The placement service: shelters, capacity, requests, offers and confirmations."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from shared import http
+from shared.contracts import event_types, topics
+from shared.runtime import Runtime, serve
+from services.placement.api import router
+from services.placement.settings import PlacementSettings
+from services.placement.tables import METADATA
+from services.placement.workflow import PlacementWorkflow, seed_facilities
+
+CONSUMER = "placement"
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    settings: PlacementSettings = runtime.settings
+    workflow = PlacementWorkflow(runtime)
+    requests = runtime.consumer(CONSUMER, {event_types.PLACEMENT_REQUESTED: workflow.on_requested})
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        async with serve(
+            runtime,
+            tables=[METADATA],
+            workers=[runtime.consume_worker(requests, [topics.PLACEMENT_REQUESTS], CONSUMER)],
+            on_start=lambda: seed_facilities(runtime, settings.seed_file),
+        ):
+            yield
+
+    app = FastAPI(
+        title="Signal chain: placement",
+        summary="Shelter units, requests, offers and confirmations; every family stays in view.",
+        version="1.0.0",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.organisations = runtime.organisations
+    app.state.workflow = workflow
+    http.install(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,58 @@
+"""Which facility to offer a family: pure, so the choice can be explained and tested.
+
+Eligible: a unit type that shelters a family tonight (not ambulant support),
+a free unit, the family type accepted, not declined this request before.
+Preference: inside the family's region, then the unit type that fits the family
+best, then the most free units. Out-of-region facilities are offered last and
+flagged: a family from elsewhere is not silently refused (DOMAIN.md C11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TONIGHT = ("family_two_parent", "mother_with_children", "crisis", "care_24h")
+PREFERENCE = {
+    "two_parent": ("family_two_parent", "crisis", "care_24h"),
+    "one_parent": ("mother_with_children", "crisis", "family_two_parent", "care_24h"),
+    "unknown": ("crisis", "family_two_parent", "mother_with_children", "care_24h"),
+}
+
+
+@dataclass(frozen=True)
+class FacilityFacts:
+    id: str
+    centre: str
+    region: frozenset[str]
+    unit_type: str
+    free: int
+    accepts: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Match:
+    facility_id: str
+    out_of_region: bool
+
+
+def best_match(
+    family_type: str, municipality_code: str, facilities: list[FacilityFacts], declined: frozenset[str]
+) -> Match | None:
+    preference = PREFERENCE.get(family_type, PREFERENCE["unknown"])
+    eligible = [
+        facility
+        for facility in facilities
+        if facility.unit_type in TONIGHT
+        and facility.free > 0
+        and facility.id not in declined
+        and (family_type == "unknown" or family_type in facility.accepts)
+        and facility.unit_type in preference
+    ]
+    if not eligible:
+        return None
+
+    def rank(facility: FacilityFacts):
+        return (municipality_code not in facility.region, preference.index(facility.unit_type), -facility.free)
+
+    chosen = min(eligible, key=rank)
+    return Match(facility_id=chosen.id, out_of_region=municipality_code not in chosen.region)

@@ -1,0 +1,121 @@
+"""The population-register stand-in as an HTTP service, shaped like Haal Centraal.
+
+Same paths, bodies and errors as the real BRP APIs, so pointing the chain at a
+municipality's endpoint is a configuration change:
+
+* POST /haalcentraal/api/brp/personen       (BRP Personen 2.x)
+* POST /haalcentraal/api/bewoning/bewoningen (BRP Bewoning 2.x)
+* GET  /health
+
+The official OpenAPI documents are served next to the endpoints
+(.../openapi.yaml); FastAPI's own generated schema is switched off because it
+would describe the bodies less precisely than the official documents.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+
+from services.register.bewoning import BewoningApi
+from services.register.personen import PersonenApi
+from services.register.problems import Problem
+from services.register.store import RegisterStore
+
+PERSONEN_PATH = "/haalcentraal/api/brp/personen"
+BEWONING_PATH = "/haalcentraal/api/bewoning/bewoningen"
+OPENAPI_DIR = Path(__file__).resolve().parent / "openapi"
+PERSONEN_SPEC = OPENAPI_DIR / "brp-personen.yaml"
+BEWONING_SPEC = OPENAPI_DIR / "brp-bewoning.yaml"
+JSON_UTF8 = "application/json; charset=utf-8"
+API_KEY_HEADER = "X-API-KEY"
+
+log = logging.getLogger("services.register")
+
+
+@lru_cache(maxsize=4)
+def load_openapi(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def create_app(
+    store: RegisterStore | None = None,
+    *,
+    api_key: str | None = None,
+    today: Callable[[], date] = date.today,
+) -> FastAPI:
+    """Build the app; the test data is read here, never at import time.
+
+    `api_key`: when set, requests must carry it in X-API-KEY (401 otherwise).
+    `today`: the day `leeftijd` is computed on (the real API uses the request day).
+    """
+    store = store or RegisterStore.load()
+    personen = PersonenApi(store, load_openapi(PERSONEN_SPEC))
+    bewoning = BewoningApi(store)
+    app = FastAPI(title="BRP stand-in", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, problem: Problem) -> JSONResponse:
+        return problem.response(request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.error("unexpected %s on %s", type(error).__name__, request.url.path)
+        problem = Problem(500, "Interne server fout.", "serverError",
+                          type_="https://datatracker.ietf.org/doc/html/rfc7231#section-6.6.1")  # fmt: skip
+        return problem.response(request.url.path)
+
+    @app.get("/health")
+    async def health() -> dict:
+        return {"status": "ok"}
+
+    @app.post(PERSONEN_PATH)
+    async def search_persons(request: Request) -> JSONResponse:
+        body = await _read_query(request, api_key)
+        return JSONResponse(personen.search(body, today()), media_type=JSON_UTF8)
+
+    @app.post(BEWONING_PATH)
+    async def search_occupancy(request: Request) -> JSONResponse:
+        body = await _read_query(request, api_key)
+        return JSONResponse(bewoning.search(body), media_type=JSON_UTF8)
+
+    @app.get("/haalcentraal/api/brp/openapi.yaml", include_in_schema=False)
+    async def personen_spec() -> FileResponse:
+        return FileResponse(PERSONEN_SPEC, media_type="application/yaml")
+
+    @app.get("/haalcentraal/api/bewoning/openapi.yaml", include_in_schema=False)
+    async def bewoning_spec() -> FileResponse:
+        return FileResponse(BEWONING_SPEC, media_type="application/yaml")
+
+    return app
+
+
+async def _read_query(request: Request, api_key: str | None) -> dict:
+    """Authenticate, check the media types, and read the JSON object the query is."""
+    if api_key is not None and request.headers.get(API_KEY_HEADER) != api_key:
+        raise Problem(401, "Niet correct geauthenticeerd.", "authentication",
+                      type_="https://datatracker.ietf.org/doc/html/rfc7235#section-3.1")  # fmt: skip
+    accept = request.headers.get("accept", "*/*")
+    if not any(kind in accept for kind in ("application/json", "application/*", "*/*")):
+        raise Problem(406, "Gevraagde contenttype wordt niet ondersteund.", "notAcceptable",
+                      type_="https://datatracker.ietf.org/doc/html/rfc7231#section-6.5.6")  # fmt: skip
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise Problem(415, "Media Type wordt niet ondersteund.", "unsupportedMediaType",
+                      type_="https://datatracker.ietf.org/doc/html/rfc7231#section-6.5.13")  # fmt: skip
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict):
+        raise Problem(400, "De request body is geen geldig JSON object.", "paramsValidation")
+    return body

@@ -1,0 +1,100 @@
+"""The case view for the teams a case was routed to: state, composition, timeline and
+the trace of every routing decision ("why did this go there?"). Every read is audited."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from shared.auth import caller
+from shared.organisations import Organisation, Role
+from shared.runtime import Runtime
+from services.triage.tables import Alert, CaseEntry, CaseRead, HouseholdCase
+
+router = APIRouter(prefix="/v1", tags=["cases"])
+CaseWorker = Annotated[Organisation, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
+NOT_FOUND = "no such case"
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    kind: str
+    event_id: UUID | None
+    summary: dict[str, Any]
+
+
+class AlertView(BaseModel):
+    alert_id: UUID
+    case_key: str
+    signal_id: UUID
+    recipient: str
+    kind: str
+    priority: str
+    due: datetime
+    rule_id: str
+    raised_at: datetime
+
+
+class CaseView(BaseModel):
+    case_key: str
+    municipality_code: str
+    district: str | None
+    state: str
+    is_family: bool | None
+    persons: int
+    minors: int
+    minor_ages: list[int]
+    composition_source: str
+    assessed_on: date | None
+    case_lead: str | None
+    alerts: list[AlertView]
+    timeline: list[TimelineEntry]
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+
+
+@router.get("/cases/{case_key}", response_model=CaseView, summary="A case routed to your organisation")
+async def read_case(
+    case_key: str,
+    organisation: CaseWorker,
+    runtime: RuntimeDep,
+    purpose: Annotated[str, Query(min_length=3, max_length=100, description="why you read this case (audited)")] = "case work",
+) -> CaseView:
+    async with runtime.sessions() as session, session.begin():
+        case = await session.get(HouseholdCase, case_key)
+        alerts = (
+            await session.exec(select(Alert).where(Alert.case_key == case_key).order_by(col(Alert.raised_at)))
+        ).all()
+        entitled = case is not None and (
+            case.case_lead == organisation.id or any(alert.recipient == organisation.id for alert in alerts)
+        )
+        if not entitled:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+        session.add(CaseRead(organisation_id=organisation.id, case_key=case_key, purpose=purpose, at=runtime.clock.now()))
+        entries = (
+            await session.exec(select(CaseEntry).where(CaseEntry.case_key == case_key).order_by(col(CaseEntry.id)))
+        ).all()
+    return CaseView(
+        **case.model_dump(exclude={"opened_at", "updated_at", "last_arrears_months"}),
+        alerts=[AlertView.model_validate(alert.model_dump()) for alert in alerts],
+        timeline=[TimelineEntry(at=e.at, kind=e.kind, event_id=e.event_id, summary=e.summary) for e in entries],
+    )
+
+
+@router.get("/alerts", response_model=list[AlertView], summary="Alerts raised for your organisation, newest first")
+async def list_alerts(
+    organisation: CaseWorker, runtime: RuntimeDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[AlertView]:
+    async with runtime.sessions() as session:
+        query = select(Alert).where(Alert.recipient == organisation.id).order_by(col(Alert.raised_at).desc()).limit(limit)
+        return [AlertView.model_validate(alert.model_dump()) for alert in (await session.exec(query)).all()]

@@ -1,0 +1,61 @@
+"""The household's case: its states and the one table of allowed transitions.
+
+Signals arrive out of order (a verdict before any arrears, an outcome before
+the schedule) and repeat. A signal moves the case to the state it implies when
+the table allows it; otherwise the case keeps its state and the timeline notes
+the late signal. Nothing here reads a clock or a database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseState(StrEnum):
+    SIGNALLED = "signalled"  # arrears or verdict: prevention stage
+    EVICTION_SCHEDULED = "eviction_scheduled"
+    AWAITING_PLACEMENT = "awaiting_placement"  # evicted or found at the door; needs a place
+    PLACED = "placed"
+    LOST_FROM_VIEW = "lost_from_view"
+    RESOLVED = "resolved"  # paid, cancelled, not carried out
+
+
+S = CaseState
+ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
+    S.SIGNALLED: frozenset({S.SIGNALLED, S.EVICTION_SCHEDULED, S.AWAITING_PLACEMENT, S.LOST_FROM_VIEW, S.RESOLVED}),
+    S.EVICTION_SCHEDULED: frozenset(
+        {S.EVICTION_SCHEDULED, S.AWAITING_PLACEMENT, S.LOST_FROM_VIEW, S.RESOLVED}
+    ),
+    S.AWAITING_PLACEMENT: frozenset({S.AWAITING_PLACEMENT, S.PLACED, S.LOST_FROM_VIEW}),
+    S.PLACED: frozenset({S.PLACED, S.RESOLVED}),
+    S.LOST_FROM_VIEW: frozenset({S.AWAITING_PLACEMENT, S.PLACED, S.SIGNALLED, S.EVICTION_SCHEDULED}),
+    S.RESOLVED: frozenset({S.SIGNALLED, S.EVICTION_SCHEDULED, S.AWAITING_PLACEMENT, S.LOST_FROM_VIEW, S.RESOLVED}),
+}
+
+_BY_SIGNAL: dict[str, CaseState] = {
+    "arrears.reported": S.SIGNALLED,
+    "eviction.verdict-issued": S.SIGNALLED,
+    "arrears.resolved": S.RESOLVED,
+    "eviction.scheduled": S.EVICTION_SCHEDULED,
+    "eviction.cancelled": S.RESOLVED,
+    "eviction.family-found": S.AWAITING_PLACEMENT,
+}
+_BY_OUTCOME: dict[str, CaseState] = {
+    "evicted": S.AWAITING_PLACEMENT,
+    "left_unknown_destination": S.LOST_FROM_VIEW,
+    "paid_at_door": S.RESOLVED,
+    "not_executed": S.RESOLVED,
+}
+
+
+def implied_state(signal_type: str, outcome: str | None = None) -> CaseState:
+    if signal_type == "eviction.executed":
+        return _BY_OUTCOME[outcome or "evicted"]
+    return _BY_SIGNAL[signal_type]
+
+
+def next_state(current: CaseState | None, target: CaseState) -> tuple[CaseState, bool]:
+    """(state after the signal, whether it moved as the signal implies)."""
+    if current is None or target in ALLOWED_TRANSITIONS[current]:
+        return target, True
+    return current, False

@@ -1,0 +1,123 @@
+"""Routing rules as data: load and validate (unknown recipients, duplicates, unreachable rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from shared.contracts.events.triage import AlertKind, Priority
+from shared.organisations import Organisations, Role
+from services.triage.domain.routing import ANY_MUNICIPALITY, FamilyCondition, Rule
+
+DEFAULT_RULES = Path(__file__).parent / "default.yaml"
+SIGNAL_TYPES = frozenset(
+    {
+        "arrears.reported",
+        "arrears.resolved",
+        "eviction.verdict-issued",
+        "eviction.scheduled",
+        "eviction.cancelled",
+        "eviction.executed",
+        "eviction.family-found",
+    }
+)
+RECIPIENT_ROLES = frozenset({Role.PREVENTION_TEAM, Role.GGD, Role.CORPORATION})
+
+
+class InvalidRules(ValueError):
+    pass
+
+
+class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9\-]+$")
+    description: str
+    municipality: str = Field(pattern=r"^(\d{4}|\*)$")
+    signal_types: list[str] = Field(min_length=1)
+    recipient: str | None
+    kind: AlertKind = AlertKind.PREVENTION
+    priority: Priority = Priority.NORMAL
+    due_hours: int = Field(336, ge=0, le=24 * 365)
+    family: FamilyCondition | None = None
+    min_arrears_months: int | None = Field(None, ge=1)
+    grounds: list[str] | None = None
+    outcomes: list[str] | None = None
+    last_chance: bool | None = None
+    district_recipients: dict[str, str] = {}
+
+    @field_validator("signal_types")
+    @classmethod
+    def _known_types(cls, values: list[str]) -> list[str]:
+        unknown = sorted(set(values) - SIGNAL_TYPES)
+        if unknown:
+            raise ValueError(f"unknown signal types {unknown}")
+        return values
+
+    def to_rule(self) -> Rule:
+        return Rule(
+            id=self.id,
+            description=self.description,
+            municipality=self.municipality,
+            signal_types=frozenset(self.signal_types),
+            recipient=self.recipient,
+            kind=self.kind,
+            priority=self.priority,
+            due_hours=self.due_hours,
+            family=self.family,
+            min_arrears_months=self.min_arrears_months,
+            grounds=frozenset(self.grounds) if self.grounds is not None else None,
+            outcomes=frozenset(self.outcomes) if self.outcomes is not None else None,
+            last_chance=self.last_chance,
+            district_recipients=tuple((k.lower(), v) for k, v in self.district_recipients.items()),
+        )
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    placement_leads: dict[str, str]
+    rules: list[RuleSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    placement_leads: dict[str, str]
+
+    def placement_lead(self, municipality_code: str) -> str:
+        return self.placement_leads.get(municipality_code, self.placement_leads[ANY_MUNICIPALITY])
+
+
+def load_rules(path: Path, organisations: Organisations) -> RuleSet:
+    try:
+        document = RuleFile.model_validate(yaml.safe_load(path.read_text()))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise InvalidRules(f"{path}: {exc}") from None
+    return validate(document, organisations)
+
+
+def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for spec in document.rules:
+        if spec.id in seen:
+            problems.append(f"rule {spec.id}: duplicate id")
+        seen.add(spec.id)
+        for recipient in filter(None, [spec.recipient, *spec.district_recipients.values()]):
+            organisation = organisations.get(recipient)
+            if organisation is None:
+                problems.append(f"rule {spec.id}: unknown recipient {recipient!r}")
+            elif organisation.role not in RECIPIENT_ROLES:
+                problems.append(f"rule {spec.id}: {recipient!r} is a {organisation.role.value}, not a team that acts")
+    for municipality, lead in document.placement_leads.items():
+        if organisations.get(lead) is None:
+            problems.append(f"placement lead for {municipality}: unknown organisation {lead!r}")
+    if ANY_MUNICIPALITY not in document.placement_leads:
+        problems.append("placement_leads needs a '*' entry")
+    if problems:
+        raise InvalidRules("; ".join(problems))
+    return RuleSet(rules=tuple(spec.to_rule() for spec in document.rules), placement_leads=document.placement_leads)

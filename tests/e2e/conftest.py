@@ -1,0 +1,96 @@
+"""The whole chain as separate processes on real Kafka and PostgreSQL, plus the
+register stand-in and real webhook receivers."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import create_database, drop_database
+from tests.support.processes import ServiceProcess, free_port
+from tests.support.webhook_receiver import WebhookReceiver
+
+SERVICES = ("arrears", "triage", "placement", "notifications")
+
+
+@dataclass
+class Chain:
+    prefix: str
+    urls: dict[str, str]
+    processes: dict[str, ServiceProcess]
+    receiver: WebhookReceiver
+    kafka: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    def client(self, service: str, organisation: str) -> httpx.Client:
+        return httpx.Client(base_url=self.urls[service], headers={"X-API-Key": f"dev-{organisation}"}, timeout=10)
+
+    def subscribe(self, organisation: str, path: str, event_types: list[str] | None = None) -> dict:
+        with self.client("notifications", organisation) as client:
+            response = client.post(
+                "/v1/subscriptions", json={"callback_url": self.receiver.url(path), "event_types": event_types or []}
+            )
+        assert response.status_code == 201, response.text
+        subscription = response.json()
+        self.receiver.secrets[path] = subscription["secret"]
+        return subscription
+
+    def logs(self) -> str:
+        return "\n".join(process.log_text() for process in self.processes.values())
+
+
+@pytest.fixture(scope="module")
+def chain(kafka_bootstrap, postgres_admin_url, tmp_path_factory):
+    log_dir: Path = tmp_path_factory.mktemp("chain-logs")
+    prefix = f"e{uuid.uuid4().hex[:8]}."
+    databases = {name: create_database(postgres_admin_url, name) for name in SERVICES}
+    ports = {name: free_port() for name in (*SERVICES, "register")}
+    env = {
+        "SIGNAL_ENVIRONMENT": "test",
+        "SIGNAL_KAFKA_BOOTSTRAP": kafka_bootstrap,
+        "SIGNAL_TOPIC_PREFIX": prefix,
+        "REGISTER_PORT": str(ports["register"]),
+        "TRIAGE_REGISTER_URL": f"http://127.0.0.1:{ports['register']}/haalcentraal/api/brp",
+        "NOTIFICATIONS_RETRY_FIRST_DELAY_SECONDS": "0.3",
+        "NOTIFICATIONS_RETRY_MAX_DELAY_SECONDS": "2",
+    }
+    for name in SERVICES:
+        env[f"{name.upper()}_PORT"] = str(ports[name])
+        env[f"{name.upper()}_DATABASE_URL"] = databases[name][1]
+    receiver = WebhookReceiver().start()
+    processes = {"register": ServiceProcess("services.register", ports["register"], env, log_dir, "/health")}
+    processes.update({name: ServiceProcess(f"services.{name}", ports[name], env, log_dir) for name in SERVICES})
+    try:
+        for process in processes.values():
+            process.start()
+        for process in processes.values():
+            process.wait_ready()
+        yield Chain(
+            prefix=prefix,
+            urls={name: process.url for name, process in processes.items()},
+            processes=processes,
+            receiver=receiver,
+            kafka=kafka_bootstrap,
+            env=env,
+        )
+    finally:
+        for process in processes.values():
+            process.stop()
+        receiver.stop()
+        for name, _url in databases.values():
+            drop_database(postgres_admin_url, name)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed and "chain" in item.fixturenames:
+        chain = item.funcargs.get("chain")
+        if chain is not None:
+            for name, process in chain.processes.items():
+                report.sections.append((f"log of {name}", process.log_tail(60)))
+    return report

@@ -1,0 +1,74 @@
+"""Run the services as separate processes, as `make up` does, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServiceProcess:
+    def __init__(self, module: str, port: int, env: dict[str, str], log_dir: Path, ready_path: str = "/health/ready"):
+        self.module = module
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self._env = {**os.environ, **env}
+        self._log_path = log_dir / f"{module.rsplit('.', 1)[-1]}.log"
+        self._ready_path = ready_path
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> "ServiceProcess":
+        log = open(self._log_path, "ab")
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", self.module], cwd=REPO, env=self._env, stdout=log, stderr=subprocess.STDOUT
+        )
+        return self
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"{self.module} exited with {self._process.returncode}:\n{self.log_tail()}")
+            try:
+                if httpx.get(self.url + self._ready_path, timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.module} not ready after {timeout}s:\n{self.log_tail()}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int | None:
+        if self._process is None or self._process.poll() is not None:
+            return self._process.returncode if self._process else None
+        self._process.send_signal(sig)
+        try:
+            return self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            return self._process.wait()
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+    def log_text(self) -> str:
+        return self._log_path.read_text(errors="replace") if self._log_path.exists() else ""
