@@ -4,6 +4,7 @@ they are missing (never skips): a green run must mean the real thing ran."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import uuid
 
@@ -51,12 +52,18 @@ def new_database(postgres_admin_url):
 
 def create_database(admin_url: str, label: str) -> tuple[str, str]:
     name = f"test_{label}_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_execute(admin_url, f'CREATE DATABASE "{name}"'))
+    _run(_execute(admin_url, f'CREATE DATABASE "{name}"'))
     return name, admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
 
 
 def drop_database(admin_url: str, name: str) -> None:
-    asyncio.run(_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _run(_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _run(coroutine) -> None:
+    """asyncio.run, also from inside a running loop (an async test calling a factory)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 async def _kafka_problem(bootstrap: str) -> str | None:

@@ -109,7 +109,16 @@ class PersonenApi:
             "deceased": bool(params.boolean("inclusiefOverledenPersonen")),
         }
 
-    def _by_postcode(self, postcode, number, letter, addition, born, surname, deceased) -> list[Person]:
+    def _by_postcode(
+        self,
+        postcode: str,
+        number: int,
+        letter: str | None,
+        addition: str | None,
+        born: date | None,
+        surname: str | None,
+        deceased: bool,
+    ) -> list[Person]:
         found = self.store.residents_by_postcode(postcode, number, letter, addition, include_deceased=deceased)
         if born is not None:
             found = [p for p in found if p.birth and p.birth.is_complete and p.birth.earliest() == born]

@@ -89,9 +89,9 @@ class Address:
         return self.country is not None
 
     @property
-    def is_lived_in(self) -> bool:
-        """A dwelling in NL where the person lives, as opposed to a briefadres."""
-        return not self.is_abroad and self.function == "W" and self.object_id is not None
+    def is_home(self) -> bool:
+        """An address in NL where the person lives, as opposed to a briefadres or abroad."""
+        return not self.is_abroad and self.function == "W"
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,9 @@ class Person:
         return self.suspension_reason is not None
 
     def lives_now_at(self, include_deceased: bool = False) -> Address | None:
-        """The dwelling this person currently lives in, if any."""
+        """The address this person currently lives at, if any (it may lack a BAG id)."""
         address = self.current_address
-        if address is None or not address.is_lived_in:
+        if address is None or not address.is_home:
             return None
         if self.is_suspended and not (include_deceased and self.is_deceased):
             return None
@@ -153,7 +153,10 @@ class Residence:
     end_latest: date | None
 
     def status_on(self, day: date) -> str | None:
-        """"resident", "possible" (the dates cannot decide) or None (not living there)."""
+        """Whether the person lived here on `day`.
+
+        Returns "resident", "possible" (the partial dates cannot decide) or None.
+        """
         if day < self.start_earliest:
             return None
         if self.end_earliest is not None:
@@ -192,7 +195,8 @@ class RegisterStore:
                 self._by_bsn[person.bsn].append(person)
             current = person.lives_now_at(include_deceased=True)
             if current is not None:
-                self._by_object[current.object_id].append(person)
+                if current.object_id:
+                    self._by_object[current.object_id].append(person)
                 if current.postcode and current.house_number is not None:
                     self._by_postcode[(current.postcode, current.house_number)].append(person)
             for residence in residences_of(person):
@@ -262,7 +266,7 @@ def residences_of(person: Person) -> list[Residence]:
     final_end = _final_end(person, starts_earliest[-1])
     residences = []
     for i, address in enumerate(addresses):
-        if not address.is_lived_in:
+        if not address.is_home or address.object_id is None:
             continue
         if i + 1 < len(addresses):
             end = (starts_earliest[i + 1], starts_latest[i + 1])

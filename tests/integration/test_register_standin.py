@@ -179,7 +179,9 @@ async def test_a_malformed_dwelling_id_is_a_400_problem_naming_the_parameter(brp
     }]  # fmt: skip
 
     raw = http.post(PERSONEN, json={
-        "type": "ZoekMetAdresseerbaarObjectIdentificatie", "adresseerbaarObjectIdentificatie": bad_id, "fields": ["burgerservicenummer"],
+        "type": "ZoekMetAdresseerbaarObjectIdentificatie",
+        "adresseerbaarObjectIdentificatie": bad_id,
+        "fields": ["burgerservicenummer"],
     })  # fmt: skip
     assert raw.headers["content-type"] == "application/problem+json"
     assert raw.json()["detail"] == "De foutieve parameter(s) zijn: adresseerbaarObjectIdentificatie."
@@ -207,7 +209,9 @@ async def test_an_unknown_move_in_date_makes_a_possible_resident(bewoning):
 
     assert occupancy.residents == ()
     assert len(occupancy.possible_residents) == 1
-    assert assess_household(occupancy.residents, REFERENCE, possible_residents=occupancy.possible_residents).is_family is False
+    # A single possible resident alone is still not a household of two or more.
+    assessment = assess_household(occupancy.residents, REFERENCE, possible_residents=occupancy.possible_residents)
+    assert assessment.is_family is False
 
 
 async def test_no_bewoning_before_anyone_moved_in(bewoning):

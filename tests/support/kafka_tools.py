@@ -23,26 +23,26 @@ def produce(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]]) -> N
 
 def read_all(bootstrap: str, topic: str, *, idle_ms: int = 1500) -> list:
     """Every record on `topic` from the beginning (read until the topic stays idle)."""
+    return asyncio.run(read_all_async(bootstrap, topic, idle_ms=idle_ms))
 
-    async def run():
-        consumer = AIOKafkaConsumer(
-            topic,
-            bootstrap_servers=bootstrap,
-            group_id=f"reader-{uuid.uuid4().hex[:8]}",
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-        )
-        await consumer.start()
-        found = []
-        try:
-            while True:
-                batch = await consumer.getmany(timeout_ms=idle_ms)
-                if not batch and consumer.assignment():
-                    break
-                for records in batch.values():
-                    found.extend(records)
-        finally:
-            await consumer.stop()
-        return found
 
-    return asyncio.run(run())
+async def read_all_async(bootstrap: str, topic: str, *, idle_ms: int = 1500) -> list:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"reader-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    found = []
+    try:
+        while True:
+            batch = await consumer.getmany(timeout_ms=idle_ms)
+            if not batch and consumer.assignment():
+                break
+            for records in batch.values():
+                found.extend(records)
+    finally:
+        await consumer.stop()
+    return found

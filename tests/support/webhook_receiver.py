@@ -50,7 +50,7 @@ class WebhookReceiver:
                 except InvalidSignature:
                     verified = False
                 with receiver._lock:
-                    first = verified and receiver._guard.first_time(self.headers.get(IDEMPOTENCY_HEADER, ""))
+                    first = verified and receiver._guard.first_time(self.path + " " + self.headers.get(IDEMPOTENCY_HEADER, ""))
                     receiver.received.append(Received(self.path, dict(self.headers), body, verified, first))
                 self.send_response(204 if verified else 401)
                 self.end_headers()

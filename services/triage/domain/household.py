@@ -33,8 +33,9 @@ trusted when it is cited in an alert. Assumptions, where the definition is silen
 * `uncertain` lists what the register left open even when `is_family` is
   decided: with one certain minor and one undecidable person the household is a
   family, but `minors` is then a lower bound.
-* An empty dwelling is not a family. The register showing nobody is worth a
-  note ("no_registered_residents"): the study met families living unregistered.
+* An empty dwelling is not a family, but the register showing nobody deserves
+  a note ("no_registered_residents"): sub-tenants and squatters, families among
+  them, are often not registered where they live (DOMAIN.md §2.2, C6 and C12).
 """
 
 from __future__ import annotations

@@ -259,7 +259,11 @@ async def test_the_bewoning_client_asks_for_a_peildatum_and_retries_the_same_way
                 "periode": {"datumVan": "2024-01-01", "datumTot": "2024-01-02"},
                 "bewoners": [{"burgerservicenummer": "999996733"}],
                 "mogelijkeBewoners": [
-                    {"geboorte": {"datum": {"type": "JaarMaandDatum", "jaar": 2010, "maand": 5, "langFormaat": "mei 2010"}}}
+                    {
+                        "geboorte": {
+                            "datum": {"type": "JaarMaandDatum", "jaar": 2010, "maand": 5, "langFormaat": "mei 2010"}
+                        }
+                    }
                 ],
             }
         ]
