@@ -28,3 +28,21 @@ class FakeClock:
 
     def set(self, moment: datetime) -> None:
         self._now = moment
+
+
+class AdjustableClock:
+    """System time plus an offset that tests can move forward.
+
+    Services run on it in the `test` environment only, so an end-to-end test can
+    let 15 days pass for a deadline without waiting (see shared.http's
+    /test/clock endpoint, which exists only there)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, **delta: float) -> datetime:
+        self._offset += timedelta(**delta)
+        return self.now()

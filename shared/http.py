@@ -7,6 +7,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from pydantic import BaseModel, Field
+
+from shared.clock import AdjustableClock
 from shared.runtime import Runtime
 
 health = APIRouter(tags=["health"])
@@ -35,6 +38,19 @@ async def metrics(request: Request) -> dict[str, int]:
     }
 
 
+test_clock = APIRouter(prefix="/test", tags=["test only"])
+
+
+class ClockAdvance(BaseModel):
+    seconds: float = Field(gt=0, le=400 * 24 * 3600)
+
+
+@test_clock.post("/clock/advance", summary="Move this service's clock forward (test environment only)")
+async def advance_clock(body: ClockAdvance, request: Request) -> dict[str, str]:
+    clock = request.app.state.runtime.clock
+    return {"now": clock.advance(seconds=body.seconds).isoformat()}
+
+
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
     """FastAPI's 422 body, with the discriminator named when a `type` is unknown or missing."""
     errors = []
@@ -51,4 +67,6 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
 
 def install(app: FastAPI) -> None:
     app.include_router(health)
+    if isinstance(app.state.runtime.clock, AdjustableClock):
+        app.include_router(test_clock)
     app.add_exception_handler(RequestValidationError, _validation_error)

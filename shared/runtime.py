@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.bus.consumer import EventConsumer, RetryPolicy
 from shared.bus.kafka import KafkaBus
 from shared.bus.port import Bus
-from shared.clock import Clock, SystemClock
+from shared.clock import AdjustableClock, Clock, SystemClock
 from shared.contracts import topics as chain_topics
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
@@ -122,13 +122,15 @@ def build_runtime(
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     bus = bus or KafkaBus(settings.kafka_bootstrap, client_id=f"signaalketen-{settings.service_name}")
+    if clock is None:
+        clock = AdjustableClock() if settings.environment == "test" else SystemClock()
     return Runtime(
         settings=settings,
         bus=bus,
         engine=engine,
         sessions=sessions,
         relay=OutboxRelay(sessions, bus),
-        clock=clock or SystemClock(),
+        clock=clock,
         organisations=organisations or Organisations.load(settings.organisations_file),
         address_seal=AddressSeal(settings.address_key_list()),
     )

@@ -44,13 +44,14 @@ class Chain:
 
 
 @pytest.fixture(scope="module")
-def chain(kafka_bootstrap, postgres_admin_url, tmp_path_factory):
+def chain(request, kafka_bootstrap, postgres_admin_url, tmp_path_factory):
+    """One chain per test module. A module may set `CHAIN_ENV = {...}` to add settings."""
     log_dir: Path = tmp_path_factory.mktemp("chain-logs")
     prefix = f"e{uuid.uuid4().hex[:8]}."
     databases = {name: create_database(postgres_admin_url, name) for name in SERVICES}
     ports = {name: free_port() for name in (*SERVICES, "register")}
     env = {
-        "SIGNAL_ENVIRONMENT": "test",
+        "SIGNAL_ENVIRONMENT": "test",  # services run on an AdjustableClock: POST /test/clock/advance
         "SIGNAL_KAFKA_BOOTSTRAP": kafka_bootstrap,
         "SIGNAL_TOPIC_PREFIX": prefix,
         "REGISTER_PORT": str(ports["register"]),
@@ -58,6 +59,7 @@ def chain(kafka_bootstrap, postgres_admin_url, tmp_path_factory):
         "NOTIFICATIONS_RETRY_FIRST_DELAY_SECONDS": "0.3",
         "NOTIFICATIONS_RETRY_MAX_DELAY_SECONDS": "2",
     }
+    env.update(getattr(request.module, "CHAIN_ENV", {}))
     for name in SERVICES:
         env[f"{name.upper()}_PORT"] = str(ports[name])
         env[f"{name.upper()}_DATABASE_URL"] = databases[name][1]
@@ -94,3 +96,10 @@ def pytest_runtest_makereport(item, call):
             for name, process in chain.processes.items():
                 report.sections.append((f"log of {name}", process.log_tail(60)))
     return report
+
+
+def advance_clocks(chain: Chain, seconds: float) -> None:
+    """Let time pass in every service at once (test environment only)."""
+    for service in SERVICES:
+        response = httpx.post(chain.urls[service] + "/test/clock/advance", json={"seconds": seconds}, timeout=10)
+        assert response.status_code == 200, response.text
