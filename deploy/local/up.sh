@@ -12,7 +12,7 @@ mkdir -p "$LOGS" .run/data
 deploy/kafka/start.sh
 
 export SIGNAL_ENVIRONMENT=development
-export SIGNAL_KAFKA_BOOTSTRAP="${SIGNAL_KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
+export SIGNAL_KAFKA_BOOTSTRAP="${SIGNAL_KAFKA_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export REGISTER_PORT="${REGISTER_PORT:-8090}"
 export TRIAGE_REGISTER_URL="http://127.0.0.1:${REGISTER_PORT}/haalcentraal/api/brp"
 

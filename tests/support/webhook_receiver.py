@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,7 @@ class Received:
     body: bytes
     verified: bool
     first_time: bool
+    at: float = 0.0  # time.monotonic() on arrival
 
     @property
     def event(self) -> dict:
@@ -51,7 +53,7 @@ class WebhookReceiver:
                     verified = False
                 with receiver._lock:
                     first = verified and receiver._guard.first_time(self.path + " " + self.headers.get(IDEMPOTENCY_HEADER, ""))
-                    receiver.received.append(Received(self.path, dict(self.headers), body, verified, first))
+                    receiver.received.append(Received(self.path, dict(self.headers), body, verified, first, time.monotonic()))
                 self.send_response(204 if verified else 401)
                 self.end_headers()
 

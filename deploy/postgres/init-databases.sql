@@ -1,0 +1,5 @@
+-- One database per service (docker-compose; deploy/postgres/start.sh does the same natively).
+CREATE DATABASE arrears;
+CREATE DATABASE triage;
+CREATE DATABASE placement;
+CREATE DATABASE notifications;
