@@ -31,10 +31,13 @@ async def ready(request: Request) -> JSONResponse:
 @health.get("/metrics", summary="Counters for operators (no personal data)")
 async def metrics(request: Request) -> dict[str, int]:
     runtime: Runtime = request.app.state.runtime
+    lag = await runtime.bus.lag()
     return {
         "outbox_backlog": await runtime.relay.backlog(),
         "outbox_published": runtime.relay.published,
         "dead_lettered": sum(consumer.dead_lettered for consumer in runtime.consumers),
+        "consumer_lag": sum(lag.values()),
+        **{f"consumer_lag:{group}": value for group, value in sorted(lag.items())},
     }
 
 

@@ -5,12 +5,19 @@ Header `Signaalketen-Signature: t=<unix seconds>,v1=<hex>` where
 body, refuses a timestamp outside the tolerance (replays of old deliveries),
 and de-duplicates by the CloudEvent id (`Idempotency-Key` header), because
 delivery is at-least-once.
+
+Before a subscription is stored, the chain POSTs a verification request to the
+callback URL; the receiver proves it wants the deliveries by echoing the
+challenge (`verification_answer`). The request is signed like any delivery, but
+the receiver cannot check that yet: it learns the secret from the response to
+its subscribe call. Echoing a challenge has no effect, so that is safe.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import time
 from collections import OrderedDict
@@ -18,6 +25,7 @@ from collections import OrderedDict
 SIGNATURE_HEADER = "Signaalketen-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 DEFAULT_TOLERANCE_SECONDS = 300
+VERIFICATION_TYPE = "nl.signaalketen.subscription.verification"
 
 
 class InvalidSignature(ValueError):
@@ -45,7 +53,7 @@ def verify(
         given = parts["v1"]
     except (KeyError, ValueError):
         raise InvalidSignature("malformed signature header") from None
-    if not hmac.compare_digest(given, _mac(secret, timestamp, body)):
+    if not hmac.compare_digest(given.encode(), _mac(secret, timestamp, body).encode()):
         raise InvalidSignature("signature does not match the body")
     now = time.time() if now is None else now
     if abs(now - timestamp) > tolerance:
@@ -67,6 +75,40 @@ class ReplayGuard:
         if len(self._seen) > self._capacity:
             self._seen.popitem(last=False)
         return True
+
+
+def new_challenge() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def verification_request(challenge: str, subscription_id: str, time_iso: str) -> bytes:
+    """The body the chain POSTs to a callback URL before it subscribes it."""
+    return json.dumps(
+        {"type": VERIFICATION_TYPE, "id": subscription_id, "time": time_iso, "challenge": challenge}
+    ).encode()
+
+
+def verification_answer(body: bytes) -> bytes | None:
+    """For receivers: the response body to send (with status 200) when `body` is a
+    verification request, or None when it is an ordinary delivery."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(document, dict) or document.get("type") != VERIFICATION_TYPE:
+        return None
+    challenge = document.get("challenge")
+    return json.dumps({"challenge": challenge}).encode() if isinstance(challenge, str) else None
+
+
+def challenge_echoed(challenge: str, response_body: bytes) -> bool:
+    """For the chain: did the receiver answer with exactly this challenge?"""
+    try:
+        document = json.loads(response_body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    given = document.get("challenge") if isinstance(document, dict) else None
+    return isinstance(given, str) and hmac.compare_digest(given.encode(), challenge.encode())
 
 
 def _mac(secret: str, timestamp: int, body: bytes) -> str:

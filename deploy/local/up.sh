@@ -57,4 +57,4 @@ Development API keys are 'dev-<organisation id>' (deploy/local/organisations.jso
 the README walks one family's arrears from a POST to a webhook.
 INFO
 wait -n "${PIDS[@]}" || true
-echo "[up] a service exited; see $LOGS"
+echo "[up] shutting down (Ctrl-C, or a service exited: see $LOGS)"

@@ -16,6 +16,7 @@ from shared.runtime import Runtime
 from shared.webhooks import new_secret
 from services.notifications.fanout import NOTIFIABLE_NAMES
 from services.notifications.tables import Delivery, Subscription
+from services.notifications.verification import CallbackNotVerified, verify_callback
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 Recipient = Annotated[Organisation, Depends(caller())]
@@ -69,8 +70,16 @@ def _runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
-@router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated, summary="Subscribe a webhook")
-async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: RuntimeDep) -> SubscriptionCreated:
+@router.post(
+    "/subscriptions",
+    status_code=201,
+    response_model=SubscriptionCreated,
+    summary="Subscribe a webhook",
+    responses={422: {"description": "invalid body, or the callback URL did not echo the verification challenge"}},
+)
+async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: RuntimeDep, request: Request) -> SubscriptionCreated:
+    """Unless the handshake is switched off, the callback URL first gets a signed verification
+    request and must echo its challenge; otherwise nothing is stored (see README.md)."""
     subscription = Subscription(
         id=uuid4(),
         organisation_id=organisation.id,
@@ -79,6 +88,19 @@ async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: Runt
         secret=new_secret(),
         created_at=runtime.clock.now(),
     )
+    if runtime.settings.handshake_required:
+        try:
+            await verify_callback(
+                request.app.state.http_client,
+                subscription.callback_url,
+                subscription.secret,
+                subscription.id,
+                subscription.created_at,
+                runtime.settings.verification_timeout_seconds,
+            )
+        except CallbackNotVerified as problem:
+            detail = [{"loc": ["body", "callback_url"], "msg": f"callback URL {problem}", "type": "callback_not_verified"}]
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from None
     async with runtime.sessions() as session, session.begin():
         session.add(subscription)
     return SubscriptionCreated.model_validate(subscription.model_dump())

@@ -25,6 +25,7 @@ from services.notifications.tables import Delivery, Subscription
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 BATCH = 100
+ANNOUNCED = frozenset({event_types.ALERT_RAISED, event_types.ALERT_ESCALATED})  # deliveries that emit alert.delivered
 
 
 class Deliverer:
@@ -88,7 +89,8 @@ class Deliverer:
             body = delivery.body.encode()
             headers = {
                 "Content-Type": "application/cloudevents+json",
-                SIGNATURE_HEADER: sign(subscription.secret, body, int(self._runtime.clock.now().timestamp())),
+                # Wall-clock time, not the service clock: the receiver checks freshness against its own clock.
+                SIGNATURE_HEADER: sign(subscription.secret, body),
                 IDEMPOTENCY_HEADER: str(delivery.event_id),
             }
             status_code, error = None, None
@@ -110,7 +112,7 @@ class Deliverer:
             delivery.last_error = error
             if error is None:
                 delivery.status, delivery.delivered_at = "delivered", now
-                if delivery.event_type == event_types.ALERT_RAISED:
+                if delivery.event_type in ANNOUNCED:
                     self._runtime.emit(
                         session,
                         AlertDelivered(

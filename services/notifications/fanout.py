@@ -1,7 +1,12 @@
-"""Consumer side: an alert or placement event becomes one delivery per matching subscription."""
+"""Consumer side: an alert or placement event becomes one delivery per matching subscription.
+
+Every alert is also recorded, subscribed or not: teams without a webhook read
+it in their inbox, and an unacknowledged one escalates on its timer.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import uuid4
 
 from sqlmodel import select
@@ -10,9 +15,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.contracts import event_types
 from shared.contracts.envelope import Event, encode
 from shared.runtime import Runtime
+from services.notifications.alerts import record_alert
+from services.notifications.domain.escalation import EscalationPolicy
 from services.notifications.tables import Delivery, Subscription
 
-NOTIFIABLE = (
+CONSUMED = (
     event_types.ALERT_RAISED,
     event_types.PLACEMENT_WAITLISTED,
     event_types.PLACEMENT_OFFERED,
@@ -21,42 +28,54 @@ NOTIFIABLE = (
     event_types.PLACEMENT_LOST_FROM_VIEW,
     event_types.PLACEMENT_ENDED,
 )
+# alert.escalated is not consumed from Kafka: notifications itself raises it (escalation.py).
+NOTIFIABLE = (*CONSUMED, event_types.ALERT_ESCALATED)
 NOTIFIABLE_NAMES = frozenset(event_types.short_name(t) for t in NOTIFIABLE)
 
 
+async def add_deliveries(session: AsyncSession, event: Event, recipient: str, now: datetime) -> int:
+    """One pending delivery of `event` per active subscription of `recipient` that wants its type."""
+    name = event_types.short_name(event.type)
+    subscriptions = (
+        await session.exec(
+            select(Subscription).where(Subscription.organisation_id == recipient, Subscription.active == True)  # noqa: E712
+        )
+    ).all()
+    body = encode(event).decode()
+    added = 0
+    for subscription in subscriptions:
+        if subscription.event_types and name not in subscription.event_types:
+            continue
+        session.add(
+            Delivery(
+                id=uuid4(),
+                event_id=event.id,
+                event_type=event.type,
+                subscription_id=subscription.id,
+                recipient=recipient,
+                case_key=event.subject,
+                body=body,
+                status="pending",
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        added += 1
+    return added
+
+
 class Fanout:
-    def __init__(self, runtime: Runtime, wake_deliverer):
+    def __init__(self, runtime: Runtime, policy: EscalationPolicy, wake_deliverer):
         self._runtime = runtime
+        self._policy = policy
         self._wake = wake_deliverer
 
     def handlers(self):
-        return {event_type: self.apply for event_type in NOTIFIABLE}
+        return {event_type: self.apply for event_type in CONSUMED}
 
     async def apply(self, session: AsyncSession, event: Event) -> None:
-        recipient = event.data.recipient
-        name = event_types.short_name(event.type)
-        subscriptions = (
-            await session.exec(
-                select(Subscription).where(Subscription.organisation_id == recipient, Subscription.active == True)  # noqa: E712
-            )
-        ).all()
         now = self._runtime.clock.now()
-        body = encode(event).decode()
-        for subscription in subscriptions:
-            if subscription.event_types and name not in subscription.event_types:
-                continue
-            session.add(
-                Delivery(
-                    id=uuid4(),
-                    event_id=event.id,
-                    event_type=event.type,
-                    subscription_id=subscription.id,
-                    recipient=recipient,
-                    case_key=event.subject,
-                    body=body,
-                    status="pending",
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
-        self._wake()
+        if event.type == event_types.ALERT_RAISED:
+            await record_alert(session, event, self._policy)
+        if await add_deliveries(session, event, event.data.recipient, now):
+            self._wake()

@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -15,3 +16,25 @@ class NotificationsSettings(ServiceSettings):
     retry_max_attempts: int = 14
     delivery_timeout_seconds: float = 10.0
     delivery_concurrency: int = 20
+
+    # Verification handshake before a subscription is stored (see README.md).
+    # None means: on, except in the `test` environment, whose shared end-to-end
+    # receiver does not answer challenges yet. Set it explicitly to decide.
+    verify_subscriptions: bool | None = None
+    verification_timeout_seconds: float = 5.0
+
+    # Escalation of alerts nobody acknowledged.
+    escalation_urgent_after_seconds: float = Field(3600.0, gt=0, description="urgent alerts: T, default one hour")
+    escalation_working_days: int = Field(2, ge=1, le=30, description="normal-priority alerts: working days (Mon-Fri)")
+    working_days_timezone: str = "Europe/Amsterdam"
+    escalation_fallback: dict[str, str] = Field(
+        default_factory=lambda: {"*": "ketenregie"},
+        description='recipient organisation id -> fallback organisation id; "*" for every other recipient',
+    )
+    escalation_check_interval_seconds: float = Field(1.0, gt=0)
+
+    @property
+    def handshake_required(self) -> bool:
+        if self.verify_subscriptions is not None:
+            return self.verify_subscriptions
+        return self.environment != "test"

@@ -1,14 +1,38 @@
-"""Notifications' own tables: subscriptions per organisation and every delivery."""
+"""Notifications' own tables: subscriptions per organisation, every delivery, every alert."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlalchemy.orm import registry
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 notifications_registry = registry()
 METADATA = notifications_registry.metadata
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware moment stored as UTC and read back aware.
+
+    SQLite drops the offset, so a local time stored as-is would compare wrongly
+    with `due <= now`; normalising to UTC on the way in keeps both databases right.
+    A naive value is taken to be UTC already."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _as_utc(value)
+
+    def process_result_value(self, value, dialect):
+        return _as_utc(value)
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class NotificationsTable(SQLModel, registry=notifications_registry):
@@ -24,7 +48,7 @@ class Subscription(NotificationsTable, table=True):
     event_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     secret: str
     active: bool = True
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class Delivery(NotificationsTable, table=True):
@@ -40,8 +64,36 @@ class Delivery(NotificationsTable, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(index=True)  # pending | delivered | dead
     attempts: int = 0
-    next_attempt_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    next_attempt_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
     last_error: str | None = None
     last_status_code: int | None = None
-    delivered_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class Alert(NotificationsTable, table=True):
+    """Every alert notifications consumed, webhook or not: the inbox, acknowledgements and escalations.
+
+    `acknowledgement_due` is the durable timer: the escalation check selects
+    unacknowledged, unescalated rows whose moment has passed."""
+
+    __tablename__ = "alert"
+
+    alert_id: UUID = Field(primary_key=True)
+    event_id: UUID = Field(unique=True)  # CloudEvent id of alert.raised
+    recipient: str = Field(index=True)
+    case_key: str
+    kind: str
+    priority: str
+    reason: str
+    municipality_code: str
+    district: str | None = None
+    due: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    raised_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+    body: str = Field(sa_column=Column(Text, nullable=False))  # the CloudEvent as webhooks get it
+    acknowledgement_due: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+    acknowledged_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    acknowledged_by: str | None = None  # organisation id
+    acknowledged_by_worker: str | None = None  # the organisation's own worker id, never a name
+    escalated_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    escalated_to: str | None = Field(default=None, index=True)

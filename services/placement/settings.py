@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -14,3 +15,5 @@ class PlacementSettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///.run/data/placement.db"
     port: int = 8003
     seed_file: Path = DEFAULT_SEED
+    lost_from_view_days: int = Field(14, ge=1, description="days without update before a waitlisted family is lost from view")
+    timer_interval_seconds: float = Field(5.0, gt=0, description="how often the lost-from-view rule is checked")

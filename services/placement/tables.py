@@ -1,14 +1,35 @@
-"""Placement's own tables: facilities with capacity, requests, declines."""
+"""Placement's own tables: facilities with capacity, requests, declines, alternatives."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Index
 from sqlalchemy.orm import registry
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 placement_registry = registry()
 METADATA = placement_registry.metadata
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware moment stored as UTC and read back aware (SQLite drops the offset;
+    the lost-from-view rule compares stored moments with `now`)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return as_utc(value)
+
+    def process_result_value(self, value, dialect):
+        return as_utc(value)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class PlacementTable(SQLModel, registry=placement_registry):
@@ -31,7 +52,11 @@ class Facility(PlacementTable, table=True):
 
 
 class PlacementRequest(PlacementTable, table=True):
+    """One family's request for a place. `status`: offered | waitlisted | placed | ended
+    (`new` only inside the transaction that creates or re-matches it)."""
+
     __tablename__ = "placement_request"
+    __table_args__ = (Index("ix_placement_request_waiting", "status", "last_update_at"),)
 
     id: UUID = Field(primary_key=True)
     case_key: str = Field(index=True)
@@ -42,11 +67,16 @@ class PlacementRequest(PlacementTable, table=True):
     need: str
     municipality_code: str
     reason: str
-    status: str  # offered | waitlisted | placed | ended
+    status: str
     facility_id: str | None = Field(default=None, index=True)
+    centre: str | None = Field(default=None, index=True)  # whose waiting list the family is on
     out_of_region: bool = False
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    last_update_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))  # last report on the family
+    lost_from_view_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    outflow: str | None = None
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
 
 
 class Decline(PlacementTable, table=True):
@@ -56,4 +86,17 @@ class Decline(PlacementTable, table=True):
     request_id: UUID = Field(index=True)
     facility_id: str
     reason: str
-    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class Alternative(PlacementTable, table=True):
+    """Where a waitlisted family stays meanwhile, as GGD reported it (kept here only, never on Kafka: `note`)."""
+
+    __tablename__ = "alternative"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: UUID = Field(index=True)
+    kind: str
+    note: str = ""
+    recorded_by: str
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

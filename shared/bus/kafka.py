@@ -21,6 +21,7 @@ class KafkaBus:
         self._client_id = client_id
         self._linger_ms = linger_ms
         self._producer: AIOKafkaProducer | None = None
+        self._consumers: dict[str, AIOKafkaConsumer] = {}
         self.assigned = asyncio.Event()
 
     async def start(self) -> None:
@@ -78,6 +79,7 @@ class KafkaBus:
             heartbeat_interval_ms=1000,
         )
         await consumer.start()
+        self._consumers[group_id] = consumer
         try:
             while not stop.is_set():
                 batches = await consumer.getmany(timeout_ms=200, max_records=200)
@@ -88,7 +90,25 @@ class KafkaBus:
                         await handle(_record(raw))
                     await _commit(consumer, partition, records[-1].offset + 1)
         finally:
+            self._consumers.pop(group_id, None)
             await consumer.stop()
+
+    async def lag(self) -> dict[str, int]:
+        """Records fetched-but-unhandled or not yet fetched, per consumer group (high-water mark
+        minus position, from the last fetch), for operators and the readiness of a backlog."""
+        lags: dict[str, int] = {}
+        for group_id, consumer in list(self._consumers.items()):
+            total = 0
+            for partition in consumer.assignment():
+                highwater = consumer.highwater(partition)
+                if highwater is None:
+                    continue
+                try:
+                    total += max(highwater - await consumer.position(partition), 0)
+                except Exception:  # noqa: BLE001 - the partition moved during a rebalance
+                    continue
+            lags[group_id] = total
+        return lags
 
     async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None:
         admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)

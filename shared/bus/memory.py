@@ -69,3 +69,9 @@ class InMemoryBus:
 
     async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None:
         return None
+
+    async def lag(self) -> dict[str, int]:
+        lags: dict[str, int] = defaultdict(int)
+        for (group_id, topic, partition), position in self._committed.items():
+            lags[group_id] += len(self._logs[(topic, partition)]) - position
+        return dict(lags)

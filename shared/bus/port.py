@@ -49,3 +49,6 @@ class Bus(Protocol):
         crash replays what was not finished (at-least-once; consumers dedupe)."""
 
     async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None: ...
+
+    async def lag(self) -> dict[str, int]:
+        """Unconsumed records per consumer group of this process."""

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, func, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -105,8 +105,8 @@ class OutboxRelay:
 
     async def backlog(self) -> int:
         async with self._sessions() as session:
-            rows = await session.exec(select(OutboxMessage.id).where(col(OutboxMessage.sent_at).is_(None)))
-            return len(rows.all())
+            query = select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
+            return (await session.exec(query)).one()
 
     async def purge_sent(self) -> None:
         cutoff = datetime.now(UTC) - self._keep_sent_for

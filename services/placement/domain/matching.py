@@ -1,6 +1,7 @@
 """Which facility to offer a family: pure, so the choice can be explained and tested.
 
-Eligible: a unit type that shelters a family tonight (not ambulant support),
+Eligible: a unit type that shelters a family tonight (not ambulant support,
+not a night shelter: that is an alternative GGD records, not a placement),
 a free unit, the family type accepted, not declined this request before.
 Preference: inside the family's region, then the unit type that fits the family
 best, then the most free units. Out-of-region facilities are offered last and
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TONIGHT = ("family_two_parent", "mother_with_children", "crisis", "care_24h")
+from services.placement.domain.registry import UnitType
+
+TONIGHT = (UnitType.FAMILY_TWO_PARENT, UnitType.MOTHER_WITH_CHILDREN, UnitType.CRISIS, UnitType.CARE_24H)
 PREFERENCE = {
-    "two_parent": ("family_two_parent", "crisis", "care_24h"),
-    "one_parent": ("mother_with_children", "crisis", "family_two_parent", "care_24h"),
-    "unknown": ("crisis", "family_two_parent", "mother_with_children", "care_24h"),
+    "two_parent": (UnitType.FAMILY_TWO_PARENT, UnitType.CRISIS, UnitType.CARE_24H),
+    "one_parent": (UnitType.MOTHER_WITH_CHILDREN, UnitType.CRISIS, UnitType.FAMILY_TWO_PARENT, UnitType.CARE_24H),
+    "unknown": (UnitType.CRISIS, UnitType.FAMILY_TWO_PARENT, UnitType.MOTHER_WITH_CHILDREN, UnitType.CARE_24H),
 }
 
 

@@ -3,6 +3,15 @@
 Rules are data (rules/*.yaml), validated when loaded (see services.triage.rules).
 `route` is pure: it reads no clock and no database, so "why did this go there?"
 can be answered from its inputs, which the case stores next to the decision.
+
+Besides the partners' signals, a prevention team's final report is routed the
+same way (signal type `prevention.report-final`, its outcome as `outcome`), so
+"not reached by the final report" is a rule like any other.
+
+A recipient may be a role of the case rather than an organisation:
+`@signaller` (whoever posted the signal) or `@corporation` (the housing
+corporation that signalled about this dwelling). A rule whose recipient cannot
+be resolved does not match; a copy that cannot be resolved is left out.
 """
 
 from __future__ import annotations
@@ -14,6 +23,9 @@ from enum import StrEnum
 from shared.contracts.events.triage import AlertKind, Priority
 
 ANY_MUNICIPALITY = "*"
+SIGNALLER = "@signaller"
+CORPORATION = "@corporation"
+PLACEHOLDERS = frozenset({SIGNALLER, CORPORATION})
 
 
 class FamilyCondition(StrEnum):
@@ -35,6 +47,8 @@ class SignalFacts:
     last_chance: bool = False
     outcome: str | None = None
     eviction_date: date | None = None
+    reported_by: str | None = None  # organisation id of the signaller (for `@signaller`)
+    corporation: str | None = None  # the corporation known on the case (for `@corporation`)
 
 
 @dataclass(frozen=True)
@@ -60,10 +74,15 @@ class Rule:
     outcomes: frozenset[str] | None = None
     last_chance: bool | None = None
     district_recipients: tuple[tuple[str, str], ...] = ()
+    also: tuple[str, ...] = ()  # copies: more organisations told, same kind and priority
+    intermediate_report_days: int | None = None  # the team reports back after this many days
+    final_report_days: int | None = None
+    suspends_collection: bool = False  # the signaller suspends collection until the final report
 
     def matches(self, signal: SignalFacts, household: HouseholdFacts) -> bool:
         return (
             self.municipality in (ANY_MUNICIPALITY, signal.municipality_code)
+            and (self.recipient is None or resolve(self.recipient, signal) is not None)
             and signal.signal_type in self.signal_types
             and _family_matches(self.family, household.is_family)
             and (self.min_arrears_months is None or (signal.arrears_months or 0) >= self.min_arrears_months)
@@ -72,8 +91,22 @@ class Rule:
             and (self.last_chance is None or signal.last_chance == self.last_chance)
         )
 
-    def recipient_for(self, district: str | None) -> str | None:
-        return dict(self.district_recipients).get((district or "").lower(), self.recipient)
+    def recipient_for(self, signal: SignalFacts) -> str | None:
+        chosen = dict(self.district_recipients).get((signal.district or "").lower(), self.recipient)
+        return resolve(chosen, signal) if chosen is not None else None
+
+    def copies_for(self, signal: SignalFacts, recipient: str | None) -> tuple[str, ...]:
+        resolved = (resolve(name, signal) for name in self.also)
+        return tuple(dict.fromkeys(name for name in resolved if name is not None and name != recipient))
+
+
+def resolve(recipient: str, signal: SignalFacts) -> str | None:
+    """An organisation id, or the organisation a placeholder stands for on this signal (None: unknown)."""
+    if recipient == SIGNALLER:
+        return signal.reported_by
+    if recipient == CORPORATION:
+        return signal.corporation
+    return recipient
 
 
 @dataclass(frozen=True)
@@ -85,26 +118,50 @@ class Decision:
     due: datetime
     reason: str
     trace: dict
+    copies: tuple[str, ...] = ()
+    intermediate_report_due: datetime | None = None
+    final_report_due: datetime | None = None
+    suspends_collection: bool = False
 
     @property
     def alerts(self) -> bool:
         return self.recipient is not None
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Everyone this decision alerts: the recipient first, then the copies."""
+        return ((self.recipient,) if self.recipient else ()) + self.copies
 
 
 def route(signal: SignalFacts, household: HouseholdFacts, rules: tuple[Rule, ...], now: datetime) -> Decision | None:
     """The first rule that matches decides; None when no rule matches (the case records that)."""
     for rule in rules:
         if rule.matches(signal, household):
+            recipient = rule.recipient_for(signal)
+            copies = rule.copies_for(signal, recipient) if recipient else ()
             return Decision(
                 rule_id=rule.id,
-                recipient=rule.recipient_for(signal.district),
+                recipient=recipient,
                 kind=rule.kind,
                 priority=rule.priority,
                 due=_due(rule, signal, now),
                 reason=rule.description,
-                trace={"rule": rule.id, "signal": _jsonable(asdict(signal)), "household": asdict(household)},
+                trace={
+                    "rule": rule.id,
+                    "signal": _jsonable(asdict(signal)),
+                    "household": asdict(household),
+                    **({"copies": list(copies)} if copies else {}),
+                },
+                copies=copies,
+                intermediate_report_due=_after_days(now, rule.intermediate_report_days) if recipient else None,
+                final_report_due=_after_days(now, rule.final_report_days) if recipient else None,
+                suspends_collection=rule.suspends_collection and recipient is not None,
             )
     return None
+
+
+def _after_days(now: datetime, days: int | None) -> datetime | None:
+    return None if days is None else now + timedelta(days=days)
 
 
 def _family_matches(condition: FamilyCondition | None, is_family: bool | None) -> bool:

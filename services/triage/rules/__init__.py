@@ -1,16 +1,22 @@
-"""Routing rules as data: load and validate (unknown recipients, duplicates, unreachable rules)."""
+"""Routing rules as data: load and validate (unknown recipients, duplicates, unreachable rules).
+
+Besides the rules, the file names per municipality who leads until a shelter
+place is confirmed (`placement_leads`, the GGD: also who gets the urgent
+"eviction near, no prevention contact" alert) and who is told when a team's
+report stays overdue after the reminder (`report_escalation`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from shared.contracts.events.triage import AlertKind, Priority
 from shared.organisations import Organisations, Role
-from services.triage.domain.routing import ANY_MUNICIPALITY, FamilyCondition, Rule
+from services.triage.domain.routing import ANY_MUNICIPALITY, PLACEHOLDERS, FamilyCondition, Rule
 
 DEFAULT_RULES = Path(__file__).parent / "default.yaml"
 SIGNAL_TYPES = frozenset(
@@ -22,6 +28,7 @@ SIGNAL_TYPES = frozenset(
         "eviction.cancelled",
         "eviction.executed",
         "eviction.family-found",
+        "prevention.report-final",  # a team's final report, routed on its outcome
     }
 )
 RECIPIENT_ROLES = frozenset({Role.PREVENTION_TEAM, Role.GGD, Role.CORPORATION})
@@ -48,6 +55,24 @@ class RuleSpec(BaseModel):
     outcomes: list[str] | None = None
     last_chance: bool | None = None
     district_recipients: dict[str, str] = {}
+    also: list[str] = Field(default=[], description="more organisations (or @signaller / @corporation) told")
+    intermediate_report_days: int | None = Field(None, ge=1, le=365)
+    final_report_days: int | None = Field(None, ge=1, le=365)
+    suspends_collection: bool = False
+
+    @model_validator(mode="after")
+    def _reports_in_order(self) -> RuleSpec:
+        if self.recipient is None and (self.also or self.intermediate_report_days or self.final_report_days):
+            raise ValueError("a rule without a recipient cannot have copies or reports")
+        if self.suspends_collection and self.final_report_days is None:
+            raise ValueError("suspends_collection needs final_report_days: the suspension lasts until the final report")
+        if (
+            self.intermediate_report_days is not None
+            and self.final_report_days is not None
+            and self.intermediate_report_days >= self.final_report_days
+        ):
+            raise ValueError("intermediate_report_days must come before final_report_days")
+        return self
 
     @field_validator("signal_types")
     @classmethod
@@ -73,6 +98,10 @@ class RuleSpec(BaseModel):
             outcomes=frozenset(self.outcomes) if self.outcomes is not None else None,
             last_chance=self.last_chance,
             district_recipients=tuple((k.lower(), v) for k, v in self.district_recipients.items()),
+            also=tuple(self.also),
+            intermediate_report_days=self.intermediate_report_days,
+            final_report_days=self.final_report_days,
+            suspends_collection=self.suspends_collection,
         )
 
 
@@ -80,6 +109,7 @@ class RuleFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     placement_leads: dict[str, str]
+    report_escalation: dict[str, str] = {}
     rules: list[RuleSpec] = Field(min_length=1)
 
 
@@ -87,9 +117,22 @@ class RuleFile(BaseModel):
 class RuleSet:
     rules: tuple[Rule, ...]
     placement_leads: dict[str, str]
+    report_escalation: dict[str, str] = field(default_factory=dict)
 
     def placement_lead(self, municipality_code: str) -> str:
         return self.placement_leads.get(municipality_code, self.placement_leads[ANY_MUNICIPALITY])
+
+    def urgent_recipient(self, municipality_code: str) -> str:
+        """The GGD that leads when a family is about to lose its home: the placement lead."""
+        return self.placement_lead(municipality_code)
+
+    def escalation_for(self, municipality_code: str, team: str) -> str | None:
+        """Who is told when `team` stays silent after a reminder; None when only the team itself is configured."""
+        table = self.report_escalation or self.placement_leads
+        for candidate in (table.get(municipality_code), table.get(ANY_MUNICIPALITY)):
+            if candidate is not None and candidate != team:
+                return candidate
+        return None
 
 
 def load_rules(path: Path, organisations: Organisations) -> RuleSet:
@@ -107,7 +150,9 @@ def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
         if spec.id in seen:
             problems.append(f"rule {spec.id}: duplicate id")
         seen.add(spec.id)
-        for recipient in filter(None, [spec.recipient, *spec.district_recipients.values()]):
+        for recipient in filter(None, [spec.recipient, *spec.district_recipients.values(), *spec.also]):
+            if recipient in PLACEHOLDERS:
+                continue
             organisation = organisations.get(recipient)
             if organisation is None:
                 problems.append(f"rule {spec.id}: unknown recipient {recipient!r}")
@@ -116,8 +161,16 @@ def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
     for municipality, lead in document.placement_leads.items():
         if organisations.get(lead) is None:
             problems.append(f"placement lead for {municipality}: unknown organisation {lead!r}")
+    for municipality, target in document.report_escalation.items():
+        organisation = organisations.get(target)
+        if organisation is None or organisation.role not in RECIPIENT_ROLES:
+            problems.append(f"report escalation for {municipality}: {target!r} is not a team that acts")
     if ANY_MUNICIPALITY not in document.placement_leads:
         problems.append("placement_leads needs a '*' entry")
     if problems:
         raise InvalidRules("; ".join(problems))
-    return RuleSet(rules=tuple(spec.to_rule() for spec in document.rules), placement_leads=document.placement_leads)
+    return RuleSet(
+        rules=tuple(spec.to_rule() for spec in document.rules),
+        placement_leads=document.placement_leads,
+        report_escalation=document.report_escalation,
+    )

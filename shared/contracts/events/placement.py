@@ -19,10 +19,24 @@ class PlacementData(EventData):
     municipality_code: MunicipalityCode
 
 
+class AlternativeKind(StrEnum):
+    """Where a waitlisted family stays meanwhile (DOMAIN.md §4 ALTERNATIVE_ACCOMMODATION, FAMILY_SPLIT)."""
+
+    HOTEL = "hotel"
+    HOLIDAY_HOME = "holiday_home"
+    WITH_RELATIVES = "with_relatives"
+    FAMILY_SPLIT = "family_split"
+    NIGHT_SHELTER = "night_shelter"
+
+
 class PlacementWaitlisted(PlacementData):
     event_type = event_types.PLACEMENT_WAITLISTED
 
     reason: str
+    out_of_region: bool = False
+    alternative: AlternativeKind | None = Field(
+        None, description="set when GGD recorded where the family stays while it waits"
+    )
 
 
 class PlacementOffered(PlacementData):
@@ -55,6 +69,7 @@ class PlacementLostFromView(PlacementData):
     event_type = event_types.PLACEMENT_LOST_FROM_VIEW
 
     days_without_update: int
+    last_alternative: AlternativeKind | None = Field(None, description="where the family was last known to stay")
 
 
 class Outflow(StrEnum):
@@ -69,3 +84,4 @@ class PlacementEnded(PlacementData):
 
     shelter: str
     outflow: Outflow
+    facility: str | None = None

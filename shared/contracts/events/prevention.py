@@ -1,8 +1,14 @@
-"""Feedback from prevention teams (topic `prevention`)."""
+"""Feedback from prevention teams (topic `prevention`).
+
+Published by triage when a team reports on an alert it received. Carries the
+facts the signaller may see (dates, outcome, suspension window), never the
+household's inside information."""
 
 from datetime import date
 from enum import StrEnum
 from uuid import UUID
+
+from pydantic import Field
 
 from shared.contracts import event_types, topics
 from shared.contracts.events.base import EventData
@@ -14,6 +20,7 @@ class PreventionData(EventData):
     alert_id: UUID
     reported_by: str
     reported_on: date
+    signal_id: UUID | None = Field(default=None, description="the signal the alert was about")
 
 
 class ContactMade(PreventionData):
@@ -37,3 +44,6 @@ class FinalReport(PreventionData):
 
     outcome: PreventionOutcome
     debt_settlement_pending: bool = False
+    collection_suspended_until: date | None = Field(
+        default=None, description="the signaller suspends collection until then; None: no suspension applies"
+    )

@@ -17,6 +17,7 @@ Age = Annotated[int, Field(ge=0, le=17)]
 class CompositionSource(StrEnum):
     REGISTER = "register"  # BRP lookup
     REPORTED_AT_EVICTION = "reported_at_eviction"
+    REPORTED_BY_CASE_WORKER = "reported_by_case_worker"  # a later correction by GGD or the prevention team
     UNKNOWN = "unknown"  # register unreachable: follow-up check scheduled
 
 
@@ -34,12 +35,31 @@ class HouseholdAssessed(EventData):
     assessed_on: date
     municipality_code: MunicipalityCode
     district: str | None = None
+    corrected_by: str | None = Field(default=None, description="organisation that corrected the composition")
 
 
 class AlertKind(StrEnum):
     PREVENTION = "prevention"
     URGENT_OUTREACH = "urgent_outreach"
     LOST_FROM_VIEW = "lost_from_view"
+    REMINDER = "reminder"  # a report the team owes is overdue
+    ESCALATION = "escalation"  # still overdue after the reminder: someone else must look
+
+
+class AlertTrigger(StrEnum):
+    """What made triage raise the alert (the signal itself, or something later)."""
+
+    SIGNAL = "signal"
+    COMPOSITION_CORRECTED = "composition_corrected"
+    FEEDBACK = "feedback"
+    REPORT_OVERDUE = "report_overdue"
+    REPORT_ESCALATED = "report_escalated"
+    EVICTION_NEAR = "eviction_near"
+
+
+class Report(StrEnum):
+    INTERMEDIATE = "intermediate"
+    FINAL = "final"
 
 
 class Priority(StrEnum):
@@ -66,6 +86,14 @@ class AlertRaised(EventData):
     minor_ages: list[Age]
     municipality_code: MunicipalityCode
     district: str | None = None
+    trigger: AlertTrigger = AlertTrigger.SIGNAL
+    regarding_alert_id: UUID | None = Field(default=None, description="the alert a reminder or escalation is about")
+    report: Report | None = Field(default=None, description="the overdue report (reminders and escalations)")
+    intermediate_report_due: datetime | None = None
+    final_report_due: datetime | None = None
+    collection_suspended_until: date | None = Field(
+        default=None, description="the signaller suspends collection until then (Vroeg Eropaf)"
+    )
 
 
 class FamilyType(StrEnum):

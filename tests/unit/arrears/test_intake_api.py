@@ -125,3 +125,18 @@ async def test_same_idempotency_key_returns_the_first_signal(app, bus):
     assert first.status_code == 202 and second.status_code == 200
     assert first.json()["id"] == second.json()["id"]
     assert len(bus.records("signals")) == 1
+
+
+async def test_health_and_metrics_for_operators(app, bus):
+    async with running(app) as client:
+        assert (await client.get("/health/live")).status_code == 200
+        assert (await client.get("/health/ready")).json()["checks"] == {"database": True, "workers": True}
+        await client.post("/v1/signals", json=arrears_body(), headers=key("ymere"))
+
+        async def drained():
+            metrics = (await client.get("/metrics")).json()
+            return metrics["outbox_published"] == 1 and metrics
+
+        metrics = await wait_for(drained, what="outbox drained")
+    assert metrics["outbox_backlog"] == 0 and metrics["dead_lettered"] == 0
+    assert "consumer_lag" in metrics

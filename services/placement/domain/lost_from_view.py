@@ -1,0 +1,30 @@
+"""When a waitlisted family counts as lost from view (DOMAIN.md §4 DISAPPEARED_FROM_VIEW).
+
+A family on the waiting list that nobody reported on for `days` days: GGD must
+look for it. The alert fires once per silence: after it fired, only a new
+update (an alternative recorded, an offer, a return to the list) starts a new
+silence that can fire again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+
+def silence_cutoff(now: datetime, days: int) -> datetime:
+    """Requests last updated at or before this moment have been silent long enough."""
+    return now - timedelta(days=days)
+
+
+def is_lost_from_view(
+    status: str, last_update_at: datetime, alerted_at: datetime | None, now: datetime, days: int
+) -> bool:
+    if status != "waitlisted":
+        return False
+    if alerted_at is not None and alerted_at >= last_update_at:
+        return False  # this silence was reported already
+    return last_update_at <= silence_cutoff(now, days)
+
+
+def days_without_update(last_update_at: datetime, now: datetime) -> int:
+    return max((now - last_update_at).days, 0)
