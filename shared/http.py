@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 
 from shared.clock import AdjustableClock
 from shared.runtime import Runtime
+from shared.tokens import TokenIssuer
+from shared.tokens import router as token_router
 
 health = APIRouter(tags=["health"])
 
@@ -69,7 +71,10 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
 
 
 def install(app: FastAPI) -> None:
+    settings = app.state.runtime.settings
+    app.state.tokens = TokenIssuer(settings.token_signing_key.get_secret_value(), settings.token_issuer)
     app.include_router(health)
+    app.include_router(token_router)
     if isinstance(app.state.runtime.clock, AdjustableClock):
         app.include_router(test_clock)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key-change-me"
 DEV_ADDRESS_KEY = "ZGV2LW9ubHktYWRkcmVzcy1rZXktY2hhbmdlLW1lISE="  # Fernet key, development only
 DEV_ORGANISATIONS_FILE = REPO_ROOT / "deploy" / "local" / "organisations.json"
+DEV_TOKEN_SIGNING_KEY = "dev-only-token-signing-key-change-me-32b"
 
 
 def _chain(name: str) -> AliasChoices:
@@ -39,6 +40,9 @@ class ServiceSettings(BaseSettings):
         validation_alias=_chain("address_keys"),
         description="comma-separated Fernet keys; the first encrypts, all decrypt",
     )
+    token_signing_key: SecretStr = Field(
+        SecretStr(DEV_TOKEN_SIGNING_KEY), validation_alias=_chain("token_signing_key"), description="HS256 key for bearer tokens"
+    )
     organisations_file: Path = Field(DEV_ORGANISATIONS_FILE, validation_alias=_chain("organisations_file"))
     chain_oin: str = Field("00000099000000000001", validation_alias=_chain("chain_oin"))
     log_level: str = Field("INFO", validation_alias=_chain("log_level"))
@@ -54,11 +58,21 @@ class ServiceSettings(BaseSettings):
                 "SIGNAL_PSEUDONYM_KEY": self.pseudonym_key.get_secret_value() == DEV_PSEUDONYM_KEY,
                 "SIGNAL_ADDRESS_KEYS": DEV_ADDRESS_KEY in self.address_keys.get_secret_value(),
                 "SIGNAL_ORGANISATIONS_FILE": self.organisations_file == DEV_ORGANISATIONS_FILE,
+                "SIGNAL_TOKEN_SIGNING_KEY": self.token_signing_key.get_secret_value() == DEV_TOKEN_SIGNING_KEY,
             }
             offending = [name for name, is_default in defaults.items() if is_default]
             if offending:
                 raise ValueError(f"development defaults refused in production: set {', '.join(offending)}")
         return self
+
+    @property
+    def accepts_development_keys(self) -> bool:
+        """X-API-Key is for the local run and tests; deployments use OAuth2 bearer tokens."""
+        return self.environment in ("development", "test")
+
+    @property
+    def token_issuer(self) -> str:
+        return f"urn:nld:oin:{self.chain_oin}:systeem:signaalketen"
 
     @property
     def source_urn(self) -> str:

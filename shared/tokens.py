@@ -1,0 +1,107 @@
+"""OAuth2 client credentials with signed JWTs (PyJWT), shared by every service.
+
+Every service offers `POST /oauth/token` (grant_type=client_credentials) and accepts
+the tokens any of them issued: they share the deployment's signing key
+(`SIGNAL_TOKEN_SIGNING_KEY`, HS256). The client id is the organisation id, the secret
+its API key (stored only as a SHA-256 hash in the organisations file). A token names
+one organisation and one role and lives 15 minutes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs
+from uuid import uuid4
+
+import jwt
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from shared.organisations import Organisation, Organisations, hash_api_key
+
+AUDIENCE = "urn:nld:signaalketen"
+ALGORITHM = "HS256"
+LIFETIME = timedelta(minutes=15)
+
+
+class InvalidToken(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TokenIssuer:
+    signing_key: str
+    issuer: str
+
+    def issue(self, organisation: Organisation, now: datetime) -> str:
+        claims = {
+            "iss": self.issuer,
+            "aud": AUDIENCE,
+            "sub": organisation.id,
+            "role": organisation.role.value,
+            "iat": int(now.timestamp()),
+            "exp": int((now + LIFETIME).timestamp()),
+            "jti": str(uuid4()),
+        }
+        return jwt.encode(claims, self.signing_key, algorithm=ALGORITHM)
+
+    def verify(self, token: str, now: datetime) -> dict:
+        try:
+            claims = jwt.decode(
+                token,
+                self.signing_key,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub", "role"], "verify_exp": False, "verify_iat": False},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from None
+        # Expiry against the service's clock (tests move it), not the wall clock.
+        if claims_expired(claims, now):
+            raise InvalidToken("token expired")
+        return claims
+
+
+def claims_expired(claims: dict, now: datetime) -> bool:
+    return int(claims["exp"]) <= int(now.timestamp())
+
+
+def authenticate_client(organisations: Organisations, client_id: str | None, secret: str | None) -> Organisation | None:
+    organisation = organisations.get(client_id or "")
+    if organisation is None or not secret or hash_api_key(secret) not in organisation.api_key_sha256:
+        return None
+    return organisation
+
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post(
+    "/oauth/token",
+    summary="OAuth2 client credentials: a bearer token for one organisation and its role",
+    responses={400: {"description": "unsupported grant"}, 401: {"description": "invalid client"}},
+)
+async def token(request: Request) -> JSONResponse:
+    body = (await request.body()).decode(errors="replace")
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            form = {key: str(value) for key, value in json.loads(body or "{}").items()}
+        except (json.JSONDecodeError, AttributeError):
+            form = {}
+    else:
+        form = {key: values[0] for key, values in parse_qs(body).items()}
+    if form.get("grant_type") != "client_credentials":
+        return JSONResponse({"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"}, 400)
+    runtime = request.app.state.runtime
+    organisation = authenticate_client(runtime.organisations, form.get("client_id"), form.get("client_secret"))
+    if organisation is None:
+        return JSONResponse({"error": "invalid_client"}, 401, headers={"WWW-Authenticate": "Basic"})
+    now = runtime.clock.now()
+    access_token = request.app.state.tokens.issue(organisation, now)
+    return JSONResponse(
+        {"access_token": access_token, "token_type": "Bearer", "expires_in": int(LIFETIME.total_seconds()), "scope": organisation.role.value},
+        headers={"Cache-Control": "no-store"},
+    )
