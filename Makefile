@@ -3,7 +3,7 @@
 #   make test   - every test, on real Kafka and PostgreSQL (started here if needed)
 PYTHON := .venv/bin/python
 
-.PHONY: up test install infra stop-infra unit bench clean
+.PHONY: up test install infra stop-infra unit bench chaos clean
 
 up: install
 	deploy/local/up.sh
@@ -33,3 +33,6 @@ bench: install infra
 
 clean: stop-infra
 	rm -rf .run .venv
+
+chaos: install infra
+	$(PYTHON) -m tests.chaos.run_chaos

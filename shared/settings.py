@@ -30,11 +30,19 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = "service"
     environment: Literal["development", "test", "production"] = Field(
-        "development", validation_alias=_chain("environment")
+        "development",
+        validation_alias=_chain("environment"),
+        description="development (make up), test (adjustable clock, X-API-Key) or production (bearer tokens, no default secrets)",
     )
-    kafka_bootstrap: str = Field("127.0.0.1:9092", validation_alias=_chain("kafka_bootstrap"))
-    topic_prefix: str = Field("", validation_alias=_chain("topic_prefix"))
-    pseudonym_key: SecretStr = Field(SecretStr(DEV_PSEUDONYM_KEY), validation_alias=_chain("pseudonym_key"))
+    kafka_bootstrap: str = Field(
+        "127.0.0.1:9092", validation_alias=_chain("kafka_bootstrap"), description="Kafka bootstrap servers"
+    )
+    topic_prefix: str = Field(
+        "", validation_alias=_chain("topic_prefix"), description="prefix for topic and consumer-group names (tests, tenants)"
+    )
+    pseudonym_key: SecretStr = Field(
+        SecretStr(DEV_PSEUDONYM_KEY), validation_alias=_chain("pseudonym_key"), description="HMAC key of the case pseudonyms"
+    )
     address_keys: SecretStr = Field(
         SecretStr(DEV_ADDRESS_KEY),
         validation_alias=_chain("address_keys"),
@@ -43,13 +51,19 @@ class ServiceSettings(BaseSettings):
     token_signing_key: SecretStr = Field(
         SecretStr(DEV_TOKEN_SIGNING_KEY), validation_alias=_chain("token_signing_key"), description="HS256 key for bearer tokens"
     )
-    organisations_file: Path = Field(DEV_ORGANISATIONS_FILE, validation_alias=_chain("organisations_file"))
-    chain_oin: str = Field("00000099000000000001", validation_alias=_chain("chain_oin"))
-    log_level: str = Field("INFO", validation_alias=_chain("log_level"))
+    organisations_file: Path = Field(
+        DEV_ORGANISATIONS_FILE,
+        validation_alias=_chain("organisations_file"),
+        description="JSON file of partner organisations, roles and hashed client secrets",
+    )
+    chain_oin: str = Field(
+        "00000099000000000001", validation_alias=_chain("chain_oin"), description="OIN of the chain operator (CloudEvents source)"
+    )
+    log_level: str = Field("INFO", validation_alias=_chain("log_level"), description="Python log level")
 
-    database_url: str = "sqlite+aiosqlite:///.run/service.db"
-    host: str = "127.0.0.1"
-    port: int = 8000
+    database_url: str = Field("sqlite+aiosqlite:///.run/service.db", description="SQLite file (default) or postgresql+asyncpg URL")
+    host: str = Field("127.0.0.1", description="listen address")
+    port: int = Field(8000, description="listen port")
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> ServiceSettings:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import MetaData, event
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
@@ -21,6 +24,26 @@ CHAIN_METADATA: MetaData = chain_registry.metadata
 
 class ChainTable(SQLModel, registry=chain_registry):
     """Base of the tables every service has (outbox, processed events)."""
+
+
+class UtcDateTime(TypeDecorator):
+    """Timestamps stored in UTC and read back timezone-aware, on SQLite as on PostgreSQL
+    (SQLite keeps no zone, so without this an API would answer naive times)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, _dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the chain stores aware UTC times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, _dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Column, DateTime, Index, Text
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import Event, encode
-from shared.persistence.database import ChainTable
+from shared.persistence.database import ChainTable, UtcDateTime
 
 
 class OutboxMessage(ChainTable, table=True):
@@ -24,8 +24,8 @@ class OutboxMessage(ChainTable, table=True):
     topic: str
     key: str
     value: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     attempts: int = 0
     last_error: str | None = None
 
