@@ -1,4 +1,5 @@
-"""The placement service: shelters, capacity, requests, offers and confirmations."""
+"""The placement service: shelters, capacity, requests, offers and confirmations,
+the waiting list and the lost-from-view timer."""
 
 from contextlib import asynccontextmanager
 
@@ -7,6 +8,7 @@ from fastapi import FastAPI
 from shared import http
 from shared.contracts import event_types, topics
 from shared.runtime import Runtime, serve
+from shared.timers import timer_worker
 from services.placement.api import router
 from services.placement.settings import PlacementSettings
 from services.placement.tables import METADATA
@@ -25,7 +27,10 @@ def create_app(runtime: Runtime) -> FastAPI:
         async with serve(
             runtime,
             tables=[METADATA],
-            workers=[runtime.consume_worker(requests, [topics.PLACEMENT_REQUESTS], CONSUMER)],
+            workers=[
+                runtime.consume_worker(requests, [topics.PLACEMENT_REQUESTS], CONSUMER),
+                timer_worker(runtime.clock, workflow.tick, settings.timer_interval_seconds),
+            ],
             on_start=lambda: seed_facilities(runtime, settings.seed_file),
         ):
             yield

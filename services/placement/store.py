@@ -26,7 +26,9 @@ async def facilities_with_facts(
     An open offer holds its unit until the shelter confirms or declines, so a
     family further down the waiting list cannot take it first. `excluding` is
     the request being matched again, whose own offer must not count."""
-    facilities = (await session.exec(select(Facility).order_by(col(Facility.id)))).all()
+    # populate_existing: re-read rows this session holds already, so a retry sees what others committed.
+    fresh = {"populate_existing": True}
+    facilities = (await session.exec(select(Facility).order_by(col(Facility.id)).execution_options(**fresh))).all()
     held_query = (
         select(PlacementRequest.facility_id, func.count())
         .where(PlacementRequest.status == OFFERED, col(PlacementRequest.facility_id).is_not(None))
@@ -69,7 +71,7 @@ async def declined_facilities(session: AsyncSession, request_ids: Iterable[UUID]
 
 
 async def waitlisted(session: AsyncSession, *, centres: Iterable[str] | None = None) -> list[PlacementRequest]:
-    query = select(PlacementRequest).where(PlacementRequest.status == WAITLISTED)
+    query = select(PlacementRequest).where(PlacementRequest.status == WAITLISTED).execution_options(populate_existing=True)
     if centres is not None:
         query = query.where(col(PlacementRequest.centre).in_(list(centres)))
     return list((await session.exec(query)).all())

@@ -1,35 +1,16 @@
 """Placement's own tables: facilities with capacity, requests, declines, alternatives."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, DateTime, Index
+from sqlalchemy import JSON, Column, Index
 from sqlalchemy.orm import registry
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from shared.persistence.database import UtcDateTime
 
 placement_registry = registry()
 METADATA = placement_registry.metadata
-
-
-class UtcDateTime(TypeDecorator):
-    """An aware moment stored as UTC and read back aware (SQLite drops the offset;
-    the lost-from-view rule compares stored moments with `now`)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return as_utc(value)
-
-    def process_result_value(self, value, dialect):
-        return as_utc(value)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class PlacementTable(SQLModel, registry=placement_registry):
