@@ -50,7 +50,7 @@ The signal chain is running (Ctrl-C stops it):
   triage               http://127.0.0.1:8002/docs
   placement            http://127.0.0.1:8003/docs
   notifications        http://127.0.0.1:8004/docs
-  BRP stand-in         http://127.0.0.1:${REGISTER_PORT}/docs
+  BRP stand-in         http://127.0.0.1:${REGISTER_PORT}/haalcentraal/api/brp/personen (POST, Haal Centraal)
   Kafka                ${SIGNAL_KAFKA_BOOTSTRAP}
   logs                 $LOGS/<service>.log     data: .run/data/*.db
 Development API keys are 'dev-<organisation id>' (deploy/local/organisations.json);
