@@ -11,30 +11,31 @@ class NotificationsSettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///.run/data/notifications.db"
     port: int = 8004
     # Exponential backoff with jitter; the defaults reach about 24 hours (expected) over 14 attempts, like Open Notificaties.
-    retry_first_delay_seconds: float = 60.0
-    retry_max_delay_seconds: float = 6 * 3600.0
-    retry_max_attempts: int = 14
-    delivery_timeout_seconds: float = 10.0
-    delivery_concurrency: int = 20
+    retry_first_delay_seconds: float = Field(60.0, gt=0, description="wait before the first retry; doubles per attempt")
+    retry_max_delay_seconds: float = Field(6 * 3600.0, gt=0, description="longest wait between two attempts")
+    retry_max_attempts: int = Field(14, ge=1, description="attempts before a delivery is dead-lettered")
+    delivery_timeout_seconds: float = Field(10.0, gt=0, description="per webhook request")
+    delivery_concurrency: int = Field(20, ge=1, description="webhook requests in flight at once")
 
-    # Verification handshake before a subscription is stored (see README.md).
-    # None means: on, except in the `test` environment, whose shared end-to-end
-    # receiver does not answer challenges yet. Set it explicitly to decide.
-    verify_subscriptions: bool | None = None
-    verification_timeout_seconds: float = 5.0
+    verify_subscriptions: bool | None = Field(
+        None,
+        description="verification handshake before a subscription is stored; unset: on, except in the test environment",
+    )
+    verification_timeout_seconds: float = Field(5.0, gt=0, description="how long the callback may take to echo")
 
-    # Escalation of alerts nobody acknowledged.
     escalation_urgent_after_seconds: float = Field(3600.0, gt=0, description="urgent alerts: T, default one hour")
     escalation_working_days: int = Field(2, ge=1, le=30, description="normal-priority alerts: working days (Mon-Fri)")
-    working_days_timezone: str = "Europe/Amsterdam"
+    working_days_timezone: str = Field("Europe/Amsterdam", description="whose Monday to Friday counts")
     escalation_fallback: dict[str, str] = Field(
-        default_factory=lambda: {"*": "ketenregie"},
-        description='recipient organisation id -> fallback organisation id; "*" for every other recipient',
+        {"*": "ketenregie"},
+        description='JSON: recipient organisation id -> fallback organisation id; "*" for every other recipient',
     )
-    escalation_check_interval_seconds: float = Field(1.0, gt=0)
+    escalation_check_interval_seconds: float = Field(1.0, gt=0, description="how often the escalation timer looks")
 
     @property
     def handshake_required(self) -> bool:
+        """Unset means on, except in the `test` environment: the shared end-to-end receiver
+        (tests/support/webhook_receiver.py) does not answer challenges yet."""
         if self.verify_subscriptions is not None:
             return self.verify_subscriptions
         return self.environment != "test"

@@ -106,14 +106,19 @@ def test_family_found_at_eviction_gets_ggd_urgently_and_a_confirmed_shelter_plac
     assert any(entry["kind"] == "decision" and entry["summary"]["rule"] == "ams-family-found" for entry in case["timeline"])
 
 
-def _raw_signal(months: int) -> tuple[bytes, bytes, str]:
+def _new_dwelling() -> str:
+    """An Amsterdam dwelling no other test uses (nobody registered: routing still alerts)."""
+    return f"036301{uuid.uuid4().int % 10**10:010d}"
+
+
+def _raw_signal(dwelling: str, months: int) -> tuple[bytes, bytes, str]:
     seal = AddressSeal([DEV_ADDRESS_KEY])
-    case_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), FAMILY_DWELLING)
+    case_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), dwelling)
     signal_id = uuid.uuid4()
     data = ArrearsReported(
         signal_id=signal_id,
         reported_by="eigen-haard",
-        sealed_address=seal.seal(Dwelling(FAMILY_DWELLING)),
+        sealed_address=seal.seal(Dwelling(dwelling)),
         municipality_code="0363",
         observed_on=date(2026, 11, 27),
         months=months,
@@ -131,8 +136,9 @@ def _now():
 
 def test_the_same_event_delivered_twice_raises_one_alert(chain):
     chain.subscribe("vroeg-eropaf-amsterdam", "/vroeg-eropaf/c", ["alert.raised"])
-    key, duplicate, duplicate_id = _raw_signal(3)
-    _, marker, marker_id = _raw_signal(4)
+    dwelling = _new_dwelling()
+    key, duplicate, duplicate_id = _raw_signal(dwelling, 3)
+    _, marker, marker_id = _raw_signal(dwelling, 4)  # arrears rose: the marker alerts too
     produce(chain.kafka, chain.prefix + "signals", [(key, duplicate), (key, duplicate), (key, marker)])
 
     # Same key, same partition, in order: once the marker is routed, both copies were handled.
@@ -148,7 +154,7 @@ def test_the_same_event_delivered_twice_raises_one_alert(chain):
 
 def test_a_malformed_record_is_dead_lettered_and_the_consumer_goes_on(chain):
     chain.subscribe("vroeg-eropaf-amsterdam", "/vroeg-eropaf/d", ["alert.raised"])
-    key, valid, valid_id = _raw_signal(2)
+    key, valid, valid_id = _raw_signal(_new_dwelling(), 2)
     garbage = b"\x00\x01 this is not a CloudEvent"
     wrong_schema = json.dumps({"specversion": "1.0", "id": str(uuid.uuid4()), "type": "nl.signaalketen.arrears.reported.v1"}).encode()
     produce(chain.kafka, chain.prefix + "signals", [(key, garbage), (key, wrong_schema), (key, valid)])

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verify
+from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verify
 
 
 @dataclass
@@ -44,6 +44,14 @@ class WebhookReceiver:
                 if receiver.down:
                     self.send_response(503)
                     self.end_headers()
+                    return
+                answer = verification_answer(body)
+                if answer is not None:  # the subscription handshake: echo the challenge
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
                     return
                 secret = receiver.secrets.get(self.path)
                 try:

@@ -89,6 +89,6 @@ async def test_with_the_handshake_switched_off_nothing_is_sent_before_subscribin
 
 
 def test_the_handshake_is_on_by_default_and_off_by_default_only_in_the_test_environment():
-    assert NotificationsSettings().handshake_required
+    assert NotificationsSettings(environment="development").handshake_required
     assert not NotificationsSettings(environment="test").handshake_required
     assert NotificationsSettings(environment="test", verify_subscriptions=True).handshake_required
