@@ -14,7 +14,7 @@ from shared.runtime import Runtime
 from shared.auth import caller
 from services.arrears.intake import SIGNALLER_ROLES, may_post, to_event_data
 from services.arrears.schemas import Routing, SignalAccepted, SignalIn, SignalStatus
-from services.arrears.tables import Signal, SignalRouting
+from services.arrears.tables import Signal, SignalFeedback, SignalRouting
 
 router = APIRouter(prefix="/v1/signals", tags=["signals"])
 Signaller = Annotated[Organisation, Depends(caller(*SIGNALLER_ROLES))]
@@ -69,8 +69,15 @@ async def read_signal(signal_id: UUID, organisation: Signaller, runtime: Runtime
                 select(SignalRouting).where(SignalRouting.signal_id == signal_id).order_by(col(SignalRouting.routed_at))
             )
         ).all()
+        feedback = {
+            row.alert_id: row
+            for row in (await session.exec(select(SignalFeedback).where(SignalFeedback.signal_id == signal_id))).all()
+        }
     forwarded_at = outbox.sent_at if outbox else None
     state = "routed" if routes else "forwarded" if forwarded_at else "received"
+    routing = [_routing(runtime, route, feedback.get(route.alert_id)) for route in routes]
+    finals = sorted((r for r in routing if r.final_report_on), key=lambda r: r.final_report_on)
+    suspensions = [r.collection_suspended_until for r in routing if r.collection_suspended_until]
     return SignalStatus(
         id=signal.id,
         type=signal.type,
@@ -78,15 +85,27 @@ async def read_signal(signal_id: UUID, organisation: Signaller, runtime: Runtime
         received_at=signal.received_at,
         status=state,
         forwarded_at=forwarded_at,
-        routing=[
-            Routing(
-                recipient=route.recipient,
-                recipient_name=_name(runtime, route.recipient),
-                kind=route.kind,
-                routed_at=route.routed_at,
-            )
-            for route in routes
-        ],
+        routing=routing,
+        outcome=finals[-1].outcome if finals else None,
+        collection_suspended_until=suspensions[-1] if suspensions else None,
+    )
+
+
+def _routing(runtime: Runtime, route: SignalRouting, feedback: SignalFeedback | None) -> Routing:
+    """A route with its feedback; after the final report its suspension replaces the provisional one."""
+    final = feedback is not None and feedback.final_report_on is not None
+    return Routing(
+        recipient=route.recipient,
+        recipient_name=_name(runtime, route.recipient),
+        kind=route.kind,
+        routed_at=route.routed_at,
+        intermediate_report_due=route.intermediate_report_due,
+        final_report_due=route.final_report_due,
+        contact_made_on=feedback.contact_made_on if feedback else None,
+        intermediate_report_on=feedback.intermediate_report_on if feedback else None,
+        final_report_on=feedback.final_report_on if feedback else None,
+        outcome=feedback.outcome if feedback else None,
+        collection_suspended_until=feedback.collection_suspended_until if final else route.collection_suspended_until,
     )
 
 

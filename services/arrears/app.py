@@ -1,4 +1,5 @@
-"""The intake service: partners post signals; triage's routing comes back as status."""
+"""The intake service: partners post signals; triage's routing and the teams'
+feedback come back as the status of each signal."""
 
 from contextlib import asynccontextmanager
 
@@ -8,18 +9,24 @@ from shared import http
 from shared.contracts import topics
 from shared.runtime import Runtime, serve
 from services.arrears.api import router
-from services.arrears.handlers import HANDLERS
+from services.arrears.handlers import FEEDBACK_HANDLERS, HANDLERS
 from services.arrears.tables import METADATA
 
 CONSUMER = "arrears"
+FEEDBACK_CONSUMER = "arrears-feedback"
 
 
 def create_app(runtime: Runtime) -> FastAPI:
     routing = runtime.consumer(CONSUMER, HANDLERS)
+    feedback = runtime.consumer(FEEDBACK_CONSUMER, FEEDBACK_HANDLERS)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        async with serve(runtime, tables=[METADATA], workers=[runtime.consume_worker(routing, [topics.ALERTS], CONSUMER)]):
+        workers = [
+            runtime.consume_worker(routing, [topics.ALERTS], CONSUMER),
+            runtime.consume_worker(feedback, [topics.PREVENTION], FEEDBACK_CONSUMER),
+        ]
+        async with serve(runtime, tables=[METADATA], workers=workers):
             yield
 
     app = FastAPI(

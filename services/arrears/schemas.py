@@ -92,10 +92,19 @@ class SignalAccepted(BaseModel):
 
 
 class Routing(BaseModel):
+    """Where the signal went and what that team reported back: dates and outcome only."""
+
     recipient: str
     recipient_name: str
     kind: str
     routed_at: datetime
+    intermediate_report_due: date | None = None
+    final_report_due: date | None = None
+    contact_made_on: date | None = None
+    intermediate_report_on: date | None = None
+    final_report_on: date | None = None
+    outcome: str | None = Field(None, description="arrangement, debt_help_started, not_reached, refused, already_known")
+    collection_suspended_until: date | None = None
 
 
 class SignalStatus(BaseModel):
@@ -106,3 +115,8 @@ class SignalStatus(BaseModel):
     status: Literal["received", "forwarded", "routed"]
     forwarded_at: datetime | None
     routing: list[Routing]
+    outcome: str | None = Field(None, description="the latest final report's outcome on this signal")
+    collection_suspended_until: date | None = Field(
+        None, description="collection stays suspended until this day (until the final report; up to 9 months "
+        "while a debt settlement is pending); None: no suspension applies"
+    )

@@ -1,4 +1,6 @@
-"""The intake's own tables: signals as submitted and how they were routed."""
+"""The intake's own tables: signals as submitted, how they were routed, and what
+the teams reported back (only what the signaller may see: dates, outcome,
+collection suspension; never the household's inside information)."""
 
 from datetime import date, datetime
 from uuid import UUID
@@ -40,3 +42,25 @@ class SignalRouting(ArrearsTable, table=True):
     recipient: str
     kind: str
     routed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    priority: str | None = None
+    intermediate_report_due: date | None = None
+    final_report_due: date | None = None
+    collection_suspended_until: date | None = None  # until the final report (Vroeg Eropaf)
+
+
+class SignalFeedback(ArrearsTable, table=True):
+    """What the team an alert went to reported back (prevention.* events).
+
+    Kept apart from SignalRouting: the alert and the feedback travel on
+    different topics, so either may arrive first."""
+
+    __tablename__ = "signal_feedback"
+
+    alert_id: UUID = Field(primary_key=True)
+    signal_id: UUID = Field(index=True)
+    reported_by: str
+    contact_made_on: date | None = None
+    intermediate_report_on: date | None = None
+    final_report_on: date | None = None
+    outcome: str | None = None
+    collection_suspended_until: date | None = None

@@ -32,12 +32,24 @@ class AlertView(BaseModel):
     alert_id: UUID
     case_key: str
     signal_id: UUID
+    signal_type: str
     recipient: str
     kind: str
     priority: str
     due: datetime
     rule_id: str
+    reason: str
+    trigger: str
     raised_at: datetime
+    regarding_alert_id: UUID | None
+    report: str | None
+    intermediate_report_due: datetime | None
+    final_report_due: datetime | None
+    contact_made_on: date | None
+    intermediate_report_on: date | None
+    final_report_on: date | None
+    outcome: str | None
+    debt_settlement_pending: bool
 
 
 class CaseView(BaseModel):
@@ -50,8 +62,11 @@ class CaseView(BaseModel):
     minors: int
     minor_ages: list[int]
     composition_source: str
+    uncertain: list[str]
     assessed_on: date | None
     case_lead: str | None
+    eviction_date: date | None
+    prevention_contact_on: date | None
     alerts: list[AlertView]
     timeline: list[TimelineEntry]
 

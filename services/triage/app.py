@@ -1,19 +1,29 @@
-"""The triage service: knows the household behind a signal and who must act."""
+"""The triage service: knows the household behind a signal, who must act, and
+whether they did (feedback, deadlines, reminders and escalations)."""
 
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from shared import http
 from shared.contracts import topics
 from shared.runtime import Runtime, serve
+from shared.timers import timer_worker
+from services.triage.alerting import Alerter
 from services.triage.api import router
 from services.triage.assessment import HouseholdLookup
+from services.triage.brp.bewoning import HaalCentraalBewoningClient
 from services.triage.brp.client import HaalCentraalBrpClient
+from services.triage.commands import router as commands_router
+from services.triage.composition import CompositionDesk
+from services.triage.eviction_watch import EvictionWatch
+from services.triage.feedback import FeedbackDesk
 from services.triage.handlers import PlacementFollowUp, SignalTriage
 from services.triage.rules import RuleSet, load_rules
 from services.triage.settings import TriageSettings
 from services.triage.tables import METADATA
+from services.triage.timers import DeadlineTimers
 
 SIGNALS_CONSUMER = "triage"
 PLACEMENT_CONSUMER = "triage-placement"
@@ -24,23 +34,20 @@ def create_app(
 ) -> FastAPI:
     settings: TriageSettings = runtime.settings
     rules = rules or load_rules(settings.rules_file, runtime.organisations)
-    lookup = lookup or HouseholdLookup(
-        HaalCentraalBrpClient(
-            settings.register_url,
-            api_key=settings.register_api_key.get_secret_value() if settings.register_api_key else None,
-            timeout=settings.register_timeout_seconds,
-            attempts=settings.register_attempts,
-        ),
-        cache_seconds=settings.register_cache_seconds,
-    )
-    triage = runtime.consumer(SIGNALS_CONSUMER, SignalTriage(runtime, lookup, rules).handlers())
+    lookup = lookup or _register_lookup(settings)
+    alerter = Alerter(runtime)
+    watch = EvictionWatch(runtime, rules, alerter, settings.urgent_window_days)
+    triage_handlers = SignalTriage(runtime, lookup, rules, alerter, watch)
+    triage = runtime.consumer(SIGNALS_CONSUMER, triage_handlers.handlers())
     follow_up = runtime.consumer(PLACEMENT_CONSUMER, PlacementFollowUp(runtime).handlers())
+    timers = DeadlineTimers(runtime, rules, alerter, watch, timedelta(days=settings.report_escalation_days))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         workers = [
             runtime.consume_worker(triage, [topics.SIGNALS], SIGNALS_CONSUMER),
             runtime.consume_worker(follow_up, [topics.PLACEMENT], PLACEMENT_CONSUMER),
+            timer_worker(runtime.clock, timers.check, settings.timer_interval_seconds),
         ]
         try:
             async with serve(runtime, tables=[METADATA], workers=workers):
@@ -50,12 +57,30 @@ def create_app(
 
     app = FastAPI(
         title="Signal chain: triage",
-        summary="One case per household: who lives there, who must act, and why.",
-        version="1.0.0",
+        summary="One case per household: who lives there, who must act, why, and whether they did.",
+        version="1.1.0",
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     app.state.organisations = runtime.organisations
+    app.state.timers = timers
+    app.state.feedback_desk = FeedbackDesk(runtime, rules, alerter)
+    app.state.composition_desk = CompositionDesk(runtime, rules, alerter, watch)
     http.install(app)
     app.include_router(router)
+    app.include_router(commands_router)
     return app
+
+
+def _register_lookup(settings: TriageSettings) -> HouseholdLookup:
+    options = {
+        "api_key": settings.register_api_key.get_secret_value() if settings.register_api_key else None,
+        "timeout": settings.register_timeout_seconds,
+        "attempts": settings.register_attempts,
+    }
+    bewoning_url = settings.bewoning_base_url()
+    return HouseholdLookup(
+        HaalCentraalBrpClient(settings.register_url, **options),
+        bewoning=HaalCentraalBewoningClient(bewoning_url, **options) if bewoning_url else None,
+        cache_seconds=settings.register_cache_seconds,
+    )

@@ -1,6 +1,12 @@
 """Who lives at the dwelling, asked of the population register, never failing the signal.
 
-When the register stays unreachable after the client's retries, the household
+First BRP Bewoning (`BewoningMetPeildatum`): who lived there on the signal's
+or the eviction's date, which is what the family rule is about when a signal
+arrives after the fact. Possible residents (mogelijkeBewoners: a partial move-in
+or move-out date) make the answer uncertain, never absent. When Bewoning gives
+no answer, BRP Personen (who lives there now) is the fallback.
+
+When the register stays unreachable after the clients' retries, the household
 is assessed as "composition unknown" (routing then treats it as a possible
 family) rather than stalling the partition or dropping the signal.
 """
@@ -15,10 +21,21 @@ from datetime import date
 
 from shared.contracts.events.triage import CompositionSource
 from shared.privacy import Dwelling
+from services.triage.brp.bewoning import HaalCentraalBewoningClient, Occupancy
 from services.triage.brp.client import HaalCentraalBrpClient, RegisterRequestRejected, RegisterUnavailable
-from services.triage.domain.household import HouseholdAssessment, Resident, assess_household, unknown_composition
+from services.triage.domain.household import (
+    POSSIBLE_RESIDENTS,
+    HouseholdAssessment,
+    Resident,
+    assess_household,
+    unknown_composition,
+)
 
 log = logging.getLogger(__name__)
+
+MANY_RESIDENTS = "many_residents"  # over 100 people (an institution): the register names nobody
+PERSONEN_FALLBACK = "composition_now_not_on_date"  # Bewoning gave no answer; Personen tells who lives there now
+_REGISTER_ERRORS = (RegisterUnavailable, RegisterRequestRejected)
 
 
 @dataclass(frozen=True)
@@ -28,33 +45,74 @@ class Assessment:
 
 
 class HouseholdLookup:
-    def __init__(self, client: HaalCentraalBrpClient, *, cache_seconds: float = 300.0, cache_size: int = 10_000):
+    def __init__(
+        self,
+        client: HaalCentraalBrpClient,
+        *,
+        bewoning: HaalCentraalBewoningClient | None = None,
+        cache_seconds: float = 300.0,
+        cache_size: int = 10_000,
+    ):
         self._client = client
+        self._bewoning = bewoning
         self._cache_seconds = cache_seconds
         self._cache_size = cache_size
-        self._cache: OrderedDict[str, tuple[float, list[Resident]]] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
         self.register_calls = 0
 
     async def assess(self, dwelling: Dwelling, on: date, *, case_key: str) -> Assessment:
+        object_id = dwelling.adresseerbaar_object_id
+        if self._bewoning is not None:
+            try:
+                occupancy = await self._cached(("bewoning", object_id, on), lambda: self._bewoning.occupancy_on(object_id, on))
+                return Assessment(_assess_occupancy(occupancy, on), CompositionSource.REGISTER)
+            except _REGISTER_ERRORS as exc:
+                log.warning("bewoning lookup for case %s failed (%s): asking Personen", case_key, type(exc).__name__)
         try:
-            residents = await self._residents(dwelling)
-        except (RegisterUnavailable, RegisterRequestRejected) as exc:
+            residents = await self._cached(("personen", object_id), lambda: self._client.residents_at(object_id))
+        except _REGISTER_ERRORS as exc:
             log.warning("register lookup for case %s failed (%s): composition unknown", case_key, type(exc).__name__)
             return Assessment(unknown_composition(), CompositionSource.UNKNOWN)
-        return Assessment(assess_household(residents, on), CompositionSource.REGISTER)
+        household = assess_household(residents, on)
+        if self._bewoning is not None:
+            household = _with_reason(household, PERSONEN_FALLBACK)
+        return Assessment(household, CompositionSource.REGISTER)
 
-    async def _residents(self, dwelling: Dwelling) -> list[Resident]:
-        key = dwelling.adresseerbaar_object_id
+    async def _cached(self, key: tuple, ask):
+        """Per dwelling (and date, for Bewoning), for `cache_seconds`: repeats do not hit the register."""
         cached = self._cache.get(key)
         if cached is not None and time.monotonic() - cached[0] < self._cache_seconds:
             self._cache.move_to_end(key)
             return cached[1]
         self.register_calls += 1
-        residents = await self._client.residents_at(key)
-        self._cache[key] = (time.monotonic(), residents)
+        answer = await ask()
+        self._cache[key] = (time.monotonic(), answer)
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return residents
+        return answer
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._bewoning is not None:
+            await self._bewoning.aclose()
+
+
+def _assess_occupancy(occupancy: Occupancy, on: date) -> HouseholdAssessment:
+    if occupancy.many_residents:
+        return HouseholdAssessment(persons=0, minors=0, minor_ages=(), is_family=None, uncertain=(MANY_RESIDENTS,))
+    residents: list[Resident] = list(occupancy.residents)
+    household = assess_household(residents, on, possible_residents=occupancy.possible_residents)
+    if occupancy.possible_residents and POSSIBLE_RESIDENTS not in household.uncertain:
+        # Uncertain, not absent: say so even when they could not change the answer.
+        household = _with_reason(household, POSSIBLE_RESIDENTS)
+    return household
+
+
+def _with_reason(household: HouseholdAssessment, reason: str) -> HouseholdAssessment:
+    return HouseholdAssessment(
+        persons=household.persons,
+        minors=household.minors,
+        minor_ages=household.minor_ages,
+        is_family=household.is_family,
+        uncertain=(*household.uncertain, reason),
+    )

@@ -1,14 +1,19 @@
 """Triage's reactions: a signal opens or updates the household's case, is routed,
-and may raise an alert and a placement request; placement events update the case.
+and may raise alerts and a placement request; placement events update the case.
 
 Each reaction runs in one transaction with its processed-event row and outbox
 rows (see shared.runtime.Runtime.consumer). The register lookup runs before
 that transaction (`Prepared`), so no transaction waits on HTTP.
+
+Order and repeats: a signal observed before the case reached a later stage is
+recorded as late and alerts no one (domain.sequence); a repeated signal alerts
+again only when it says something new (domain.repeats, in services.triage.alerting).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from datetime import date
 from uuid import uuid4
 
@@ -19,26 +24,44 @@ from shared.contracts import event_types
 from shared.contracts.envelope import Event
 from shared.contracts.events import placement as placement_events
 from shared.contracts.events import signals as signal_events
-from shared.contracts.events.triage import AlertRaised, CompositionSource, HouseholdAssessed, PlacementRequested
+from shared.contracts.events.triage import (
+    AlertTrigger,
+    CompositionSource,
+    HouseholdAssessed,
+    PlacementRequested,
+    Priority,
+)
+from shared.organisations import Role
 from shared.persistence.inbox import Prepared
 from shared.privacy import SealBroken
 from shared.runtime import Runtime
+from services.triage.alerting import Alerter, note
 from services.triage.assessment import Assessment, HouseholdLookup
 from services.triage.domain.case import CaseState, implied_state, next_state
 from services.triage.domain.household import HouseholdAssessment
 from services.triage.domain.placement import placement_needed
+from services.triage.domain.repeats import ArrearsLevel, ends_episode
 from services.triage.domain.routing import HouseholdFacts, SignalFacts, route
+from services.triage.domain.sequence import is_late, next_stage
+from services.triage.eviction_watch import EvictionWatch
 from services.triage.rules import RuleSet
-from services.triage.tables import Alert, CaseEntry, HouseholdCase
+from services.triage.tables import HouseholdCase
 
 log = logging.getLogger(__name__)
 
+# Where the family was seen by people, not read from the register: a register
+# answer without children does not undo it (they may not be registered there).
+SEEN_BY_PEOPLE = frozenset({CompositionSource.REPORTED_AT_EVICTION.value, CompositionSource.REPORTED_BY_CASE_WORKER.value})
+
 
 class SignalTriage:
-    def __init__(self, runtime: Runtime, lookup: HouseholdLookup, rules: RuleSet):
+    def __init__(self, runtime: Runtime, lookup: HouseholdLookup, rules: RuleSet, alerter: Alerter, watch: EvictionWatch):
         self._runtime = runtime
         self._lookup = lookup
         self._rules = rules
+        self._alerter = alerter
+        self._watch = watch
+        self._placement = PlacementAsker(runtime, rules)
 
     def handlers(self) -> dict[str, Prepared]:
         prepared = Prepared(prepare=self.assess, apply=self.apply)
@@ -52,7 +75,7 @@ class SignalTriage:
             dwelling = self._runtime.address_seal.open(signal.sealed_address)
         except SealBroken as exc:
             raise Unprocessable(str(exc)) from None
-        return await self._lookup.assess(dwelling, _reference_date(signal), case_key=event.subject)
+        return await self._lookup.assess(dwelling, reference_date(signal), case_key=event.subject)
 
     async def apply(self, session: AsyncSession, event: Event, assessment: Assessment) -> None:
         signal: signal_events.SignalData = event.data
@@ -67,104 +90,110 @@ class SignalTriage:
                 opened_at=now,
                 updated_at=now,
             )
-        household = _best_known(case, assessment)
-        _note(session, case.case_key, now, "signal", event, {"type": signal_type, "signal_id": str(signal.signal_id)})
+        note(session, case.case_key, now, "signal", event.id, {"type": signal_type, "signal_id": str(signal.signal_id)})
+        case.updated_at = now
+        if is_late(signal_type, signal.observed_on, case.stage, case.stage_on):
+            note(session, case.case_key, now, "late", event.id, {
+                "type": signal_type, "observed_on": signal.observed_on.isoformat(),
+                "case_stage_on": case.stage_on.isoformat(),
+                "reason": "observed before the case reached a later stage: recorded, no alert",
+            })  # fmt: skip
+            session.add(case)
+            return
+        case.stage, case.stage_on = next_stage(signal_type, signal.observed_on, case.stage_on)
 
-        _apply_composition(case, household, assessment.source, signal)
+        _apply_composition(case, _best_known(case, assessment), assessment.source, signal)
         outcome = getattr(signal, "outcome", None)
-        target = implied_state(signal_type, outcome.value if outcome else None)
-        state, moved = next_state(CaseState(case.state), target)
+        outcome = outcome.value if outcome else None
+        target = implied_state(signal_type, outcome)
+        state, moved = next_state(CaseState(case.state), target, signal_type)
         if not moved:
-            _note(session, case.case_key, now, "state", event, {"kept": case.state, "implied": target.value})
+            note(session, case.case_key, now, "state", event.id, {"kept": case.state, "implied": target.value})
         case.state = state.value
         case.district = signal.district or case.district
-        if isinstance(signal, signal_events.ArrearsReported):
-            case.last_arrears_months = signal.months
-        case.updated_at = now
+        self._remember(case, signal)
 
-        facts = _facts(signal_type, signal)
-        household_facts = HouseholdFacts(is_family=household.is_family, persons=household.persons, minors=household.minors)
-        decision = route(facts, household_facts, self._rules.rules, now)
-        assessed = HouseholdAssessed(
-            signal_id=signal.signal_id,
-            persons=household.persons,
-            minors=household.minors,
-            minor_ages=list(household.minor_ages),
-            is_family=household.is_family,
-            uncertain=list(household.uncertain),
-            source=assessment.source,
-            assessed_on=_reference_date(signal),
-            municipality_code=signal.municipality_code,
-            district=case.district,
-        )
-        self._runtime.emit(session, assessed, subject=case.case_key)
-        _note(session, case.case_key, now, "assessment", event, assessed.model_dump(mode="json", exclude={"signal_id"}))
+        facts = _facts(signal_type, signal, case)
+        case.last_signal_id, case.last_signal_type = signal.signal_id, signal_type
+        case.last_signal_facts = facts_to_json(facts)
+        emit_assessment(self._runtime, session, case, signal.signal_id, assessment.source, reference_date(signal), event.id, now)
 
+        decision = route(facts, household_facts(case), self._rules.rules, now)
         if decision is None:
-            _note(session, case.case_key, now, "decision", event, {"rule": None, "reason": "no rule matched"})
+            note(session, case.case_key, now, "decision", event.id, {"rule": None, "reason": "no rule matched"})
         else:
-            _note(session, case.case_key, now, "decision", event, {**decision.trace, "recipient": decision.recipient})
+            note(session, case.case_key, now, "decision", event.id, {**decision.trace, "recipient": decision.recipient})
+        raised = []
         if decision is not None and decision.alerts:
-            alert = AlertRaised(
-                alert_id=uuid4(),
-                signal_id=signal.signal_id,
-                signal_type=signal_type,
-                recipient=decision.recipient,
-                kind=decision.kind,
-                priority=decision.priority,
-                due=decision.due,
-                reason=decision.reason,
-                rule_id=decision.rule_id,
-                is_family=household.is_family,
-                persons=household.persons,
-                minors=household.minors,
-                minor_ages=list(household.minor_ages),
-                municipality_code=signal.municipality_code,
-                district=case.district,
+            arrears = (
+                ArrearsLevel(signal.months, signal.amount_eur) if isinstance(signal, signal_events.ArrearsReported) else None
             )
-            self._runtime.emit(session, alert, subject=case.case_key)
-            session.add(
-                Alert(
-                    alert_id=alert.alert_id,
-                    case_key=case.case_key,
-                    signal_id=signal.signal_id,
-                    recipient=alert.recipient,
-                    kind=alert.kind.value,
-                    priority=alert.priority.value,
-                    due=alert.due,
-                    rule_id=alert.rule_id,
-                    raised_at=now,
-                )
-            )
-            _note(session, case.case_key, now, "alert", event, {"alert_id": str(alert.alert_id), "recipient": alert.recipient, "priority": alert.priority.value})
+            raised = await self._alerter.raise_decision(
+                session, case, decision, facts,
+                trigger=AlertTrigger.SIGNAL, signal_id=signal.signal_id, event_id=event.id, now=now, arrears=arrears,
+            )  # fmt: skip
 
-        self._request_placement(session, event, signal_type, household, case, now)
+        await self._watch_eviction(session, case, signal, signal_type, raised, event.id, now)
+        adults = signal.adults if isinstance(signal, signal_events.FamilyFoundAtEviction) else None
+        self._placement.ask_if_needed(session, case, signal_type, outcome, signal.signal_id, adults, event.id, now)
+        if ends_episode(signal_type, outcome):
+            _start_new_episode(case)
         session.add(case)
 
-    def _request_placement(self, session, event, signal_type, household, case, now) -> None:
-        signal = event.data
-        adults = signal.adults if isinstance(signal, signal_events.FamilyFoundAtEviction) else household.persons - household.minors
-        outcome = getattr(signal, "outcome", None)
-        ask = placement_needed(
-            signal_type, outcome.value if outcome else None, household.is_family, adults, tuple(household.minor_ages)
-        )
+    def _remember(self, case: HouseholdCase, signal: signal_events.SignalData) -> None:
+        """What later rules need to know about the case: corporation, last chance, arrears."""
+        organisation = self._runtime.organisations.get(signal.reported_by)
+        if organisation is not None and organisation.role is Role.CORPORATION:
+            case.corporation = organisation.id
+        if isinstance(signal, signal_events.VerdictIssued):
+            case.last_chance = signal.last_chance
+        if isinstance(signal, signal_events.ArrearsReported):
+            case.last_arrears_months = signal.months
+
+    async def _watch_eviction(self, session, case, signal, signal_type, raised, event_id, now) -> None:
+        if isinstance(signal, signal_events.EvictionScheduled):
+            self._watch.scheduled(case, signal.eviction_date, signal.signal_id)
+            ggd = self._rules.urgent_recipient(case.municipality_code)
+            if any(alert.recipient == ggd and alert.priority is Priority.URGENT for alert in raised):
+                self._watch.ggd_alerted(case, now)
+        elif signal_type in ("eviction.executed", "eviction.cancelled", "eviction.family-found"):
+            self._watch.settled(case, now)
+        await self._watch.check_if_due(session, case, now, event_id)
+
+
+class PlacementAsker:
+    """A family evicted or found at the door needs a place tonight: ask once per episode."""
+
+    def __init__(self, runtime: Runtime, rules: RuleSet):
+        self._runtime = runtime
+        self._rules = rules
+
+    def ask_if_needed(self, session, case, signal_type, outcome, signal_id, adults, event_id, now) -> bool:
+        if adults is None:
+            adults = case.persons - case.minors
+        ask = placement_needed(signal_type, outcome, case.is_family, adults, tuple(case.minor_ages))
         if ask is None:
-            return
-        lead = self._rules.placement_lead(signal.municipality_code)
+            return False
+        if case.placement_requested_at is not None:
+            note(session, case.case_key, now, "placement", event_id, {"reason": ask.reason, "skipped": "already requested"})
+            return False
+        lead = self._rules.placement_lead(case.municipality_code)
         request = PlacementRequested(
             request_id=uuid4(),
-            signal_id=signal.signal_id,
+            signal_id=signal_id,
             requested_by=lead,
             adults=ask.adults,
             children_ages=list(ask.children_ages),
             family_type=ask.family_type,
             need=ask.need,
-            municipality_code=signal.municipality_code,
+            municipality_code=case.municipality_code,
             reason=ask.reason,
         )
         self._runtime.emit(session, request, subject=case.case_key)
         case.case_lead = lead
-        _note(session, case.case_key, now, "placement", event, {"request_id": str(request.request_id), "requested_by": lead})
+        case.placement_requested_at = now
+        note(session, case.case_key, now, "placement", event_id, {"request_id": str(request.request_id), "requested_by": lead})
+        return True
 
 
 class PlacementFollowUp:
@@ -197,7 +226,7 @@ class PlacementFollowUp:
             case.state, _ = next_state(CaseState(case.state), CaseState.LOST_FROM_VIEW)
         case.updated_at = now
         session.add(case)
-        _note(session, case.case_key, now, "placement", event, {"type": event_types.short_name(event.type), "request_id": str(data.request_id)})
+        note(session, case.case_key, now, "placement", event.id, {"type": event_types.short_name(event.type), "request_id": str(data.request_id)})
 
 
 _SIGNAL_MODELS = (
@@ -211,8 +240,52 @@ _SIGNAL_MODELS = (
 )
 
 
-def _reference_date(signal: signal_events.SignalData) -> date:
+def reference_date(signal: signal_events.SignalData) -> date:
+    """The day the family rule is applied on: the eviction date, else the day the signal was observed."""
     return getattr(signal, "eviction_date", None) or signal.observed_on
+
+
+def emit_assessment(
+    runtime: Runtime, session, case: HouseholdCase, signal_id, source, assessed_on, event_id, now, corrected_by=None
+) -> None:
+    """What triage now believes about the household, published and noted on the timeline."""
+    assessed = HouseholdAssessed(
+        signal_id=signal_id,
+        persons=case.persons,
+        minors=case.minors,
+        minor_ages=list(case.minor_ages),
+        is_family=case.is_family,
+        uncertain=list(case_uncertain(case, source)),
+        source=CompositionSource(case.composition_source),
+        assessed_on=assessed_on,
+        municipality_code=case.municipality_code,
+        district=case.district,
+        corrected_by=corrected_by,
+    )
+    runtime.emit(session, assessed, subject=case.case_key)
+    note(session, case.case_key, now, "assessment", event_id, assessed.model_dump(mode="json", exclude={"signal_id"}))
+
+
+def household_facts(case: HouseholdCase) -> HouseholdFacts:
+    return HouseholdFacts(is_family=case.is_family, persons=case.persons, minors=case.minors)
+
+
+def case_uncertain(case: HouseholdCase, source: CompositionSource) -> tuple[str, ...]:
+    if source is CompositionSource.UNKNOWN and case.composition_source != source.value:
+        return ("register_unavailable_used_earlier_assessment",)
+    return tuple(case.uncertain or ())
+
+
+def facts_to_json(facts: SignalFacts) -> dict:
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in asdict(facts).items()}
+
+
+def facts_from_json(document: dict) -> SignalFacts:
+    values = dict(document)
+    for key in ("observed_on", "eviction_date"):
+        if values.get(key):
+            values[key] = date.fromisoformat(values[key])
+    return SignalFacts(**values)
 
 
 def _reported_at_the_door(signal: signal_events.FamilyFoundAtEviction) -> Assessment:
@@ -239,33 +312,43 @@ def _best_known(case: HouseholdCase, assessment: Assessment) -> HouseholdAssessm
 def _apply_composition(case: HouseholdCase, household: HouseholdAssessment, source: CompositionSource, signal) -> None:
     if source is CompositionSource.UNKNOWN and case.composition_source != CompositionSource.UNKNOWN.value:
         return
-    if case.is_family is True and household.is_family is False and source is CompositionSource.REGISTER:
-        # People at the door saw children the register did not show: keep the family in view.
-        if case.composition_source == CompositionSource.REPORTED_AT_EVICTION.value:
+    if case.is_family is True and household.is_family is not True and source is CompositionSource.REGISTER:
+        # People saw children the register does not show: keep the family in view.
+        if case.composition_source in SEEN_BY_PEOPLE:
             return
     case.is_family = household.is_family
     case.persons = household.persons
     case.minors = household.minors
     case.minor_ages = list(household.minor_ages)
+    case.uncertain = list(household.uncertain)
     case.composition_source = source.value
-    case.assessed_on = _reference_date(signal)
+    case.assessed_on = reference_date(signal)
 
 
-def _facts(signal_type: str, signal) -> SignalFacts:
+def _start_new_episode(case: HouseholdCase) -> None:
+    """Resolved: what comes after is a new story, with its own alerts and contacts."""
+    case.episode += 1
+    case.last_alerted_arrears_months = case.last_alerted_arrears_amount = None
+    case.prevention_contact_on = None
+    case.placement_requested_at = None
+    case.last_chance = False
+
+
+def _facts(signal_type: str, signal, case: HouseholdCase) -> SignalFacts:
     grounds = getattr(signal, "grounds", None)
     outcome = getattr(signal, "outcome", None)
     return SignalFacts(
         signal_type=signal_type,
         municipality_code=signal.municipality_code,
-        district=signal.district,
+        district=signal.district or case.district,
         observed_on=signal.observed_on,
         arrears_months=getattr(signal, "months", None),
         grounds=grounds.value if grounds else None,
-        last_chance=bool(getattr(signal, "last_chance", False)),
+        # An eviction under a last-chance verdict is part of the trajectory, not an ordinary eviction.
+        last_chance=bool(getattr(signal, "last_chance", False)) or (signal_type == "eviction.executed" and case.last_chance),
         outcome=outcome.value if outcome else None,
         eviction_date=getattr(signal, "eviction_date", None),
+        reported_by=signal.reported_by,
+        corporation=case.corporation,
     )
 
-
-def _note(session: AsyncSession, case_key: str, at, kind: str, event: Event, summary: dict) -> None:
-    session.add(CaseEntry(case_key=case_key, at=at, kind=kind, event_id=event.id, summary=summary))

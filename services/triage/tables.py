@@ -1,13 +1,16 @@
-"""Triage's own tables: one case per household (dwelling), its timeline, its alerts.
+"""Triage's own tables: one case per household (dwelling), its timeline, its alerts
+and the reports teams owe on them.
 
 Identifying data stays out: the case knows the dwelling only as its pseudonym
-and the household only as counts and ages in years.
+and the household only as counts and ages in years. Deadlines are `due_at`-style
+columns that the timer worker (services.triage.timers) selects when they pass.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Numeric, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -17,6 +20,17 @@ METADATA = triage_registry.metadata
 
 def _moment(**kwargs):
     return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+
+
+def _maybe_moment(**kwargs):
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True, **kwargs))
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without their zone; every moment here is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 class TriageTable(SQLModel, registry=triage_registry):
@@ -35,11 +49,32 @@ class HouseholdCase(TriageTable, table=True):
     minors: int = 0
     minor_ages: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     composition_source: str = "unknown"
+    uncertain: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     assessed_on: date | None = None
     case_lead: str | None = None
     last_arrears_months: int | None = None
     opened_at: datetime = _moment(nullable=False)
     updated_at: datetime = _moment(nullable=False)
+    # Order and repeats (domain.sequence, domain.repeats)
+    stage: int | None = None
+    stage_on: date | None = None
+    episode: int = 0
+    last_alerted_arrears_months: int | None = None
+    last_alerted_arrears_amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2), nullable=True))
+    # What a later re-evaluation needs (composition corrected): the last routed signal
+    last_signal_id: UUID | None = None
+    last_signal_type: str | None = None
+    last_signal_facts: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    corporation: str | None = None  # the corporation that signalled about this dwelling
+    last_chance: bool = False
+    placement_requested_at: datetime | None = _maybe_moment()  # once per episode
+    # Late in view (domain.late_in_view)
+    prevention_contact_on: date | None = None
+    eviction_date: date | None = None
+    eviction_signal_id: UUID | None = None
+    eviction_check_at: datetime | None = _maybe_moment(index=True)
+    eviction_check_done_at: datetime | None = _maybe_moment()
+    eviction_urgent_alerted_at: datetime | None = _maybe_moment()
 
 
 class CaseEntry(TriageTable, table=True):
@@ -67,6 +102,39 @@ class Alert(TriageTable, table=True):
     due: datetime = _moment(nullable=False)
     rule_id: str
     raised_at: datetime = _moment(nullable=False)
+    reason: str = ""
+    signal_type: str = ""
+    trigger: str = "signal"
+    regarding_alert_id: UUID | None = None  # reminders and escalations: the alert they are about
+    report: str | None = None
+    fingerprint: str | None = Field(default=None, index=True)
+    intermediate_report_due: datetime | None = _maybe_moment()
+    final_report_due: datetime | None = _maybe_moment()
+    suspends_collection: bool = False
+    # What the team reported back (feedback loop)
+    contact_made_on: date | None = None
+    intermediate_report_on: date | None = None
+    final_report_on: date | None = None
+    outcome: str | None = None
+    debt_settlement_pending: bool = False
+
+
+class ReportDeadline(TriageTable, table=True):
+    """A report a team owes on an alert. Overdue: one reminder, then one escalation."""
+
+    __tablename__ = "report_deadline"
+    __table_args__ = (UniqueConstraint("alert_id", "report"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: UUID = Field(index=True)
+    case_key: str = Field(index=True)
+    team: str
+    report: str  # intermediate | final
+    due_at: datetime = _moment(nullable=False, index=True)
+    received_at: datetime | None = _maybe_moment()
+    reminded_at: datetime | None = _maybe_moment()
+    escalation_due_at: datetime | None = _maybe_moment(index=True)
+    escalated_at: datetime | None = _maybe_moment()
 
 
 class CaseRead(TriageTable, table=True):

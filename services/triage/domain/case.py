@@ -26,7 +26,8 @@ ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.EVICTION_SCHEDULED: frozenset(
         {S.EVICTION_SCHEDULED, S.AWAITING_PLACEMENT, S.LOST_FROM_VIEW, S.RESOLVED}
     ),
-    S.AWAITING_PLACEMENT: frozenset({S.AWAITING_PLACEMENT, S.PLACED, S.LOST_FROM_VIEW}),
+    # RESOLVED from AWAITING_PLACEMENT: the eviction was reversed after a family was found at the door (§4.4.2).
+    S.AWAITING_PLACEMENT: frozenset({S.AWAITING_PLACEMENT, S.PLACED, S.LOST_FROM_VIEW, S.RESOLVED}),
     S.PLACED: frozenset({S.PLACED, S.RESOLVED}),
     S.LOST_FROM_VIEW: frozenset({S.AWAITING_PLACEMENT, S.PLACED, S.SIGNALLED, S.EVICTION_SCHEDULED}),
     S.RESOLVED: frozenset({S.SIGNALLED, S.EVICTION_SCHEDULED, S.AWAITING_PLACEMENT, S.LOST_FROM_VIEW, S.RESOLVED}),
@@ -54,8 +55,20 @@ def implied_state(signal_type: str, outcome: str | None = None) -> CaseState:
     return _BY_SIGNAL[signal_type]
 
 
-def next_state(current: CaseState | None, target: CaseState) -> tuple[CaseState, bool]:
+# Transitions in the table that only one kind of signal may make. A family found at
+# the door can have its eviction reversed (eviction.cancelled), but arrears paid
+# after an eviction do not give the family its home back.
+ONLY_BY: dict[tuple[CaseState, CaseState], frozenset[str]] = {
+    (S.AWAITING_PLACEMENT, S.RESOLVED): frozenset({"eviction.cancelled"}),
+}
+
+
+def next_state(current: CaseState | None, target: CaseState, signal_type: str | None = None) -> tuple[CaseState, bool]:
     """(state after the signal, whether it moved as the signal implies)."""
-    if current is None or target in ALLOWED_TRANSITIONS[current]:
+    if current is None:
+        return target, True
+    allowed = target in ALLOWED_TRANSITIONS[current]
+    only_by = ONLY_BY.get((current, target))
+    if allowed and (only_by is None or signal_type in only_by):
         return target, True
     return current, False

@@ -20,3 +20,15 @@ def test_a_late_arrears_signal_does_not_undo_a_placement():
 
 def test_a_family_gone_with_unknown_destination_is_lost_from_view():
     assert implied_state("eviction.executed", "left_unknown_destination") is CaseState.LOST_FROM_VIEW
+
+
+def test_a_family_found_at_the_door_can_have_its_eviction_reversed():
+    assert next_state(CaseState.AWAITING_PLACEMENT, implied_state("eviction.cancelled"), "eviction.cancelled") == (
+        CaseState.RESOLVED,
+        True,
+    )
+
+
+def test_arrears_paid_after_an_eviction_do_not_close_the_familys_case():
+    resolved = implied_state("arrears.resolved")
+    assert next_state(CaseState.AWAITING_PLACEMENT, resolved, "arrears.resolved") == (CaseState.AWAITING_PLACEMENT, False)

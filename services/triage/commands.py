@@ -1,0 +1,164 @@
+"""What teams tell triage over HTTP: feedback on an alert, a corrected composition.
+
+Only the team an alert went to may report on it; only the GGD or a team the
+case was routed to may correct who lives there. "Not yours" and "does not
+exist" both answer 404 with no case data. A report that contradicts an earlier
+one answers 409, a wrong value 422, both naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Union
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
+
+from shared.auth import caller
+from shared.contracts.events.prevention import PreventionOutcome
+from shared.organisations import Organisation, Role
+from shared.runtime import Runtime
+from services.triage.composition import CompositionDesk, Correction
+from services.triage.domain.feedback import FeedbackKind, FeedbackRefused
+from services.triage.feedback import Feedback, FeedbackDesk
+from services.triage.tables import Alert, HouseholdCase
+
+router = APIRouter(prefix="/v1", tags=["feedback"])
+CaseWorker = Annotated[Organisation, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
+ALERT_NOT_FOUND = "no such alert"
+CASE_NOT_FOUND = "no such case"
+
+
+class _Report(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reported_on: date = Field(description="the day the team made contact or wrote the report")
+
+
+class ContactMadeIn(_Report):
+    type: Literal["contact-made"]
+
+
+class IntermediateReportIn(_Report):
+    type: Literal["report-intermediate"]
+
+
+class FinalReportIn(_Report):
+    type: Literal["report-final"]
+    outcome: PreventionOutcome
+    debt_settlement_pending: bool = Field(False, description="a debt settlement request is being handled")
+
+
+FeedbackIn = Annotated[Union[ContactMadeIn, IntermediateReportIn, FinalReportIn], Field(discriminator="type")]
+
+
+class FeedbackOut(BaseModel):
+    alert_id: UUID
+    type: str
+    reported_on: date
+    collection_suspended_until: date | None
+    alerts_raised: list[UUID]
+
+
+class CompositionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    adults: int = Field(ge=1, le=10)
+    children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(default=[], max_length=20)
+    reason: str = Field(min_length=3, max_length=500, description="how the team learned it (kept on the case, not published)")
+
+
+class CompositionOut(BaseModel):
+    case_key: str
+    is_family: bool
+    persons: int
+    minors: int
+    alerts_raised: list[UUID]
+    placement_requested: bool
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+
+
+@router.post(
+    "/alerts/{alert_id}/feedback",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FeedbackOut,
+    summary="Report back on an alert your team received: contact made, intermediate or final report",
+    responses={404: {}, 409: {}, 422: {}},
+)
+async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runtime: RuntimeDep, request: Request) -> FeedbackOut:
+    desk: FeedbackDesk = request.app.state.feedback_desk
+    feedback = Feedback(
+        kind=FeedbackKind(body.type),
+        reported_on=body.reported_on,
+        outcome=getattr(body, "outcome", None),
+        debt_settlement_pending=getattr(body, "debt_settlement_pending", False),
+    )
+    async with runtime.sessions() as session, session.begin():
+        alert = await _own_alert(session, alert_id, team)
+        try:
+            recorded = await desk.record(session, alert, team.id, feedback)
+        except FeedbackRefused as refused:
+            code = status.HTTP_409_CONFLICT if refused.conflict else status.HTTP_422_UNPROCESSABLE_CONTENT
+            raise HTTPException(code, detail=[{"loc": ["body", refused.field], "msg": str(refused)}]) from None
+    runtime.relay.wake()
+    return FeedbackOut(
+        alert_id=recorded.alert_id,
+        type=recorded.kind.value,
+        reported_on=recorded.reported_on,
+        collection_suspended_until=recorded.collection_suspended_until,
+        alerts_raised=recorded.alerts_raised,
+    )
+
+
+@router.post(
+    "/cases/{case_key}/composition",
+    response_model=CompositionOut,
+    summary="Correct who lives there (e.g. a hidden child); the case is re-evaluated",
+    responses={404: {}, 422: {}},
+)
+async def correct_composition(
+    case_key: str, body: CompositionIn, organisation: CaseWorker, runtime: RuntimeDep, request: Request
+) -> CompositionOut:
+    desk: CompositionDesk = request.app.state.composition_desk
+    async with runtime.sessions() as session, session.begin():
+        case = await session.get(HouseholdCase, case_key)
+        if case is None or not await _entitled(session, case, organisation):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=CASE_NOT_FOUND)
+        recorded = await desk.correct(
+            session, case, organisation.id, Correction(body.adults, tuple(body.children_ages), body.reason)
+        )
+    runtime.relay.wake()
+    return CompositionOut(
+        case_key=case_key,
+        is_family=recorded.is_family,
+        persons=recorded.persons,
+        minors=recorded.minors,
+        alerts_raised=recorded.alerts_raised,
+        placement_requested=recorded.placement_requested,
+    )
+
+
+async def _own_alert(session, alert_id: UUID, team: Organisation) -> Alert:
+    """The alert the team reports on; a reminder stands for the alert it is about."""
+    alert = await session.get(Alert, alert_id)
+    if alert is not None and alert.regarding_alert_id is not None and alert.recipient == team.id:
+        alert = await session.get(Alert, alert.regarding_alert_id)
+    if alert is None or alert.recipient != team.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=ALERT_NOT_FOUND)
+    return alert
+
+
+async def _entitled(session, case: HouseholdCase, organisation: Organisation) -> bool:
+    """The case lead, or a team one of the case's alerts went to."""
+    if case.case_lead == organisation.id:
+        return True
+    query = select(Alert.alert_id).where(Alert.case_key == case.case_key, Alert.recipient == organisation.id)
+    return (await session.exec(query.limit(1))).first() is not None
