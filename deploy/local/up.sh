@@ -16,7 +16,7 @@ export SIGNAL_KAFKA_BOOTSTRAP="${SIGNAL_KAFKA_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:
 export REGISTER_PORT="${REGISTER_PORT:-8090}"
 export TRIAGE_REGISTER_URL="http://127.0.0.1:${REGISTER_PORT}/haalcentraal/api/brp"
 
-declare -A PORTS=([register]="$REGISTER_PORT" [arrears]=8001 [triage]=8002 [placement]=8003 [notifications]=8004)
+declare -A PORTS=([register]="$REGISTER_PORT" [arrears]=8001 [triage]=8002 [placement]=8003 [notifications]=8004 [monitor]=8005)
 PIDS=()
 stop_all() {
   trap - INT TERM EXIT
@@ -28,12 +28,12 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-for name in register arrears triage placement notifications; do
+for name in register arrears triage placement notifications monitor; do
   "$PY" -m "services.$name" >>"$LOGS/$name.log" 2>&1 &
   PIDS+=("$!")
 done
 
-for name in register arrears triage placement notifications; do
+for name in register arrears triage placement notifications monitor; do
   path=/health/ready; [[ $name == register ]] && path=/health
   for _ in $(seq 1 150); do
     curl -fsS "http://127.0.0.1:${PORTS[$name]}$path" >/dev/null 2>&1 && break
@@ -50,6 +50,7 @@ The signal chain is running (Ctrl-C stops it):
   triage               http://127.0.0.1:8002/docs
   placement            http://127.0.0.1:8003/docs
   notifications        http://127.0.0.1:8004/docs
+  monitor              http://127.0.0.1:8005/docs   (public figures: /v1/public/figures?municipality=0363&year=2026)
   BRP stand-in         http://127.0.0.1:${REGISTER_PORT}/haalcentraal/api/brp/personen (POST, Haal Centraal)
   Kafka                ${SIGNAL_KAFKA_BOOTSTRAP}
   logs                 $LOGS/<service>.log     data: .run/data/*.db

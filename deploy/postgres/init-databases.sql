@@ -3,3 +3,4 @@ CREATE DATABASE arrears;
 CREATE DATABASE triage;
 CREATE DATABASE placement;
 CREATE DATABASE notifications;
+CREATE DATABASE monitor;

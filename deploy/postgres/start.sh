@@ -20,7 +20,7 @@ set -euo pipefail
 # shellcheck source=deploy/postgres/_common.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/_common.sh"
 
-PG_DATABASES="${PG_DATABASES:-arrears triage placement notifications}"
+PG_DATABASES="${PG_DATABASES:-arrears triage placement notifications monitor}"
 PG_ROLE="${PG_ROLE:-signal}"
 PG_PASSWORD="${PG_PASSWORD:-signal}"
 PG_START_TIMEOUT="${PG_START_TIMEOUT:-60}"

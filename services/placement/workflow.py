@@ -91,6 +91,8 @@ class PlacementWorkflow:
     async def on_requested(self, session: AsyncSession, event: Event) -> None:
         """A request from triage (Kafka), in the consumer's transaction."""
         data: PlacementRequested = event.data
+        if await session.get(PlacementRequest, data.request_id) is not None:
+            return  # a request GGD made over HTTP, published by this service for the record
         family = Composition(
             adults=data.adults,
             children_ages=tuple(data.children_ages),
@@ -118,6 +120,21 @@ class PlacementWorkflow:
                 if open_request is not None:
                     raise FieldConflict("case_key", "this case already has an open placement request")
             request = await self._create(session, uuid4(), case_key or f"pr-{uuid4().hex}", requested_by, family)
+            # Published like triage's requests, so the monitor counts every request the chain saw.
+            self._runtime.emit(
+                session,
+                PlacementRequested(
+                    request_id=request.id,
+                    requested_by=requested_by,
+                    adults=family.adults,
+                    children_ages=list(family.children_ages),
+                    family_type=family.family_type,
+                    need=family.need,
+                    municipality_code=family.municipality_code,
+                    reason=family.reason,
+                ),
+                subject=request.case_key,
+            )
         self._runtime.relay.wake()
         return request
 

@@ -372,3 +372,24 @@ async def test_a_request_from_triage_on_the_bus_takes_the_same_path_onto_the_lis
         view = (await client.get(f"/v1/requests/{data.request_id}", headers=key(GGD))).json()
     assert waitlisted.subject == case_key and waitlisted.data.recipient == GGD
     assert view["status"] == "waitlisted" and view["centre"] == "0363" and view["waitlist_position"] == 1
+
+
+async def test_a_request_made_over_http_is_published_for_the_record_and_taken_once(app, bus):
+    async with running(app) as client:
+        request = await post_request(client)
+        await published(bus, event_types.PLACEMENT_OFFERED, request["id"])
+
+        async def recorded():
+            return [decode(r.value) for r in bus.records("placement-requests")]
+
+        [requested] = await wait_for(recorded, what="placement.requested on its topic")
+
+        async def consumed_own_record():
+            lag = await bus.lag()
+            return lag and all(value == 0 for value in lag.values())
+
+        await wait_for(consumed_own_record, what="the service's consumer to take its own record")
+        listed = (await client.get("/v1/requests", headers=key(GGD))).json()
+    assert requested.subject == request["case_key"] and requested.data.requested_by == GGD
+    assert [r["id"] for r in listed] == [request["id"]], "consuming its own record created no second request"
+    assert len(events(bus, event_types.PLACEMENT_OFFERED, request["id"])) == 1

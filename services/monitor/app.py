@@ -1,0 +1,55 @@
+"""The monitor: consumes every topic, keeps aggregated counts only, serves figures."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from shared import http
+from shared.contracts import topics
+from shared.contracts.envelope import Event
+from shared.runtime import Runtime, serve
+from shared.timers import timer_worker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from services.monitor.api import public, router
+from services.monitor.domain.reading import COUNTED_TYPES, read
+from services.monitor.settings import MonitorSettings
+from services.monitor.store import CountStore, claim_generation, retention_cutoff
+from services.monitor.tables import METADATA
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    settings: MonitorSettings = runtime.settings
+    counts = CountStore(settings.link_key.get_secret_value().encode())
+
+    async def count(session: AsyncSession, event: Event) -> None:
+        await counts.apply(session, read(event), runtime.clock.now())
+
+    name = settings.consumer_name
+    consumer = runtime.consumer(name, dict.fromkeys(COUNTED_TYPES, count))
+
+    async def purge(now) -> int:
+        profiles, pending = await counts.purge(runtime.sessions, retention_cutoff(now, settings.join_retention_days))
+        return profiles + pending
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        workers = [
+            runtime.consume_worker(consumer, topics.ALL, name),
+            timer_worker(runtime.clock, purge, settings.purge_interval_seconds),
+        ]
+        on_start = lambda: claim_generation(runtime.sessions, settings.generation, runtime.clock.now())  # noqa: E731
+        async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start):
+            yield
+
+    app = FastAPI(
+        title="Signal chain: monitor",
+        summary="How many signals, evictions, families, placements: aggregated counts only, small cells suppressed.",
+        version="1.0.0",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.organisations = runtime.organisations
+    http.install(app)
+    app.include_router(router)
+    app.include_router(public)
+    return app

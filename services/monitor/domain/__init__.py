@@ -1,0 +1,1 @@
+"""The monitor's pure core: what an event counts for, how joins settle, the period and suppression rules."""

@@ -1,0 +1,59 @@
+"""What the monitor counts: metrics and their outcomes, in the order they are shown.
+
+Every published table lists every outcome of the catalogue, zeros included, so the
+shape of an output never depends on what happened (an absent row would say "none").
+"""
+
+from __future__ import annotations
+
+from shared.contracts import event_types
+from shared.contracts.events.placement import Outflow
+from shared.contracts.events.prevention import PreventionOutcome
+from shared.contracts.events.signals import EvictionOutcome, VerdictGrounds
+from shared.contracts.events.triage import AlertKind
+
+SIGNAL = "signal"  # every signal, by type
+VERDICT = "verdict"  # eviction verdicts, by grounds
+EVICTION = "eviction"  # scheduled evictions (aanbod) and what became of them
+ALERT = "alert"  # alerts raised, by kind
+PREVENTION = "prevention"  # prevention referrals, reports and final outcomes
+PLACEMENT = "placement"  # shelter requests and what became of them
+OUTFLOW = "outflow"  # where families went when a placement ended
+ALERT_FOLLOW_UP = "alert_follow_up"  # acknowledged or escalated
+
+SCHEDULED = "scheduled"
+WITHDRAWN = "withdrawn"
+REFERRED = "referred"
+CONTACT_MADE = "contact_made"
+INTERMEDIATE_REPORT = "intermediate_report"
+REPORT_MISSING = "report_missing"
+REQUESTED = "requested"
+OFFERED = "offered"
+PLACED = "placed"
+WAITLISTED = "waitlisted"
+DECLINED = "declined"
+LOST_FROM_VIEW = "lost_from_view"
+ENDED = "ended"
+ACKNOWLEDGED = "acknowledged"
+ESCALATED = "escalated"
+
+SIGNAL_TYPES = (
+    event_types.ARREARS_REPORTED,
+    event_types.ARREARS_RESOLVED,
+    event_types.VERDICT_ISSUED,
+    event_types.EVICTION_SCHEDULED,
+    event_types.EVICTION_CANCELLED,
+    event_types.EVICTION_EXECUTED,
+    event_types.FAMILY_FOUND,
+)
+
+CATALOGUE: dict[str, tuple[str, ...]] = {
+    SIGNAL: tuple(event_types.short_name(t) for t in SIGNAL_TYPES),
+    VERDICT: tuple(g.value for g in VerdictGrounds),
+    EVICTION: (SCHEDULED, WITHDRAWN, *(o.value for o in EvictionOutcome)),
+    ALERT: tuple(k.value for k in AlertKind),
+    PREVENTION: (REFERRED, CONTACT_MADE, INTERMEDIATE_REPORT, *(o.value for o in PreventionOutcome), REPORT_MISSING),
+    PLACEMENT: (REQUESTED, OFFERED, PLACED, WAITLISTED, DECLINED, LOST_FROM_VIEW, ENDED),
+    OUTFLOW: tuple(o.value for o in Outflow),
+    ALERT_FOLLOW_UP: (ACKNOWLEDGED, ESCALATED),
+}

@@ -1,0 +1,114 @@
+"""Which facts and profiles one event of the chain contributes (see facts.py for the join).
+
+Only routing facts are read: municipality, district, family yes/no, type and outcome.
+The case pseudonym (`subject`) is never read; join keys are ids of a signal, alert or
+placement request, and the store keeps them only as keyed hashes, only until joined.
+"""
+
+from __future__ import annotations
+
+from shared.contracts import event_types
+from shared.contracts.envelope import Event
+from shared.contracts.events import deliveries, placement, prevention, signals, triage
+from services.monitor.domain import catalogue as c
+from services.monitor.domain.facts import Fact, Family, JoinKey, JoinKind, Location, Profile, Reading, family_of
+from services.monitor.domain.period import period_of
+
+_PLACEMENT_OUTCOMES: dict[type, str] = {
+    placement.PlacementOffered: c.OFFERED,
+    placement.PlacementConfirmed: c.PLACED,
+    placement.PlacementWaitlisted: c.WAITLISTED,
+    placement.PlacementDeclined: c.DECLINED,
+    placement.PlacementLostFromView: c.LOST_FROM_VIEW,
+    placement.PlacementEnded: c.ENDED,
+}
+_PREVENTION_OUTCOMES: dict[type, str] = {
+    prevention.ContactMade: c.CONTACT_MADE,
+    prevention.IntermediateReport: c.INTERMEDIATE_REPORT,
+}
+
+COUNTED_TYPES: tuple[str, ...] = (
+    *c.SIGNAL_TYPES,
+    event_types.HOUSEHOLD_ASSESSED,
+    event_types.ALERT_RAISED,
+    event_types.PLACEMENT_REQUESTED,
+    *(model.event_type for model in _PLACEMENT_OUTCOMES),
+    event_types.PREVENTION_CONTACT_MADE,
+    event_types.PREVENTION_REPORT_INTERMEDIATE,
+    event_types.PREVENTION_REPORT_FINAL,
+    event_types.ALERT_ACKNOWLEDGED,
+    event_types.ALERT_ESCALATED,
+)
+
+
+def read(event: Event) -> Reading:
+    data = event.data
+    period = period_of(event.envelope.time)
+    if isinstance(data, signals.SignalData):
+        return _signal(event.type, data, period)
+    if isinstance(data, triage.HouseholdAssessed):
+        key = JoinKey(JoinKind.SIGNAL, data.signal_id)
+        return Reading(profiles=((key, Profile(_where(data), family_of(data.is_family))),))
+    if isinstance(data, triage.AlertRaised):
+        return _alert(data, period)
+    if isinstance(data, triage.PlacementRequested):
+        family = Family.FAMILY if data.children_ages else Family.NO_FAMILY
+        where = Location(data.municipality_code)
+        key = JoinKey(JoinKind.REQUEST, data.request_id)
+        fact = Fact(c.PLACEMENT, c.REQUESTED, period, where, family)
+        return Reading(facts=(fact,), profiles=((key, Profile(where, family)),))
+    if isinstance(data, placement.PlacementData):
+        return _placement(data, period)
+    if isinstance(data, prevention.PreventionData):
+        outcome = data.outcome.value if isinstance(data, prevention.FinalReport) else _PREVENTION_OUTCOMES[type(data)]
+        return Reading(facts=(Fact(c.PREVENTION, outcome, period, join=JoinKey(JoinKind.ALERT, data.alert_id)),))
+    if isinstance(data, deliveries.AlertAcknowledged):
+        return Reading(facts=(Fact(c.ALERT_FOLLOW_UP, c.ACKNOWLEDGED, period, join=JoinKey(JoinKind.ALERT, data.alert_id)),))
+    if isinstance(data, deliveries.AlertEscalated):
+        fact = Fact(c.ALERT_FOLLOW_UP, c.ESCALATED, period, _where(data), join=JoinKey(JoinKind.ALERT, data.alert_id))
+        return Reading(facts=(fact,))
+    return Reading()
+
+
+def _signal(event_type: str, data: signals.SignalData, period) -> Reading:
+    key = JoinKey(JoinKind.SIGNAL, data.signal_id)
+    where = _where(data)
+
+    def fact(metric: str, outcome: str) -> Fact:
+        return Fact(metric, outcome, period, where, join=key)
+
+    facts = [fact(c.SIGNAL, event_types.short_name(event_type))]
+    if isinstance(data, signals.VerdictIssued):
+        facts.append(fact(c.VERDICT, data.grounds.value))
+    elif isinstance(data, signals.EvictionScheduled):
+        facts.append(fact(c.EVICTION, c.SCHEDULED))
+    elif isinstance(data, signals.EvictionCancelled):
+        facts.append(fact(c.EVICTION, c.WITHDRAWN))
+    elif isinstance(data, signals.EvictionExecuted):
+        facts.append(fact(c.EVICTION, data.outcome.value))
+    return Reading(facts=tuple(facts))
+
+
+def _alert(data: triage.AlertRaised, period) -> Reading:
+    where = _where(data)
+    family = family_of(data.is_family)
+    facts = [Fact(c.ALERT, data.kind.value, period, where, family)]
+    if data.kind is triage.AlertKind.PREVENTION:
+        facts.append(Fact(c.PREVENTION, c.REFERRED, period, where, family))
+    elif data.kind is triage.AlertKind.REMINDER and data.report is triage.Report.FINAL:
+        facts.append(Fact(c.PREVENTION, c.REPORT_MISSING, period, where, family))
+    key = JoinKey(JoinKind.ALERT, data.alert_id)
+    return Reading(facts=tuple(facts), profiles=((key, Profile(where, family)),))
+
+
+def _placement(data: placement.PlacementData, period) -> Reading:
+    key = JoinKey(JoinKind.REQUEST, data.request_id)
+    where = Location(data.municipality_code)
+    facts = [Fact(c.PLACEMENT, _PLACEMENT_OUTCOMES[type(data)], period, where, join=key)]
+    if isinstance(data, placement.PlacementEnded):
+        facts.append(Fact(c.OUTFLOW, data.outflow.value, period, where, join=key))
+    return Reading(facts=tuple(facts))
+
+
+def _where(data) -> Location:
+    return Location(data.municipality_code, (data.district or "").strip())

@@ -1,0 +1,176 @@
+"""Events of the chain as the monitor receives them, built from the shared contracts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from shared.contracts.envelope import Event, new_event
+from shared.contracts.events import deliveries, placement, prevention, signals, triage
+
+SOURCE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-test"
+SEALED = "sealed-dwelling"  # the monitor never opens it
+
+
+def subject() -> str:
+    return f"hh-{uuid.uuid4().hex[:16]}"
+
+
+def _event(data, at: datetime, case: str | None = None, event_id: uuid.UUID | None = None) -> Event:
+    return new_event(data, source=SOURCE, subject=case or subject(), time=at, event_id=event_id)
+
+
+def signal(model: type[signals.SignalData], at: datetime, *, municipality: str = "0363", district: str | None = None,
+           case: str | None = None, **facts) -> Event:
+    signal_id = uuid.uuid4()
+    data = model(
+        signal_id=signal_id,
+        reported_by="ymere",
+        sealed_address=SEALED,
+        municipality_code=municipality,
+        district=district,
+        observed_on=at.date(),
+        **facts,
+    )
+    return _event(data, at, case, event_id=signal_id)
+
+
+def arrears(at, **kw) -> Event:
+    return signal(signals.ArrearsReported, at, months=2, amount_eur="900.00", **kw)
+
+
+def verdict(at, grounds: str, **kw) -> Event:
+    return signal(signals.VerdictIssued, at, grounds=grounds, **kw)
+
+
+def scheduled(at, **kw) -> Event:
+    return signal(signals.EvictionScheduled, at, eviction_date=at.date() + timedelta(days=20), **kw)
+
+
+def cancelled(at, **kw) -> Event:
+    return signal(signals.EvictionCancelled, at, **kw)
+
+
+def executed(at, outcome: str, **kw) -> Event:
+    return signal(signals.EvictionExecuted, at, outcome=outcome, **kw)
+
+
+def family_found(at, **kw) -> Event:
+    return signal(signals.FamilyFoundAtEviction, at, adults=2, children_ages=[3, 7], **kw)
+
+
+def assessed(of: Event, is_family: bool | None, at: datetime | None = None) -> Event:
+    data = triage.HouseholdAssessed(
+        signal_id=of.data.signal_id,
+        persons=4 if is_family else 1,
+        minors=2 if is_family else 0,
+        minor_ages=[3, 7] if is_family else [],
+        is_family=is_family,
+        source=triage.CompositionSource.REGISTER,
+        assessed_on=of.data.observed_on,
+        municipality_code=of.data.municipality_code,
+        district=of.data.district,
+    )
+    return _event(data, at or of.envelope.time, of.subject)
+
+
+def alert(at, *, kind=triage.AlertKind.PREVENTION, is_family: bool | None = True, municipality="0363",
+          district: str | None = "Nieuw-West", report: triage.Report | None = None) -> Event:
+    data = triage.AlertRaised(
+        alert_id=uuid.uuid4(),
+        signal_id=uuid.uuid4(),
+        signal_type="arrears.reported",
+        recipient="vroeg-eropaf-amsterdam",
+        kind=kind,
+        priority=triage.Priority.NORMAL,
+        due=at + timedelta(days=14),
+        reason="arrears_two_months",
+        rule_id="test-rule",
+        is_family=is_family,
+        persons=3 if is_family else 1,
+        minors=1 if is_family else 0,
+        minor_ages=[6] if is_family else [],
+        municipality_code=municipality,
+        district=district,
+        report=report,
+    )
+    return _event(data, at)
+
+
+def final_report(of_alert: Event, at, outcome: str = "arrangement") -> Event:
+    data = prevention.FinalReport(
+        alert_id=of_alert.data.alert_id, reported_by="vroeg-eropaf-amsterdam", reported_on=at.date(), outcome=outcome
+    )
+    return _event(data, at, of_alert.subject)
+
+
+def acknowledged(of_alert: Event, at) -> Event:
+    data = deliveries.AlertAcknowledged(
+        event_id=of_alert.id,
+        event_type_delivered=of_alert.type,
+        recipient="vroeg-eropaf-amsterdam",
+        alert_id=of_alert.data.alert_id,
+        acknowledged_by="vroeg-eropaf-amsterdam",
+        acknowledged_at=at,
+    )
+    return _event(data, at, of_alert.subject)
+
+
+def requested(at, *, children: list[int] = (3, 7), municipality="0363") -> Event:
+    data = triage.PlacementRequested(
+        request_id=uuid.uuid4(),
+        requested_by="ggd-amsterdam-vangnet",
+        adults=2,
+        children_ages=list(children),
+        family_type=triage.FamilyType.TWO_PARENT,
+        need=triage.PlacementNeed.CRISIS,
+        municipality_code=municipality,
+        reason="family_found_at_eviction",
+    )
+    return _event(data, at)
+
+
+def placed(of_request: Event, at) -> Event:
+    request = of_request.data
+    data = placement.PlacementConfirmed(
+        request_id=request.request_id,
+        recipient=request.requested_by,
+        requested_by=request.requested_by,
+        municipality_code=request.municipality_code,
+        shelter="hvo-querido",
+        facility="De Roggeveen (gezinsunits)",
+        unit_type="family_two_parent",
+        case_lead="hvo-querido",
+    )
+    return _event(data, at, of_request.subject)
+
+
+def declined(of_request: Event, at) -> Event:
+    request = of_request.data
+    data = placement.PlacementDeclined(
+        request_id=request.request_id,
+        recipient=request.requested_by,
+        requested_by=request.requested_by,
+        municipality_code=request.municipality_code,
+        shelter="hvo-querido",
+        facility="De Roggeveen (gezinsunits)",
+        reason="no unit free tonight",
+    )
+    return _event(data, at, of_request.subject)
+
+
+def ended(of_request: Event, at, outflow: str = "contingent_dwelling") -> Event:
+    request = of_request.data
+    data = placement.PlacementEnded(
+        request_id=request.request_id,
+        recipient=request.requested_by,
+        requested_by=request.requested_by,
+        municipality_code=request.municipality_code,
+        shelter="hvo-querido",
+        outflow=outflow,
+    )
+    return _event(data, at, of_request.subject)
+
+
+def on(day: int, month: int = 11, year: int = 2026, hour: int = 12) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)

@@ -1,0 +1,214 @@
+"""The monitor app on the in-memory bus: events in, figures out, exact or suppressed."""
+
+import csv
+import io
+
+import pytest
+from pydantic import SecretStr
+
+from shared.bus.memory import InMemoryBus
+from shared.bus.port import OutgoingRecord
+from shared.clock import FakeClock
+from shared.contracts.envelope import encode
+from services.monitor.app import create_app
+from services.monitor.settings import DEV_LINK_KEY, MonitorSettings
+from tests.support.apps import key, running, unit_runtime
+from tests.support.wait import wait_for
+from tests.unit.monitor import support as s
+
+AMSTERDAM = {"municipality": "0363", "year": 2026, "month": 11}
+
+
+@pytest.fixture
+def bus():
+    return InMemoryBus()
+
+
+@pytest.fixture
+def app(tmp_path, bus):
+    return create_app(unit_runtime(MonitorSettings, tmp_path, bus, FakeClock(s.on(28))))
+
+
+async def publish(bus, *events):
+    records = [OutgoingRecord(event.data.topic, event.subject, encode(event)) for event in events]
+    assert await bus.publish(records) == [None] * len(records)
+
+
+def stream():
+    """Seven evictions in Amsterdam in November: six families evicted, one single adult paid at the door;
+    three scheduled, one withdrawn in Utrecht."""
+    events = []
+    for _ in range(6):
+        executed = s.executed(s.on(12), "evicted", district="Nieuw-West")
+        events += [executed, s.assessed(executed, True)]
+    paid = s.executed(s.on(13), "paid_at_door")
+    events += [paid, s.assessed(paid, False)]
+    for _ in range(3):
+        events.append(s.scheduled(s.on(14)))
+    events.append(s.cancelled(s.on(14), municipality="0344"))
+    return events
+
+
+def figure(body, metric, outcome, family="all"):
+    [found] = [f["count"] for f in body["figures"] if (f["metric"], f["outcome"], f["family"]) == (metric, outcome, family)]
+    return found
+
+
+async def settled(client):
+    """Every event of `stream()` counted, with its assessment (the bus keeps order per partition only)."""
+    wanted = {
+        ("eviction", "evicted", "family"): 6,
+        ("eviction", "paid_at_door", "no_family"): 1,
+        ("eviction", "scheduled", "all"): 3,
+        ("signal", "eviction.executed", "all"): 7,
+    }
+
+    async def probe():
+        response = await client.get("/v1/figures", params=AMSTERDAM, headers=key("gemeente-amsterdam"))
+        body = response.json()
+        return body if all(figure(body, *cell) == count for cell, count in wanted.items()) else None
+
+    return await wait_for(probe, what="figures counted")
+
+
+async def test_a_municipality_reads_exact_counts_for_itself(app, bus):
+    async with running(app) as client:
+        await publish(bus, *stream())
+        body = await settled(client)
+    assert body["exact"] is True and body["districts"] == ["Nieuw-West"]
+    assert figure(body, "eviction", "evicted", "family") == 6
+    assert figure(body, "eviction", "paid_at_door", "no_family") == 1
+    assert figure(body, "eviction", "paid_at_door") == 1
+    assert figure(body, "eviction", "scheduled", "unknown") == 3, "no assessment arrived for them"
+    assert figure(body, "signal", "eviction.executed") == 7
+    assert figure(body, "eviction", "withdrawn") == 0, "Utrecht's withdrawal is not Amsterdam's"
+    assert figure(body, "placement", "lost_from_view") == 0, "every outcome is listed, zeros too"
+
+
+async def test_a_redelivered_event_counts_once(app, bus):
+    events = stream()
+    async with running(app) as client:
+        await publish(bus, *events)
+        await publish(bus, *events[:4])  # the same CloudEvents again (same ids)
+        await settled(client)
+
+        async def all_handled():
+            return all(lag == 0 for lag in (await bus.lag()).values())
+
+        await wait_for(all_handled, what="the copies handled too")
+        body = (await client.get("/v1/figures", params=AMSTERDAM, headers=key("gemeente-amsterdam"))).json()
+    assert figure(body, "signal", "eviction.executed") == 7
+
+
+async def test_another_municipality_and_the_public_see_small_cells_suppressed(app, bus):
+    async with running(app) as client:
+        await publish(bus, *stream())
+        await settled(client)
+        utrecht = (await client.get("/v1/figures", params=AMSTERDAM, headers=key("gemeente-utrecht"))).json()
+        public = (await client.get("/v1/public/figures", params=AMSTERDAM)).json()
+        own_utrecht = (
+            await client.get("/v1/figures", params={**AMSTERDAM, "municipality": "0344"}, headers=key("gemeente-utrecht"))
+        ).json()
+    for body in (utrecht, public):
+        assert body["exact"] is False
+        assert figure(body, "eviction", "evicted", "family") == 6, "5 and more are shown as they are"
+        assert figure(body, "eviction", "paid_at_door") == "<5"
+        assert figure(body, "eviction", "scheduled") == "<5"
+        assert figure(body, "eviction", "withdrawn") == 0, "0 stays 0"
+        assert figure(body, "signal", "eviction.executed") == 7
+    assert own_utrecht["exact"] is True and figure(own_utrecht, "eviction", "withdrawn") == 1
+
+
+async def test_the_csv_export_carries_the_same_figures_with_the_same_suppression(app, bus):
+    async with running(app) as client:
+        await publish(bus, *stream())
+        await settled(client)
+        body = (await client.get("/v1/public/figures", params=AMSTERDAM)).json()
+        response = await client.get("/v1/public/figures.csv", params=AMSTERDAM)
+        exact = await client.get("/v1/figures.csv", params=AMSTERDAM, headers=key("gemeente-amsterdam"))
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert 'filename="figures-0363-2026-11.csv"' in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [(r["metric"], r["outcome"], r["family"], r["count"]) for r in rows] == [
+        (f["metric"], f["outcome"], f["family"], str(f["count"])) for f in body["figures"]
+    ]
+    assert {r["municipality_code"] for r in rows} == {"0363"} and {r["month"] for r in rows} == {"11"}
+    exact_rows = {(r["metric"], r["outcome"], r["family"]): r["count"] for r in csv.DictReader(io.StringIO(exact.text))}
+    assert exact_rows[("eviction", "paid_at_door", "all")] == "1"
+
+
+async def test_the_eviction_table_is_shaped_like_table_1_of_the_report(app, bus):
+    async with running(app) as client:
+        await publish(bus, *stream())
+        await settled(client)
+        amsterdam = {"municipality": "0363"}
+        exact = (await client.get("/v1/tables/evictions", params=amsterdam, headers=key("gemeente-amsterdam"))).json()
+        public = (await client.get("/v1/public/tables/evictions", params={"municipality": "0363"})).json()
+        as_csv = await client.get("/v1/public/tables/evictions.csv", params={"municipality": "0363"})
+    assert exact["columns"][:6] == [
+        "year", "aanbod_offered", "afgemeld_withdrawn", "niet_not_executed", "betaald_paid_at_door", "ontruimd_evicted"
+    ]
+    assert exact["rows"] == [
+        {
+            "year": 2026,
+            "aanbod_offered": 3, "afgemeld_withdrawn": 0, "niet_not_executed": 0, "betaald_paid_at_door": 1,
+            "ontruimd_evicted": 6, "noorderzon_left_unknown_destination": 0,
+            "aanbod_offered_families": 0, "afgemeld_withdrawn_families": 0, "niet_not_executed_families": 0,
+            "betaald_paid_at_door_families": 0, "ontruimd_evicted_families": 6,
+            "noorderzon_left_unknown_destination_families": 0,
+        }
+    ]
+    assert public["exact"] is False
+    assert public["rows"][0]["aanbod_offered"] == "<5" and public["rows"][0]["ontruimd_evicted"] == 6
+    lines = as_csv.text.splitlines()
+    assert lines[0].startswith("year,aanbod_offered,afgemeld_withdrawn,niet_not_executed,betaald_paid_at_door,ontruimd_evicted")
+    assert lines[1].startswith("2026,<5,0,0,<5,6,0,")
+
+
+async def test_figures_per_district_and_for_the_whole_year(app, bus):
+    async with running(app) as client:
+        await publish(bus, *stream())
+        await settled(client)
+        district = (
+            await client.get("/v1/figures", params={**AMSTERDAM, "district": "Nieuw-West"}, headers=key("gemeente-amsterdam"))
+        ).json()
+        whole_year = {"municipality": "0363", "year": 2026}
+        year = (await client.get("/v1/figures", params=whole_year, headers=key("gemeente-amsterdam"))).json()
+        december = (await client.get("/v1/figures", params={**AMSTERDAM, "month": 12}, headers=key("gemeente-amsterdam"))).json()
+    assert figure(district, "eviction", "evicted") == 6 and figure(district, "eviction", "paid_at_door") == 0
+    assert year["month"] is None and figure(year, "signal", "eviction.executed") == 7
+    assert figure(december, "signal", "eviction.executed") == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"municipality": "363", "year": 2026}, "municipality"),
+        ({"municipality": "0363", "year": 2026, "month": 13}, "month"),
+        ({"municipality": "0363"}, "year"),
+        ({"municipality": "0363", "year": 2026, "colour": "red"}, "colour"),
+    ],
+)
+async def test_a_bad_query_is_a_422_that_names_the_field(app, params, field):
+    async with running(app) as client:
+        response = await client.get("/v1/public/figures", params=params)
+    assert response.status_code == 422
+    assert any(error["loc"][-1] == field for error in response.json()["detail"]), response.text
+
+
+async def test_exact_figures_need_a_municipality_key(app):
+    async with running(app) as client:
+        anonymous = await client.get("/v1/figures", params=AMSTERDAM)
+        ggd = await client.get("/v1/figures", params=AMSTERDAM, headers=key("ggd-amsterdam-vangnet"))
+        table = await client.get("/v1/tables/evictions.csv", params={"municipality": "0363"}, headers=key("hvo-querido"))
+    assert anonymous.status_code == 401
+    assert ggd.status_code == 403 and table.status_code == 403
+
+
+def test_the_consumer_group_carries_the_generation():
+    assert MonitorSettings(generation="7").consumer_name == "monitor-gen-7"
+    with pytest.raises(ValueError):
+        MonitorSettings(generation="Seven Up")
+    in_production = MonitorSettings.model_construct(environment="production", link_key=SecretStr(DEV_LINK_KEY))
+    with pytest.raises(ValueError, match="MONITOR_LINK_KEY"):
+        in_production._refuse_default_link_key_in_production()
