@@ -30,6 +30,7 @@ stop-infra:
 
 bench: install infra
 	$(PYTHON) -m tests.benchmarks.bench_signal_latency
+	$(PYTHON) -m tests.benchmarks.bench_chain
 
 clean: stop-infra
 	rm -rf .run .venv

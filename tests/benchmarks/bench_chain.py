@@ -1,0 +1,213 @@
+"""Benchmarks of the chain on the real local stack, each beside a baseline measured in
+the same run on the same machine. Prints figures; asserts nothing.
+
+    make bench                                   # all of it
+    .venv/bin/python -m tests.benchmarks.bench_chain intake|latency|month [sizes...]
+
+- intake: signals/s accepted by the intake (202, stored, staged in the outbox) vs a bare
+  FastAPI endpoint validating the same body, both under uvicorn with the same settings.
+- latency: POST -> webhook p50/p95/p99 at 10, 100 and 500 signals/s offered, and the
+  highest sustained end-to-end rate; vs raw aiokafka produce -> consume of same-size
+  records at the same rates.
+- month: N arrears signals through the whole chain (10,000, 50,000, 100,000 by default):
+  wall time and peak resident memory per process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from tests.benchmarks.chain import SERVICES, start_chain, rss_mib
+from tests.conftest import KAFKA
+from tests.support.processes import REPO, free_port
+from tests.support.webhook_receiver import WebhookReceiver
+
+BODY_TEMPLATE = {
+    "type": "arrears.reported",
+    "observed_on": "2026-11-27",
+    "months": 2,
+    "amount_eur": "900.00",
+}
+
+
+def body(n: int) -> dict:
+    """The n-th signal: a dwelling of its own in Amsterdam (nobody registered there)."""
+    return {**BODY_TEMPLATE, "address": {"adresseerbaarObjectIdentificatie": f"036301{7_000_000_000 + n:010d}"}}
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def hammer(url: str, headers: dict, count: int, concurrency: int = 32, offset: int = 0) -> float:
+    """Post `count` signals with `concurrency` in flight; returns accepted per second."""
+    queue = iter(range(offset, offset + count))
+    accepted = 0
+
+    async def worker(client: httpx.AsyncClient):
+        nonlocal accepted
+        for n in queue:
+            response = await client.post("/v1/signals", json=body(n), headers=headers)
+            accepted += response.status_code == 202
+
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=concurrency)) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    assert accepted == count, f"only {accepted} of {count} accepted"
+    return count / elapsed
+
+
+def bench_intake(count: int = 3000) -> None:
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, "-m", "tests.benchmarks.bare_app", str(port)], cwd=REPO)
+    chain = start_chain(database="sqlite")
+    try:
+        time.sleep(1.5)
+        asyncio.run(hammer(f"http://127.0.0.1:{port}", {}, 200))  # warm-up
+        bare_rate = asyncio.run(hammer(f"http://127.0.0.1:{port}", {}, count))
+        asyncio.run(hammer(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, 200, offset=900_000))
+        intake_rate = asyncio.run(hammer(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, count))
+    finally:
+        bare.terminate()
+        chain.stop()
+    print(f"intake, single signals, {count} posts, 32 in flight (SQLite, the local default):")
+    print(f"  bare FastAPI {bare_rate:7.0f}/s   intake {intake_rate:7.0f}/s   ratio {intake_rate / bare_rate:.0%}")
+
+
+async def offered_load(url: str, receiver: WebhookReceiver, path: str, rate: float, seconds: float, offset: int) -> list[float]:
+    """Post at `rate`/s for `seconds` (open loop); latencies POST -> webhook in ms."""
+    sent: dict[str, float] = {}
+    count = int(rate * seconds)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=256)) as client:
+        start = time.monotonic()
+
+        async def one(n: int):
+            await asyncio.sleep(max(0.0, start + (n - offset) / rate - time.monotonic()))
+            posted_at = time.monotonic()
+            response = await client.post("/v1/signals", json=body(n), headers={"X-API-Key": "dev-ymere"})
+            sent[response.json()["id"]] = posted_at
+
+        await asyncio.gather(*(one(n) for n in range(offset, offset + count)))
+    deadline = time.monotonic() + 120
+    arrived: dict[str, float] = {}
+    while len(arrived) < len(sent) and time.monotonic() < deadline:
+        for received in list(receiver.received):
+            if received.path == path and received.first_time:
+                signal_id = received.event["data"]["signal_id"]
+                if signal_id in sent:
+                    arrived.setdefault(signal_id, received.at)
+        await asyncio.sleep(0.05)
+    return [(arrived[s] - sent[s]) * 1000 for s in arrived]
+
+
+async def raw_kafka(rate: float, seconds: float, size: int) -> list[float]:
+    topic = f"bench-raw-{uuid.uuid4().hex[:6]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic, 3, 1)])
+    await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, enable_idempotence=True, linger_ms=2)
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, group_id=topic, auto_offset_reset="earliest", fetch_max_wait_ms=100)
+    await producer.start()
+    await consumer.start()
+    count = int(rate * seconds)
+    latencies: list[float] = []
+    payload = b"x" * size
+
+    async def consume():
+        while len(latencies) < count:
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                now = time.monotonic()
+                latencies.extend((now - float(r.key.decode())) * 1000 for r in records)
+
+    consuming = asyncio.create_task(consume())
+    await asyncio.sleep(2)  # group join
+    start = time.monotonic()
+    for n in range(count):
+        await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
+        await producer.send(topic, payload, key=str(time.monotonic()).encode())
+    await asyncio.wait_for(consuming, 120)
+    await producer.stop()
+    await consumer.stop()
+    return latencies
+
+
+def bench_latency(rates: tuple[float, ...] = (10, 100, 500), seconds: float = 10) -> None:
+    chain = start_chain(database="postgres")
+    receiver = WebhookReceiver().start()
+    try:
+        subscription = httpx.post(
+            chain.url("notifications") + "/v1/subscriptions",
+            json={"callback_url": receiver.url("/latency"), "event_types": ["alert.raised"]},
+            headers={"X-API-Key": "dev-vroeg-eropaf-amsterdam"},
+        ).json()
+        receiver.secrets["/latency"] = subscription["secret"]
+        asyncio.run(offered_load(chain.url("arrears"), receiver, "/latency", 5, 2, 800_000))  # warm-up
+        size = len(httpx.Request("POST", "http://x", json=body(0)).content) + 900  # the CloudEvent on the wire
+        offset = 0
+        print(f"end-to-end latency, POST -> webhook (PostgreSQL, {seconds:.0f}s per rate), vs raw aiokafka produce -> consume of {size}-byte records:")
+        for rate in rates:
+            chain_ms = asyncio.run(offered_load(chain.url("arrears"), receiver, "/latency", rate, seconds, offset))
+            offset += int(rate * seconds)
+            raw_ms = asyncio.run(raw_kafka(rate, seconds, size))
+            print(
+                f"  {rate:5.0f}/s  chain p50 {statistics.median(chain_ms):6.0f} p95 {pct(chain_ms, 95):6.0f} p99 {pct(chain_ms, 99):6.0f} ms"
+                f" ({len(chain_ms)}/{int(rate * seconds)} arrived)"
+                f"   raw kafka p50 {statistics.median(raw_ms):5.1f} p95 {pct(raw_ms, 95):5.1f} p99 {pct(raw_ms, 99):5.1f} ms"
+            )
+    finally:
+        receiver.stop()
+        chain.stop()
+
+
+def bench_month(sizes: tuple[int, ...] = (10_000, 50_000, 100_000)) -> None:
+    for size in sizes:
+        chain = start_chain(database="postgres")
+        receiver = WebhookReceiver().start()
+        try:
+            subscription = httpx.post(
+                chain.url("notifications") + "/v1/subscriptions",
+                json={"callback_url": receiver.url("/month"), "event_types": ["alert.raised"]},
+                headers={"X-API-Key": "dev-vroeg-eropaf-amsterdam"},
+            ).json()
+            receiver.secrets["/month"] = subscription["secret"]
+            started = time.monotonic()
+            post_rate = asyncio.run(hammer(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, size))
+            deadline = time.monotonic() + 3600
+            while time.monotonic() < deadline:
+                if sum(1 for r in receiver.received if r.first_time) >= size:
+                    break
+                time.sleep(0.5)
+            wall = time.monotonic() - started
+            delivered = sum(1 for r in receiver.received if r.first_time)
+            memory = {name: rss_mib(pid) for name, pid in chain.pids().items()}
+            print(
+                f"month of {size:,} arrears signals: {wall:6.1f}s wall ({size / wall:5.0f}/s end to end; posting {post_rate:.0f}/s),"
+                f" {delivered:,} alerts delivered; peak RSS MiB "
+                + ", ".join(f"{name} {mib:.0f}" for name, mib in memory.items())
+            )
+        finally:
+            receiver.stop()
+            chain.stop()
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "all"
+    numbers = tuple(float(a) for a in sys.argv[2:])
+    if what in ("intake", "all"):
+        bench_intake(int(numbers[0]) if numbers and what == "intake" else 3000)
+    if what in ("latency", "all"):
+        bench_latency(numbers if numbers and what == "latency" else (10, 100, 500))
+    if what in ("month", "all"):
+        bench_month(tuple(int(n) for n in numbers) if numbers and what == "month" else (10_000, 50_000, 100_000))
