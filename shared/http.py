@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from pydantic import BaseModel, Field
 
+from shared.audit import router as audit_router
 from shared.clock import AdjustableClock
 from shared.runtime import Runtime
 from shared.tokens import TokenIssuer
@@ -75,6 +76,7 @@ def install(app: FastAPI) -> None:
     app.state.tokens = TokenIssuer(settings.token_signing_key.get_secret_value(), settings.token_issuer)
     app.include_router(health)
     app.include_router(token_router)
+    app.include_router(audit_router)
     if isinstance(app.state.runtime.clock, AdjustableClock):
         app.include_router(test_clock)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -22,6 +22,7 @@ class Role(StrEnum):
     GGD = "ggd"
     SHELTER = "shelter"
     MUNICIPALITY = "municipality"
+    PRIVACY_OFFICER = "privacy_officer"  # functionaris gegevensbescherming: reads the audit log only
 
 
 class Organisation(BaseModel):

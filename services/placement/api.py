@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.audit import audit_read
 from shared.auth import caller
 from shared.contracts.events.placement import AlternativeKind, Outflow
 from shared.contracts.events.signals import MunicipalityCode
@@ -219,6 +220,7 @@ async def list_requests(
     runtime: RuntimeDep,
     state: Annotated[str | None, Query(alias="status", description="offered, waitlisted, placed or ended")] = None,
 ) -> list[RequestView]:
+    await audit_read(runtime, organisation, "list placement requests", f"requests of {organisation.id}")
     async with runtime.sessions() as session:
         query = select(PlacementRequest).order_by(col(PlacementRequest.created_at))
         if organisation.role is Role.SHELTER:
@@ -234,6 +236,7 @@ async def list_requests(
 
 @router.get("/requests/{request_id}", response_model=RequestView, summary="One request routed to you or made by you")
 async def read_request(request_id: UUID, organisation: RequestReader, runtime: RuntimeDep) -> RequestView:
+    await audit_read(runtime, organisation, "read placement request", str(request_id))
     async with runtime.sessions() as session:
         request = await session.get(PlacementRequest, request_id)
         facility = await session.get(Facility, request.facility_id) if request and request.facility_id else None

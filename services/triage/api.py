@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel
 from sqlmodel import col, select
 
+from shared.audit import audit_read, record_read
 from shared.auth import caller
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
-from services.triage.tables import Alert, CaseEntry, CaseRead, HouseholdCase
+from services.triage.tables import Alert, CaseEntry, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 CaseWorker = Annotated[Organisation, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
@@ -95,7 +96,7 @@ async def read_case(
         )
         if not entitled:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
-        session.add(CaseRead(organisation_id=organisation.id, case_key=case_key, purpose=purpose, at=runtime.clock.now()))
+        record_read(session, organisation, "read case", case_key, purpose, runtime.clock.now())
         entries = (
             await session.exec(select(CaseEntry).where(CaseEntry.case_key == case_key).order_by(col(CaseEntry.id)))
         ).all()
@@ -110,6 +111,7 @@ async def read_case(
 async def list_alerts(
     organisation: CaseWorker, runtime: RuntimeDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[AlertView]:
+    await audit_read(runtime, organisation, "list alerts", f"alerts of {organisation.id}")
     async with runtime.sessions() as session:
         query = select(Alert).where(Alert.recipient == organisation.id).order_by(col(Alert.raised_at).desc()).limit(limit)
         return [AlertView.model_validate(alert.model_dump()) for alert in (await session.exec(query)).all()]

@@ -135,15 +135,3 @@ class ReportDeadline(TriageTable, table=True):
     reminded_at: datetime | None = _maybe_moment()
     escalation_due_at: datetime | None = _maybe_moment(index=True)
     escalated_at: datetime | None = _maybe_moment()
-
-
-class CaseRead(TriageTable, table=True):
-    """Audit log of case reads: who, for which organisation, when, what and why. Append-only."""
-
-    __tablename__ = "case_read"
-
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: str = Field(index=True)
-    case_key: str = Field(index=True)
-    purpose: str
-    at: datetime = _moment(nullable=False)
