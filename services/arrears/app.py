@@ -8,8 +8,13 @@ from fastapi import FastAPI
 from shared import http
 from shared.contracts import topics
 from shared.runtime import Runtime, serve
+from shared.timers import timer_worker
 from services.arrears.api import router
 from services.arrears.handlers import FEEDBACK_HANDLERS, HANDLERS
+from services.arrears.domain.retention import RetentionPolicy
+from services.arrears.retention import retention_check
+from services.arrears.retention import router as retention_router
+from services.arrears.settings import ArrearsSettings
 from services.arrears.tables import METADATA
 
 CONSUMER = "arrears"
@@ -17,6 +22,8 @@ FEEDBACK_CONSUMER = "arrears-feedback"
 
 
 def create_app(runtime: Runtime) -> FastAPI:
+    settings: ArrearsSettings = runtime.settings
+    policy = RetentionPolicy(settings.retention_months_without_eviction, settings.retention_months_after_eviction)
     routing = runtime.consumer(CONSUMER, HANDLERS)
     feedback = runtime.consumer(FEEDBACK_CONSUMER, FEEDBACK_HANDLERS)
 
@@ -25,6 +32,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         workers = [
             runtime.consume_worker(routing, [topics.ALERTS], CONSUMER),
             runtime.consume_worker(feedback, [topics.PREVENTION], FEEDBACK_CONSUMER),
+            timer_worker(runtime.clock, retention_check(runtime, policy), settings.retention_interval_seconds),
         ]
         async with serve(runtime, tables=[METADATA], workers=workers):
             yield
@@ -39,4 +47,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.organisations = runtime.organisations
     http.install(app)
     app.include_router(router)
+    app.include_router(retention_router)
     return app

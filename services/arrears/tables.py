@@ -5,7 +5,9 @@ collection suspension; never the household's inside information)."""
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
+
+from shared.persistence.database import UtcDateTime
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -28,8 +30,9 @@ class Signal(ArrearsTable, table=True):
     case_key: str
     municipality_code: str
     observed_on: date
-    sealed_address: str = Field(sa_column=Column(Text, nullable=False))
-    received_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    sealed_address: str | None = Field(sa_column=Column(Text, nullable=True))  # None once retention ended
+    received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    outcome: str | None = None  # eviction.executed: evicted, paid_at_door, ... (drives retention)
 
 
 class SignalRouting(ArrearsTable, table=True):
@@ -41,7 +44,7 @@ class SignalRouting(ArrearsTable, table=True):
     signal_id: UUID = Field(index=True)
     recipient: str
     kind: str
-    routed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    routed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     priority: str | None = None
     intermediate_report_due: date | None = None
     final_report_due: date | None = None
@@ -64,3 +67,15 @@ class SignalFeedback(ArrearsTable, table=True):
     final_report_on: date | None = None
     outcome: str | None = None
     collection_suspended_until: date | None = None
+
+
+class RetentionDeletion(ArrearsTable, table=True):
+    """The deletion log: when, which rule, how many. Never what or whose."""
+
+    __tablename__ = "retention_deletion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    rule: str
+    cases: int
+    signals: int

@@ -7,34 +7,16 @@ profile once used; a pending fact once its profile arrived) or after
 `join_retention_days`.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column
 from sqlalchemy.orm import registry
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from shared.persistence.database import UtcDateTime
 
 monitor_registry = registry()
 METADATA = monitor_registry.metadata
-
-
-class UtcDateTime(TypeDecorator):
-    """An aware moment stored as UTC and read back aware (SQLite drops the offset)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return _utc(value)
-
-    def process_result_value(self, value, dialect):
-        return _utc(value)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class MonitorTable(SQLModel, registry=monitor_registry):

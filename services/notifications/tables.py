@@ -1,38 +1,16 @@
 """Notifications' own tables: subscriptions per organisation, every delivery, every alert."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlalchemy.orm import registry
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from shared.persistence.database import UtcDateTime
 
 notifications_registry = registry()
 METADATA = notifications_registry.metadata
-
-
-class UtcDateTime(TypeDecorator):
-    """An aware moment stored as UTC and read back aware.
-
-    SQLite drops the offset, so a local time stored as-is would compare wrongly
-    with `due <= now`; normalising to UTC on the way in keeps both databases right.
-    A naive value is taken to be UTC already."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return _as_utc(value)
-
-    def process_result_value(self, value, dialect):
-        return _as_utc(value)
-
-
-def _as_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class NotificationsTable(SQLModel, registry=notifications_registry):

@@ -10,20 +10,22 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, DateTime, Numeric, UniqueConstraint
+from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
+
+from shared.persistence.database import UtcDateTime
 
 triage_registry = registry()
 METADATA = triage_registry.metadata
 
 
 def _moment(**kwargs):
-    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+    return Field(sa_column=Column(UtcDateTime(), **kwargs))
 
 
 def _maybe_moment(**kwargs):
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True, **kwargs))
+    return Field(default=None, sa_column=Column(UtcDateTime(), nullable=True, **kwargs))
 
 
 def aware(moment: datetime | None) -> datetime | None:

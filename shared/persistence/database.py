@@ -36,9 +36,7 @@ class UtcDateTime(TypeDecorator):
     def process_bind_param(self, value: datetime | None, _dialect):
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: the chain stores aware UTC times only")
-        return value.astimezone(UTC)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)  # naive = UTC
 
     def process_result_value(self, value: datetime | None, _dialect):
         if value is None:

@@ -26,6 +26,7 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
         ("GET", "/v1/signals"): SIGNALLERS,
         ("POST", "/v1/signals/batch"): SIGNALLERS,
         ("GET", "/v1/signals/{signal_id}"): SIGNALLERS,
+        ("GET", "/v1/retention/deletions"): {R.PRIVACY_OFFICER},
     },
     "triage": {
         ("GET", "/v1/cases/{case_key}"): {R.GGD, R.PREVENTION_TEAM},

@@ -1,0 +1,70 @@
+"""Retention: sealed addresses go after 12 months (24 after an eviction), the deletion
+log says how many and by which rule, and what the chain counts survives."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from shared.bus.memory import InMemoryBus
+from shared.clock import FakeClock
+from services.arrears.app import create_app
+from services.arrears.domain.retention import RetentionPolicy, add_months
+from services.arrears.retention import purge_identifying_data
+from services.arrears.settings import ArrearsSettings
+from services.arrears.tables import Signal
+from tests.support.apps import key, running, unit_runtime
+
+POLICY = RetentionPolicy()
+
+
+def signal(dwelling: str, kind: str = "arrears.reported", **facts) -> dict:
+    body = {"type": kind, "address": {"adresseerbaarObjectIdentificatie": dwelling}, "observed_on": "2026-11-27", **facts}
+    if kind == "arrears.reported":
+        body.update(months=2, amount_eur="800.00")
+    return body
+
+
+def test_months_are_calendar_months():
+    assert add_months(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
+    assert add_months(datetime(2026, 11, 28, tzinfo=UTC), 24) == datetime(2028, 11, 28, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def runtime(tmp_path, clock):
+    return unit_runtime(ArrearsSettings, tmp_path, InMemoryBus(), clock)
+
+
+async def test_addresses_are_removed_when_their_time_is_up_and_the_log_says_how_many(runtime, clock):
+    app = create_app(runtime)
+    async with running(app) as client:
+        for body in (
+            signal("0363010000000001"),
+            signal("0363010000000002"),
+            signal("0363010000000002", "eviction.executed", outcome="evicted"),
+        ):
+            assert (await client.post("/v1/signals", json=body, headers=key("ymere"))).status_code == 202
+
+        clock.advance(days=366)
+        assert await purge_identifying_data(runtime, POLICY, clock.now()) == 1, "only the case closed without eviction"
+        clock.advance(days=365)
+        assert await purge_identifying_data(runtime, POLICY, clock.now()) == 2, "the evicted household after 24 months"
+        assert await purge_identifying_data(runtime, POLICY, clock.now()) == 0
+
+        log = await client.get("/v1/retention/deletions", headers=key("functionaris-gegevensbescherming"))
+        denied = await client.get("/v1/retention/deletions", headers=key("ymere"))
+        listed = (await client.get("/v1/signals", headers=key("ymere"))).json()
+    assert [(d["rule"], d["cases"], d["signals"]) for d in log.json()] == [
+        ("closed_without_eviction", 1, 1),
+        ("evicted", 1, 2),
+    ]
+    assert denied.status_code == 403
+    async with runtime.sessions() as session:
+        rows = (await session.exec(select(Signal))).all()
+    assert [row.sealed_address for row in rows] == [None, None, None]
+    assert listed["total"] == 3, "the signals themselves (type, dates, routing) survive"
