@@ -71,6 +71,19 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
+def service_app(runtime: Runtime, *, title: str, summary: str, lifespan, routers, version: str = "1.0.0", **state) -> FastAPI:
+    """A service's FastAPI app: its runtime and collaborators on `app.state`, the shared
+    endpoints (health, metrics, OAuth2 token, audit, test clock) and its own routers."""
+    app = FastAPI(title=f"Signal chain: {title}", summary=summary, version=version, lifespan=lifespan)
+    app.state.runtime = runtime
+    for name, value in state.items():
+        setattr(app.state, name, value)
+    install(app)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
 def install(app: FastAPI) -> None:
     settings = app.state.runtime.settings
     app.state.tokens = TokenIssuer(settings.token_signing_key.get_secret_value(), settings.token_issuer)

@@ -37,15 +37,11 @@ def create_app(runtime: Runtime) -> FastAPI:
         async with serve(runtime, tables=[METADATA], workers=workers):
             yield
 
-    app = FastAPI(
-        title="Signal chain: intake",
+    return http.service_app(
+        runtime,
+        title="intake",
         summary="Housing corporations, bailiffs and police post what they see; they read back what happened.",
         version="1.0.0",
         lifespan=lifespan,
+        routers=[router, retention_router],
     )
-    app.state.runtime = runtime
-    app.state.organisations = runtime.organisations
-    http.install(app)
-    app.include_router(router)
-    app.include_router(retention_router)
-    return app

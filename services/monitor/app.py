@@ -41,15 +41,11 @@ def create_app(runtime: Runtime) -> FastAPI:
         async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start):
             yield
 
-    app = FastAPI(
-        title="Signal chain: monitor",
+    return http.service_app(
+        runtime,
+        title="monitor",
         summary="How many signals, evictions, families, placements: aggregated counts only, small cells suppressed.",
         version="1.0.0",
         lifespan=lifespan,
+        routers=[router, public],
     )
-    app.state.runtime = runtime
-    app.state.organisations = runtime.organisations
-    http.install(app)
-    app.include_router(router)
-    app.include_router(public)
-    return app

@@ -65,19 +65,15 @@ def create_app(runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None =
         finally:
             await client.aclose()
 
-    app = FastAPI(
-        title="Signal chain: notifications",
+    return http.service_app(
+        runtime,
+        title="notifications",
         summary="Alerts and placement news to the organisations that must act, signed and retried; "
         "an inbox to acknowledge them; escalation when nobody does.",
         version="1.0.0",
         lifespan=lifespan,
+        routers=[router, inbox_router],
+        deliverer=deliverer,
+        escalations=escalations,
+        http_client=client,
     )
-    app.state.runtime = runtime
-    app.state.organisations = runtime.organisations
-    app.state.deliverer = deliverer
-    app.state.escalations = escalations
-    app.state.http_client = client
-    http.install(app)
-    app.include_router(router)
-    app.include_router(inbox_router)
-    return app

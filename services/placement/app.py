@@ -35,15 +35,12 @@ def create_app(runtime: Runtime) -> FastAPI:
         ):
             yield
 
-    app = FastAPI(
-        title="Signal chain: placement",
+    return http.service_app(
+        runtime,
+        title="placement",
         summary="Shelter units, requests, offers and confirmations; every family stays in view.",
         version="1.0.0",
         lifespan=lifespan,
+        routers=[router],
+        workflow=workflow,
     )
-    app.state.runtime = runtime
-    app.state.organisations = runtime.organisations
-    app.state.workflow = workflow
-    http.install(app)
-    app.include_router(router)
-    return app

@@ -55,21 +55,17 @@ def create_app(
         finally:
             await lookup.aclose()
 
-    app = FastAPI(
-        title="Signal chain: triage",
+    return http.service_app(
+        runtime,
+        title="triage",
         summary="One case per household: who lives there, who must act, why, and whether they did.",
         version="1.1.0",
         lifespan=lifespan,
+        routers=[router, commands_router],
+        timers=timers,
+        feedback_desk=FeedbackDesk(runtime, rules, alerter),
+        composition_desk=CompositionDesk(runtime, rules, alerter, watch),
     )
-    app.state.runtime = runtime
-    app.state.organisations = runtime.organisations
-    app.state.timers = timers
-    app.state.feedback_desk = FeedbackDesk(runtime, rules, alerter)
-    app.state.composition_desk = CompositionDesk(runtime, rules, alerter, watch)
-    http.install(app)
-    app.include_router(router)
-    app.include_router(commands_router)
-    return app
 
 
 def _register_lookup(settings: TriageSettings) -> HouseholdLookup:
