@@ -36,7 +36,7 @@ from shared.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 Worker = Callable[[asyncio.Event], Awaitable[None]]
-DEFAULT_PARTITIONS = 3
+DEFAULT_PARTITIONS = 6
 
 
 @dataclass

@@ -85,10 +85,15 @@ class KafkaBus:
                 batches = await consumer.getmany(timeout_ms=200, max_records=200)
                 if consumer.assignment():
                     self.assigned.set()
-                for partition, records in batches.items():
-                    for raw in records:
-                        await handle(_record(raw))
-                    await _commit(consumer, partition, records[-1].offset + 1)
+                # Partitions are handled side by side, each strictly in order: one
+                # household's events stay ordered while different households overlap.
+                outcomes = await asyncio.gather(
+                    *(_handle_partition(consumer, partition, records, handle) for partition, records in batches.items()),
+                    return_exceptions=True,
+                )
+                failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+                if failures:
+                    raise failures[0]  # after every partition finished: nothing runs on behind our back
         finally:
             self._consumers.pop(group_id, None)
             await consumer.stop()
@@ -123,6 +128,12 @@ class KafkaBus:
                     pass  # another service created them in the meantime
         finally:
             await admin.close()
+
+
+async def _handle_partition(consumer: AIOKafkaConsumer, partition: TopicPartition, records, handle: RecordHandler) -> None:
+    for raw in records:
+        await handle(_record(raw))
+    await _commit(consumer, partition, records[-1].offset + 1)
 
 
 async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int) -> None:
