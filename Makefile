@@ -3,12 +3,12 @@
 #   make test   - every test, on real Kafka and PostgreSQL (started here if needed)
 PYTHON := .venv/bin/python
 
-.PHONY: up test install infra stop-infra unit bench chaos clean
+.PHONY: up test install infra browser stop-infra unit bench chaos clean
 
 up: install
 	deploy/local/up.sh
 
-test: install infra
+test: install infra browser
 	$(PYTHON) -m pytest
 
 unit: install
@@ -23,6 +23,9 @@ install: .venv/.installed
 infra:
 	deploy/kafka/start.sh
 	deploy/postgres/start.sh
+
+browser:
+	deploy/local/install-browser.sh
 
 stop-infra:
 	-deploy/kafka/stop.sh

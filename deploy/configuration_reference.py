@@ -20,6 +20,7 @@ SERVICES = {
     "placement": "services.placement.settings:PlacementSettings",
     "notifications": "services.notifications.settings:NotificationsSettings",
     "monitor": "services.monitor.settings:MonitorSettings",
+    "portal": "services.portal.settings:PortalSettings",
 }
 SECRET_HINT = "(secret; development default refused in production)"
 

@@ -16,7 +16,7 @@ export SIGNAL_KAFKA_BOOTSTRAP="${SIGNAL_KAFKA_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:
 export REGISTER_PORT="${REGISTER_PORT:-8090}"
 export TRIAGE_REGISTER_URL="http://127.0.0.1:${REGISTER_PORT}/haalcentraal/api/brp"
 
-declare -A PORTS=([register]="$REGISTER_PORT" [arrears]=8001 [triage]=8002 [placement]=8003 [notifications]=8004 [monitor]=8005)
+declare -A PORTS=([register]="$REGISTER_PORT" [arrears]=8001 [triage]=8002 [placement]=8003 [notifications]=8004 [monitor]=8005 [portal]=8006)
 PIDS=()
 stop_all() {
   trap - INT TERM EXIT
@@ -28,12 +28,12 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-for name in register arrears triage placement notifications monitor; do
+for name in register arrears triage placement notifications monitor portal; do
   "$PY" -m "services.$name" >>"$LOGS/$name.log" 2>&1 &
   PIDS+=("$!")
 done
 
-for name in register arrears triage placement notifications monitor; do
+for name in register arrears triage placement notifications monitor portal; do
   path=/health/ready; [[ $name == register ]] && path=/health
   for _ in $(seq 1 150); do
     curl -fsS "http://127.0.0.1:${PORTS[$name]}$path" >/dev/null 2>&1 && break
@@ -46,6 +46,7 @@ done
 cat <<INFO
 
 The signal chain is running (Ctrl-C stops it):
+  pages (portal)       http://127.0.0.1:8006/   log in as an organisation with its key 'dev-<organisation id>'
   intake (arrears)     http://127.0.0.1:8001/docs
   triage               http://127.0.0.1:8002/docs
   placement            http://127.0.0.1:8003/docs

@@ -1,0 +1,124 @@
+"""The portal app: pages for GGD, shelters, corporations and municipalities.
+
+`create_app(settings, client=None)` builds it; nothing connects at import or here.
+Tests hand in an `httpx.AsyncClient` whose transport reaches the services in-process.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from shared.clock import Clock, SystemClock
+from shared.organisations import Organisations
+from services.portal import web
+from services.portal.backend import Backend, Rejected, SessionExpired, Unavailable
+from services.portal.pages import auth, corporation, ggd, municipality, shelter
+from services.portal.settings import PortalSettings
+
+SECURITY_HEADERS = {
+    # Scripts, styles and images come from the portal itself: no CDN, no inline script.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # URLs carry case pseudonyms
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(
+    settings: PortalSettings, client: httpx.AsyncClient | None = None, clock: Clock | None = None
+) -> FastAPI:
+    owns_client = client is None
+    client = client or httpx.AsyncClient(timeout=settings.request_timeout_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        if owns_client:
+            await client.aclose()
+
+    app = FastAPI(
+        title="Signal chain: portal",
+        summary="Pages for GGD, shelters, corporations and municipalities, on the services' APIs.",
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.organisations = Organisations.load(settings.organisations_file)
+    app.state.backend = Backend(settings, client)
+    app.state.templates = web.build_templates(app.state.organisations)
+
+    app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
+    for router in (auth.router, ggd.router, shelter.router, corporation.router, municipality.router):
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"  # pages show case data
+        return response
+
+    @app.exception_handler(web.LoginRequired)
+    async def login_required(request: Request, exc: web.LoginRequired) -> Response:
+        return web.to_login(request, expired=exc.expired)
+
+    @app.exception_handler(SessionExpired)
+    async def session_expired(request: Request, _exc: SessionExpired) -> Response:
+        return web.to_login(request, expired=True)
+
+    @app.exception_handler(web.WrongRole)
+    async def wrong_role(request: Request, exc: web.WrongRole) -> Response:
+        return web.render(
+            request,
+            "error.html",
+            {
+                "session": exc.session,
+                "title": "Geen toegang",
+                "text": "Deze pagina hoort bij een andere rol dan die van uw organisatie.",
+            },
+            403,
+        )
+
+    @app.exception_handler(Unavailable)
+    async def unavailable(request: Request, exc: Unavailable) -> Response:
+        text = f"De dienst '{exc.service}' antwoordt nu niet. Probeer het over enkele ogenblikken opnieuw."
+        return web.render(request, "error.html", {"title": "Dienst niet bereikbaar", "text": text}, 502)
+
+    @app.exception_handler(Rejected)
+    async def rejected(request: Request, exc: Rejected) -> Response:
+        if exc.status == 404:
+            title, text = "Niet gevonden", "Dit bestaat niet, of het is niet voor uw organisatie."
+        elif exc.status == 403:
+            title, text = "Geen toegang", "Uw organisatie mag dit niet inzien of doen."
+        else:
+            title, text = "Niet gelukt", "De dienst weigerde dit verzoek."
+        return web.render(request, "error.html", {"title": title, "text": text}, exc.status)
+
+    @app.get("/health/live", include_in_schema=False)
+    async def live() -> dict[str, str]:
+        return {"status": "live"}
+
+    @app.get("/health/ready", include_in_schema=False)
+    async def ready() -> JSONResponse:
+        # The portal keeps nothing of its own: it can serve as soon as it knows the organisations.
+        # The services it calls have their own readiness; a page says which one did not answer.
+        loaded = any(True for _ in app.state.organisations)
+        return JSONResponse(
+            {"status": "ready" if loaded else "not ready", "checks": {"organisations": loaded}},
+            status_code=200 if loaded else 503,
+        )
+
+    return app

@@ -1,0 +1,197 @@
+"""What people type into the portal's forms, checked before anything is sent.
+
+Pure functions: a form (field name -> text) in, the JSON body for a service out, or
+the fields in error with a Dutch message each. The services check everything again;
+`service_errors` turns their 422/409 answers, which name the offending field, into
+the same shape, so a form shows both kinds of error next to the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from collections.abc import Mapping
+
+CASE_KEY = re.compile(r"^hh-[0-9a-f]{16,64}$")
+WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
+DWELLING_ID = re.compile(r"^\d{16}$")
+MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
+FAMILY_TYPES = ("two_parent", "one_parent", "unknown")
+NEEDS = ("crisis", "family")
+FORM_ERROR = "_form"  # an error that belongs to no single field
+
+
+@dataclass
+class Parsed:
+    body: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(form: Mapping[str, str], name: str) -> str:
+    return str(form.get(name) or "").strip()
+
+
+def _whole(text: str, low: int, high: int) -> int | None:
+    try:
+        number = int(text)
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def placement_request(form: Mapping[str, str]) -> Parsed:
+    """GGD asks for a place: composition and need, never who the family is."""
+    parsed = Parsed()
+    adults = _whole(_text(form, "adults"), 1, 10)
+    if adults is None:
+        parsed.errors["adults"] = "Vul het aantal volwassenen in: een heel getal van 1 tot en met 10."
+    ages_text = _text(form, "children_ages")
+    ages = [part.strip() for part in re.split(r"[,;\s]+", ages_text) if part.strip()]
+    children = [_whole(age, 0, 17) for age in ages]
+    if None in children or len(children) > 20:
+        parsed.errors["children_ages"] = (
+            "Vul de leeftijden van de kinderen in als hele getallen van 0 tot en met 17, gescheiden door komma's."
+        )
+    family_type = _text(form, "family_type")
+    if family_type not in FAMILY_TYPES:
+        parsed.errors["family_type"] = "Kies de gezinssamenstelling."
+    need = _text(form, "need")
+    if need not in NEEDS:
+        parsed.errors["need"] = "Kies wat het gezin nodig heeft."
+    municipality = _text(form, "municipality_code")
+    if not MUNICIPALITY_CODE.match(municipality):
+        parsed.errors["municipality_code"] = "Vul een gemeentecode van vier cijfers in, bijvoorbeeld 0363."
+    case_key = _text(form, "case_key")
+    if case_key and not CASE_KEY.match(case_key):
+        parsed.errors["case_key"] = "Dit is geen zaaknummer van de keten (het begint met hh-)."
+    if parsed.ok:
+        parsed.body = {
+            "adults": adults,
+            "children_ages": children,
+            "family_type": family_type,
+            "need": need,
+            "municipality_code": municipality,
+            **({"case_key": case_key} if case_key else {}),
+        }
+    return parsed
+
+
+def arrears_signal(form: Mapping[str, str], today: date) -> Parsed:
+    """A corporation reports rent arrears for one dwelling (BAG id), as the intake expects."""
+    parsed = Parsed()
+    dwelling = _text(form, "dwelling")
+    if not DWELLING_ID.match(dwelling):
+        parsed.errors["dwelling"] = "Vul het BAG-verblijfsobjectnummer in: 16 cijfers."
+    try:
+        observed_on = date.fromisoformat(_text(form, "observed_on"))
+        if observed_on > today:
+            raise ValueError("in the future")
+    except ValueError:
+        parsed.errors["observed_on"] = "Vul een datum in (jjjj-mm-dd), niet in de toekomst."
+    months = _whole(_text(form, "months"), 1, 120)
+    if months is None:
+        parsed.errors["months"] = "Vul het aantal maanden achterstand in: 1 tot en met 120."
+    amount = _amount(_text(form, "amount_eur"))
+    if amount is None:
+        parsed.errors["amount_eur"] = "Vul het bedrag in euro's in, bijvoorbeeld 1450,00."
+    district = _text(form, "district")
+    if len(district) > 60:
+        parsed.errors["district"] = "Hooguit 60 tekens."
+    if parsed.ok:
+        parsed.body = {
+            "type": "arrears.reported",
+            "address": {"adresseerbaarObjectIdentificatie": dwelling},
+            "observed_on": observed_on.isoformat(),
+            "months": months,
+            "amount_eur": str(amount),
+            **({"district": district} if district else {}),
+        }
+    return parsed
+
+
+def _amount(text: str) -> Decimal | None:
+    """Dutch or plain notation: 1.450,00 or 1450,00 or 1450.00."""
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        amount = Decimal(text.replace("€", "").strip())
+    except InvalidOperation:
+        return None
+    if (
+        not amount.is_finite()
+        or amount < 0
+        or amount >= Decimal("100000000")
+        or amount != amount.quantize(Decimal("0.01"))
+    ):
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def decline_reason(form: Mapping[str, str]) -> Parsed:
+    reason = _text(form, "reason")
+    if not 3 <= len(reason) <= 300:
+        return Parsed(errors={"reason": "Geef een reden van 3 tot 300 tekens."})
+    return Parsed(body={"reason": reason})
+
+
+def acknowledgement(form: Mapping[str, str]) -> Parsed:
+    worker = _text(form, "worker")
+    if worker and not WORKER_ID.match(worker):
+        return Parsed(
+            errors={
+                "worker": "Alleen uw medewerkernummer (letters, cijfers, punt, streepje), geen naam of e-mailadres."
+            }
+        )
+    return Parsed(body={"acknowledged_by": worker} if worker else {})
+
+
+@dataclass(frozen=True)
+class FiguresQuery:
+    municipality: str
+    year: int
+    month: int | None
+
+
+def figures_query(
+    params: Mapping[str, str], default_municipality: str, this_year: int
+) -> tuple[FiguresQuery, dict[str, str]]:
+    """The municipality page's filter; a wrong value falls back to the default and says so."""
+    errors: dict[str, str] = {}
+    municipality = _text(params, "gemeente") or default_municipality
+    if not MUNICIPALITY_CODE.match(municipality):
+        errors["gemeente"] = "Een gemeentecode heeft vier cijfers."
+        municipality = default_municipality
+    year_text = _text(params, "jaar")
+    year = _whole(year_text, 2000, 2100) if year_text else this_year
+    if year is None:
+        errors["jaar"] = "Kies een jaar van 2000 tot en met 2100."
+        year = this_year
+    month_text = _text(params, "maand")
+    month = _whole(month_text, 1, 12) if month_text else None
+    if month_text and month is None:
+        errors["maand"] = "Kies een maand van 1 tot en met 12."
+    return FiguresQuery(municipality, year, month), errors
+
+
+def service_errors(detail: Any, fields: Mapping[str, tuple[str, str]], fallback: str) -> dict[str, str]:
+    """A service's 422/409 `detail` as form errors. `fields` maps a field name in the
+    service's answer to (form field, message); the last element of each `loc` that
+    is known names the field, anything else is an error of the whole form."""
+    errors: dict[str, str] = {}
+    items = detail if isinstance(detail, list) else [{"loc": [], "msg": detail}]
+    for item in items:
+        location = item.get("loc", []) if isinstance(item, dict) else []
+        named = next((str(part) for part in reversed(location) if str(part) in fields), None)
+        if named is None:
+            errors.setdefault(FORM_ERROR, fallback)
+        else:
+            form_field, message = fields[named]
+            errors.setdefault(form_field, message)
+    return errors or {FORM_ERROR: fallback}

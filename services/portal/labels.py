@@ -1,0 +1,208 @@
+"""Dutch words for the codes the services answer with.
+
+The services speak English codes (`urgent_outreach`, `waitlisted`); the people who
+use the portal read Dutch. A code without a label is shown as it is, so a value
+added later in a service still appears, just untranslated.
+"""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "role": {
+        "ggd": "GGD (Vangnet)",
+        "shelter": "Opvang",
+        "corporation": "Woningcorporatie",
+        "municipality": "Gemeente",
+        "bailiff": "Deurwaarder",
+        "police": "Politie",
+        "prevention_team": "Preventieteam",
+    },
+    "alert_kind": {
+        "prevention": "Preventie",
+        "urgent_outreach": "Urgente outreach",
+        "lost_from_view": "Uit beeld",
+        "reminder": "Herinnering",
+        "escalation": "Escalatie",
+    },
+    "priority": {"normal": "Normaal", "urgent": "Urgent"},
+    "signal_type": {
+        "arrears.reported": "Huurachterstand",
+        "arrears.resolved": "Huurachterstand opgelost",
+        "eviction.verdict-issued": "Vonnis tot ontruiming",
+        "eviction.scheduled": "Ontruiming aangezegd",
+        "eviction.cancelled": "Ontruiming afgemeld",
+        "eviction.executed": "Ontruiming uitgevoerd",
+        "eviction.family-found": "Gezin aangetroffen bij ontruiming",
+    },
+    "signal_status": {
+        "received": "Ontvangen",
+        "forwarded": "Doorgestuurd naar de keten",
+        "routed": "Belegd bij een team",
+    },
+    "prevention_outcome": {
+        "arrangement": "Regeling getroffen",
+        "debt_help_started": "Schuldhulp gestart",
+        "not_reached": "Niet bereikt",
+        "refused": "Hulp geweigerd",
+        "already_known": "Al bekend bij hulpverlening",
+    },
+    "request_status": {
+        "offered": "Aangeboden aan opvang",
+        "waitlisted": "Op wachtlijst",
+        "placed": "Geplaatst",
+        "ended": "Beëindigd",
+        "declined": "Afgewezen",
+    },
+    "unit_type": {
+        "crisis": "Crisisopvang",
+        "family_two_parent": "Gezinsunits (twee ouders)",
+        "mother_with_children": "Vrouwen met kinderen (eenoudergezin)",
+        "care_24h": "24-uurszorg",
+        "ambulant": "Ambulante woonbegeleiding",
+        "night_shelter": "Nachtopvang",
+    },
+    "family_type": {"two_parent": "Twee ouders", "one_parent": "Eén ouder", "unknown": "Onbekend"},
+    "need": {"crisis": "Crisisplaats (vannacht)", "family": "Gezinsplaats"},
+    "case_state": {
+        "signalled": "Gesignaleerd",
+        "eviction_scheduled": "Ontruiming aangezegd",
+        "awaiting_placement": "Wacht op opvang",
+        "placed": "Geplaatst",
+        "lost_from_view": "Uit beeld",
+        "resolved": "Afgesloten",
+    },
+    "composition_source": {
+        "register": "Basisregistratie personen",
+        "reported_at_eviction": "Gemeld bij de ontruiming",
+        "reported_by_case_worker": "Gecorrigeerd door hulpverlener",
+        "unknown": "Onbekend (register niet bereikbaar)",
+    },
+    "timeline_kind": {
+        "signal": "Signaal",
+        "decision": "Routeringsbesluit",
+        "alert": "Melding",
+        "alert-skipped": "Geen melding",
+        "assessment": "Huishouden beoordeeld",
+        "composition": "Samenstelling gecorrigeerd",
+        "feedback": "Terugkoppeling",
+        "placement": "Opvang",
+        "repeat": "Herhaald signaal",
+        "late": "Laat signaal",
+        "late-in-view": "Ontruiming nadert",
+        "state": "Status",
+        "escalation-skipped": "Geen escalatie",
+    },
+    "metric": {
+        "signal": "Signalen",
+        "verdict": "Vonnissen naar grond",
+        "eviction": "Ontruimingen",
+        "alert": "Meldingen aan teams",
+        "prevention": "Preventie",
+        "placement": "Opvang van gezinnen",
+        "outflow": "Uitstroom uit de opvang",
+        "alert_follow_up": "Opvolging van meldingen",
+    },
+    "outcome": {
+        # signals carry their type
+        "arrears.reported": "Huurachterstand",
+        "arrears.resolved": "Huurachterstand opgelost",
+        "eviction.verdict-issued": "Vonnis",
+        "eviction.scheduled": "Aanzegging",
+        "eviction.cancelled": "Afgemeld",
+        "eviction.executed": "Uitgevoerd",
+        "eviction.family-found": "Gezin aangetroffen",
+        # verdict grounds
+        "rent_arrears": "Huurachterstand",
+        "nuisance": "Overlast",
+        "subletting": "Onderhuur",
+        "cannabis": "Hennep",
+        "other": "Overig",
+        # evictions (Table 1 of the report)
+        "scheduled": "Aanbod (aangezegd)",
+        "withdrawn": "Afgemeld",
+        "paid_at_door": "Betaald aan de deur",
+        "not_executed": "Niet doorgegaan",
+        "evicted": "Ontruimd",
+        "left_unknown_destination": "Vertrokken, onbekend waarheen",
+        # alerts
+        "prevention": "Preventie",
+        "urgent_outreach": "Urgente outreach",
+        "lost_from_view": "Uit beeld",
+        "reminder": "Herinnering",
+        "escalation": "Escalatie",
+        # prevention
+        "referred": "Doorverwezen",
+        "contact_made": "Contact gelegd",
+        "intermediate_report": "Tussenrapportage",
+        "arrangement": "Regeling getroffen",
+        "debt_help_started": "Schuldhulp gestart",
+        "not_reached": "Niet bereikt",
+        "refused": "Hulp geweigerd",
+        "already_known": "Al bekend",
+        "report_missing": "Rapportage ontbreekt",
+        # placement
+        "requested": "Aangevraagd",
+        "offered": "Aangeboden",
+        "placed": "Geplaatst",
+        "waitlisted": "Op wachtlijst",
+        "declined": "Afgewezen",
+        "ended": "Beëindigd",
+        # outflow
+        "contingent_dwelling": "Voorwaardelijke woning",
+        "omklap": "Omklap (eigen huurcontract)",
+        "own_network": "Eigen netwerk",
+        "unknown": "Onbekend",
+        # follow-up
+        "acknowledged": "Bevestigd",
+        "escalated": "Geëscaleerd",
+    },
+    "family": {"family": "Gezinnen", "no_family": "Geen gezin", "unknown": "Onbekend", "all": "Totaal"},
+    "eviction_column": {
+        "aanbod_offered": "Aanbod",
+        "afgemeld_withdrawn": "Afgemeld",
+        "niet_not_executed": "Niet doorgegaan",
+        "betaald_paid_at_door": "Betaald aan de deur",
+        "ontruimd_evicted": "Ontruimd",
+        "noorderzon_left_unknown_destination": "Noorderzon",
+    },
+    "municipality": {"0363": "Amsterdam", "0344": "Utrecht", "0080": "Leeuwarden", "0828": "Oss"},
+    "month": {
+        "1": "januari",
+        "2": "februari",
+        "3": "maart",
+        "4": "april",
+        "5": "mei",
+        "6": "juni",
+        "7": "juli",
+        "8": "augustus",
+        "9": "september",
+        "10": "oktober",
+        "11": "november",
+        "12": "december",
+    },  # fmt: skip
+}
+
+
+def label(code: object, kind: str) -> str:
+    """The Dutch label of `code` in `kind`, or the code itself when there is none."""
+    if code is None:
+        return ""
+    return LABELS.get(kind, {}).get(str(code), str(code))
+
+
+def summary_items(summary: dict) -> list[tuple[str, str]]:
+    """A timeline entry's facts as (name, text), without empty values: the trace of a
+    routing decision stays readable (yes/no for booleans, nested facts on one line)."""
+    return [(str(name), text) for name, value in summary.items() if (text := _fact(value))]
+
+
+def _fact(value: object) -> str:
+    if value is None or value == [] or value == {}:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dict):
+        return ", ".join(f"{name}: {text}" for name, inner in value.items() if (text := _fact(inner)))
+    if isinstance(value, list):
+        return ", ".join(_fact(item) for item in value)
+    return str(value)

@@ -1,0 +1,1 @@
+"""One module per role's pages, plus the login."""

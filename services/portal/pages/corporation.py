@@ -1,0 +1,115 @@
+"""Corporation: post a rent-arrears signal, and read the status and outcome of its own signals.
+
+The list comes from the intake's `GET /v1/signals` (own signals, newest first, a page
+of 50). An intake without that endpoint answers 404/405: the page then still offers
+the lookup by signal id, and every signal posted here links to its status page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID, uuid4
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from shared.organisations import Role
+from services.portal import forms, web
+from services.portal.backend import Rejected
+from services.portal.session import Session
+
+router = APIRouter(prefix="/corporatie", include_in_schema=False)
+Corporation = Annotated[Session, Depends(web.require(Role.CORPORATION))]
+PAGE_SIZE = 50
+SIGNAL_FIELDS = {
+    "adresseerbaarObjectIdentificatie": ("dwelling", "Dit BAG-verblijfsobjectnummer werd niet geaccepteerd."),
+    "observed_on": ("observed_on", "Deze datum werd niet geaccepteerd."),
+    "months": ("months", "Het aantal maanden werd niet geaccepteerd."),
+    "amount_eur": ("amount_eur", "Het bedrag werd niet geaccepteerd."),
+    "district": ("district", "Het stadsdeel werd niet geaccepteerd."),
+}
+
+
+@router.get("")
+async def overview(request: Request, session: Corporation) -> Response:
+    return await _overview(request, session, {}, {})
+
+
+async def _overview(
+    request: Request,
+    session: Session,
+    form: dict,
+    errors: dict[str, str],
+    status_code: int = 200,
+    lookup_error: str = "",
+) -> Response:
+    offset = _offset(request.query_params.get("vanaf", ""))
+    signals = await _own_signals(request, session, offset)
+    today = request.app.state.clock.now().date().isoformat()
+    form = {"observed_on": today, "idempotency": str(uuid4()), **form}
+    context = {
+        "session": session,
+        "signals": signals,
+        "form": form,
+        "errors": errors,
+        "lookup_error": lookup_error,
+        "today": today,
+        "page_size": PAGE_SIZE,
+    }
+    return web.render(request, "corporation/overview.html", context, status_code)
+
+
+def _offset(text: str) -> int:
+    return int(text) if text.isdigit() and int(text) <= 1_000_000 else 0
+
+
+async def _own_signals(request: Request, session: Session, offset: int) -> dict | None:
+    """A page of the intake's list of own signals (`items`, `total`, `offset`), newest first;
+    None when the intake has no such list."""
+    params = {"limit": PAGE_SIZE, "offset": offset}
+    try:
+        answer = await request.app.state.backend.get("arrears", "/v1/signals", session.token, params)
+    except Rejected as exc:
+        if exc.status in (404, 405):
+            return None
+        raise
+    if isinstance(answer, list):  # a plain list: one page with everything
+        return {"items": answer, "total": len(answer), "offset": 0}
+    return answer
+
+
+@router.get("/signaal")
+async def lookup(request: Request, session: Corporation, id: str = "") -> Response:
+    try:
+        signal_id = UUID(id.strip())
+    except ValueError:
+        return await _overview(
+            request, session, {}, {}, 422, "Vul het signaalnummer in zoals u het kreeg (bijvoorbeeld 3f2a…-…)."
+        )
+    return web.redirect(f"/corporatie/signalen/{signal_id}")
+
+
+@router.get("/signalen/{signal_id}")
+async def signal(request: Request, signal_id: UUID, session: Corporation) -> Response:
+    status = await request.app.state.backend.get("arrears", f"/v1/signals/{signal_id}", session.token)
+    return web.render(request, "corporation/signal.html", {"session": session, "signal": status})
+
+
+@router.post("/signalen")
+async def post_signal(request: Request, session: Corporation) -> Response:
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    parsed = forms.arrears_signal(form, request.app.state.clock.now().date())
+    if not parsed.ok:
+        return await _overview(request, session, form, parsed.errors, 422)
+    # The form's own token as Idempotency-Key: sending the form twice posts one signal.
+    key = form.get("idempotency", "")[:100] or str(uuid4())
+    try:
+        accepted = await request.app.state.backend.post(
+            "arrears", "/v1/signals", session.token, json=parsed.body, headers={"Idempotency-Key": key}
+        )
+    except Rejected as exc:
+        if exc.status != 422:
+            raise
+        errors = forms.service_errors(exc.detail, SIGNAL_FIELDS, "Het signaal werd niet geaccepteerd.")
+        return await _overview(request, session, form, errors, 422)
+    return web.redirect(f"/corporatie/signalen/{accepted['id']}?melding=verstuurd")

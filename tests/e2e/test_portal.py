@@ -1,0 +1,333 @@
+"""The portal in real headless Chromium, in front of the running chain (intake, triage,
+placement, notifications and the monitor as processes on real Kafka and PostgreSQL).
+
+Each role logs in through the login page, does its main action and sees the result:
+GGD acknowledges an urgent alert and reads the case timeline, and asks for a place;
+the shelter confirms the place offered to it; the corporation posts a signal and sees
+it routed; the municipality sees the figures and downloads the CSV. One screenshot
+per page goes to the test's tmp dir.
+
+Chromium is Debian's (/usr/bin/chromium, `deploy/local/install-browser.sh`); a missing
+browser FAILS these tests, like missing Kafka or PostgreSQL does."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.privacy import household_pseudonym
+from shared.settings import DEV_PSEUDONYM_KEY
+from tests.conftest import create_database, drop_database
+from tests.support.processes import ServiceProcess, free_port
+from tests.support.wait import eventually
+
+pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
+
+CHROMIUM = Path(os.environ.get("SIGNAL_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+GGD = "ggd-amsterdam-vangnet"
+HVO = "hvo-querido"
+YMERE = "ymere"
+AMSTERDAM = "gemeente-amsterdam"
+FAMILY_DWELLING = "0363010001004477"  # official test persons: two parents and children, one still a minor
+UI_TIMEOUT_MS = 15_000
+
+
+# --- processes: the monitor and the portal next to the module's chain --------------------------------
+
+
+@pytest.fixture(scope="module")
+def monitor(chain, postgres_admin_url, tmp_path_factory):
+    name, url = create_database(postgres_admin_url, "monitor")
+    port = free_port()
+    env = {**chain.env, "MONITOR_PORT": str(port), "MONITOR_DATABASE_URL": url}
+    process = ServiceProcess("services.monitor", port, env, tmp_path_factory.mktemp("monitor"))
+    chain.processes["monitor"] = process  # its log shows up when a test fails
+    try:
+        process.start()
+        process.wait_ready()
+        yield process
+    finally:
+        process.stop()
+        drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture(scope="module")
+def portal(chain, monitor, tmp_path_factory):
+    port = free_port()
+    env = {
+        **chain.env,
+        "PORTAL_PORT": str(port),
+        "PORTAL_ARREARS_URL": chain.urls["arrears"],
+        "PORTAL_TRIAGE_URL": chain.urls["triage"],
+        "PORTAL_PLACEMENT_URL": chain.urls["placement"],
+        "PORTAL_NOTIFICATIONS_URL": chain.urls["notifications"],
+        "PORTAL_MONITOR_URL": monitor.url,
+    }
+    process = ServiceProcess("services.portal", port, env, tmp_path_factory.mktemp("portal"))
+    chain.processes["portal"] = process
+    try:
+        process.start()
+        process.wait_ready()
+        yield process
+    finally:
+        process.stop()
+
+
+# --- the browser ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}; run deploy/local/install-browser.sh (or `make test`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, portal):
+    context = browser.new_context(base_url=portal.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"errors in the browser console: {errors}"
+
+
+def log_in(page, organisation: str) -> None:
+    page.goto("/inloggen")
+    page.get_by_label("Organisatie", exact=True).select_option(organisation)
+    page.get_by_label("Geheime sleutel van de organisatie", exact=True).fill(f"dev-{organisation}")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "signaalketen_sessie")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+
+def shot(page, tmp_path: Path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+
+
+def expect():
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect
+
+
+# --- driving the chain over HTTP, as partners do -----------------------------------------------------
+
+
+def new_dwelling() -> str:
+    """An Amsterdam dwelling no other test uses (nobody registered: routing still alerts)."""
+    return f"036301{uuid.uuid4().int % 10**10:010d}"
+
+
+def yesterday() -> str:
+    return (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+
+
+def post_signal(chain, organisation: str, body: dict) -> str:
+    with chain.client("arrears", organisation) as client:
+        response = client.post("/v1/signals", json=body)
+    assert response.status_code == 202, response.text
+    return response.json()["id"]
+
+
+def family_found(chain, dwelling: str, children: list[int]) -> str:
+    body = {
+        "type": "eviction.family-found",
+        "address": {"adresseerbaarObjectIdentificatie": dwelling},
+        "observed_on": yesterday(),
+        "adults": 2,
+        "children_ages": children,
+    }
+    return post_signal(chain, "politie-amsterdam", body)
+
+
+def inbox_item(chain, signal_id: str) -> dict | None:
+    with chain.client("notifications", GGD) as client:
+        items = client.get("/v1/inbox").json()
+    return next((i for i in items if i["event"]["data"]["signal_id"] == signal_id), None)
+
+
+# --- GGD --------------------------------------------------------------------------------------------
+
+
+def test_ggd_acknowledges_an_urgent_alert_reads_the_timeline_and_asks_for_a_place(chain, page, tmp_path):
+    signal_id = family_found(chain, new_dwelling(), [4, 9])
+    alert = eventually(lambda: inbox_item(chain, signal_id), timeout=60, what="urgent alert in the GGD inbox")
+    alert_id, case_key = alert["alert_id"], alert["case_key"]
+
+    log_in(page, GGD)
+    expect()(page).to_have_url(re.compile(r"/ggd$"))
+    card = page.locator(f"#melding-{alert_id}")
+    expect()(card).to_be_visible()
+    expect()(card).to_contain_text("Urgent")
+    expect()(card).to_contain_text("Gezin aangetroffen bij ontruiming")
+    expect()(card).to_contain_text("waarvan 2 minderjarig (4, 9 jaar)")
+    assert page.locator("#urgent-kop ~ article", has=page.locator(f"text={case_key}")).count() == 1
+    shot(page, tmp_path, "ggd-meldingen")
+
+    card.get_by_label("Uw medewerkernummer (optioneel)", exact=True).fill("mw-0417")
+    card.get_by_role("button", name="Bevestigen").click()
+    acknowledged = page.locator(f"#melding-{alert_id}")  # swapped in place by HTMX
+    expect()(acknowledged).to_contain_text("Bevestigd op")
+    expect()(acknowledged).to_contain_text("(medewerker mw-0417)")
+    expect()(page.get_by_role("status")).to_have_text("De melding is bevestigd.")
+    assert inbox_item(chain, signal_id)["acknowledged_by_worker"] == "mw-0417"
+
+    acknowledged.get_by_role("link", name="Tijdlijn van de zaak").click()
+    page.get_by_label("Opvolging urgente melding", exact=True).check()
+    page.get_by_role("button", name="Zaak inzien").click()
+    expect()(page.get_by_role("heading", level=1)).to_contain_text(case_key)
+    timeline = page.locator("ol.timeline")
+    expect()(timeline).to_contain_text("Signaal")
+    expect()(timeline).to_contain_text("Routeringsbesluit")
+    expect()(timeline).to_contain_text("Melding")
+    expect()(page.locator("table").first).to_contain_text("GGD Amsterdam, Vangnet en Advies")
+    shot(page, tmp_path, "ggd-zaak")
+
+    # Triage asked for a place for this family itself; GGD follows it and asks for another family.
+    page.get_by_role("link", name="Opvang aanvragen", exact=True).click()
+
+    def requested_for_the_case():
+        page.reload()
+        return page.locator("tr", has=page.locator(f'a[href="/ggd/zaken/{case_key}"]')).count() == 1
+
+    eventually(requested_for_the_case, timeout=60, what="the case's placement request on the GGD page")
+
+    page.get_by_label("Aantal volwassenen", exact=True).fill("1")
+    page.get_by_label("Leeftijden van de kinderen", exact=True).fill("5")
+    page.get_by_label("Gezinssamenstelling", exact=True).select_option("one_parent")
+    page.get_by_label("Nodig", exact=True).select_option("crisis")
+    page.get_by_label("Gemeentecode van herkomst", exact=True).fill("0363")
+    page.get_by_role("button", name="Aanvraag versturen").click()
+    expect()(page.get_by_role("status")).to_have_text("De opvangaanvraag is verstuurd.")
+    request_id = page.url.rsplit("#verzoek-", 1)[1]
+    row = page.locator(f"#verzoek-{request_id}")
+    expect()(row).to_contain_text("1 volw., kinderen 5 jr")
+    expect()(row.locator(".request-status")).to_contain_text("Aangeboden aan opvang")
+    shot(page, tmp_path, "ggd-opvang")
+
+
+# --- shelter ----------------------------------------------------------------------------------------
+
+
+def offered_to_hvo(chain, case_key: str) -> dict | None:
+    with chain.client("placement", HVO) as client:
+        requests = client.get("/v1/requests", params={"status": "offered"}).json()
+    return next((r for r in requests if r["case_key"] == case_key), None)
+
+
+def test_shelter_confirms_the_place_offered_to_it(chain, page, tmp_path):
+    dwelling = new_dwelling()
+    family_found(chain, dwelling, [3, 7])
+    case_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), dwelling)
+    offered = eventually(lambda: offered_to_hvo(chain, case_key), timeout=60, what="an offer to HVO Querido")
+
+    log_in(page, HVO)
+    expect()(page.get_by_role("heading", name="Capaciteit per soort eenheid")).to_be_visible()
+    capacity = page.locator("table").first
+    expect()(capacity).to_contain_text("Gezinsunits (twee ouders)")
+    row = page.locator(f"#verzoek-{offered['id']}")
+    expect()(row).to_contain_text("2 volw., kinderen 3, 7 jr")
+    expect()(row).to_contain_text("De Roggeveen (gezinsunits)")
+    shot(page, tmp_path, "opvang")
+
+    row.get_by_role("button", name="Bevestigen").click()
+    confirmed = page.locator(f"#verzoek-{offered['id']}")
+    expect()(confirmed.locator(".request-status")).to_have_text("Geplaatst")
+    expect()(page.get_by_role("status")).to_have_text("De plaatsing is bevestigd.")
+    with chain.client("placement", HVO) as client:
+        assert client.get(f"/v1/requests/{offered['id']}").json()["status"] == "placed"
+
+
+# --- corporation ------------------------------------------------------------------------------------
+
+
+def test_corporation_posts_a_signal_and_sees_it_routed(chain, page, tmp_path):
+    log_in(page, YMERE)
+    shot(page, tmp_path, "corporatie")
+    page.get_by_label("BAG-verblijfsobjectnummer van de woning", exact=True).fill(FAMILY_DWELLING)
+    page.get_by_label("Datum waarop de achterstand ontstond", exact=True).fill(yesterday())
+    page.get_by_label("Aantal maanden achterstand", exact=True).fill("2")
+    page.get_by_label("Bedrag van de achterstand (euro)", exact=True).fill("1450,00")
+    page.get_by_role("button", name="Signaal versturen").click()
+    expect()(page.get_by_role("status")).to_have_text("Het signaal is ontvangen door de keten.")
+    assert "/corporatie/signalen/" in page.url
+
+    def routed():
+        page.reload()
+        return page.locator(".signal-status").get_attribute("data-status") == "routed"
+
+    eventually(routed, timeout=60, interval=0.5, what="the signal routed to a team")
+    expect()(page.locator(".signal-status")).to_have_text("Belegd bij een team")
+    expect()(page.get_by_role("table")).to_contain_text("Vroeg Eropaf")
+    shot(page, tmp_path, "corporatie-signaal")
+
+
+# --- municipality -----------------------------------------------------------------------------------
+
+
+def eviction_row(monitor) -> dict | None:
+    response = httpx.get(
+        monitor.url + "/v1/tables/evictions",
+        params={"municipality": "0363"},
+        headers={"X-API-Key": f"dev-{AMSTERDAM}"},
+        timeout=10,
+    )
+    rows = [row for row in response.json()["rows"] if row["ontruimd_evicted"] >= 1 and row["aanbod_offered"] >= 1]
+    return rows[-1] if rows else None
+
+
+def test_municipality_sees_the_figures_as_charts_and_downloads_the_csv(chain, monitor, page, tmp_path):
+    dwelling = new_dwelling()
+    address = {"adresseerbaarObjectIdentificatie": dwelling}
+    eviction_date = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
+    scheduled = {
+        "type": "eviction.scheduled",
+        "address": address,
+        "observed_on": yesterday(),
+        "eviction_date": eviction_date,
+    }
+    executed = {"type": "eviction.executed", "address": address, "observed_on": yesterday(), "outcome": "evicted"}
+    post_signal(chain, "deurwaarder-amsterdam", scheduled)
+    post_signal(chain, "deurwaarder-amsterdam", executed)
+    row = eventually(lambda: eviction_row(monitor), timeout=60, what="the eviction counted by the monitor")
+
+    log_in(page, AMSTERDAM)
+    page.goto(f"/gemeente?jaar={row['year']}")
+    expect()(page.get_by_role("heading", level=1)).to_have_text("Monitor Amsterdam")
+    expect()(page.locator("main")).to_contain_text("U ziet exacte aantallen")
+    year = page.locator(f'#tabel-ontruimingen tr[data-year="{row["year"]}"]')
+    expect()(year.locator('td[data-column="ontruimd_evicted"]')).to_have_text(str(row["ontruimd_evicted"]))
+    expect()(year.locator('td[data-column="aanbod_offered"]')).to_have_text(str(row["aanbod_offered"]))
+    expect()(page.locator('svg.chart[role="img"]')).to_have_count(9)
+    signals = page.locator("#maat-signal")
+    expect()(signals.locator('tr[data-outcome="eviction.family-found"] td').last).not_to_have_text("0")
+    shot(page, tmp_path, "gemeente")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download deze tabel als CSV").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0].startswith("year,aanbod_offered,afgemeld_withdrawn")
+    assert any(line.startswith(f"{row['year']},{row['aanbod_offered']},") for line in lines[1:])

@@ -1,0 +1,131 @@
+"""The portal's forms: checked before sending, with a Dutch message per field; the services'
+own refusals land on the same fields."""
+
+from datetime import date
+
+from services.portal import forms
+
+TODAY = date(2026, 11, 28)
+
+
+def test_a_placement_request_becomes_the_body_placement_expects():
+    parsed = forms.placement_request(
+        {
+            "adults": "2",
+            "children_ages": "3, 7;12",
+            "family_type": "two_parent",
+            "need": "crisis",
+            "municipality_code": "0363",
+            "case_key": "hh-0123456789abcdef",
+        }
+    )
+    assert parsed.ok
+    assert parsed.body == {
+        "adults": 2,
+        "children_ages": [3, 7, 12],
+        "family_type": "two_parent",
+        "need": "crisis",
+        "municipality_code": "0363",
+        "case_key": "hh-0123456789abcdef",
+    }
+
+
+def test_a_placement_request_without_children_or_case_leaves_them_out():
+    parsed = forms.placement_request(
+        {"adults": "1", "children_ages": "", "family_type": "one_parent", "need": "family", "municipality_code": "0344"}
+    )
+    assert parsed.body == {
+        "adults": 1,
+        "children_ages": [],
+        "family_type": "one_parent",
+        "need": "family",
+        "municipality_code": "0344",
+    }
+
+
+def test_every_wrong_field_of_a_placement_request_is_named():
+    parsed = forms.placement_request(
+        {
+            "adults": "0",
+            "children_ages": "3, achttien",
+            "family_type": "x",
+            "need": "",
+            "municipality_code": "363",
+            "case_key": "123",
+        }
+    )
+    assert set(parsed.errors) == {"adults", "children_ages", "family_type", "need", "municipality_code", "case_key"}
+    assert "volwassenen" in parsed.errors["adults"]
+    assert parsed.body == {}
+
+
+def test_an_age_of_eighteen_is_not_a_child():
+    assert "children_ages" in forms.placement_request({"adults": "1", "children_ages": "18"}).errors
+
+
+def test_an_arrears_signal_accepts_dutch_amounts():
+    form = {
+        "dwelling": "0363010001004477",
+        "observed_on": "2026-11-27",
+        "months": "2",
+        "amount_eur": "1.450,50",
+        "district": "Nieuw-West",
+    }
+    parsed = forms.arrears_signal(form, TODAY)
+    assert parsed.ok, parsed.errors
+    assert parsed.body == {
+        "type": "arrears.reported",
+        "address": {"adresseerbaarObjectIdentificatie": "0363010001004477"},
+        "observed_on": "2026-11-27",
+        "months": 2,
+        "amount_eur": "1450.50",
+        "district": "Nieuw-West",
+    }
+    assert forms.arrears_signal({**form, "amount_eur": "1450.5"}, TODAY).body["amount_eur"] == "1450.50"
+
+
+def test_an_arrears_signal_refuses_a_future_date_a_short_dwelling_id_and_fractions_of_cents():
+    parsed = forms.arrears_signal(
+        {"dwelling": "036301", "observed_on": "2026-11-29", "months": "0", "amount_eur": "10,001"}, TODAY
+    )
+    assert set(parsed.errors) == {"dwelling", "observed_on", "months", "amount_eur"}
+
+
+def test_a_decline_needs_a_reason():
+    assert forms.decline_reason({"reason": " "}).errors == {"reason": "Geef een reden van 3 tot 300 tekens."}
+    assert forms.decline_reason({"reason": "geen plaats voor 24-uurszorg"}).body == {
+        "reason": "geen plaats voor 24-uurszorg"
+    }
+
+
+def test_an_acknowledgement_takes_a_worker_number_never_an_email_address():
+    assert forms.acknowledgement({"worker": ""}).body == {}
+    assert forms.acknowledgement({"worker": "mw-0417"}).body == {"acknowledged_by": "mw-0417"}
+    assert "worker" in forms.acknowledgement({"worker": "j.jansen@ggd.nl"}).errors
+
+
+def test_the_figures_filter_falls_back_to_the_defaults_and_says_why():
+    query, errors = forms.figures_query({"gemeente": "abc", "jaar": "1999", "maand": "13"}, "0363", 2026)
+    assert query == forms.FiguresQuery("0363", 2026, None)
+    assert set(errors) == {"gemeente", "jaar", "maand"}
+    assert forms.figures_query({"jaar": "2025", "maand": "3"}, "0344", 2026) == (
+        forms.FiguresQuery("0344", 2025, 3),
+        {},
+    )
+
+
+def test_a_service_refusal_is_shown_next_to_the_field_it_names():
+    detail = [
+        {"loc": ["body", "case_key"], "msg": "the case already has an open request", "type": "conflict"},
+        {"loc": ["body"], "msg": "something else", "type": "value_error"},
+    ]
+    fields = {"case_key": ("case_key", "Er loopt al een aanvraag.")}
+    assert forms.service_errors(detail, fields, "Niet geaccepteerd.") == {
+        "case_key": "Er loopt al een aanvraag.",
+        forms.FORM_ERROR: "Niet geaccepteerd.",
+    }
+    nested = [{"loc": ["body", "arrears.reported", "address", "adresseerbaarObjectIdentificatie"], "msg": "x"}]
+    assert forms.service_errors(nested, {"adresseerbaarObjectIdentificatie": ("dwelling", "BAG")}, "-") == {
+        "dwelling": "BAG"
+    }
+    assert forms.service_errors("no free unit", {}, "Niet gelukt.") == {forms.FORM_ERROR: "Niet gelukt."}
