@@ -157,6 +157,7 @@ async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequen
         await asyncio.gather(*pending, return_exceptions=True)
         await runtime.bus.stop()
         await runtime.engine.dispose()
+        log.info("shut down cleanly: %d worker(s) finished, %d cancelled", len(done), len(pending))
 
 
 async def _supervised(work: Worker, stop: asyncio.Event) -> None:

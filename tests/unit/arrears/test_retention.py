@@ -68,3 +68,16 @@ async def test_addresses_are_removed_when_their_time_is_up_and_the_log_says_how_
         rows = (await session.exec(select(Signal))).all()
     assert [row.sealed_address for row in rows] == [None, None, None]
     assert listed["total"] == 3, "the signals themselves (type, dates, routing) survive"
+
+
+async def test_the_address_is_encrypted_at_rest_and_only_the_configured_keys_open_it(runtime):
+    from shared.privacy import AddressSeal, SealBroken, generate_address_key
+
+    async with running(create_app(runtime)) as client:
+        await client.post("/v1/signals", json=signal("0363010001004477"), headers=key("ymere"))
+    async with runtime.sessions() as session:
+        [row] = (await session.exec(select(Signal))).all()
+    assert "0363010001004477" not in row.sealed_address
+    assert runtime.address_seal.open(row.sealed_address).adresseerbaar_object_id == "0363010001004477"
+    with pytest.raises(SealBroken):
+        AddressSeal([generate_address_key()]).open(row.sealed_address)
