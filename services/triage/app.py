@@ -12,6 +12,7 @@ from shared.runtime import Runtime, serve
 from shared.timers import timer_worker
 from services.triage.alerting import Alerter
 from services.triage.api import router
+from services.triage.rate_limit import RateLimiter
 from services.triage.assessment import HouseholdLookup
 from services.triage.brp.bewoning import HaalCentraalBewoningClient
 from services.triage.brp.client import HaalCentraalBrpClient
@@ -79,4 +80,5 @@ def _register_lookup(settings: TriageSettings) -> HouseholdLookup:
         HaalCentraalBrpClient(settings.register_url, **options),
         bewoning=HaalCentraalBewoningClient(bewoning_url, **options) if bewoning_url else None,
         cache_seconds=settings.register_cache_seconds,
+        rate_limiter=RateLimiter(settings.register_requests_per_second, settings.register_burst),
     )

@@ -21,6 +21,7 @@ from datetime import date
 
 from shared.contracts.events.triage import CompositionSource
 from shared.privacy import Dwelling
+from services.triage.rate_limit import RateLimiter
 from services.triage.brp.bewoning import HaalCentraalBewoningClient, Occupancy
 from services.triage.brp.client import HaalCentraalBrpClient, RegisterRequestRejected, RegisterUnavailable
 from services.triage.domain.household import (
@@ -52,8 +53,10 @@ class HouseholdLookup:
         bewoning: HaalCentraalBewoningClient | None = None,
         cache_seconds: float = 300.0,
         cache_size: int = 10_000,
+        rate_limiter: RateLimiter | None = None,
     ):
         self._client = client
+        self._rate_limiter = rate_limiter
         self._bewoning = bewoning
         self._cache_seconds = cache_seconds
         self._cache_size = cache_size
@@ -84,6 +87,8 @@ class HouseholdLookup:
         if cached is not None and time.monotonic() - cached[0] < self._cache_seconds:
             self._cache.move_to_end(key)
             return cached[1]
+        if self._rate_limiter is not None:
+            await self._rate_limiter.acquire()
         self.register_calls += 1
         answer = await ask()
         self._cache[key] = (time.monotonic(), answer)

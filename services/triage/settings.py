@@ -22,6 +22,8 @@ class TriageSettings(ServiceSettings):
     register_timeout_seconds: float = 5.0
     register_attempts: int = 3
     register_cache_seconds: float = 300.0
+    register_requests_per_second: float = Field(50.0, gt=0, description="at most this many requests per second to the register")
+    register_burst: int = Field(10, ge=1, description="requests the register may get at once after a quiet spell")
     rules_file: Path = DEFAULT_RULES
     urgent_window_days: int = Field(14, ge=0, le=365, description="eviction this close, family not reached: urgent GGD alert")
     report_escalation_days: float = Field(7.0, gt=0, le=365, description="after a reminder, this long until escalation")
