@@ -1,10 +1,15 @@
-"""Pure rules of the intake: who may post which signal, and how a request becomes an event."""
+"""Pure rules of the intake: who may post which signal, how a request becomes an
+event, and how each row of a batch is judged on its own."""
 
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
+
+from pydantic import TypeAdapter, ValidationError
 
 from shared.contracts.events import signals as contract
 from shared.organisations import Organisation, Role
-from services.arrears.schemas import SignalBase
+from services.arrears.schemas import Reference, SignalBase, SignalIn
 
 EVENT_MODELS: dict[str, type[contract.SignalData]] = {
     "arrears.reported": contract.ArrearsReported,
@@ -38,3 +43,71 @@ def to_event_data(body: SignalBase, *, signal_id: UUID, organisation: Organisati
         municipality_code=body.address.adresseerbaarObjectIdentificatie[:4],
         **facts,
     )
+
+
+# --- Batches: each row on its own -------------------------------------------------
+
+_SIGNAL = TypeAdapter(SignalIn)
+_REFERENCE = TypeAdapter(Reference)
+FORBIDDEN_TYPE = "signal_type_forbidden"
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    """One row of a batch after validation: a body to accept, or the reasons it was refused."""
+
+    index: int
+    reference: str | None
+    body: SignalBase | None = None
+    errors: tuple[dict[str, Any], ...] = ()
+
+
+def check_row(index: int, raw: Any, organisation: Organisation) -> CheckedRow:
+    """Validate one batch row as POST /v1/signals would (body, then role), with its `reference`.
+
+    Error entries have the shape of FastAPI's 422 detail, located at
+    ("body", "signals", index, ...), and never carry the submitted value."""
+    prefix = ("body", "signals", index)
+    fields = dict(raw) if isinstance(raw, dict) else raw
+    reference, errors = None, []
+    if isinstance(fields, dict) and "reference" in fields:
+        try:
+            reference = _REFERENCE.validate_python(fields.pop("reference"))
+        except ValidationError as invalid:
+            errors += field_errors(invalid.errors(), (*prefix, "reference"))
+    try:
+        body = _SIGNAL.validate_python(fields)
+    except ValidationError as invalid:
+        return CheckedRow(index, reference, errors=(*errors, *field_errors(invalid.errors(), prefix)))
+    if not may_post(organisation, body.type):
+        errors.append(
+            {"loc": [*prefix, "type"], "msg": f"a {organisation.role.value} may not post {body.type}", "type": FORBIDDEN_TYPE}
+        )
+    if errors:
+        return CheckedRow(index, reference, errors=tuple(errors))
+    return CheckedRow(index, reference, body=body)
+
+
+def field_errors(errors: list[dict[str, Any]], prefix: tuple[str | int, ...]) -> list[dict[str, Any]]:
+    """Pydantic errors as 422 detail entries: the discriminator named when `type` is
+    unknown or missing (as shared.http does), no input, no documentation URL."""
+    entries = []
+    for error in errors:
+        loc = (*prefix, *error["loc"])
+        if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+            loc = (*loc, (error.get("ctx") or {}).get("discriminator", "'type'").strip("'"))
+        entry: dict[str, Any] = {"loc": list(loc), "msg": error["msg"], "type": error["type"]}
+        if error.get("ctx"):
+            entry["ctx"] = {key: value if isinstance(value, _PLAIN) else str(value) for key, value in error["ctx"].items()}
+        entries.append(entry)
+    return entries
+
+
+def first_with_reference(rows: list[CheckedRow]) -> dict[str, CheckedRow]:
+    """Within one batch the first valid row of a reference is the signal; later ones replay it."""
+    first: dict[str, CheckedRow] = {}
+    for row in rows:
+        if row.reference is not None:
+            first.setdefault(row.reference, row)
+    return first

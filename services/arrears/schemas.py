@@ -3,7 +3,7 @@ the request carries the address; the event carries it sealed."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -86,6 +86,72 @@ SignalIn = Annotated[
 ]
 
 
+SIGNAL_MODELS: tuple[type[SignalBase], ...] = get_args(get_args(SignalIn)[0])
+SIGNAL_TYPES: tuple[str, ...] = tuple(get_args(model.model_fields["type"].annotation)[0] for model in SIGNAL_MODELS)
+SignalType = Literal[SIGNAL_TYPES]  # type: ignore[valid-type] - the short names partners post
+
+MAX_BATCH = 1000
+Reference = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        description="the partner's own id for this row; acts as the row's Idempotency-Key",
+    ),
+]
+
+
+class BatchIn(BaseModel):
+    """A monthly run. Rows are validated one by one, so the items are loosely typed here:
+    one bad row must not fail the rows next to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    signals: list[Any] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description=f"up to {MAX_BATCH} rows, each a body of POST /v1/signals plus an optional `reference`",
+        json_schema_extra={
+            "items": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {
+                    "type": {"type": "string", "enum": list(SIGNAL_TYPES)},
+                    "reference": {"type": "string", "minLength": 1, "maxLength": 100},
+                },
+                "additionalProperties": True,
+            }
+        },
+    )
+
+
+class FieldError(BaseModel):
+    """One entry of FastAPI's 422 `detail`: where, what, which kind; never the submitted value."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    ctx: dict[str, Any] | None = None
+
+
+class RowAccepted(BaseModel):
+    index: int = Field(description="position of the row in `signals`, from 0")
+    reference: str | None
+    id: UUID
+    replayed: bool = Field(description="true: the reference was seen before; this is the earlier signal, nothing new was published")
+
+
+class RowRejected(BaseModel):
+    index: int
+    reference: str | None
+    errors: list[FieldError]
+
+
+class BatchResult(BaseModel):
+    accepted: list[RowAccepted]
+    rejected: list[RowRejected]
+
+
 class SignalAccepted(BaseModel):
     id: UUID
     status_url: str
@@ -110,6 +176,7 @@ class Routing(BaseModel):
 class SignalStatus(BaseModel):
     id: UUID
     type: str
+    reference: str | None = Field(None, description="the Idempotency-Key or batch `reference` it was posted with")
     observed_on: date
     received_at: datetime
     status: Literal["received", "forwarded", "routed"]
@@ -120,3 +187,10 @@ class SignalStatus(BaseModel):
         None, description="collection stays suspended until this day (until the final report; up to 9 months "
         "while a debt settlement is pending); None: no suspension applies"
     )
+
+
+class SignalList(BaseModel):
+    items: list[SignalStatus] = Field(description="newest first")
+    total: int = Field(description="how many of your signals match, over all pages")
+    limit: int
+    offset: int

@@ -26,7 +26,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from tests.benchmarks.chain import SERVICES, start_chain, rss_mib
+from tests.benchmarks.chain import start_chain, rss_mib
 from tests.conftest import KAFKA
 from tests.support.processes import REPO, free_port
 from tests.support.webhook_receiver import WebhookReceiver

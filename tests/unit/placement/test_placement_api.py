@@ -6,7 +6,6 @@ positions, alternatives, lost from view, outflow, and who may see what."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 import pytest
 from sqlmodel import select

@@ -1,0 +1,1 @@
+"""The chain's command line (Typer + Rich): `python -m services.cli --help`."""
