@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -57,18 +56,26 @@ async def advance_clock(body: ClockAdvance, request: Request) -> dict[str, str]:
     return {"now": clock.advance(seconds=body.seconds).isoformat()}
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def clean_errors(errors, prefix: tuple[str | int, ...] = ()) -> list[dict]:
+    """Pydantic errors as 422 detail entries: the discriminator named when a `type` is
+    unknown or missing; never the submitted (possibly personal) input, no doc URL."""
+    entries = []
+    for error in errors:
+        loc = (*prefix, *error["loc"])
+        if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+            loc = (*loc, (error.get("ctx") or {}).get("discriminator", "'type'").strip("'"))
+        entry = {"loc": list(loc), "msg": error["msg"], "type": error["type"]}
+        if error.get("ctx"):
+            entry["ctx"] = {key: value if isinstance(value, _PLAIN) else str(value) for key, value in error["ctx"].items()}
+        entries.append(entry)
+    return entries
+
+
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    """FastAPI's 422 body, with the discriminator named when a `type` is unknown or missing."""
-    errors = []
-    for error in exc.errors():
-        error = dict(error)
-        if error.get("type") in {"union_tag_invalid", "union_tag_not_found"}:
-            tag = (error.get("ctx") or {}).get("discriminator", "'type'").strip("'")
-            error["loc"] = (*error["loc"], tag)
-        error.pop("input", None)  # never echo submitted (possibly personal) data back
-        error.pop("url", None)
-        errors.append(error)
-    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+    return JSONResponse({"detail": clean_errors(exc.errors())}, status_code=422)
 
 
 def service_app(runtime: Runtime, *, title: str, summary: str, lifespan, routers, version: str = "1.0.0", **state) -> FastAPI:

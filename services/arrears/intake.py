@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import TypeAdapter, ValidationError
 
 from shared.contracts.events import signals as contract
+from shared.http import clean_errors
 from shared.organisations import Organisation, Role
 from services.arrears.schemas import Reference, SignalBase, SignalIn
 
@@ -50,7 +51,6 @@ def to_event_data(body: SignalBase, *, signal_id: UUID, organisation: Organisati
 _SIGNAL = TypeAdapter(SignalIn)
 _REFERENCE = TypeAdapter(Reference)
 FORBIDDEN_TYPE = "signal_type_forbidden"
-_PLAIN = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -90,18 +90,8 @@ def check_row(index: int, raw: Any, organisation: Organisation) -> CheckedRow:
 
 
 def field_errors(errors: list[dict[str, Any]], prefix: tuple[str | int, ...]) -> list[dict[str, Any]]:
-    """Pydantic errors as 422 detail entries: the discriminator named when `type` is
-    unknown or missing (as shared.http does), no input, no documentation URL."""
-    entries = []
-    for error in errors:
-        loc = (*prefix, *error["loc"])
-        if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
-            loc = (*loc, (error.get("ctx") or {}).get("discriminator", "'type'").strip("'"))
-        entry: dict[str, Any] = {"loc": list(loc), "msg": error["msg"], "type": error["type"]}
-        if error.get("ctx"):
-            entry["ctx"] = {key: value if isinstance(value, _PLAIN) else str(value) for key, value in error["ctx"].items()}
-        entries.append(entry)
-    return entries
+    """A batch row's errors, shaped like the single endpoint's 422 body."""
+    return clean_errors(errors, prefix)
 
 
 def first_with_reference(rows: list[CheckedRow]) -> dict[str, CheckedRow]:
