@@ -88,17 +88,23 @@ def bench_intake(count: int = 3000) -> None:
 async def offered_load(url: str, receiver: WebhookReceiver, path: str, rate: float, seconds: float, offset: int) -> list[float]:
     """Post at `rate`/s for `seconds` (open loop); latencies POST -> webhook in ms."""
     sent: dict[str, float] = {}
+    failed: list[str] = []
     count = int(rate * seconds)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=256)) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=64)) as client:
         start = time.monotonic()
 
         async def one(n: int):
             await asyncio.sleep(max(0.0, start + (n - offset) / rate - time.monotonic()))
             posted_at = time.monotonic()
-            response = await client.post("/v1/signals", json=body(n), headers={"X-API-Key": "dev-ymere"})
-            sent[response.json()["id"]] = posted_at
+            try:
+                response = await client.post("/v1/signals", json=body(n), headers={"X-API-Key": "dev-ymere"})
+                sent[response.json()["id"]] = posted_at
+            except (httpx.HTTPError, KeyError) as exc:
+                failed.append(type(exc).__name__)
 
         await asyncio.gather(*(one(n) for n in range(offset, offset + count)))
+    if failed:
+        print(f"    ({len(failed)} of {count} posts failed at the intake: {sorted(set(failed))})")
     deadline = time.monotonic() + 120
     arrived: dict[str, float] = {}
     while len(arrived) < len(sent) and time.monotonic() < deadline:
