@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,6 +27,28 @@ from services.triage.rules import RECIPIENT_ROLES
 from services.triage.tables import Alert, CaseEntry, HouseholdCase, ReportDeadline
 
 log = logging.getLogger(__name__)
+
+
+def over_capacity(used_before: int, capacity: int) -> bool:
+    """The referral that makes `used_before + 1` is over a yearly capacity of `capacity`."""
+    return used_before >= capacity
+
+
+async def referrals_this_year(session: AsyncSession, recipient: str, now: datetime) -> int:
+    """Prevention alerts raised for `recipient` since 1 January of `now`'s year."""
+    return await referrals_in_year(session, recipient, now.year, until=now)
+
+
+async def referrals_in_year(session: AsyncSession, recipient: str, year: int, until: datetime | None = None) -> int:
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = until or datetime(year + 1, 1, 1, tzinfo=UTC)
+    query = select(func.count()).select_from(Alert).where(
+        Alert.recipient == recipient,
+        Alert.kind == AlertKind.PREVENTION.value,
+        col(Alert.raised_at) >= start,
+        col(Alert.raised_at) <= end,
+    )
+    return (await session.exec(query)).one()
 
 
 @dataclass(frozen=True)
@@ -48,8 +71,9 @@ class AlertSpec:
 
 
 class Alerter:
-    def __init__(self, runtime: Runtime):
+    def __init__(self, runtime: Runtime, yearly_capacity: dict[str, int] | None = None):
         self._runtime = runtime
+        self._yearly_capacity = yearly_capacity or {}
 
     async def raise_decision(
         self,
@@ -98,6 +122,15 @@ class Alerter:
             suspends_collection=decision.suspends_collection,
             fingerprint=stamp,
         )
+        capacity = self._yearly_capacity.get(decision.recipient)
+        if capacity is not None and decision.kind is AlertKind.PREVENTION:
+            used = await referrals_this_year(session, decision.recipient, now)
+            if over_capacity(used, capacity):
+                # Still sent (families first, nothing dropped), but the overflow is visible.
+                primary = replace(primary, reason=f"{primary.reason} (over the yearly capacity of {capacity})")
+                note(session, case.case_key, now, "capacity", event_id, {
+                    "recipient": decision.recipient, "year": now.year, "capacity": capacity, "referral": used + 1,
+                })  # fmt: skip
         if await self.reports_open(session, case.case_key, decision.recipient):
             # The team already owes reports on this household: it reports once, not per repeat.
             primary = replace(primary, intermediate_report_due=None, final_report_due=None, suspends_collection=False)

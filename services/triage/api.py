@@ -15,6 +15,7 @@ from shared.audit import audit_read, record_read
 from shared.auth import caller
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
+from services.triage.alerting import referrals_in_year, referrals_this_year
 from services.triage.tables import Alert, CaseEntry, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["cases"])
@@ -115,3 +116,31 @@ async def list_alerts(
     async with runtime.sessions() as session:
         query = select(Alert).where(Alert.recipient == organisation.id).order_by(col(Alert.raised_at).desc()).limit(limit)
         return [AlertView.model_validate(alert.model_dump()) for alert in (await session.exec(query)).all()]
+
+
+class CapacityView(BaseModel):
+    recipient: str
+    year: int
+    capacity: int
+    referrals: int
+    overflow: int
+
+
+Capacity = Annotated[Organisation, Depends(caller(Role.PREVENTION_TEAM, Role.GGD, Role.MUNICIPALITY))]
+
+
+@router.get("/capacity", response_model=list[CapacityView], summary="Referrals per team against its yearly capacity")
+async def read_capacity(
+    _caller: Capacity, runtime: RuntimeDep, request: Request, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+) -> list[CapacityView]:
+    now = runtime.clock.now()
+    moment = now if year is None else now.replace(year=year, month=12, day=31)
+    views = []
+    async with runtime.sessions() as session:
+        for recipient, capacity in sorted(request.app.state.rules.yearly_capacity.items()):
+            if year is None or year == now.year:
+                used = await referrals_this_year(session, recipient, now)
+            else:
+                used = await referrals_in_year(session, recipient, moment.year)
+            views.append(CapacityView(recipient=recipient, year=moment.year, capacity=capacity, referrals=used, overflow=max(0, used - capacity)))
+    return views

@@ -36,7 +36,7 @@ def create_app(
     settings: TriageSettings = runtime.settings
     rules = rules or load_rules(settings.rules_file, runtime.organisations)
     lookup = lookup or _register_lookup(settings)
-    alerter = Alerter(runtime)
+    alerter = Alerter(runtime, rules.yearly_capacity)
     watch = EvictionWatch(runtime, rules, alerter, settings.urgent_window_days)
     triage_handlers = SignalTriage(runtime, lookup, rules, alerter, watch)
     triage = runtime.consumer(SIGNALS_CONSUMER, triage_handlers.handlers())
@@ -63,6 +63,7 @@ def create_app(
         version="1.1.0",
         lifespan=lifespan,
         routers=[router, commands_router],
+        rules=rules,
         timers=timers,
         feedback_desk=FeedbackDesk(runtime, rules, alerter),
         composition_desk=CompositionDesk(runtime, rules, alerter, watch),

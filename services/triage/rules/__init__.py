@@ -110,6 +110,9 @@ class RuleFile(BaseModel):
 
     placement_leads: dict[str, str]
     report_escalation: dict[str, str] = {}
+    yearly_capacity: dict[str, int] = Field(
+        default={}, description="referrals a team can take per calendar year; more are still sent, marked as overflow"
+    )
     rules: list[RuleSpec] = Field(min_length=1)
 
 
@@ -118,6 +121,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     placement_leads: dict[str, str]
     report_escalation: dict[str, str] = field(default_factory=dict)
+    yearly_capacity: dict[str, int] = field(default_factory=dict)
 
     def placement_lead(self, municipality_code: str) -> str:
         return self.placement_leads.get(municipality_code, self.placement_leads[ANY_MUNICIPALITY])
@@ -158,6 +162,11 @@ def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
                 problems.append(f"rule {spec.id}: unknown recipient {recipient!r}")
             elif organisation.role not in RECIPIENT_ROLES:
                 problems.append(f"rule {spec.id}: {recipient!r} is a {organisation.role.value}, not a team that acts")
+    for team, capacity in document.yearly_capacity.items():
+        if organisations.get(team) is None:
+            problems.append(f"yearly capacity for unknown organisation {team!r}")
+        if capacity < 1:
+            problems.append(f"yearly capacity of {team!r} must be at least 1")
     for municipality, lead in document.placement_leads.items():
         if organisations.get(lead) is None:
             problems.append(f"placement lead for {municipality}: unknown organisation {lead!r}")
@@ -173,4 +182,5 @@ def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
         rules=tuple(spec.to_rule() for spec in document.rules),
         placement_leads=document.placement_leads,
         report_escalation=document.report_escalation,
+        yearly_capacity=document.yearly_capacity,
     )

@@ -33,6 +33,7 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
         ("GET", "/v1/alerts"): {R.GGD, R.PREVENTION_TEAM},
         ("POST", "/v1/alerts/{alert_id}/feedback"): {R.GGD, R.PREVENTION_TEAM},
         ("POST", "/v1/cases/{case_key}/composition"): {R.GGD, R.PREVENTION_TEAM},
+        ("GET", "/v1/capacity"): {R.PREVENTION_TEAM, R.GGD, R.MUNICIPALITY},
     },
     "placement": {
         ("GET", "/v1/facilities"): {R.SHELTER, R.GGD, R.MUNICIPALITY},
