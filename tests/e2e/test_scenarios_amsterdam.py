@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import httpx
 import pytest
 
-from shared.contracts import event_types
-from shared.privacy import household_pseudonym
-from shared.settings import DEV_PSEUDONYM_KEY
 from services.triage.domain.feedback import add_months
 from tests.e2e.conftest import advance_clocks
+from tests.support.scenarios import (
+    alerts,
+    due_after,
+    post_signal,
+    read_case,
+    service_now,
+    subscribe_teams,
+    the_alert,
+)
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
@@ -27,48 +32,19 @@ SINGLE = "0363010001014485"  # official test persons: one adult
 ONE_PARENT_FAMILY = "0363019999000001"  # our fixture: a mother and two children (secrecy)
 UNREGISTERED = "0363010000999002"  # nobody registered there
 DAY = 24 * 3600
-MARGIN = timedelta(minutes=2)  # between reading the clock and triage routing the signal
 
 GGD, EROPAF, MELDPUNT = "ggd-amsterdam-vangnet", "vroeg-eropaf-amsterdam", "meldpunt-zorg-overlast-amsterdam"
 
 
 @pytest.fixture(scope="module", autouse=True)
 def subscriptions(chain):
-    for organisation in (GGD, EROPAF, MELDPUNT, "ymere", "eigen-haard"):
-        chain.subscribe(organisation, f"/ams/{organisation}", ["alert.raised"])
+    subscribe_teams(chain, (GGD, EROPAF, MELDPUNT, "ymere", "eigen-haard"))
 
 
-def case_key(dwelling: str) -> str:
-    return household_pseudonym(DEV_PSEUDONYM_KEY.encode(), dwelling)
 
 
-def service_now(chain) -> datetime:
-    """The services' (moved) clock, read from triage."""
-    response = httpx.post(chain.urls["triage"] + "/test/clock/advance", json={"seconds": 0.001}, timeout=10)
-    return datetime.fromisoformat(response.json()["now"])
 
 
-def post_signal(chain, organisation: str, dwelling: str, body: dict) -> str:
-    body = {"address": {"adresseerbaarObjectIdentificatie": dwelling}, "observed_on": str(service_now(chain).date()), **body}
-    with chain.client("arrears", organisation) as client:
-        response = client.post("/v1/signals", json=body)
-    assert response.status_code == 202, response.text
-    return response.json()["id"]
-
-
-def alerts(chain, organisation: str, **match) -> list[dict]:
-    found = [event["data"] for event in chain.receiver.events(f"/ams/{organisation}", event_types.ALERT_RAISED)]
-    return [alert for alert in found if all(alert.get(name) == value for name, value in match.items())]
-
-
-def the_alert(chain, organisation: str, what: str, **match) -> dict:
-    [alert] = eventually(lambda: alerts(chain, organisation, **match), what=what)
-    return alert
-
-
-def due_after(alert: dict, start: datetime, delta: timedelta) -> bool:
-    due = datetime.fromisoformat(alert["due"])
-    return start + delta <= due <= start + delta + MARGIN
 
 
 def report(chain, team: str, alert_id: str, body: dict) -> dict:
@@ -82,12 +58,6 @@ def signal_status(chain, corporation: str, signal_id: str, ready) -> dict:
     with chain.client("arrears", corporation) as client:
         return eventually(lambda: ready(body := client.get(f"/v1/signals/{signal_id}").json()) and body, what="signal status")
 
-
-def read_case(chain, organisation: str, dwelling: str) -> dict:
-    with chain.client("triage", organisation) as client:
-        response = client.get(f"/v1/cases/{case_key(dwelling)}", params={"purpose": "scenario check"})
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def test_family_eviction_in_amsterdam_alerts_ggd_vangnet_every_time(chain):

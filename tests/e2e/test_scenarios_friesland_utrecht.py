@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import httpx
 import pytest
 
-from shared.contracts import event_types
-from shared.privacy import household_pseudonym
-from shared.settings import DEV_PSEUDONYM_KEY
 from tests.e2e.conftest import advance_clocks
+from tests.support.scenarios import (
+    alerts,
+    case_key,
+    due_after,
+    post_signal,
+    read_case,
+    service_now,
+    subscribe_teams,
+    the_alert,
+)
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
@@ -26,7 +32,6 @@ FRIESLAND_UNREGISTERED = "0080010000999001"  # nobody registered: the corporatio
 LEEUWARDEN_FAMILY = "0080019999000001"  # our fixture: two parents, children born 2014 and 2018
 UTRECHT_UNREGISTERED = "0344010000999001"  # a sub-let dwelling: nobody registered
 DAY = 24 * 3600
-MARGIN = timedelta(minutes=2)
 
 GGD_FRYSLAN, SOCIAAL_TEAM, GGD_UTRECHT, MELDPUNT_HUURSCHULDEN = (
     "ggd-fryslan", "sociaal-team-leeuwarden", "ggd-utrecht", "meldpunt-huurschulden-utrecht",
@@ -35,47 +40,14 @@ GGD_FRYSLAN, SOCIAAL_TEAM, GGD_UTRECHT, MELDPUNT_HUURSCHULDEN = (
 
 @pytest.fixture(scope="module", autouse=True)
 def subscriptions(chain):
-    for organisation in (GGD_FRYSLAN, SOCIAAL_TEAM, "woonfriesland", GGD_UTRECHT, MELDPUNT_HUURSCHULDEN, "mitros"):
-        chain.subscribe(organisation, f"/nl/{organisation}", ["alert.raised"])
+    subscribe_teams(chain, (GGD_FRYSLAN, SOCIAAL_TEAM, "woonfriesland", GGD_UTRECHT, MELDPUNT_HUURSCHULDEN, "mitros"))
 
 
-def case_key(dwelling: str) -> str:
-    return household_pseudonym(DEV_PSEUDONYM_KEY.encode(), dwelling)
 
 
-def service_now(chain) -> datetime:
-    response = httpx.post(chain.urls["triage"] + "/test/clock/advance", json={"seconds": 0.001}, timeout=10)
-    return datetime.fromisoformat(response.json()["now"])
 
 
-def post_signal(chain, organisation: str, dwelling: str, body: dict) -> str:
-    body = {"address": {"adresseerbaarObjectIdentificatie": dwelling}, "observed_on": str(service_now(chain).date()), **body}
-    with chain.client("arrears", organisation) as client:
-        response = client.post("/v1/signals", json=body)
-    assert response.status_code == 202, response.text
-    return response.json()["id"]
 
-
-def alerts(chain, organisation: str, **match) -> list[dict]:
-    found = [event["data"] for event in chain.receiver.events(f"/nl/{organisation}", event_types.ALERT_RAISED)]
-    return [alert for alert in found if all(alert.get(name) == value for name, value in match.items())]
-
-
-def the_alert(chain, organisation: str, what: str, **match) -> dict:
-    [alert] = eventually(lambda: alerts(chain, organisation, **match), what=what)
-    return alert
-
-
-def due_after(alert: dict, start: datetime, delta: timedelta) -> bool:
-    due = datetime.fromisoformat(alert["due"])
-    return start + delta <= due <= start + delta + MARGIN
-
-
-def read_case(chain, organisation: str, dwelling: str) -> dict:
-    with chain.client("triage", organisation) as client:
-        response = client.get(f"/v1/cases/{case_key(dwelling)}", params={"purpose": "scenario check"})
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def processed_by_triage(chain, organisation: str, dwelling: str, signal_id: str) -> dict:
