@@ -27,7 +27,7 @@ from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.organisations import Organisations
 from shared.persistence.database import create_engine, create_tables, session_factory
-from shared.persistence.inbox import Effect, Prepared, handle_once
+from shared.persistence.inbox import Effect, Prepared, handle_all_once, handle_once
 from shared.persistence.outbox import add_to_outbox
 from shared.persistence.relay import OutboxRelay
 from shared.privacy import AddressSeal, household_pseudonym
@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 Worker = Callable[[asyncio.Event], Awaitable[None]]
 DEFAULT_PARTITIONS = 6
+# Lookups of one batch in flight at once: enough to hide a register's latency, few enough
+# that an HTTP client's connection pool does not spend its time queueing hundreds.
+PREPARE_CONCURRENCY = 16
 
 
 @dataclass
@@ -78,17 +81,34 @@ class Runtime:
     def consumer(
         self, name: str, handlers: Mapping[str, Effect | Prepared], retry: RetryPolicy = RetryPolicy()
     ) -> EventConsumer:
-        """A consumer that runs each handled event's effect once, in one transaction with its inbox row."""
+        """A consumer that runs each handled event's effect once, in one transaction with its inbox row.
+
+        A fetched batch runs in one transaction (its lookups first, side by side); when
+        that fails, EventConsumer handles its events one by one."""
+
+        async def effect_for(event: Event) -> Effect:
+            handler = handlers[event.type]
+            return await handler.effect_for(event) if isinstance(handler, Prepared) else handler
 
         async def handle(event: Event) -> None:
-            handler = handlers.get(event.type)
-            if handler is None:
+            if event.type not in handlers:
                 return
-            effect = await handler.effect_for(event) if isinstance(handler, Prepared) else handler
-            if await handle_once(self.sessions, name, event, effect):
+            if await handle_once(self.sessions, name, event, await effect_for(event)):
                 self.relay.wake()
 
-        consumer = EventConsumer(self.bus, self.group_id(name), handle, retry)
+        slots = asyncio.Semaphore(PREPARE_CONCURRENCY)
+
+        async def effect_for_in_slot(event: Event) -> Effect:
+            async with slots:
+                return await effect_for(event)
+
+        async def handle_batch(events: Sequence[Event]) -> None:
+            handled = [event for event in events if event.type in handlers]
+            effects = await asyncio.gather(*(effect_for_in_slot(event) for event in handled))
+            if await handle_all_once(self.sessions, name, list(zip(handled, effects))):
+                self.relay.wake()
+
+        consumer = EventConsumer(self.bus, self.group_id(name), handle, retry, handle_batch=handle_batch)
         self.consumers.append(consumer)
         return consumer
 
@@ -100,7 +120,7 @@ class Runtime:
 
     def consume_worker(self, consumer: EventConsumer, topic_names: Sequence[str], name: str) -> Worker:
         topics = [self.settings.topic(topic) for topic in topic_names]
-        return lambda stop: self.bus.consume(topics, self.group_id(name), consumer.process, stop)
+        return lambda stop: self.bus.consume(topics, self.group_id(name), consumer.process_batch, stop)
 
     async def database_ok(self) -> bool:
         try:

@@ -3,6 +3,12 @@
 Shared by both bus adapters, so the in-memory bus in unit tests behaves like
 Kafka does: a record that is not a valid event goes to `<topic>.dlq` with the
 reason and its original bytes, and the consumer goes on with the next one.
+
+A batch of records (one partition, in order) is first handled as a whole, in one
+database transaction, when the consumer has a batch handler: that is what makes
+a busy month cheap. When the batch fails for any reason its transaction is gone,
+and every event of it is handled again on its own, with retries and dead letters
+per event, so one bad event never takes its neighbours with it.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Sequence
 
 from shared.bus.port import Bus, OutgoingRecord, Record
 from shared.contracts.envelope import ContractError, Event, decode
@@ -20,6 +26,7 @@ from shared.contracts.topics import dead_letter_topic
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[Event], Awaitable[None]]
+EventBatchHandler = Callable[[Sequence[Event]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -41,19 +48,55 @@ class DeadLetterFailed(RuntimeError):
 
 
 class EventConsumer:
-    def __init__(self, bus: Bus, group_id: str, handle: EventHandler, retry: RetryPolicy = RetryPolicy()):
+    def __init__(
+        self,
+        bus: Bus,
+        group_id: str,
+        handle: EventHandler,
+        retry: RetryPolicy = RetryPolicy(),
+        *,
+        handle_batch: EventBatchHandler | None = None,
+    ):
         self._bus = bus
         self._group_id = group_id
         self._handle = handle
+        self._handle_batch = handle_batch
         self._retry = retry
         self.dead_lettered = 0
+        self.batches_split = 0
+
+    async def process_batch(self, records: Sequence[Record]) -> None:
+        """Handle records of one partition in order: all at once if that succeeds, else one by one."""
+        decoded: list[tuple[Record, Event]] = []
+        for record in records:
+            event = await self._decode(record)
+            if event is not None:
+                decoded.append((record, event))
+        if self._handle_batch is not None and len(decoded) > 1:
+            try:
+                await self._handle_batch([event for _, event in decoded])
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - nothing of the batch was kept; retried event by event
+                self.batches_split += 1
+                log.info("batch of %d events failed (%s); handling them one by one", len(decoded), type(exc).__name__)
+        for record, event in decoded:
+            await self._process_event(record, event)
 
     async def process(self, record: Record) -> None:
+        event = await self._decode(record)
+        if event is not None:
+            await self._process_event(record, event)
+
+    async def _decode(self, record: Record) -> Event | None:
         try:
-            event = decode(record.value)
+            return decode(record.value)
         except ContractError as exc:
             await self._dead_letter(record, f"rejected: {exc}")
-            return
+            return None
+
+    async def _process_event(self, record: Record, event: Event) -> None:
         for attempt in range(1, self._retry.attempts + 1):
             try:
                 await self._handle(event)

@@ -10,9 +10,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, TopicAlreadyExistsError
 
-from shared.bus.port import OutgoingRecord, Record, RecordHandler
+from shared.bus.port import BatchHandler, OutgoingRecord, Record
 
 log = logging.getLogger(__name__)
+FETCH_MAX_RECORDS = 500  # per fetch, over all partitions: one transaction per partition's share
 
 
 class KafkaBus:
@@ -64,7 +65,7 @@ class KafkaBus:
         return results
 
     async def consume(
-        self, topics: Sequence[str], group_id: str, handle: RecordHandler, stop: asyncio.Event
+        self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event
     ) -> None:
         consumer = AIOKafkaConsumer(
             *topics,
@@ -82,7 +83,7 @@ class KafkaBus:
         self._consumers[group_id] = consumer
         try:
             while not stop.is_set():
-                batches = await consumer.getmany(timeout_ms=200, max_records=200)
+                batches = await consumer.getmany(timeout_ms=200, max_records=FETCH_MAX_RECORDS)
                 if consumer.assignment():
                     self.assigned.set()
                 # Partitions are handled side by side, each strictly in order: one
@@ -130,9 +131,8 @@ class KafkaBus:
             await admin.close()
 
 
-async def _handle_partition(consumer: AIOKafkaConsumer, partition: TopicPartition, records, handle: RecordHandler) -> None:
-    for raw in records:
-        await handle(_record(raw))
+async def _handle_partition(consumer: AIOKafkaConsumer, partition: TopicPartition, records, handle: BatchHandler) -> None:
+    await handle([_record(raw) for raw in records])
     await _commit(consumer, partition, records[-1].offset + 1)
 
 

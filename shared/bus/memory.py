@@ -7,7 +7,7 @@ import zlib
 from collections import defaultdict
 from typing import Sequence
 
-from shared.bus.port import OutgoingRecord, Record, RecordHandler
+from shared.bus.port import BatchHandler, OutgoingRecord, Record
 
 
 class InMemoryBus:
@@ -47,21 +47,24 @@ class InMemoryBus:
         found = [record for (name, _), log in self._logs.items() if name == topic for record in log]
         return sorted(found, key=lambda record: (record.partition, record.offset))
 
-    async def deliver_pending(self, topics: Sequence[str], group_id: str, handle: RecordHandler) -> int:
-        """Hand every uncommitted record of `topics` to `handle`; returns how many."""
+    async def deliver_pending(
+        self, topics: Sequence[str], group_id: str, handle: BatchHandler, max_batch: int = 200
+    ) -> int:
+        """Hand every uncommitted record of `topics` to `handle`, in batches per partition
+        as Kafka's adapter does; returns how many."""
         delivered = 0
         for (name, partition), log in list(self._logs.items()):
             if name not in topics:
                 continue
-            position = self._committed[(group_id, name, partition)]
-            for record in log[position:]:
-                await handle(record)
-                self._committed[(group_id, name, partition)] = record.offset + 1
-                delivered += 1
+            while (position := self._committed[(group_id, name, partition)]) < len(log):
+                batch = log[position : position + max_batch]
+                await handle(batch)
+                self._committed[(group_id, name, partition)] = batch[-1].offset + 1
+                delivered += len(batch)
         return delivered
 
     async def consume(
-        self, topics: Sequence[str], group_id: str, handle: RecordHandler, stop: asyncio.Event
+        self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event
     ) -> None:
         while not stop.is_set():
             if not await self.deliver_pending(topics, group_id, handle):

@@ -30,6 +30,7 @@ class OutgoingRecord:
 
 
 RecordHandler = Callable[[Record], Awaitable[None]]
+BatchHandler = Callable[[Sequence[Record]], Awaitable[None]]
 
 
 class Bus(Protocol):
@@ -41,12 +42,14 @@ class Bus(Protocol):
         """Publish in the given order; per record None when acknowledged, else the error."""
 
     async def consume(
-        self, topics: Sequence[str], group_id: str, handle: RecordHandler, stop: asyncio.Event
+        self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event
     ) -> None:
-        """Feed every record to `handle`, one at a time in partition order, until `stop` is set.
+        """Feed every record to `handle` until `stop` is set, in batches: each batch holds
+        records of one partition in partition order; batches of different partitions may
+        run side by side.
 
-        An offset is committed only after `handle` returned for that record, so a
-        crash replays what was not finished (at-least-once; consumers dedupe)."""
+        An offset is committed only after `handle` returned for its batch, so a crash
+        replays what was not finished (at-least-once; consumers dedupe)."""
 
     async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None: ...
 

@@ -4,12 +4,12 @@ transaction as its effect, so a redelivered event has no second effect."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Sequence
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import Field, select
+from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import Event
@@ -65,3 +65,35 @@ async def handle_once(
                 return False
         raise
     return True
+
+
+async def handle_all_once(
+    sessions: async_sessionmaker[AsyncSession], consumer: str, work: Sequence[tuple[Event, Effect]]
+) -> int:
+    """Run each effect once for its event, in order, all in ONE transaction; returns how many ran.
+
+    All or nothing: when any effect fails (or a concurrent delivery stored one of the
+    ids first) nothing is kept and the error rises, so the caller can fall back to
+    `handle_once` per event."""
+    if not work:
+        return 0
+    async with sessions() as session, session.begin():
+        ids = [event.id for event, _ in work]
+        seen = set(
+            (
+                await session.exec(
+                    select(ProcessedEvent.event_id).where(
+                        ProcessedEvent.consumer == consumer, col(ProcessedEvent.event_id).in_(ids)
+                    )
+                )
+            ).all()
+        )
+        ran = 0
+        for event, effect in work:
+            if event.id in seen:
+                continue
+            seen.add(event.id)  # the same event twice in one batch has one effect
+            session.add(ProcessedEvent(consumer=consumer, event_id=event.id))
+            await effect(session, event)
+            ran += 1
+    return ran

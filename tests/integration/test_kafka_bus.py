@@ -18,9 +18,10 @@ async def consume_until(bus, topic, group, handle, count, timeout=30):
     seen = []
     stop = asyncio.Event()
 
-    async def record_then_handle(record):
-        await handle(record)
-        seen.append(record)
+    async def record_then_handle(records):
+        for record in records:
+            await handle(record)
+            seen.append(record)
         if len(seen) >= count:
             stop.set()
 

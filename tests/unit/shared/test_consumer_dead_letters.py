@@ -10,7 +10,7 @@ from tests.unit.shared.test_envelope import arrears_event
 
 async def consume_all(bus, handle, retry=RetryPolicy(attempts=3, first_delay=0)):
     consumer = EventConsumer(bus, "g", handle, retry)
-    await bus.deliver_pending(["signals"], "g", consumer.process)
+    await bus.deliver_pending(["signals"], "g", consumer.process_batch)
     return consumer
 
 
