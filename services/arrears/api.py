@@ -242,9 +242,11 @@ def _new_signal(runtime: Runtime, body, organisation: Organisation, idempotency_
         huisnummer=address.huisnummer,
         huisletter=address.huisletter,
         toevoeging=address.huisnummertoevoeging,
+        gemeentecode=None if address.adresseerbaarObjectIdentificatie else address.gemeentecode,
     )
     sealed = runtime.address_seal.seal(dwelling)
-    case_key = runtime.pseudonym(dwelling.adresseerbaar_object_id)
+    # BAG-keyed, or postcode-keyed without a BAG id; triage joins the latter to the dwelling's case.
+    case_key = runtime.pseudonym(dwelling.identification)
     signal_id = uuid4()
     data = to_event_data(body, signal_id=signal_id, organisation=organisation, sealed_address=sealed)
     signal = Signal(

@@ -41,7 +41,7 @@ def to_event_data(body: SignalBase, *, signal_id: UUID, organisation: Organisati
         signal_id=signal_id,
         reported_by=organisation.id,
         sealed_address=sealed_address,
-        municipality_code=body.address.adresseerbaarObjectIdentificatie[:4],
+        municipality_code=body.address.municipality_code,
         **facts,
     )
 

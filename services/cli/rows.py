@@ -88,7 +88,9 @@ def whole_list(cell: str) -> list[int]:
         raise CellError("not a list of whole numbers (3;7)") from None
 
 
-ADDRESS_COLUMNS = ("adresseerbaarObjectIdentificatie", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging")
+ADDRESS_COLUMNS = (
+    "adresseerbaarObjectIdentificatie", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging", "gemeentecode",
+)  # fmt: skip
 # Every column the reader knows, in the order the README documents them.
 COLUMNS: dict[str, Callable[[str], Any]] = {
     "reference": text,
@@ -98,6 +100,7 @@ COLUMNS: dict[str, Callable[[str], Any]] = {
     "huisnummer": whole,
     "huisletter": text,
     "huisnummertoevoeging": text,
+    "gemeentecode": text,
     "observed_on": day,
     "district": text,
     "months": whole,
@@ -114,7 +117,9 @@ COLUMNS: dict[str, Callable[[str], Any]] = {
     "adults": whole,
     "children_ages": whole_list,
 }
-REQUIRED_COLUMNS = ("type", "adresseerbaarObjectIdentificatie", "observed_on")
+REQUIRED_COLUMNS = ("type", "observed_on")
+# A dwelling is named by its BAG id, or by postcode and house number with the municipality code.
+POSTCODE_ADDRESS_COLUMNS = ("postcode", "huisnummer", "gemeentecode")
 _CANONICAL = {name.lower(): name for name in COLUMNS}
 
 
@@ -203,6 +208,8 @@ def _columns(header: list[str]) -> list[str]:
     if repeated:
         raise UnreadableFile(f"column(s) given more than once: {', '.join(repeated)}")
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if "adresseerbaarObjectIdentificatie" not in columns and not set(POSTCODE_ADDRESS_COLUMNS) <= set(columns):
+        missing.append(f"adresseerbaarObjectIdentificatie (or {', '.join(POSTCODE_ADDRESS_COLUMNS)})")
     if missing:
         raise UnreadableFile(f"required column(s) missing: {', '.join(missing)}")
     return columns

@@ -1,4 +1,5 @@
-"""Consumer side: an alert or placement event becomes one delivery per matching subscription.
+"""Consumer side: an alert or placement event becomes one delivery per matching subscription
+of its recipient (and of any organisation the event names in `also_notify`).
 
 Every alert is also recorded, subscribed or not: teams without a webhook read
 it in their inbox, and an unacknowledged one escalates on its timer.
@@ -27,6 +28,7 @@ CONSUMED = (
     event_types.PLACEMENT_DECLINED,
     event_types.PLACEMENT_LOST_FROM_VIEW,
     event_types.PLACEMENT_ENDED,
+    event_types.PLACEMENT_WITHDRAWAL_HANDLED,
 )
 # alert.escalated is not consumed from Kafka: notifications itself raises it (escalation.py).
 NOTIFIABLE = (*CONSUMED, event_types.ALERT_ESCALATED)
@@ -36,11 +38,7 @@ NOTIFIABLE_NAMES = frozenset(event_types.short_name(t) for t in NOTIFIABLE)
 async def add_deliveries(session: AsyncSession, event: Event, recipient: str, now: datetime) -> int:
     """One pending delivery of `event` per active subscription of `recipient` that wants its type."""
     name = event_types.short_name(event.type)
-    subscriptions = (
-        await session.exec(
-            select(Subscription).where(Subscription.organisation_id == recipient, Subscription.active == True)  # noqa: E712
-        )
-    ).all()
+    subscriptions = await active_subscriptions(session, recipient)
     body = encode(event).decode()
     added = 0
     for subscription in subscriptions:
@@ -64,6 +62,15 @@ async def add_deliveries(session: AsyncSession, event: Event, recipient: str, no
     return added
 
 
+async def active_subscriptions(session: AsyncSession, recipient: str) -> list[Subscription]:
+    """Read once per transaction: a consumed batch of many alerts for one team asks once."""
+    known: dict[str, list[Subscription]] = session.info.setdefault("active_subscriptions", {})
+    if recipient not in known:
+        query = select(Subscription).where(Subscription.organisation_id == recipient, Subscription.active == True)  # noqa: E712
+        known[recipient] = list((await session.exec(query)).all())
+    return known[recipient]
+
+
 class Fanout:
     def __init__(self, runtime: Runtime, policy: EscalationPolicy, wake_deliverer):
         self._runtime = runtime
@@ -77,5 +84,15 @@ class Fanout:
         now = self._runtime.clock.now()
         if event.type == event_types.ALERT_RAISED:
             await record_alert(session, event, self._policy)
-        if await add_deliveries(session, event, event.data.recipient, now):
+        added = 0
+        for recipient in recipients(event):
+            added += await add_deliveries(session, event, recipient, now)
+        if added:
             self._wake()
+
+
+def recipients(event: Event) -> list[str]:
+    """Who hears of an event: its `recipient`, and those it names in `also_notify`
+    (a withdrawn shelter request: the shelter that held the offer or hosts the family)."""
+    found = [event.data.recipient, *getattr(event.data, "also_notify", ())]
+    return list(dict.fromkeys(found))

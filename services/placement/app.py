@@ -20,7 +20,10 @@ CONSUMER = "placement"
 def create_app(runtime: Runtime) -> FastAPI:
     settings: PlacementSettings = runtime.settings
     workflow = PlacementWorkflow(runtime)
-    requests = runtime.consumer(CONSUMER, {event_types.PLACEMENT_REQUESTED: workflow.on_requested})
+    requests = runtime.consumer(
+        CONSUMER,
+        {event_types.PLACEMENT_REQUESTED: workflow.on_requested, event_types.PLACEMENT_WITHDRAWN: workflow.on_withdrawn},
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

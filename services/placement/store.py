@@ -15,6 +15,7 @@ from services.placement.domain.waitlist import WaitingFamily, positions
 from services.placement.tables import Alternative, Decline, Facility, PlacementRequest
 
 OFFERED, WAITLISTED, PLACED, ENDED = "offered", "waitlisted", "placed", "ended"
+WITHDRAWN = "withdrawn"  # triage withdrew it before the family was placed (the eviction was reversed)
 OPEN = (OFFERED, WAITLISTED, PLACED)
 
 

@@ -33,8 +33,8 @@ class Facility(PlacementTable, table=True):
 
 
 class PlacementRequest(PlacementTable, table=True):
-    """One family's request for a place. `status`: offered | waitlisted | placed | ended
-    (`new` only inside the transaction that creates or re-matches it)."""
+    """One family's request for a place. `status`: offered | waitlisted | placed | ended |
+    withdrawn (`new` only inside the transaction that creates or re-matches it)."""
 
     __tablename__ = "placement_request"
     __table_args__ = (Index("ix_placement_request_waiting", "status", "last_update_at"),)
@@ -80,4 +80,20 @@ class Alternative(PlacementTable, table=True):
     kind: str
     note: str = ""
     recorded_by: str
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class Withdrawal(PlacementTable, table=True):
+    """Triage withdrew a request (the eviction was reversed): what it found and did.
+
+    `outcome` withdrawn: off the list or the offer released; too_late: the family
+    was placed already and stays (a placement is never undone from afar)."""
+
+    __tablename__ = "withdrawal"
+
+    request_id: UUID = Field(primary_key=True)
+    reason: str
+    status_before: str
+    outcome: str
+    facility_id: str | None = None
     at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

@@ -12,6 +12,7 @@ transaction as the change that freed it.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -30,17 +31,21 @@ from shared.contracts.events.placement import (
     PlacementLostFromView,
     PlacementOffered,
     PlacementWaitlisted,
+    PlacementWithdrawalHandled,
+    WithdrawalOutcome,
 )
-from shared.contracts.events.triage import PlacementRequested
+from shared.contracts.events.triage import PlacementRequested, PlacementWithdrawn
 from shared.runtime import Runtime
 from services.placement import store
 from services.placement.domain.lost_from_view import days_without_update, is_lost_from_view, silence_cutoff
 from services.placement.domain.matching import best_match
 from services.placement.domain.registry import waitlist_centre
 from services.placement.domain.waitlist import plan_offers
-from services.placement.store import ENDED, OFFERED, OPEN, PLACED, WAITLISTED
-from services.placement.tables import Alternative, Decline, Facility, PlacementRequest
+from services.placement.domain.withdrawal import withdrawal_outcome
+from services.placement.store import ENDED, OFFERED, OPEN, PLACED, WAITLISTED, WITHDRAWN
+from services.placement.tables import Alternative, Decline, Facility, PlacementRequest, Withdrawal
 
+log = logging.getLogger(__name__)
 NEW = "new"  # only inside the transaction that (re)matches a request
 LOST_FROM_VIEW_BATCH = 200
 FILL_ATTEMPTS = 5
@@ -102,6 +107,50 @@ class PlacementWorkflow:
             reason=data.reason,
         )
         await self._create(session, data.request_id, event.subject, data.requested_by, family)
+
+    async def on_withdrawn(self, session: AsyncSession, event: Event) -> None:
+        """Triage withdrew a request (the eviction was reversed), in the consumer's transaction.
+
+        Waitlisted: off the list, so the families behind it move up. Offered: the
+        offer ends and its unit goes back to capacity (and to the next family).
+        Placed: too late; the placement stands, and the withdrawal is recorded and
+        told to the shelter and GGD. Ended, or withdrawn before: nothing to do."""
+        data: PlacementWithdrawn = event.data
+        request = await session.get(PlacementRequest, data.request_id)
+        if request is None or await session.get(Withdrawal, data.request_id) is not None:
+            log.info("withdrawal of request %s: unknown or handled before", data.request_id)
+            return
+        outcome = withdrawal_outcome(request.status)
+        if outcome is None:
+            log.info("withdrawal of request %s: already %s, nothing to do", request.id, request.status)
+            return
+        now = self._runtime.clock.now()
+        status_before, facility_id = request.status, request.facility_id
+        if outcome is WithdrawalOutcome.WITHDRAWN:
+            moved = await self._move(session, request.id, status_before, status=WITHDRAWN, updated_at=now, last_update_at=now)
+            if not moved:
+                raise Conflict("the request changed while it was being withdrawn; retried")
+        facility = await session.get(Facility, facility_id) if facility_id else None
+        session.add(Withdrawal(
+            request_id=request.id, reason=data.reason.value, status_before=status_before,
+            outcome=outcome.value, facility_id=facility_id, at=now,
+        ))  # fmt: skip
+        shelter = facility.shelter if facility is not None and status_before in (OFFERED, PLACED) else None
+        self._runtime.emit(
+            session,
+            PlacementWithdrawalHandled(
+                **self._about(request),
+                outcome=outcome,
+                status_before=status_before,
+                reason=data.reason.value,
+                shelter=shelter,
+                facility=facility.name if shelter else None,
+                also_notify=[shelter] if shelter and shelter != request.requested_by else [],
+            ),
+            subject=request.case_key,
+        )
+        if outcome is WithdrawalOutcome.WITHDRAWN and status_before == OFFERED:
+            await self._fill_from_waitlist(session, now)  # the unit the offer held is free again
 
     async def request(self, requested_by: str, family: Composition, case_key: str | None) -> PlacementRequest:
         """A request GGD makes over HTTP: the same path as one from triage.

@@ -9,6 +9,11 @@ no answer, BRP Personen (who lives there now) is the fallback.
 When the register stays unreachable after the clients' retries, the household
 is assessed as "composition unknown" (routing then treats it as a possible
 family) rather than stalling the partition or dropping the signal.
+
+A signal without a BAG id is first located (`locate`): Personen by postcode and
+house number tells the dwelling's BAG id, and the household is then assessed by
+that id like any other. An address the register cannot place assesses as
+"composition unknown", with the reason in `uncertain`.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from services.triage.brp.bewoning import HaalCentraalBewoningClient, Occupancy
 from services.triage.brp.client import HaalCentraalBrpClient, RegisterRequestRejected, RegisterUnavailable
 from services.triage.domain.household import (
     POSSIBLE_RESIDENTS,
+    REGISTER_UNAVAILABLE,
     HouseholdAssessment,
     Resident,
     assess_household,
@@ -34,6 +40,8 @@ from services.triage.domain.household import (
 
 log = logging.getLogger(__name__)
 
+NOT_LOCATED = "dwelling_not_found_in_register"  # nobody registered at the postcode address
+SEVERAL_DWELLINGS = "address_covers_several_dwellings"  # no letter or addition, several BAG ids behind it
 MANY_RESIDENTS = "many_residents"  # over 100 people (an institution): the register names nobody
 PERSONEN_FALLBACK = "composition_now_not_on_date"  # Bewoning gave no answer; Personen tells who lives there now
 _REGISTER_ERRORS = (RegisterUnavailable, RegisterRequestRejected)
@@ -43,6 +51,14 @@ _REGISTER_ERRORS = (RegisterUnavailable, RegisterRequestRejected)
 class Assessment:
     household: HouseholdAssessment
     source: CompositionSource
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a postcode address is in the BAG: its id, or why the register could not say."""
+
+    object_id: str | None
+    reason: str | None = None
 
 
 class HouseholdLookup:
@@ -80,6 +96,22 @@ class HouseholdLookup:
         if self._bewoning is not None:
             household = _with_reason(household, PERSONEN_FALLBACK)
         return Assessment(household, CompositionSource.REGISTER)
+
+    async def locate(self, dwelling: Dwelling, *, case_key: str) -> Location:
+        """The BAG id of a dwelling known by postcode and house number; never raises."""
+        if dwelling.adresseerbaar_object_id:
+            return Location(dwelling.adresseerbaar_object_id)
+        key = ("locate", dwelling.identification)
+        try:
+            found = await self._cached(key, lambda: self._client.dwellings_at_postcode(
+                dwelling.postcode, dwelling.huisnummer, dwelling.huisletter, dwelling.toevoeging
+            ))  # fmt: skip
+        except _REGISTER_ERRORS as exc:
+            log.warning("locating the dwelling of case %s failed (%s): stays on its postcode key", case_key, type(exc).__name__)
+            return Location(None, REGISTER_UNAVAILABLE)
+        if len(found) == 1:
+            return Location(next(iter(found)))
+        return Location(None, SEVERAL_DWELLINGS if found else NOT_LOCATED)
 
     async def _cached(self, key: tuple, ask):
         """Per dwelling (and date, for Bewoning), for `cache_seconds`: repeats do not hit the register."""

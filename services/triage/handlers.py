@@ -8,15 +8,20 @@ that transaction (`Prepared`), so no transaction waits on HTTP.
 Order and repeats: a signal observed before the case reached a later stage is
 recorded as late and alerts no one (domain.sequence); a repeated signal alerts
 again only when it says something new (domain.repeats, in services.triage.alerting).
+
+A signal without a BAG id (keyed on its postcode address) joins the dwelling's
+case once the register tells the BAG id (domain.case_key); the events triage
+emits about it carry that case's key.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from uuid import uuid4
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.bus.consumer import Unprocessable
@@ -29,6 +34,7 @@ from shared.contracts.events.triage import (
     CompositionSource,
     HouseholdAssessed,
     PlacementRequested,
+    PlacementWithdrawn,
     Priority,
 )
 from shared.organisations import Role
@@ -36,22 +42,31 @@ from shared.persistence.inbox import Prepared
 from shared.privacy import SealBroken
 from shared.runtime import Runtime
 from services.triage.alerting import Alerter, note
-from services.triage.assessment import Assessment, HouseholdLookup
+from services.triage.assessment import Assessment, HouseholdLookup, Location
 from services.triage.domain.case import CaseState, implied_state, next_state
-from services.triage.domain.household import HouseholdAssessment
-from services.triage.domain.placement import placement_needed
+from services.triage.domain.household import HouseholdAssessment, unknown_composition
+from services.triage.domain.case_key import choose_case_key
+from services.triage.domain.placement import placement_needed, starts_new_story, withdrawal_reason
 from services.triage.domain.repeats import ArrearsLevel, ends_episode
 from services.triage.domain.routing import HouseholdFacts, SignalFacts, route
 from services.triage.domain.sequence import is_late, next_stage
 from services.triage.eviction_watch import EvictionWatch
 from services.triage.rules import RuleSet
-from services.triage.tables import HouseholdCase
+from services.triage.tables import CaseAlias, HouseholdCase, PlacementAskRecord
 
 log = logging.getLogger(__name__)
 
 # Where the family was seen by people, not read from the register: a register
 # answer without children does not undo it (they may not be registered there).
 SEEN_BY_PEOPLE = frozenset({CompositionSource.REPORTED_AT_EVICTION.value, CompositionSource.REPORTED_BY_CASE_WORKER.value})
+
+
+@dataclass(frozen=True)
+class Looked:
+    """What triage learnt before its transaction: the household, and where the dwelling is."""
+
+    assessment: Assessment
+    location: Location | None = None  # None: the seal could not be opened (a family found at the door)
 
 
 class SignalTriage:
@@ -67,24 +82,33 @@ class SignalTriage:
         prepared = Prepared(prepare=self.assess, apply=self.apply)
         return {model.event_type: prepared for model in _SIGNAL_MODELS}
 
-    async def assess(self, event: Event) -> Assessment:
+    async def assess(self, event: Event) -> Looked:
         signal = event.data
-        if isinstance(signal, signal_events.FamilyFoundAtEviction):
-            return _reported_at_the_door(signal)
+        at_the_door = isinstance(signal, signal_events.FamilyFoundAtEviction)
         try:
             dwelling = self._runtime.address_seal.open(signal.sealed_address)
         except SealBroken as exc:
+            if at_the_door:  # people saw the family: the signal stands on its own key
+                return Looked(_reported_at_the_door(signal))
             raise Unprocessable(str(exc)) from None
-        return await self._lookup.assess(dwelling, reference_date(signal), case_key=event.subject)
+        location = await self._lookup.locate(dwelling, case_key=event.subject)
+        if at_the_door:
+            return Looked(_reported_at_the_door(signal), location)
+        if location.object_id is None:
+            return Looked(Assessment(_unlocated(location.reason), CompositionSource.UNKNOWN), location)
+        dwelling = replace(dwelling, adresseerbaar_object_id=location.object_id)
+        return Looked(await self._lookup.assess(dwelling, reference_date(signal), case_key=event.subject), location)
 
-    async def apply(self, session: AsyncSession, event: Event, assessment: Assessment) -> None:
+    async def apply(self, session: AsyncSession, event: Event, looked: Looked) -> None:
         signal: signal_events.SignalData = event.data
+        assessment = looked.assessment
         now = self._runtime.clock.now()
         signal_type = event_types.short_name(event.type)
-        case = await session.get(HouseholdCase, event.subject)
+        case_key = await self._case_key(session, event, looked.location, now)
+        case = await session.get(HouseholdCase, case_key)
         if case is None:
             case = HouseholdCase(
-                case_key=event.subject,
+                case_key=case_key,
                 municipality_code=signal.municipality_code,
                 state=CaseState.SIGNALLED.value,
                 opened_at=now,
@@ -136,9 +160,34 @@ class SignalTriage:
         await self._watch_eviction(session, case, signal, signal_type, raised, event.id, now)
         adults = signal.adults if isinstance(signal, signal_events.FamilyFoundAtEviction) else None
         self._placement.ask_if_needed(session, case, signal_type, outcome, signal.signal_id, adults, event.id, now)
+        await self._placement.withdraw_if_reversed(session, case, signal_type, outcome, signal.signal_id, event.id, now)
         if ends_episode(signal_type, outcome):
             _start_new_episode(case)
         session.add(case)
+
+    async def _case_key(self, session: AsyncSession, event: Event, location: Location | None, now) -> str:
+        """The case this signal belongs to (domain.case_key), the alias recorded when new."""
+        signal_key = event.subject
+        object_id = location.object_id if location is not None else None
+        dwelling_key = self._runtime.pseudonym(object_id) if object_id else None
+        alias = await session.get(CaseAlias, signal_key) if dwelling_key != signal_key else None
+        choice = choose_case_key(signal_key, dwelling_key, alias.case_key if alias else None)
+        if choice.new_alias:
+            if alias is None:
+                alias = CaseAlias(alias_key=signal_key, case_key=choice.case_key, recorded_at=now)
+            alias.case_key, alias.recorded_at = choice.case_key, now
+            session.add(alias)
+            note(session, choice.case_key, now, "joined", event.id, {
+                "signal_key": signal_key, "reason": "signalled by postcode address; the register told the dwelling",
+            })  # fmt: skip
+            if await session.get(HouseholdCase, signal_key) is not None:
+                # Opened on the postcode key while the dwelling was unknown: not merged, pointed onwards.
+                note(session, signal_key, now, "joined", event.id, {"continued_in": choice.case_key})
+        elif choice.case_key != signal_key:
+            note(session, choice.case_key, now, "joined", event.id, {"signal_key": signal_key, "how": choice.how})
+        elif location is not None and location.reason is not None:
+            note(session, signal_key, now, "unlocated", event.id, {"reason": location.reason})
+        return choice.case_key
 
     def _remember(self, case: HouseholdCase, signal: signal_events.SignalData) -> None:
         """What later rules need to know about the case: corporation, last chance, arrears."""
@@ -190,10 +239,49 @@ class PlacementAsker:
             reason=ask.reason,
         )
         self._runtime.emit(session, request, subject=case.case_key)
+        session.add(PlacementAskRecord(request_id=request.request_id, case_key=case.case_key, asked_at=now))
         case.case_lead = lead
         case.placement_requested_at = now
         note(session, case.case_key, now, "placement", event_id, {"request_id": str(request.request_id), "requested_by": lead})
         return True
+
+    async def withdraw_if_reversed(self, session, case, signal_type, outcome, signal_id, event_id, now) -> int:
+        """The eviction was reversed: withdraw every request this case still has open
+        for that eviction (not those of an earlier eviction a new story came after).
+
+        Placement decides what that means (off the list, the offer released, or too
+        late when the family is placed already) and answers on the placement topic."""
+        reason = withdrawal_reason(signal_type, outcome)
+        if reason is None and not starts_new_story(signal_type):
+            return 0
+        query = select(PlacementAskRecord).where(
+            PlacementAskRecord.case_key == case.case_key,
+            col(PlacementAskRecord.withdrawn_at).is_(None),
+            col(PlacementAskRecord.superseded_at).is_(None),
+        )
+        asks = (await session.exec(query.order_by(col(PlacementAskRecord.asked_at)))).all()
+        if reason is None:
+            # The eviction these were asked for took place; a later reversal is about the next one.
+            for ask in asks:
+                ask.superseded_at = now
+                session.add(ask)
+            return 0
+        requested_by = self._rules.placement_lead(case.municipality_code)
+        for ask in asks:
+            withdrawal = PlacementWithdrawn(
+                request_id=ask.request_id,
+                signal_id=signal_id,
+                requested_by=requested_by,
+                municipality_code=case.municipality_code,
+                reason=reason,
+            )
+            self._runtime.emit(session, withdrawal, subject=case.case_key)
+            ask.withdrawn_at, ask.withdrawal_reason = now, reason.value
+            session.add(ask)
+            note(session, case.case_key, now, "placement", event_id, {
+                "request_id": str(ask.request_id), "withdrawn": reason.value,
+            })  # fmt: skip
+        return len(asks)
 
 
 class PlacementFollowUp:
@@ -210,6 +298,7 @@ class PlacementFollowUp:
             event_types.PLACEMENT_OFFERED,
             event_types.PLACEMENT_LOST_FROM_VIEW,
             event_types.PLACEMENT_ENDED,
+            event_types.PLACEMENT_WITHDRAWAL_HANDLED,
         )
         return {event_type: self.apply for event_type in types}
 
@@ -224,9 +313,18 @@ class PlacementFollowUp:
             case.state, _ = next_state(CaseState(case.state), CaseState.PLACED)
         elif isinstance(data, placement_events.PlacementLostFromView):
             case.state, _ = next_state(CaseState(case.state), CaseState.LOST_FROM_VIEW)
+        summary = {"type": event_types.short_name(event.type), "request_id": str(data.request_id)}
+        if isinstance(data, placement_events.PlacementWithdrawalHandled):
+            summary["outcome"] = data.outcome.value
+            if data.outcome is placement_events.WithdrawalOutcome.TOO_LATE:
+                summary["reason"] = "withdrawal came too late: the family is placed, the placement stands"
+            ask = await session.get(PlacementAskRecord, data.request_id)
+            if ask is not None:
+                ask.outcome = data.outcome.value
+                session.add(ask)
         case.updated_at = now
         session.add(case)
-        note(session, case.case_key, now, "placement", event.id, {"type": event_types.short_name(event.type), "request_id": str(data.request_id)})
+        note(session, case.case_key, now, "placement", event.id, summary)
 
 
 _SIGNAL_MODELS = (
@@ -294,6 +392,16 @@ def _reported_at_the_door(signal: signal_events.FamilyFoundAtEviction) -> Assess
         persons=signal.adults + len(ages), minors=len(ages), minor_ages=ages, is_family=True, uncertain=()
     )
     return Assessment(household, CompositionSource.REPORTED_AT_EVICTION)
+
+
+def _unlocated(reason: str | None) -> HouseholdAssessment:
+    """The register could not place the postcode address: composition unknown, and why."""
+    unknown = unknown_composition()
+    if reason is None or reason in unknown.uncertain:
+        return unknown
+    return HouseholdAssessment(
+        persons=0, minors=0, minor_ages=(), is_family=None, uncertain=(reason,)
+    )
 
 
 def _best_known(case: HouseholdCase, assessment: Assessment) -> HouseholdAssessment:

@@ -137,3 +137,31 @@ class ReportDeadline(TriageTable, table=True):
     reminded_at: datetime | None = _maybe_moment()
     escalation_due_at: datetime | None = _maybe_moment(index=True)
     escalated_at: datetime | None = _maybe_moment()
+
+
+class CaseAlias(TriageTable, table=True):
+    """A signal's own case key (postcode-keyed: it came without a BAG id) and the
+    dwelling's case it joined once the register told the BAG id. Later signals on
+    that postcode key join the same case even when the register is away."""
+
+    __tablename__ = "case_alias"
+
+    alias_key: str = Field(primary_key=True)
+    case_key: str = Field(index=True)
+    recorded_at: datetime = _moment(nullable=False)
+
+
+class PlacementAskRecord(TriageTable, table=True):
+    """A shelter request triage made for a case, and whether triage withdrew it
+    (the eviction was reversed). Kept apart from the case row: a case may ask
+    again in a later episode, and each request is withdrawn on its own."""
+
+    __tablename__ = "placement_ask"
+
+    request_id: UUID = Field(primary_key=True)
+    case_key: str = Field(index=True)
+    asked_at: datetime = _moment(nullable=False)
+    withdrawn_at: datetime | None = _maybe_moment()
+    superseded_at: datetime | None = _maybe_moment()  # a new story began (domain.placement.starts_new_story)
+    withdrawal_reason: str | None = None
+    outcome: str | None = None  # what placement made of the withdrawal: withdrawn | too_late

@@ -19,6 +19,7 @@ FAMILY_FOUND = f"{PREFIX}.eviction.family-found.v1"
 HOUSEHOLD_ASSESSED = f"{PREFIX}.household.assessed.v1"
 ALERT_RAISED = f"{PREFIX}.alert.raised.v1"
 PLACEMENT_REQUESTED = f"{PREFIX}.placement.requested.v1"
+PLACEMENT_WITHDRAWN = f"{PREFIX}.placement.withdrawn.v1"  # the eviction was reversed: the request is no longer needed
 
 # Prevention feedback (topic `prevention`)
 PREVENTION_CONTACT_MADE = f"{PREFIX}.prevention.contact-made.v1"
@@ -32,6 +33,7 @@ PLACEMENT_CONFIRMED = f"{PREFIX}.placement.confirmed.v1"
 PLACEMENT_DECLINED = f"{PREFIX}.placement.declined.v1"
 PLACEMENT_LOST_FROM_VIEW = f"{PREFIX}.placement.lost-from-view.v1"
 PLACEMENT_ENDED = f"{PREFIX}.placement.ended.v1"
+PLACEMENT_WITHDRAWAL_HANDLED = f"{PREFIX}.placement.withdrawal-handled.v1"  # request ended, or too late (family placed)
 
 # Deliveries (topic `deliveries`)
 ALERT_DELIVERED = f"{PREFIX}.alert.delivered.v1"

@@ -391,3 +391,28 @@ def test_a_body_that_is_not_json_is_a_problem_too(http, personen_api):
     assert (not_json.status_code, wrong_media_type.status_code) == (400, 415)
     _assert_problem(personen_api, not_json, "Foutbericht")
     _assert_problem(personen_api, wrong_media_type, "Foutbericht")
+
+
+async def test_locating_a_postcode_address_speaks_the_official_shapes(register_url, http, personen_api):
+    """Without a BAG id: the postcode search (PersoonBeperkt has no verblijfplaats, so it
+    cannot carry the BAG id), then the BSNs found for verblijfplaats.adresseerbaarObjectIdentificatie."""
+    recorder = RecordingTransport()
+    async with HaalCentraalBrpClient(register_url + PERSONEN_BASE, transport=recorder) as client:
+        assert await client.dwellings_at_postcode("8911AB", 12) == {"0080019999000001"}
+        assert await client.dwellings_at_postcode("3511EF", 3, huisletter="A") == {"0344019999000001"}
+        assert await client.dwellings_at_postcode("8911ZZ", 999) == frozenset()
+
+    assert [body["type"] for body in recorder.bodies] == [
+        "ZoekMetPostcodeEnHuisnummer", "RaadpleegMetBurgerservicenummer",
+        "ZoekMetPostcodeEnHuisnummer", "RaadpleegMetBurgerservicenummer",
+        "ZoekMetPostcodeEnHuisnummer",
+    ]  # fmt: skip
+    for body in recorder.bodies:
+        assert_conforms(personen_api, "PersonenQuery", body)
+        assert_conforms(personen_api, body["type"], body)
+    assert "verblijfplaats" not in personen_api.properties("PersoonBeperkt")
+    assert recorder.bodies[1]["fields"] == ["verblijfplaats.adresseerbaarObjectIdentificatie"]
+
+    answer = http.post(PERSONEN, json=recorder.bodies[1]).json()
+    assert_conforms(personen_api, "RaadpleegMetBurgerservicenummerResponse", answer)
+    assert {p["verblijfplaats"]["adresseerbaarObjectIdentificatie"] for p in answer["personen"]} == {"0080019999000001"}

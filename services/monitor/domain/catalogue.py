@@ -34,6 +34,7 @@ WAITLISTED = "waitlisted"
 DECLINED = "declined"
 LOST_FROM_VIEW = "lost_from_view"
 ENDED = "ended"
+WITHDRAWAL_TOO_LATE = "withdrawal_too_late"  # triage withdrew a request after the family was placed
 ACKNOWLEDGED = "acknowledged"
 ESCALATED = "escalated"
 
@@ -53,7 +54,7 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     EVICTION: (SCHEDULED, WITHDRAWN, *(o.value for o in EvictionOutcome)),
     ALERT: tuple(k.value for k in AlertKind),
     PREVENTION: (REFERRED, CONTACT_MADE, INTERMEDIATE_REPORT, *(o.value for o in PreventionOutcome), REPORT_MISSING),
-    PLACEMENT: (REQUESTED, OFFERED, PLACED, WAITLISTED, DECLINED, LOST_FROM_VIEW, ENDED),
+    PLACEMENT: (REQUESTED, OFFERED, PLACED, WAITLISTED, DECLINED, LOST_FROM_VIEW, ENDED, WITHDRAWN, WITHDRAWAL_TOO_LATE),
     OUTFLOW: tuple(o.value for o in Outflow),
     ALERT_FOLLOW_UP: (ACKNOWLEDGED, ESCALATED),
 }

@@ -21,6 +21,7 @@ _PLACEMENT_OUTCOMES: dict[type, str] = {
     placement.PlacementDeclined: c.DECLINED,
     placement.PlacementLostFromView: c.LOST_FROM_VIEW,
     placement.PlacementEnded: c.ENDED,
+    placement.PlacementWithdrawalHandled: c.WITHDRAWN,  # or WITHDRAWAL_TOO_LATE, see _placement_outcome
 }
 _PREVENTION_OUTCOMES: dict[type, str] = {
     prevention.ContactMade: c.CONTACT_MADE,
@@ -104,10 +105,16 @@ def _alert(data: triage.AlertRaised, period) -> Reading:
 def _placement(data: placement.PlacementData, period) -> Reading:
     key = JoinKey(JoinKind.REQUEST, data.request_id)
     where = Location(data.municipality_code)
-    facts = [Fact(c.PLACEMENT, _PLACEMENT_OUTCOMES[type(data)], period, where, join=key)]
+    facts = [Fact(c.PLACEMENT, _placement_outcome(data), period, where, join=key)]
     if isinstance(data, placement.PlacementEnded):
         facts.append(Fact(c.OUTFLOW, data.outflow.value, period, where, join=key))
     return Reading(facts=tuple(facts))
+
+
+def _placement_outcome(data: placement.PlacementData) -> str:
+    if isinstance(data, placement.PlacementWithdrawalHandled) and data.outcome is placement.WithdrawalOutcome.TOO_LATE:
+        return c.WITHDRAWAL_TOO_LATE
+    return _PLACEMENT_OUTCOMES[type(data)]
 
 
 def _where(data) -> Location:

@@ -5,7 +5,9 @@ municipality's BRP endpoint are interchangeable by configuring `base_url`
 (e.g. http://127.0.0.1:8090/haalcentraal/api/brp) and an API key.
 
 Data minimisation: triage asks only for `geboorte.datum`, the one field the
-family rule needs. The secrecy flag (`geheimhoudingPersoonsgegevens`) arrives
+family rule needs. A signal without a BAG id is located first
+(`dwellings_at_postcode`): BSNs, then only the BAG id of their residence; the
+BSNs stay inside that method. The secrecy flag (`geheimhoudingPersoonsgegevens`) arrives
 without asking; the API refuses it in `fields` ("niet toegestane veldnaam").
 No BSN, no name leaves this module. Nothing personal is logged either: not the
 dwelling id, not the response; only the query type, attempt and status.
@@ -33,7 +35,9 @@ log = logging.getLogger(__name__)
 
 BY_OBJECT = "ZoekMetAdresseerbaarObjectIdentificatie"
 BY_POSTCODE = "ZoekMetPostcodeEnHuisnummer"
+BY_BSN = "RaadpleegMetBurgerservicenummer"
 RESIDENT_FIELDS = ("geboorte.datum",)
+MAX_BSNS_PER_QUERY = 20  # the API's maxItems for burgerservicenummer
 _RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
@@ -159,6 +163,42 @@ class HaalCentraalBrpClient:
             query["huisnummertoevoeging"] = toevoeging
         return await self._search(query)
 
+    async def dwellings_at_postcode(
+        self,
+        postcode: str,
+        huisnummer: int,
+        huisletter: str | None = None,
+        toevoeging: str | None = None,
+    ) -> frozenset[str]:
+        """The BAG ids of the dwellings where the residents of postcode + house number live.
+
+        A postcode search answers PersoonBeperkt, which has no verblijfplaats (see
+        the OpenAPI document), so the BAG id takes two steps: the BSNs of who lives
+        there, then `verblijfplaats.adresseerbaarObjectIdentificatie` of those BSNs.
+        The BSNs stay inside this method: never returned, never logged. Empty: the
+        register knows nobody there. More than one: the address without letter or
+        addition covers several dwellings."""
+        query: dict = {"type": BY_POSTCODE, "postcode": postcode, "huisnummer": huisnummer}
+        if huisletter:
+            query["huisletter"] = huisletter
+        if toevoeging:
+            query["huisnummertoevoeging"] = toevoeging
+        answer = await self._poster.post(self._url, query | {"fields": ["burgerservicenummer"]}, BY_POSTCODE)
+        bsns = sorted({p["burgerservicenummer"] for p in _persons(answer, BY_POSTCODE) if isinstance(p.get("burgerservicenummer"), str)})
+        found: set[str] = set()
+        for start in range(0, len(bsns), MAX_BSNS_PER_QUERY):
+            lookup = {
+                "type": BY_BSN,
+                "burgerservicenummer": bsns[start : start + MAX_BSNS_PER_QUERY],
+                "fields": ["verblijfplaats.adresseerbaarObjectIdentificatie"],
+            }
+            for person in _persons(await self._poster.post(self._url, lookup, BY_BSN), BY_BSN):
+                place = person.get("verblijfplaats")
+                object_id = place.get("adresseerbaarObjectIdentificatie") if isinstance(place, dict) else None
+                if isinstance(object_id, str) and object_id:
+                    found.add(object_id)
+        return frozenset(found)
+
     async def _search(self, query: dict) -> list[Resident]:
         answer = await self._poster.post(self._url, query | {"fields": list(RESIDENT_FIELDS)}, query["type"])
         persons = answer.get("personen", [])
@@ -174,6 +214,13 @@ class HaalCentraalBrpClient:
 
     async def __aexit__(self, *_exc) -> None:
         await self.aclose()
+
+
+def _persons(answer: dict, operation: str) -> list[dict]:
+    persons = answer.get("personen", [])
+    if not isinstance(persons, list):
+        raise RegisterUnavailable(operation, 1, "answer without a list of personen")
+    return [person for person in persons if isinstance(person, dict)]
 
 
 def resident_from(person: dict) -> Resident:

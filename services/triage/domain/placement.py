@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.contracts.events.triage import FamilyType, PlacementNeed
+from shared.contracts.events.triage import FamilyType, PlacementNeed, WithdrawalReason
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,28 @@ def placement_needed(
         need=PlacementNeed.CRISIS,
         reason=reason,
     )
+
+
+_REVERSED_BY_OUTCOME = {"paid_at_door": WithdrawalReason.PAID_AT_DOOR, "not_executed": WithdrawalReason.NOT_EXECUTED}
+
+
+# A new story at the dwelling: the eviction a request was made for took place, and a
+# cancellation from now on is about the next eviction, not that one.
+_NEW_STORY = frozenset({"arrears.reported", "eviction.verdict-issued", "eviction.scheduled"})
+
+
+def starts_new_story(signal_type: str) -> bool:
+    """Requests made before this signal can no longer be withdrawn by a reversal."""
+    return signal_type in _NEW_STORY
+
+
+def withdrawal_reason(signal_type: str, outcome: str | None) -> WithdrawalReason | None:
+    """The eviction did not happen after all: a shelter request made for it is withdrawn.
+
+    A cancellation, or an outcome saying it was not carried out (paid at the door,
+    not executed). An eviction carried out, or a household gone, keeps the request."""
+    if signal_type == "eviction.cancelled":
+        return WithdrawalReason.EVICTION_CANCELLED
+    if signal_type == "eviction.executed":
+        return _REVERSED_BY_OUTCOME.get(outcome or "")
+    return None

@@ -85,3 +85,22 @@ class PlacementEnded(PlacementData):
     shelter: str
     outflow: Outflow
     facility: str | None = None
+
+
+class WithdrawalOutcome(StrEnum):
+    WITHDRAWN = "withdrawn"  # off the waiting list, or the offered unit released
+    TOO_LATE = "too_late"  # the family was placed already: the placement stands
+
+
+class PlacementWithdrawalHandled(PlacementData):
+    """What placement made of triage's withdrawal. `recipient` is the GGD that asked;
+    `also_notify` the shelter that held the offer or hosts the family."""
+
+    event_type = event_types.PLACEMENT_WITHDRAWAL_HANDLED
+
+    outcome: WithdrawalOutcome
+    status_before: str = Field(description="waitlisted, offered or placed")
+    reason: str = Field(description="why triage withdrew it (eviction_cancelled, paid_at_door, not_executed)")
+    shelter: str | None = None
+    facility: str | None = None
+    also_notify: list[str] = Field(default_factory=list, description="organisations told as well (the shelter)")

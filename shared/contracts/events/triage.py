@@ -120,3 +120,25 @@ class PlacementRequested(EventData):
     need: PlacementNeed
     municipality_code: MunicipalityCode
     reason: str
+
+
+class WithdrawalReason(StrEnum):
+    """Why triage withdraws a shelter request: the eviction did not happen after all."""
+
+    EVICTION_CANCELLED = "eviction_cancelled"
+    PAID_AT_DOOR = "paid_at_door"
+    NOT_EXECUTED = "not_executed"
+
+
+class PlacementWithdrawn(EventData):
+    """Triage no longer needs the place it asked for. On the requests' topic, keyed by
+    the case, so placement always sees it after the request it withdraws."""
+
+    event_type = event_types.PLACEMENT_WITHDRAWN
+    topic = topics.PLACEMENT_REQUESTS
+
+    request_id: UUID
+    signal_id: UUID | None = Field(default=None, description="the signal that reversed the eviction")
+    requested_by: str
+    municipality_code: MunicipalityCode
+    reason: WithdrawalReason
