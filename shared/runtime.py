@@ -27,6 +27,7 @@ from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.organisations import Organisations
 from shared.persistence.database import create_engine, create_tables, session_factory
+from shared.persistence.group_commit import GroupCommit
 from shared.persistence.inbox import Effect, Prepared, handle_all_once, handle_once
 from shared.persistence.outbox import add_to_outbox
 from shared.persistence.relay import OutboxRelay
@@ -52,6 +53,7 @@ class Runtime:
     clock: Clock
     organisations: Organisations
     address_seal: AddressSeal
+    writes: GroupCommit
     consumers: list[EventConsumer] = field(default_factory=list)
     started: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -153,6 +155,7 @@ def build_runtime(
         clock=clock,
         organisations=organisations or Organisations.load(settings.organisations_file),
         address_seal=AddressSeal(settings.address_key_list()),
+        writes=GroupCommit(sessions),
     )
 
 

@@ -187,10 +187,10 @@ def _routing(runtime: Runtime, route: SignalRouting, feedback: SignalFeedback | 
 
 
 async def _accept(runtime: Runtime, body, organisation: Organisation, idempotency_key: str | None) -> Signal | None:
+    """Store and stage one signal; concurrent posts share a transaction (shared.persistence.group_commit)."""
     signal, data = _new_signal(runtime, body, organisation, idempotency_key)
     try:
-        async with runtime.sessions() as session, session.begin():
-            _stage(runtime, session, signal, data, organisation)
+        await runtime.writes.write(lambda session: _stage(runtime, session, signal, data, organisation))
     except IntegrityError:
         if idempotency_key is None:
             raise

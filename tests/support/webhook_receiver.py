@@ -29,6 +29,11 @@ class Received:
         return json.loads(self.body)
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 refuses connections when many deliveries arrive at once
+    daemon_threads = True
+
+
 class WebhookReceiver:
     def __init__(self):
         self.received: list[Received] = []
@@ -39,10 +44,13 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as a partner's web server would
+
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if receiver.down:
                     self.send_response(503)
+                    self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 answer = verification_answer(body)
@@ -63,12 +71,13 @@ class WebhookReceiver:
                     first = verified and receiver._guard.first_time(self.path + " " + self.headers.get(IDEMPOTENCY_HEADER, ""))
                     receiver.received.append(Received(self.path, dict(self.headers), body, verified, first, time.monotonic()))
                 self.send_response(204 if verified else 401)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, *args):
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -1,3 +1,6 @@
+"""The intake over HTTP: validation, publication without the address, idempotency, group commit."""
+
+import asyncio
 
 import pytest
 
@@ -139,3 +142,29 @@ async def test_health_and_metrics_for_operators(app, bus):
         metrics = await wait_for(drained, what="outbox drained")
     assert metrics["outbox_backlog"] == 0 and metrics["dead_lettered"] == 0
     assert "consumer_lag" in metrics
+
+
+async def test_concurrent_posts_share_commits_yet_each_key_gets_exactly_one_signal(app, bus):
+    """Posts arriving together are committed together (group commit); a repeated
+    Idempotency-Key among them still answers the one signal stored for it."""
+    runtime = app.state.runtime
+    async with running(app) as client:
+
+        async def post(n: int):
+            headers = {**key("ymere"), "Idempotency-Key": f"run-7-row-{n % 10}"}
+            return await client.post("/v1/signals", json=arrears_body(months=2 + n % 10), headers=headers)
+
+        responses = await asyncio.gather(*(post(n) for n in range(40)))
+        assert {response.status_code for response in responses} <= {200, 202}
+        ids_per_key: dict[int, set[str]] = {}
+        for n, response in enumerate(responses):
+            ids_per_key.setdefault(n % 10, set()).add(response.json()["id"])
+        assert all(len(ids) == 1 for ids in ids_per_key.values()), "one signal per Idempotency-Key"
+        records = await wait_for(lambda: _at_least(bus, 10), what="ten signals on the bus")
+    assert sorted(str(decode(record.value).id) for record in records) == sorted(ids.pop() for ids in ids_per_key.values())
+    assert runtime.writes.transactions < 40
+
+
+async def _at_least(bus, count):
+    records = bus.records("signals")
+    return records if len(records) >= count else None
