@@ -5,28 +5,34 @@ the same run on the same machine. Prints figures; asserts nothing.
     .venv/bin/python -m tests.benchmarks.bench_chain intake|latency|month [sizes...]
 
 - intake: signals/s accepted by the intake (202, stored, staged in the outbox) vs a bare
-  FastAPI endpoint validating the same body, both under uvicorn with the same settings.
+  FastAPI endpoint validating the same body, both under uvicorn with the same settings;
+  single posts, and batches of 500 rows (the corporations' monthly run).
 - latency: POST -> webhook p50/p95/p99 at 10, 100 and 500 signals/s offered, and the
   highest sustained end-to-end rate; vs raw aiokafka produce -> consume of same-size
   records at the same rates.
-- month: N arrears signals through the whole chain (10,000, 50,000, 100,000 by default):
-  wall time and peak resident memory per process.
+- month: N arrears signals through the whole chain (10,000, 50,000, 100,000 by default),
+  posted as a corporation's monthly run (batches of 1,000): wall time, the sustained
+  end-to-end rate beside raw aiokafka produce -> consume of as many same-size records,
+  CPU seconds and peak resident memory per process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from tests.benchmarks.chain import start_chain, rss_mib
+from shared.runtime import DEFAULT_PARTITIONS
+from tests.benchmarks.chain import REGISTER_RATE, rss_mib, start_chain
 from tests.conftest import KAFKA
 from tests.support.processes import REPO, free_port
 from tests.support.webhook_receiver import WebhookReceiver
@@ -68,6 +74,21 @@ async def hammer(url: str, headers: dict, count: int, concurrency: int = 32, off
     return count / elapsed
 
 
+def post_batches(url: str, headers: dict, count: int, size: int, offset: int = 0) -> float:
+    """Post `count` signals in batches of `size`, one batch at a time; returns accepted per second."""
+    accepted = 0
+    with httpx.Client(base_url=url, timeout=300) as client:
+        started = time.perf_counter()
+        for start in range(offset, offset + count, size):
+            rows = [body(n) for n in range(start, min(offset + count, start + size))]
+            response = client.post("/v1/signals/batch", json={"signals": rows}, headers=headers)
+            response.raise_for_status()
+            accepted += len(response.json()["accepted"])
+        elapsed = time.perf_counter() - started
+    assert accepted == count, f"only {accepted} of {count} accepted"
+    return count / elapsed
+
+
 def bench_intake(count: int = 3000) -> None:
     port = free_port()
     bare = subprocess.Popen([sys.executable, "-m", "tests.benchmarks.bare_app", str(port)], cwd=REPO)
@@ -78,11 +99,15 @@ def bench_intake(count: int = 3000) -> None:
         bare_rate = asyncio.run(hammer(f"http://127.0.0.1:{port}", {}, count))
         asyncio.run(hammer(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, 200, offset=900_000))
         intake_rate = asyncio.run(hammer(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, count))
+        batch_count = count * 5
+        bare_batch = post_batches(f"http://127.0.0.1:{port}", {}, batch_count, 500)
+        intake_batch = post_batches(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, batch_count, 500, offset=1_000_000)
     finally:
         bare.terminate()
         chain.stop()
-    print(f"intake, single signals, {count} posts, 32 in flight (SQLite, the local default):")
-    print(f"  bare FastAPI {bare_rate:7.0f}/s   intake {intake_rate:7.0f}/s   ratio {intake_rate / bare_rate:.0%}")
+    print(f"intake, {count} single posts, 32 in flight, and {batch_count} signals in batches of 500 (SQLite, the local default):")
+    print(f"  single  bare FastAPI {bare_rate:7.0f}/s   intake {intake_rate:7.0f}/s   ratio {intake_rate / bare_rate:.0%}")
+    print(f"  batch   bare FastAPI {bare_batch:7.0f}/s   intake {intake_batch:7.0f}/s   ratio {intake_batch / bare_batch:.0%}")
 
 
 async def offered_load(url: str, receiver: WebhookReceiver, path: str, rate: float, seconds: float, offset: int) -> list[float]:
@@ -177,7 +202,39 @@ def bench_latency(rates: tuple[float, ...] = (10, 100, 500), seconds: float = 10
         chain.stop()
 
 
+async def raw_kafka_throughput(count: int, size: int) -> float:
+    """Records/s through raw aiokafka: `count` records of `size` bytes produced as fast as the
+    producer takes them, timed until a consumer group has read the last one."""
+    topic = f"bench-pipe-{uuid.uuid4().hex[:6]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic, DEFAULT_PARTITIONS, 1)])
+    await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, enable_idempotence=True, linger_ms=2)
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, group_id=topic, auto_offset_reset="earliest", fetch_max_wait_ms=100)
+    await producer.start()
+    await consumer.start()
+    payload = b"x" * size
+    started = time.monotonic()
+    sends = [await producer.send(topic, payload, key=str(n).encode()) for n in range(count)]
+    await asyncio.gather(*sends)
+    seen = 0
+    while seen < count:
+        seen += sum(len(records) for records in (await consumer.getmany(timeout_ms=500, max_records=5000)).values())
+    elapsed = time.monotonic() - started
+    await producer.stop()
+    await consumer.stop()
+    return count / elapsed
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_month(sizes: tuple[int, ...] = (10_000, 50_000, 100_000)) -> None:
+    size_on_wire = len(httpx.Request("POST", "http://x", json=body(0)).content) + 900  # the CloudEvent on the wire
+    print(f"a month of arrears signals through the whole chain (PostgreSQL; register rate limit {REGISTER_RATE}/s):")
     for size in sizes:
         chain = start_chain(database="postgres")
         receiver = WebhookReceiver().start()
@@ -188,8 +245,9 @@ def bench_month(sizes: tuple[int, ...] = (10_000, 50_000, 100_000)) -> None:
                 headers={"X-API-Key": "dev-vroeg-eropaf-amsterdam"},
             ).json()
             receiver.secrets["/month"] = subscription["secret"]
+            cpu_before = {name: cpu_seconds(pid) for name, pid in chain.pids().items()}
             started = time.monotonic()
-            post_rate = asyncio.run(hammer(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, size))
+            post_rate = post_batches(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, size, 1000)
             deadline = time.monotonic() + 3600
             while time.monotonic() < deadline:
                 if sum(1 for r in receiver.received if r.first_time) >= size:
@@ -197,15 +255,19 @@ def bench_month(sizes: tuple[int, ...] = (10_000, 50_000, 100_000)) -> None:
                 time.sleep(0.5)
             wall = time.monotonic() - started
             delivered = sum(1 for r in receiver.received if r.first_time)
+            cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in chain.pids().items()}
             memory = {name: rss_mib(pid) for name, pid in chain.pids().items()}
-            print(
-                f"month of {size:,} arrears signals: {wall:6.1f}s wall ({size / wall:5.0f}/s end to end; posting {post_rate:.0f}/s),"
-                f" {delivered:,} alerts delivered; peak RSS MiB "
-                + ", ".join(f"{name} {mib:.0f}" for name, mib in memory.items())
-            )
         finally:
             receiver.stop()
             chain.stop()
+        raw_rate = asyncio.run(raw_kafka_throughput(size, size_on_wire))
+        print(
+            f"  {size:>7,} signals: {wall:6.1f}s wall, {size / wall:4.0f}/s end to end (posting {post_rate:.0f}/s),"
+            f" {delivered:,} alerts delivered; raw aiokafka pipe {raw_rate:,.0f}/s of {size_on_wire}-byte records"
+            f" (chain/raw {size / wall / raw_rate:.1%})"
+        )
+        print("           CPU ms per signal: " + ", ".join(f"{name} {1000 * seconds / size:.1f}" for name, seconds in cpu.items()))
+        print("           peak RSS MiB:      " + ", ".join(f"{name} {mib:.0f}" for name, mib in memory.items()))
 
 
 if __name__ == "__main__":
