@@ -26,8 +26,12 @@ class AlertNotFound(LookupError):
 
 async def record_alert(session: AsyncSession, event: Event, policy: EscalationPolicy) -> None:
     data: AlertRaised = event.data
-    if await session.get(Alert, data.alert_id) is not None:
-        return  # the same alert in a second event: the first one's timer stands
+    # No autoflush: in a consumed batch the rows of earlier alerts are written together at
+    # commit. The same alert twice within one batch then fails the batch on its unique key,
+    # and the consumer handles those events one by one, where this check sees the first.
+    with session.no_autoflush:
+        if await session.get(Alert, data.alert_id) is not None:
+            return  # the same alert in a second event: the first one's timer stands
     raised_at = event.envelope.time
     session.add(
         Alert(

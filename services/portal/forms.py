@@ -18,6 +18,8 @@ from collections.abc import Mapping
 CASE_KEY = re.compile(r"^hh-[0-9a-f]{16,64}$")
 WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
 DWELLING_ID = re.compile(r"^\d{16}$")
+POSTCODE = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
+MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
 MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
 FAMILY_TYPES = ("two_parent", "one_parent", "unknown")
 NEEDS = ("crisis", "family")
@@ -84,11 +86,10 @@ def placement_request(form: Mapping[str, str]) -> Parsed:
 
 
 def arrears_signal(form: Mapping[str, str], today: date) -> Parsed:
-    """A corporation reports rent arrears for one dwelling (BAG id), as the intake expects."""
+    """A corporation reports rent arrears for one dwelling, as the intake expects: by its BAG
+    id, or by postcode, house number and municipality code (what a person at a desk knows)."""
     parsed = Parsed()
-    dwelling = _text(form, "dwelling")
-    if not DWELLING_ID.match(dwelling):
-        parsed.errors["dwelling"] = "Vul het BAG-verblijfsobjectnummer in: 16 cijfers."
+    address = _dwelling_address(form, parsed.errors)
     try:
         observed_on = date.fromisoformat(_text(form, "observed_on"))
         if observed_on > today:
@@ -107,13 +108,38 @@ def arrears_signal(form: Mapping[str, str], today: date) -> Parsed:
     if parsed.ok:
         parsed.body = {
             "type": "arrears.reported",
-            "address": {"adresseerbaarObjectIdentificatie": dwelling},
+            "address": address,
             "observed_on": observed_on.isoformat(),
             "months": months,
             "amount_eur": str(amount),
             **({"district": district} if district else {}),
         }
     return parsed
+
+
+def _dwelling_address(form: Mapping[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    dwelling = _text(form, "dwelling")
+    if dwelling or not (_text(form, "postcode") or _text(form, "huisnummer")):
+        if not DWELLING_ID.match(dwelling):
+            errors["dwelling"] = "Vul het BAG-verblijfsobjectnummer in (16 cijfers), of postcode, huisnummer en gemeentecode."
+        return {"adresseerbaarObjectIdentificatie": dwelling}
+    postcode = _text(form, "postcode").replace(" ", "").upper()
+    if not POSTCODE.match(postcode):
+        errors["postcode"] = "Vul een postcode in, bijvoorbeeld 1069 JD."
+    number = _whole(_text(form, "huisnummer"), 1, 99999)
+    if number is None:
+        errors["huisnummer"] = "Vul het huisnummer in: een heel getal."
+    municipality = _text(form, "gemeentecode")
+    if not MUNICIPALITY_CODE.match(municipality):
+        errors["gemeentecode"] = "Vul de gemeentecode in: 4 cijfers, bijvoorbeeld 0363 voor Amsterdam."
+    letter, addition = _text(form, "huisletter"), _text(form, "huisnummertoevoeging")
+    return {
+        "postcode": postcode,
+        "huisnummer": number,
+        "gemeentecode": municipality,
+        **({"huisletter": letter} if letter else {}),
+        **({"huisnummertoevoeging": addition} if addition else {}),
+    }
 
 
 def _amount(text: str) -> Decimal | None:

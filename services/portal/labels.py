@@ -52,6 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
         "placed": "Geplaatst",
         "ended": "Beëindigd",
         "declined": "Afgewezen",
+        "withdrawn": "Ingetrokken (ontruiming gaat niet door)",
     },
     "unit_type": {
         "crisis": "Crisisopvang",
@@ -147,6 +148,8 @@ LABELS: dict[str, dict[str, str]] = {
         "waitlisted": "Op wachtlijst",
         "declined": "Afgewezen",
         "ended": "Beëindigd",
+        "withdrawn": "Ingetrokken",
+        "too_late": "Intrekking te laat (gezin al geplaatst)",
         # outflow
         "contingent_dwelling": "Voorwaardelijke woning",
         "omklap": "Omklap (eigen huurcontract)",

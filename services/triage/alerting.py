@@ -87,8 +87,12 @@ class Alerter:
         event_id: UUID | None,
         now: datetime,
         arrears: ArrearsLevel | None = None,
+        new_case: bool = False,
     ) -> list[AlertRaised]:
-        """Alert the decision's recipient and copies, unless it repeats an earlier alert."""
+        """Alert the decision's recipient and copies, unless it repeats an earlier alert.
+
+        `new_case`: the case was opened by this very signal, so it has no earlier alerts
+        or open reports to look up (the common first signal skips those queries)."""
         stamp = None
         if arrears is not None:
             previous = _last_alerted_arrears(case)
@@ -101,8 +105,11 @@ class Alerter:
             case.last_alerted_arrears_months, case.last_alerted_arrears_amount = arrears.months, arrears.amount
         else:
             stamp = fingerprint(decision.rule_id, decision.recipient, facts, case.episode)
-            earlier = await session.exec(select(Alert).where(Alert.case_key == case.case_key, Alert.fingerprint == stamp))
-            if earlier.first() is not None:
+            earlier = None
+            if not new_case:
+                query = select(Alert).where(Alert.case_key == case.case_key, Alert.fingerprint == stamp)
+                earlier = (await session.exec(query)).first()
+            if earlier is not None:
                 note(session, case.case_key, now, "repeat", event_id, {
                     "rule": decision.rule_id, "reason": "the same alert was raised before in this episode",
                 })  # fmt: skip
@@ -131,7 +138,7 @@ class Alerter:
                 note(session, case.case_key, now, "capacity", event_id, {
                     "recipient": decision.recipient, "year": now.year, "capacity": capacity, "referral": used + 1,
                 })  # fmt: skip
-        if await self.reports_open(session, case.case_key, decision.recipient):
+        if not new_case and await self.reports_open(session, case.case_key, decision.recipient):
             # The team already owes reports on this household: it reports once, not per repeat.
             primary = replace(primary, intermediate_report_due=None, final_report_due=None, suspends_collection=False)
         specs = [primary] + [

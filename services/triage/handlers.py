@@ -106,6 +106,7 @@ class SignalTriage:
         signal_type = event_types.short_name(event.type)
         case_key = await self._case_key(session, event, looked.location, now)
         case = await session.get(HouseholdCase, case_key)
+        opened_now = case is None  # nothing of this case is stored yet: no reports, no requests to look for
         if case is None:
             case = HouseholdCase(
                 case_key=case_key,
@@ -155,12 +156,14 @@ class SignalTriage:
             raised = await self._alerter.raise_decision(
                 session, case, decision, facts,
                 trigger=AlertTrigger.SIGNAL, signal_id=signal.signal_id, event_id=event.id, now=now, arrears=arrears,
+                new_case=opened_now,
             )  # fmt: skip
 
         await self._watch_eviction(session, case, signal, signal_type, raised, event.id, now)
         adults = signal.adults if isinstance(signal, signal_events.FamilyFoundAtEviction) else None
         self._placement.ask_if_needed(session, case, signal_type, outcome, signal.signal_id, adults, event.id, now)
-        await self._placement.withdraw_if_reversed(session, case, signal_type, outcome, signal.signal_id, event.id, now)
+        if not opened_now:
+            await self._placement.withdraw_if_reversed(session, case, signal_type, outcome, signal.signal_id, event.id, now)
         if ends_episode(signal_type, outcome):
             _start_new_episode(case)
         session.add(case)

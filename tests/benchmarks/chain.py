@@ -35,7 +35,10 @@ class BenchChain:
             drop_database(POSTGRES, name)
 
 
-def start_chain(*, database: str = "postgres", extra_env: dict[str, str] | None = None) -> BenchChain:
+def start_chain(
+    *, database: str = "postgres", extra_env: dict[str, str] | None = None, services: tuple[str, ...] = SERVICES
+) -> BenchChain:
+    """The register stand-in and `services` as processes, on fresh databases and topics."""
     log_dir = Path(tempfile.mkdtemp(prefix="bench-logs-"))
     ports = {name: free_port() for name in (*SERVICES, "register")}
     env = {
@@ -52,7 +55,7 @@ def start_chain(*, database: str = "postgres", extra_env: dict[str, str] | None 
         **(extra_env or {}),
     }
     databases: dict[str, tuple[str, str]] = {}
-    for name in SERVICES:
+    for name in services:
         env[f"{name.upper()}_PORT"] = str(ports[name])
         if database == "postgres":
             databases[name] = create_database(POSTGRES, name)
@@ -60,7 +63,7 @@ def start_chain(*, database: str = "postgres", extra_env: dict[str, str] | None 
         else:
             env[f"{name.upper()}_DATABASE_URL"] = f"sqlite+aiosqlite:///{log_dir}/{name}.db"
     processes = {"register": ServiceProcess("services.register", ports["register"], env, log_dir, "/health")}
-    processes.update({name: ServiceProcess(f"services.{name}", ports[name], env, log_dir) for name in SERVICES})
+    processes.update({name: ServiceProcess(f"services.{name}", ports[name], env, log_dir) for name in services})
     for process in processes.values():
         process.start()
     for process in processes.values():

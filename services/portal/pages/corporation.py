@@ -23,6 +23,11 @@ Corporation = Annotated[Session, Depends(web.require(Role.CORPORATION))]
 PAGE_SIZE = 50
 SIGNAL_FIELDS = {
     "adresseerbaarObjectIdentificatie": ("dwelling", "Dit BAG-verblijfsobjectnummer werd niet geaccepteerd."),
+    "postcode": ("postcode", "Deze postcode werd niet geaccepteerd."),
+    "huisnummer": ("huisnummer", "Dit huisnummer werd niet geaccepteerd."),
+    "huisletter": ("huisletter", "Deze huisletter werd niet geaccepteerd."),
+    "huisnummertoevoeging": ("huisnummertoevoeging", "Deze toevoeging werd niet geaccepteerd."),
+    "gemeentecode": ("gemeentecode", "Deze gemeentecode werd niet geaccepteerd."),
     "observed_on": ("observed_on", "Deze datum werd niet geaccepteerd."),
     "months": ("months", "Het aantal maanden werd niet geaccepteerd."),
     "amount_eur": ("amount_eur", "Het bedrag werd niet geaccepteerd."),

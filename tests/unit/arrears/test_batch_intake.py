@@ -3,17 +3,12 @@ each row's `reference` its Idempotency-Key."""
 
 import asyncio
 
-import pytest
 
-from shared.bus.memory import InMemoryBus
-from shared.clock import FakeClock
 from shared.contracts import event_types
 from shared.contracts.envelope import decode
-from services.arrears.app import create_app
 from services.arrears.intake import FORBIDDEN_TYPE
 from services.arrears.schemas import MAX_BATCH
-from services.arrears.settings import ArrearsSettings
-from tests.support.apps import key, running, unit_runtime
+from tests.support.apps import key, running
 from tests.support.wait import wait_for
 
 def dwelling(n: int) -> str:
@@ -45,16 +40,6 @@ def family_found_row(n: int, reference: str | None = None) -> dict:
     if reference is not None:
         row["reference"] = reference
     return row
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
-
-
-@pytest.fixture
-def app(tmp_path, bus):
-    return create_app(unit_runtime(ArrearsSettings, tmp_path, bus, FakeClock()))
 
 
 async def drained(client, published: int):

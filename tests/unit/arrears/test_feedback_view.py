@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from shared.bus.memory import InMemoryBus
 from shared.bus.port import OutgoingRecord
 from shared.clock import FakeClock
 from shared.contracts.envelope import encode, new_event
@@ -23,11 +22,6 @@ from tests.support.wait import wait_for
 DWELLING = "0363010001004477"
 TRIAGE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
 
 
 @pytest.fixture

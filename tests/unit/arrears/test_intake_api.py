@@ -2,15 +2,10 @@
 
 import asyncio
 
-import pytest
 
-from shared.bus.memory import InMemoryBus
-from shared.clock import FakeClock
 from shared.contracts import event_types
 from shared.contracts.envelope import decode
-from services.arrears.app import create_app
-from services.arrears.settings import ArrearsSettings
-from tests.support.apps import key, running, unit_runtime
+from tests.support.apps import key, running
 from tests.support.wait import wait_for
 
 FAMILY_DWELLING = "0363010001004477"
@@ -26,16 +21,6 @@ def arrears_body(**overrides):
     }
     body.update(overrides)
     return body
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
-
-
-@pytest.fixture
-def app(tmp_path, bus):
-    return create_app(unit_runtime(ArrearsSettings, tmp_path, bus, FakeClock()))
 
 
 async def published_signals(bus):

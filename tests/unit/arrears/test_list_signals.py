@@ -3,7 +3,6 @@
 import pytest
 
 from shared.bus.memory import InMemoryBus
-from shared.clock import FakeClock
 from services.arrears.app import create_app
 from services.arrears.settings import ArrearsSettings
 from tests.support.apps import key, running, unit_runtime
@@ -16,11 +15,6 @@ def row(n: int, signal_type: str = "arrears.reported") -> dict:
     else:
         body.update(eviction_date="2026-12-20")
     return body
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture

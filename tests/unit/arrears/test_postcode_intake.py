@@ -5,27 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from shared.bus.memory import InMemoryBus
-from shared.clock import FakeClock
 from shared.contracts.envelope import decode
 from shared.privacy import household_pseudonym, postcode_identification
 from shared.settings import DEV_PSEUDONYM_KEY
-from services.arrears.app import create_app
-from services.arrears.settings import ArrearsSettings
-from tests.support.apps import key, running, unit_runtime
+from tests.support.apps import key, running
 from tests.support.wait import wait_for
 
 BY_POSTCODE = {"postcode": "8911AB", "huisnummer": 12, "huisletter": "a", "gemeentecode": "0080"}
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
-
-
-@pytest.fixture
-def app(tmp_path, bus):
-    return create_app(unit_runtime(ArrearsSettings, tmp_path, bus, FakeClock()))
 
 
 def arrears(address: dict) -> dict:

@@ -6,7 +6,6 @@ import io
 import pytest
 from pydantic import SecretStr
 
-from shared.bus.memory import InMemoryBus
 from shared.bus.port import OutgoingRecord
 from shared.clock import FakeClock
 from shared.contracts.envelope import encode
@@ -17,11 +16,6 @@ from tests.support.wait import wait_for
 from tests.unit.monitor import support as s
 
 AMSTERDAM = {"municipality": "0363", "year": 2026, "month": 11}
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
 from shared.contracts import event_types, topics
 from shared.contracts.envelope import decode
@@ -21,11 +20,6 @@ FRIDAY_3PM_AMSTERDAM = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 GGD = "ggd-amsterdam-vangnet"
 TEAM = "vroeg-eropaf-amsterdam"
 FALLBACK_URL = "https://ketenregie.example/hooks"
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
 
 
 @pytest.fixture

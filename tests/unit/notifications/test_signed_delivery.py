@@ -5,8 +5,6 @@ import json
 
 import pytest
 
-from shared.bus.memory import InMemoryBus
-from shared.clock import FakeClock
 from shared.runtime import build_runtime
 from shared.webhooks import DEFAULT_TOLERANCE_SECONDS, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, verify
 from services.notifications.app import create_app
@@ -17,16 +15,6 @@ from tests.unit.notifications.support import PartnerEndpoint, alert_event, publi
 
 GGD = "ggd-amsterdam-vangnet"
 URL = "https://ggd.example/hooks/alerts"
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
 
 
 def notifications(tmp_path, bus, clock, partner, **settings):

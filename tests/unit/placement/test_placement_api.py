@@ -10,9 +10,7 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from shared.bus.memory import InMemoryBus
 from shared.bus.port import OutgoingRecord
-from shared.clock import FakeClock
 from shared.contracts import event_types
 from shared.contracts.envelope import decode, encode, new_event
 from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementRequested
@@ -27,16 +25,6 @@ GGD = "ggd-amsterdam-vangnet"
 HVO = "hvo-querido"
 UNITS = "roggeveen-two-parent"
 FAMILY = {"adults": 2, "children_ages": [3, 7], "family_type": "two_parent", "need": "crisis", "municipality_code": "0363"}
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 def make_runtime(tmp_path, bus, clock, **settings):

@@ -15,8 +15,6 @@ from shared.contracts.events.placement import WithdrawalOutcome
 from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementRequested, PlacementWithdrawn, WithdrawalReason
 from services.placement.domain.withdrawal import withdrawal_outcome
 from tests.support.apps import key, running
-from shared.bus.memory import InMemoryBus
-from shared.clock import FakeClock
 from services.placement.app import create_app
 from tests.unit.placement.test_placement_api import GGD, HVO, UNITS, events, full_except, make_runtime, published
 
@@ -49,16 +47,6 @@ class FromTriage:
     async def _publish(self, data, case_key: str) -> None:
         event = new_event(data, source=TRIAGE, subject=case_key, time=self.clock.now())
         await self.bus.publish([OutgoingRecord("placement-requests", case_key, encode(event))])
-
-
-@pytest.fixture
-def bus():
-    return InMemoryBus()
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture

@@ -129,3 +129,16 @@ def test_a_service_refusal_is_shown_next_to_the_field_it_names():
         "dwelling": "BAG"
     }
     assert forms.service_errors("no free unit", {}, "Niet gelukt.") == {forms.FORM_ERROR: "Niet gelukt."}
+
+
+def test_an_arrears_signal_by_postcode_address_when_the_bag_id_is_not_at_hand():
+    form = {"postcode": "8911 ab", "huisnummer": "12", "huisletter": "A", "gemeentecode": "0080",
+            "observed_on": "2026-11-27", "months": "2", "amount_eur": "900"}  # fmt: skip
+    parsed = forms.arrears_signal(form, TODAY)
+    assert parsed.ok, parsed.errors
+    assert parsed.body["address"] == {"postcode": "8911AB", "huisnummer": 12, "gemeentecode": "0080", "huisletter": "A"}
+
+    missing = forms.arrears_signal({**form, "huisnummer": "", "gemeentecode": "Leeuwarden"}, TODAY)
+    assert set(missing.errors) == {"huisnummer", "gemeentecode"}
+    nothing = forms.arrears_signal({k: v for k, v in form.items() if k not in ("postcode", "huisnummer")}, TODAY)
+    assert "BAG-verblijfsobjectnummer" in nothing.errors["dwelling"], "no address at all: ask for one"

@@ -24,11 +24,6 @@ async def token_for(client, client_id, secret):
 
 
 @pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
 def app(tmp_path, clock):
     return create_app(unit_runtime(ArrearsSettings, tmp_path, InMemoryBus(), clock))
 

@@ -64,16 +64,6 @@ def register_root():
 
 
 @pytest.fixture
-def bus():
-    return InMemoryBus()
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
 def settings(tmp_path, register_root):
     return TriageSettings(
         database_url=f"sqlite+aiosqlite:///{tmp_path}/triage.db",
