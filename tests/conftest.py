@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import time
 import uuid
 
 import pytest
@@ -57,7 +58,24 @@ def create_database(admin_url: str, label: str) -> tuple[str, str]:
 
 
 def drop_database(admin_url: str, name: str) -> None:
-    _run(_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    """Drop a test database, closing what is still connected. Our own role may not end an
+    autovacuum worker (busy after a large benchmark run): then a plain DROP, which stops
+    autovacuum itself, retried while our own connections close."""
+    import asyncpg
+
+    try:
+        _run(_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return
+    except asyncpg.exceptions.InsufficientPrivilegeError:
+        pass
+    for attempt in range(20):
+        try:
+            _run(_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}"'))
+            return
+        except asyncpg.exceptions.ObjectInUseError:
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
 
 
 def _run(coroutine) -> None:

@@ -259,7 +259,10 @@ def bench_month(sizes: tuple[int, ...] = (10_000, 50_000, 100_000)) -> None:
             memory = {name: rss_mib(pid) for name, pid in chain.pids().items()}
         finally:
             receiver.stop()
-            chain.stop()
+            try:
+                chain.stop()
+            except Exception as exc:  # noqa: BLE001 - the figures are measured; say what was left behind
+                print(f"  (cleaning up after the run failed: {type(exc).__name__}: {exc})")
         raw_rate = asyncio.run(raw_kafka_throughput(size, size_on_wire))
         print(
             f"  {size:>7,} signals: {wall:6.1f}s wall, {size / wall:4.0f}/s end to end (posting {post_rate:.0f}/s),"
