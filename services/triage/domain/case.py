@@ -55,11 +55,12 @@ def implied_state(signal_type: str, outcome: str | None = None) -> CaseState:
     return _BY_SIGNAL[signal_type]
 
 
-# Transitions in the table that only one kind of signal may make. A family found at
-# the door can have its eviction reversed (eviction.cancelled), but arrears paid
-# after an eviction do not give the family its home back.
+# Transitions in the table that only some kinds of signal may make. A family found at
+# the door can have its eviction reversed: cancelled, or reported by the bailiff as paid
+# at the door or not carried out (the outcomes that imply RESOLVED). Arrears paid after
+# an eviction do not give the family its home back.
 ONLY_BY: dict[tuple[CaseState, CaseState], frozenset[str]] = {
-    (S.AWAITING_PLACEMENT, S.RESOLVED): frozenset({"eviction.cancelled"}),
+    (S.AWAITING_PLACEMENT, S.RESOLVED): frozenset({"eviction.cancelled", "eviction.executed"}),
 }
 
 

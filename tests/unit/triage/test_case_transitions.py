@@ -29,6 +29,14 @@ def test_a_family_found_at_the_door_can_have_its_eviction_reversed():
     )
 
 
+def test_a_family_found_at_the_door_whose_eviction_did_not_go_ahead_is_resolved():
+    for outcome in ("paid_at_door", "not_executed"):
+        target = implied_state("eviction.executed", outcome)
+        assert next_state(CaseState.AWAITING_PLACEMENT, target, "eviction.executed") == (CaseState.RESOLVED, True)
+    evicted = implied_state("eviction.executed", "evicted")
+    assert next_state(CaseState.AWAITING_PLACEMENT, evicted, "eviction.executed") == (CaseState.AWAITING_PLACEMENT, True)
+
+
 def test_arrears_paid_after_an_eviction_do_not_close_the_familys_case():
     resolved = implied_state("arrears.resolved")
     assert next_state(CaseState.AWAITING_PLACEMENT, resolved, "arrears.resolved") == (CaseState.AWAITING_PLACEMENT, False)
