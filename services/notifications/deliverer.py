@@ -135,10 +135,7 @@ class Deliverer:
     async def _record_outcomes(self) -> None:
         """The recorder: waits for an outcome, then writes it with every other one queued meanwhile."""
         while True:
-            first = await self._outcomes.get()
-            batch = [first]
-            while len(batch) < RECORD_BATCH and not self._outcomes.empty():
-                batch.append(self._outcomes.get_nowait())
+            batch = [await self._outcomes.get(), *self._queued(RECORD_BATCH - 1)]
             try:
                 await self._record(batch)
             except Exception:  # noqa: BLE001 - unrecorded sends are sent again after the lease; receivers dedupe
@@ -146,11 +143,14 @@ class Deliverer:
                 await asyncio.sleep(1.0)
 
     async def _record_queued(self) -> None:
-        batch = []
-        while not self._outcomes.empty():
-            batch.append(self._outcomes.get_nowait())
-        if batch:
-            await self._record(batch)
+        await self._record(self._queued())
+
+    def _queued(self, at_most: int | None = None) -> list[Outcome]:
+        """Outcomes waiting in the queue now, without waiting for more."""
+        taken: list[Outcome] = []
+        while not self._outcomes.empty() and (at_most is None or len(taken) < at_most):
+            taken.append(self._outcomes.get_nowait())
+        return taken
 
     async def _record(self, outcomes: list[Outcome]) -> None:
         if not outcomes:

@@ -84,11 +84,6 @@ class EventConsumer:
         for record, event in decoded:
             await self._process_event(record, event)
 
-    async def process(self, record: Record) -> None:
-        event = await self._decode(record)
-        if event is not None:
-            await self._process_event(record, event)
-
     async def _decode(self, record: Record) -> Event | None:
         try:
             return decode(record.value)

@@ -29,7 +29,6 @@ class OutgoingRecord:
     headers: Headers = field(default=())
 
 
-RecordHandler = Callable[[Record], Awaitable[None]]
 BatchHandler = Callable[[Sequence[Record]], Awaitable[None]]
 
 

@@ -47,14 +47,7 @@ async def handle_once(
 ) -> bool:
     """Run `effect` for `event` unless `consumer` already did; True when it ran now."""
     try:
-        async with sessions() as session, session.begin():
-            seen = await session.exec(
-                select(ProcessedEvent).where(ProcessedEvent.consumer == consumer, ProcessedEvent.event_id == event.id)
-            )
-            if seen.first() is not None:
-                return False
-            session.add(ProcessedEvent(consumer=consumer, event_id=event.id))
-            await effect(session, event)
+        return await handle_all_once(sessions, consumer, [(event, effect)]) == 1
     except IntegrityError:
         # A concurrent delivery of the same event won the race and committed first.
         async with sessions() as session:
@@ -64,7 +57,6 @@ async def handle_once(
             if seen.first() is not None:
                 return False
         raise
-    return True
 
 
 async def handle_all_once(

@@ -93,7 +93,7 @@ async def test_undecodable_records_reach_the_dead_letter_topic_on_kafka(kafka_bo
             handled.append(event.id)
 
         consumer = EventConsumer(bus, topic_prefix + "g", handle, RetryPolicy(attempts=1))
-        await consume_until(bus, topic, topic_prefix + "g", consumer.process, 2)
+        await consume_until(bus, topic, topic_prefix + "g", lambda record: consumer.process_batch([record]), 2)
     finally:
         await bus.stop()
     assert len(handled) == 1

@@ -156,12 +156,7 @@ class HaalCentraalBrpClient:
         toevoeging: str | None = None,
     ) -> list[Resident]:
         """Everyone living at postcode + house number; letter and addition narrow it down."""
-        query: dict = {"type": BY_POSTCODE, "postcode": postcode, "huisnummer": huisnummer}
-        if huisletter:
-            query["huisletter"] = huisletter
-        if toevoeging:
-            query["huisnummertoevoeging"] = toevoeging
-        return await self._search(query)
+        return await self._search(_postcode_query(postcode, huisnummer, huisletter, toevoeging))
 
     async def dwellings_at_postcode(
         self,
@@ -178,11 +173,7 @@ class HaalCentraalBrpClient:
         The BSNs stay inside this method: never returned, never logged. Empty: the
         register knows nobody there. More than one: the address without letter or
         addition covers several dwellings."""
-        query: dict = {"type": BY_POSTCODE, "postcode": postcode, "huisnummer": huisnummer}
-        if huisletter:
-            query["huisletter"] = huisletter
-        if toevoeging:
-            query["huisnummertoevoeging"] = toevoeging
+        query = _postcode_query(postcode, huisnummer, huisletter, toevoeging)
         answer = await self._poster.post(self._url, query | {"fields": ["burgerservicenummer"]}, BY_POSTCODE)
         bsns = sorted({p["burgerservicenummer"] for p in _persons(answer, BY_POSTCODE) if isinstance(p.get("burgerservicenummer"), str)})
         found: set[str] = set()
@@ -268,3 +259,13 @@ def _problem(response: httpx.Response) -> dict:
     except ValueError:
         body = None
     return body if isinstance(body, dict) else {"status": response.status_code}
+
+
+def _postcode_query(postcode: str, huisnummer: int, huisletter: str | None, toevoeging: str | None) -> dict:
+    """ZoekMetPostcodeEnHuisnummer; letter and addition only when given."""
+    query: dict = {"type": BY_POSTCODE, "postcode": postcode, "huisnummer": huisnummer}
+    if huisletter:
+        query["huisletter"] = huisletter
+    if toevoeging:
+        query["huisnummertoevoeging"] = toevoeging
+    return query

@@ -100,7 +100,8 @@ async def test_feedback_before_the_routing_is_kept_and_reminders_are_not_routing
                          intermediate_report_due=None, final_report_due=None, collection_suspended_until=None)  # fmt: skip
         await publish(bus, "alerts", reminder, subject)
         await publish(bus, "alerts", routed, subject)
-        body = await status_when(client, signal_id, lambda b: b["routing"])
+        # Two topics, two consumers: nothing orders them, so wait until both were read.
+        body = await status_when(client, signal_id, lambda b: b["routing"] and b["outcome"])
         other = await client.get(f"/v1/signals/{signal_id}", headers=key("eigen-haard"))
     assert [r["kind"] for r in body["routing"]] == ["prevention"]
     assert body["outcome"] == "not_reached" and body["collection_suspended_until"] == "2026-12-22"

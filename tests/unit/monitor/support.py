@@ -130,13 +130,20 @@ def requested(at, *, children: list[int] = (3, 7), municipality="0363") -> Event
     return _event(data, at)
 
 
+def _answering(request) -> dict:
+    """The fields every placement event repeats from the request it answers."""
+    return {
+        "request_id": request.request_id,
+        "recipient": request.requested_by,
+        "requested_by": request.requested_by,
+        "municipality_code": request.municipality_code,
+    }
+
+
 def placed(of_request: Event, at) -> Event:
     request = of_request.data
     data = placement.PlacementConfirmed(
-        request_id=request.request_id,
-        recipient=request.requested_by,
-        requested_by=request.requested_by,
-        municipality_code=request.municipality_code,
+        **_answering(request),
         shelter="hvo-querido",
         facility="De Roggeveen (gezinsunits)",
         unit_type="family_two_parent",
@@ -148,10 +155,7 @@ def placed(of_request: Event, at) -> Event:
 def declined(of_request: Event, at) -> Event:
     request = of_request.data
     data = placement.PlacementDeclined(
-        request_id=request.request_id,
-        recipient=request.requested_by,
-        requested_by=request.requested_by,
-        municipality_code=request.municipality_code,
+        **_answering(request),
         shelter="hvo-querido",
         facility="De Roggeveen (gezinsunits)",
         reason="no unit free tonight",
@@ -162,10 +166,7 @@ def declined(of_request: Event, at) -> Event:
 def ended(of_request: Event, at, outflow: str = "contingent_dwelling") -> Event:
     request = of_request.data
     data = placement.PlacementEnded(
-        request_id=request.request_id,
-        recipient=request.requested_by,
-        requested_by=request.requested_by,
-        municipality_code=request.municipality_code,
+        **_answering(request),
         shelter="hvo-querido",
         outflow=outflow,
     )
