@@ -17,7 +17,7 @@ mkdir -p "$LOGS" "$DATA"
 
 kafka_was_running=0
 (exec 3<>"/dev/tcp/127.0.0.1/${KAFKA_PORT:-9092}") 2>/dev/null && kafka_was_running=1
-deploy/kafka/start.sh
+[[ $kafka_was_running == 1 ]] || deploy/kafka/start.sh
 
 export SIGNAL_ENVIRONMENT=development
 export SIGNAL_KAFKA_BOOTSTRAP="${SIGNAL_KAFKA_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
