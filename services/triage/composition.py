@@ -1,4 +1,4 @@
-"""A later correction of who lives there (the hidden family, DOMAIN.md §8.2).
+"""A later correction of who lives there (the hidden family, docs/domain.md#the-hidden-family-utrecht).
 
 A father evicted for subletting declared he lived alone; his 16-year-old
 daughter was staying with relatives. The register, the bailiff and the night
@@ -58,7 +58,7 @@ class CompositionDesk:
         case.persons = correction.adults + len(ages)
         case.minors = len(ages)
         case.minor_ages = ages
-        case.is_family = case.persons >= 2 and case.minors >= 1  # the study's definition (DOMAIN.md §2.1)
+        case.is_family = case.persons >= 2 and case.minors >= 1  # the study's definition (docs/domain.md#what-counts-as-a-family)
         case.uncertain = []
         case.composition_source = CompositionSource.REPORTED_BY_CASE_WORKER.value
         case.assessed_on = now.date()

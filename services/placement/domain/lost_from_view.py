@@ -1,4 +1,4 @@
-"""When a waitlisted family counts as lost from view (DOMAIN.md §4 DISAPPEARED_FROM_VIEW).
+"""When a waitlisted family counts as lost from view (docs/domain.md#lost-from-view).
 
 A family on the waiting list that nobody reported on for `days` days: GGD must
 look for it. The alert fires once per silence: after it fired, only a new

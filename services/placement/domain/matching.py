@@ -5,7 +5,7 @@ not a night shelter: that is an alternative GGD records, not a placement),
 a free unit, the family type accepted, not declined this request before.
 Preference: inside the family's region, then the unit type that fits the family
 best, then the most free units. Out-of-region facilities are offered last and
-flagged: a family from elsewhere is not silently refused (DOMAIN.md C11).
+flagged: a family from elsewhere is not silently refused (docs/domain.md#regional-entitlement).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ A family's position is counted on the list of the centre municipality it waits
 in (see registry.waitlist_centre): GGD and the shelters of that centre see it.
 
 A freed unit goes to the highest-priority waitlisted family it fits, families
-from inside the facility's region before families from elsewhere (DOMAIN.md C11:
+from inside the facility's region before families from elsewhere (docs/domain.md#regional-entitlement:
 out-of-region families are served, flagged, but not ahead of the region's own).
 """
 

@@ -1,6 +1,6 @@
 """Every role against every endpoint of every service: 401 without credentials, 403
 for a role that may not use it, and past the gate (any other answer) for one that may.
-The expectations are written out here (ARCHITECTURE.md's roles table), not derived
+The expectations are written out here (docs/domain.md#who-may-do-what), not derived
 from the code, and every endpoint a service documents must appear in them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Utrecht's Meldpunt Huurschulden takes 200 referrals a year (§3.4.2): referrals
+"""Utrecht's Meldpunt Huurschulden takes 200 referrals a year (docs/domain.md#utrecht): referrals
 beyond it are still sent (nothing is dropped, families first) but marked as
 overflow, and the count against the capacity is readable."""
 
