@@ -43,12 +43,18 @@ def escalation_policy(runtime: Runtime) -> EscalationPolicy:
     )
 
 
+def deliverer_for(runtime: Runtime, client: httpx.AsyncClient) -> Deliverer:
+    settings: NotificationsSettings = runtime.settings
+    backoff = Backoff(settings.retry_first_delay_seconds, settings.retry_max_delay_seconds, settings.retry_max_attempts)
+    lease = timedelta(seconds=settings.delivery_lease_seconds)
+    return Deliverer(runtime, client, backoff, settings.delivery_concurrency, lease)
+
+
 def create_app(runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     settings: NotificationsSettings = runtime.settings
     policy = escalation_policy(runtime)
     client = httpx.AsyncClient(timeout=settings.delivery_timeout_seconds, transport=transport)
-    backoff = Backoff(settings.retry_first_delay_seconds, settings.retry_max_delay_seconds, settings.retry_max_attempts)
-    deliverer = Deliverer(runtime, client, backoff, settings.delivery_concurrency)
+    deliverer = deliverer_for(runtime, client)
     fanout = runtime.consumer(CONSUMER, Fanout(runtime, policy, deliverer.wake).handlers())
     escalations = Escalations(runtime, policy, deliverer.wake)
 

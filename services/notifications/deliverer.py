@@ -52,7 +52,10 @@ class Outcome:
 
 
 class Deliverer:
-    def __init__(self, runtime: Runtime, client: httpx.AsyncClient, backoff: Backoff, concurrency: int = 20):
+    def __init__(
+        self, runtime: Runtime, client: httpx.AsyncClient, backoff: Backoff, concurrency: int = 20, lease: timedelta = LEASE
+    ):
+        self._lease = lease
         self._runtime = runtime
         self._client = client
         self._backoff = backoff
@@ -106,7 +109,7 @@ class Deliverer:
                 query = query.with_for_update(of=Delivery, skip_locked=True)
             due = (await session.exec(query)).all()
             for delivery, _, _ in due:
-                delivery.next_attempt_at = now + LEASE
+                delivery.next_attempt_at = now + self._lease
                 session.add(delivery)
         return [Claimed(d.id, d.event_id, d.body, url, secret) for d, url, secret in due]
 

@@ -16,6 +16,7 @@ class NotificationsSettings(ServiceSettings):
     retry_max_attempts: int = Field(14, ge=1, description="attempts before a delivery is dead-lettered")
     delivery_timeout_seconds: float = Field(10.0, gt=0, description="per webhook request")
     delivery_concurrency: int = Field(20, ge=1, description="webhook requests in flight at once")
+    delivery_lease_seconds: float = Field(60.0, gt=0, description="a claimed delivery is not claimed again for this long")
 
     verify_subscriptions: bool | None = Field(
         None,
