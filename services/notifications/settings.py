@@ -1,4 +1,6 @@
-from pydantic import Field
+from __future__ import annotations
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -16,7 +18,12 @@ class NotificationsSettings(ServiceSettings):
     retry_max_attempts: int = Field(14, ge=1, description="attempts before a delivery is dead-lettered")
     delivery_timeout_seconds: float = Field(10.0, gt=0, description="per webhook request")
     delivery_concurrency: int = Field(20, ge=1, description="webhook requests in flight at once")
-    delivery_lease_seconds: float = Field(60.0, gt=0, description="a claimed delivery is not claimed again for this long")
+    delivery_lease_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="a delivery claimed for sending is not claimed again for this long; more than the request timeout, "
+        "the rest is how long a database outage may last before another instance could send it again",
+    )
 
     verify_subscriptions: bool | None = Field(
         None,
@@ -32,6 +39,12 @@ class NotificationsSettings(ServiceSettings):
         description='JSON: recipient organisation id -> fallback organisation id; "*" for every other recipient',
     )
     escalation_check_interval_seconds: float = Field(1.0, gt=0, description="how often the escalation timer looks")
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_request(self) -> NotificationsSettings:
+        if self.delivery_lease_seconds <= self.delivery_timeout_seconds:
+            raise ValueError("NOTIFICATIONS_DELIVERY_LEASE_SECONDS must be longer than NOTIFICATIONS_DELIVERY_TIMEOUT_SECONDS")
+        return self
 
     @property
     def handshake_required(self) -> bool:
