@@ -74,6 +74,11 @@ class Deliverer:
         """True while claiming or recording fails: what readiness should report (see the ADR)."""
         return self._claims.failing_since is not None or self._outcomes.streak.failing_since is not None
 
+    @property
+    def unrecorded_outcomes(self) -> int:
+        """Sends whose outcome waits for the database (a metric)."""
+        return self._outcomes.unrecorded
+
     async def run(self, stop: asyncio.Event) -> None:
         recorder = asyncio.create_task(self._outcomes.run())
         try:
