@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, IPvAnyNetwork, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
+from services.notifications.callback_policy import CallbackPolicy
 
 
 class NotificationsSettings(ServiceSettings):
@@ -30,6 +31,11 @@ class NotificationsSettings(ServiceSettings):
         description="verification handshake before a subscription is stored; unset: on, except in the test environment",
     )
     verification_timeout_seconds: float = Field(5.0, gt=0, description="how long the callback may take to echo")
+    callback_allowed_networks: list[IPvAnyNetwork] = Field(
+        [],
+        description='production: JSON list of internal networks callbacks may also be in, e.g. ["10.20.0.0/16"] '
+        "(partners on an internal network); public addresses are always allowed, cloud metadata addresses never",
+    )
 
     escalation_urgent_after_seconds: float = Field(3600.0, gt=0, description="urgent alerts: T, default one hour")
     escalation_working_days: int = Field(2, ge=1, le=30, description="normal-priority alerts: working days (Mon-Fri)")
@@ -45,6 +51,10 @@ class NotificationsSettings(ServiceSettings):
         if self.delivery_lease_seconds <= self.delivery_timeout_seconds:
             raise ValueError("NOTIFICATIONS_DELIVERY_LEASE_SECONDS must be longer than NOTIFICATIONS_DELIVERY_TIMEOUT_SECONDS")
         return self
+
+    @property
+    def callback_policy(self) -> CallbackPolicy:
+        return CallbackPolicy.for_environment(self.environment, tuple(self.callback_allowed_networks))
 
     @property
     def handshake_required(self) -> bool:

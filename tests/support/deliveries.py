@@ -12,15 +12,15 @@ import uuid
 from collections import Counter
 from contextlib import asynccontextmanager
 
-import httpx
 from sqlmodel import select
 
 from shared.bus.memory import InMemoryBus
 from shared.clock import SystemClock
 from shared.persistence.database import create_tables
 from shared.runtime import Runtime, build_runtime
-from services.notifications.app import deliverer_for
+from services.notifications.app import callback_client, deliverer_for
 from services.notifications.fanout import add_deliveries
+from services.notifications.pinned_transport import PinnedTransport
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA, Delivery, Subscription
 from tests.support.webhook_receiver import WebhookReceiver
@@ -70,7 +70,7 @@ def attempts(found: list[Delivery]) -> Counter:
 async def delivering(*runtimes: Runtime):
     """Run one deliverer per runtime (as one service instance each) until the block ends."""
     stop = asyncio.Event()
-    clients = [httpx.AsyncClient(timeout=runtime.settings.delivery_timeout_seconds) for runtime in runtimes]
+    clients = [callback_client(runtime.settings, PinnedTransport(runtime.settings.callback_policy)) for runtime in runtimes]
     deliverers = [deliverer_for(runtime, client) for runtime, client in zip(runtimes, clients)]
     tasks = [asyncio.create_task(deliverer.run(stop)) for deliverer in deliverers]
     try:

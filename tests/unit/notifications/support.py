@@ -15,7 +15,7 @@ from shared.bus.port import OutgoingRecord
 from shared.contracts import topics
 from shared.contracts.envelope import Event, encode, new_event
 from shared.contracts.events.triage import AlertKind, AlertRaised, Priority
-from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verify
+from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
 
 SOURCE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
 
@@ -75,11 +75,11 @@ class PartnerEndpoint:
                 answer = json.dumps({"challenge": self.challenge_answer}).encode()
             return httpx.Response(self.challenge_status, content=answer)
         try:
-            verify(self.secrets.get(str(request.url), ""), request.headers.get(SIGNATURE_HEADER), body)
+            event = verified_event(self.secrets.get(str(request.url), ""), request.headers.get(SIGNATURE_HEADER), body)
         except InvalidSignature:
             return httpx.Response(401)
-        if self._guard.first_time(request.headers[IDEMPOTENCY_HEADER]):
-            self.effects.append(json.loads(body))
+        if self._guard.first_time(event["id"]):  # the signed body's id, never the unsigned Idempotency-Key header
+            self.effects.append(event)
         if self.failures:
             self.failures -= 1
             return httpx.Response(503)
