@@ -57,7 +57,8 @@ class CallbackPolicy:
 
     def address_problem(self, address: IPAddress) -> str | None:
         """None when the chain may connect to `address`; otherwise what kind of address it is."""
-        candidates = (address, *embedded_ipv4(address))
+        address = translated_ipv4(address) or address  # the IPv4 address the connection really reaches
+        candidates = (*tunnelled_ipv4(address), address)
         if any(candidate in METADATA_ADDRESSES for candidate in candidates):
             return "cloud metadata"
         if not self.public_addresses_only or any(address in network for network in self.allowed_networks):
@@ -84,11 +85,18 @@ def non_public_kind(address: IPAddress) -> str | None:
     return next((kind for kind, applies in checks if applies), None)
 
 
-def embedded_ipv4(address: IPAddress) -> list[IPv4Address]:
-    """IPv4 addresses an IPv6 address leads to (mapped, 6to4, Teredo, NAT64): each must pass too."""
+def translated_ipv4(address: IPAddress) -> IPv4Address | None:
+    """The IPv4 address an IPv4-mapped (`::ffff:a.b.c.d`) or NAT64 (`64:ff9b::a.b.c.d`) address stands for."""
+    if isinstance(address, IPv4Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return IPv4Address(int(address) & 0xFFFFFFFF) if address in NAT64 else None
+
+
+def tunnelled_ipv4(address: IPAddress) -> list[IPv4Address]:
+    """IPv4 addresses a 6to4 or Teredo address leads to: each must pass as well as the address itself."""
     if isinstance(address, IPv4Address):
         return []
-    found = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
-    if address in NAT64:
-        found.append(IPv4Address(int(address) & 0xFFFFFFFF))
+    found = [address.sixtofour, *(address.teredo or ())]
     return [candidate for candidate in found if candidate is not None]
