@@ -12,7 +12,7 @@ import uuid
 from collections import Counter
 from contextlib import asynccontextmanager
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from shared.bus.memory import InMemoryBus
 from shared.clock import SystemClock
@@ -60,6 +60,11 @@ async def deliveries(runtime: Runtime) -> list[Delivery]:
 async def all_delivered(runtime: Runtime, count: int) -> list[Delivery] | None:
     found = await deliveries(runtime)
     return found if len(found) == count and all(d.status == "delivered" for d in found) else None
+
+
+async def undelivered(runtime: Runtime) -> int:
+    async with runtime.sessions() as session:
+        return (await session.exec(select(func.count()).select_from(Delivery).where(Delivery.status != "delivered"))).one()
 
 
 def attempts(found: list[Delivery]) -> Counter:
