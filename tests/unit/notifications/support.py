@@ -4,18 +4,24 @@ endpoint behind httpx.MockTransport that verifies with the partner helper (share
 from __future__ import annotations
 
 import json
+import secrets
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 from shared.bus.memory import InMemoryBus
 from shared.bus.port import OutgoingRecord
 from shared.contracts import topics
 from shared.contracts.envelope import Event, encode, new_event
 from shared.contracts.events.triage import AlertKind, AlertRaised, Priority
-from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verify
+from shared.settings import DEV_ORGANISATIONS_FILE
+from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
+from services.notifications.settings import NotificationsSettings
 
 SOURCE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
 
@@ -75,11 +81,11 @@ class PartnerEndpoint:
                 answer = json.dumps({"challenge": self.challenge_answer}).encode()
             return httpx.Response(self.challenge_status, content=answer)
         try:
-            verify(self.secrets.get(str(request.url), ""), request.headers.get(SIGNATURE_HEADER), body)
+            event = verified_event(self.secrets.get(str(request.url), ""), request.headers.get(SIGNATURE_HEADER), body)
         except InvalidSignature:
             return httpx.Response(401)
-        if self._guard.first_time(request.headers[IDEMPOTENCY_HEADER]):
-            self.effects.append(json.loads(body))
+        if self._guard.first_time(event["id"]):  # the signed body's id, never the unsigned Idempotency-Key header
+            self.effects.append(event)
         if self.failures:
             self.failures -= 1
             return httpx.Response(503)
@@ -87,3 +93,26 @@ class PartnerEndpoint:
 
     def deliveries(self) -> list[httpx.Request]:
         return [r for r in self.requests if verification_answer(r.content) is None]
+
+
+def production_settings(tmp_path: Path, **overrides) -> NotificationsSettings:
+    """Production, built explicitly: own secrets and organisations file, as a deployment must have."""
+    organisations = tmp_path / "organisations.json"
+    shutil.copy(DEV_ORGANISATIONS_FILE, organisations)
+    return NotificationsSettings(
+        environment="production",
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db",
+        pseudonym_key=secrets.token_urlsafe(32),
+        address_keys=Fernet.generate_key().decode(),
+        token_signing_key=secrets.token_urlsafe(32),
+        organisations_file=organisations,
+        **overrides,
+    )
+
+
+async def bearer(client: httpx.AsyncClient, organisation_id: str) -> dict[str, str]:
+    """Production refuses X-API-Key: a bearer token from the client-credentials grant."""
+    form = {"grant_type": "client_credentials", "client_id": organisation_id, "client_secret": f"dev-{organisation_id}"}
+    response = await client.post("/oauth/token", data=form)
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
