@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, UrlConstraints, field_validator
 from sqlmodel import col, select
 
 from shared.auth import caller
+from shared.contracts.fields import MAX_URL_LENGTH, Text
 from shared.organisations import Organisation
 from shared.runtime import Runtime
 from shared.webhooks import new_secret
@@ -26,8 +27,8 @@ NOT_FOUND = "not found"
 class SubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    callback_url: AnyHttpUrl
-    event_types: list[str] = Field(default=[], description="short names, e.g. alert.raised; empty means all")
+    callback_url: Annotated[AnyHttpUrl, UrlConstraints(max_length=MAX_URL_LENGTH)]
+    event_types: list[Text(60)] = Field(default=[], max_length=20, description="short names, e.g. alert.raised; empty means all")
 
     @field_validator("event_types")
     @classmethod

@@ -18,6 +18,7 @@ from shared.auth import caller
 from shared.contracts.events.placement import AlternativeKind, Outflow
 from shared.contracts.events.signals import MunicipalityCode
 from shared.contracts.events.triage import Age, FamilyType, PlacementNeed
+from shared.contracts.fields import CaseKey, FacilityId, FreeText, Text
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
 from services.placement import store
@@ -97,9 +98,7 @@ class RequestIn(BaseModel):
     family_type: FamilyType
     need: PlacementNeed
     municipality_code: MunicipalityCode
-    case_key: str | None = Field(
-        None, pattern=r"^hh-[0-9a-f]{16,64}$", description="the triage case this request belongs to, if any"
-    )
+    case_key: CaseKey | None = Field(None, description="the triage case this request belongs to, if any (of your region)")
     reason: str = Field("requested_by_ggd", pattern=r"^[a-z_]{3,60}$", description="machine-readable reason code")
 
 
@@ -123,7 +122,7 @@ class WaitlistEntry(BaseModel):
 class DeclineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=3, max_length=300)
+    reason: FreeText(300, min_length=3)
 
 
 class EndIn(BaseModel):
@@ -136,7 +135,7 @@ class AlternativeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: AlternativeKind
-    note: str = Field("", max_length=500, description="for GGD's own follow-up; stays in this service")
+    note: FreeText(500) = Field("", description="for GGD's own follow-up; stays in this service")
 
 
 def _runtime(request: Request) -> Runtime:
@@ -156,7 +155,10 @@ WorkflowDep = Annotated[PlacementWorkflow, Depends(_workflow)]
 
 @router.get("/facilities", response_model=list[FacilityView], summary="Facilities, units and free capacity")
 async def list_facilities(
-    _caller: Reader, runtime: RuntimeDep, centre: str | None = None, unit_type: UnitType | None = None
+    _caller: Reader,
+    runtime: RuntimeDep,
+    centre: Annotated[Text(4, pattern=r"^[0-9]{4}$") | None, Query(description="centre municipality (CBS code)")] = None,
+    unit_type: UnitType | None = None,
 ) -> list[FacilityView]:
     async with runtime.sessions() as session:
         facilities, facts = await store.facilities_with_facts(session)
@@ -175,7 +177,7 @@ async def list_facilities(
     responses={404: {}, 409: {"description": "capacity below the units occupied (names the field)"}},
 )
 async def update_facility(
-    facility_id: str, body: FacilityPatch, organisation: Shelter, workflow: WorkflowDep, runtime: RuntimeDep
+    facility_id: FacilityId, body: FacilityPatch, organisation: Shelter, workflow: WorkflowDep, runtime: RuntimeDep
 ) -> FacilityView:
     try:
         await workflow.update_capacity(facility_id, organisation.id, body.capacity)
@@ -218,7 +220,7 @@ async def create_request(body: RequestIn, organisation: Ggd, workflow: WorkflowD
 async def list_requests(
     organisation: RequestReader,
     runtime: RuntimeDep,
-    state: Annotated[str | None, Query(alias="status", description="offered, waitlisted, placed or ended")] = None,
+    state: Annotated[Text(20) | None, Query(alias="status", description="offered, waitlisted, placed or ended")] = None,
 ) -> list[RequestView]:
     await audit_read(runtime, organisation, "list placement requests", f"requests of {organisation.id}")
     async with runtime.sessions() as session:

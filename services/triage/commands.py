@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
 from shared.auth import caller
+from shared.contracts.fields import CalendarDate, CaseKey, FreeText
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
@@ -34,7 +35,7 @@ CASE_NOT_FOUND = "no such case"
 class _Report(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reported_on: date = Field(description="the day the team made contact or wrote the report")
+    reported_on: CalendarDate = Field(description="the day the team made contact or wrote the report")
 
 
 class ContactMadeIn(_Report):
@@ -67,7 +68,7 @@ class CompositionIn(BaseModel):
 
     adults: int = Field(ge=1, le=10)
     children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(default=[], max_length=20)
-    reason: str = Field(min_length=3, max_length=500, description="how the team learned it (kept on the case, not published)")
+    reason: FreeText(500, min_length=3) = Field(description="how the team learned it (kept on the case, not published)")
 
 
 class CompositionOut(BaseModel):
@@ -125,7 +126,7 @@ async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runt
     responses={404: {}, 422: {}},
 )
 async def correct_composition(
-    case_key: str, body: CompositionIn, organisation: CaseWorker, runtime: RuntimeDep, request: Request
+    case_key: CaseKey, body: CompositionIn, organisation: CaseWorker, runtime: RuntimeDep, request: Request
 ) -> CompositionOut:
     desk: CompositionDesk = request.app.state.composition_desk
     async with runtime.sessions() as session, session.begin():

@@ -117,6 +117,13 @@ class SignalTriage:
             )
         note(session, case.case_key, now, "signal", event.id, {"type": signal_type, "signal_id": str(signal.signal_id)})
         case.updated_at = now
+        if signal.history:
+            note(session, case.case_key, now, "history", event.id, {
+                "type": signal_type, "observed_on": signal.observed_on.isoformat(),
+                "reason": "loaded as history by the signaller: recorded, no alert",
+            })  # fmt: skip
+            session.add(case)
+            return
         if is_late(signal_type, signal.observed_on, case.stage, case.stage_on):
             note(session, case.case_key, now, "late", event.id, {
                 "type": signal_type, "observed_on": signal.observed_on.isoformat(),
