@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.fields import IdempotencyKey
+from shared.entitlement import owns
 from shared.organisations import Organisation
 from shared.privacy import Dwelling
 from shared.runtime import Runtime
@@ -162,7 +163,7 @@ async def list_signals(
 async def read_signal(signal_id: UUID, organisation: Signaller, runtime: RuntimeDep) -> SignalStatus:
     async with runtime.sessions() as session:
         signal = await session.get(Signal, signal_id)
-        if signal is None or signal.organisation_id != organisation.id:
+        if signal is None or not owns(organisation, signal.organisation_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         [found] = await statuses(runtime, session, [signal])
     return found

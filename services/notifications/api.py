@@ -11,6 +11,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, UrlConstraints, f
 from sqlmodel import col, select
 
 from shared.auth import caller
+from shared.entitlement import owns
 from shared.contracts.fields import MAX_URL_LENGTH, Text
 from shared.organisations import Organisation
 from shared.runtime import Runtime
@@ -118,7 +119,7 @@ async def list_subscriptions(organisation: Recipient, runtime: RuntimeDep) -> li
 async def unsubscribe(subscription_id: UUID, organisation: Recipient, runtime: RuntimeDep) -> Response:
     async with runtime.sessions() as session, session.begin():
         subscription = await session.get(Subscription, subscription_id)
-        if subscription is None or subscription.organisation_id != organisation.id:
+        if subscription is None or not owns(organisation, subscription.organisation_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         subscription.active = False
         session.add(subscription)
@@ -144,7 +145,7 @@ async def list_deliveries(
 async def replay(delivery_id: UUID, organisation: Recipient, runtime: RuntimeDep, request: Request) -> DeliveryView:
     async with runtime.sessions() as session, session.begin():
         delivery = await session.get(Delivery, delivery_id)
-        if delivery is None or delivery.recipient != organisation.id:
+        if delivery is None or not owns(organisation, delivery.recipient):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         if delivery.status != "dead":
             raise HTTPException(status.HTTP_409_CONFLICT, detail=f"delivery is {delivery.status}, not dead")

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.audit import audit_read
 from shared.auth import caller
+from shared.entitlement import may_see_request
 from shared.contracts.events.placement import AlternativeKind, Outflow
 from shared.contracts.events.signals import MunicipalityCode
 from shared.contracts.events.triage import Age, FamilyType, PlacementNeed
@@ -34,6 +35,7 @@ Reader = Annotated[Organisation, Depends(caller(Role.SHELTER, Role.GGD, Role.MUN
 RequestReader = Annotated[Organisation, Depends(caller(Role.SHELTER, Role.GGD))]
 NOT_FOUND = "no such request"
 NO_FACILITY = "no such facility"
+NO_CASE = "no such case"
 
 
 class FacilityView(BaseModel):
@@ -198,7 +200,10 @@ async def update_facility(
     response_model=RequestView,
     status_code=status.HTTP_201_CREATED,
     summary="GGD asks for a place for a family; offered to a facility or waitlisted",
-    responses={409: {"description": "the case already has an open request (names the field)"}},
+    responses={
+        404: {"description": "no such case in your region"},
+        409: {"description": "the case already has an open request (names the field)"},
+    },
 )
 async def create_request(body: RequestIn, organisation: Ggd, workflow: WorkflowDep, runtime: RuntimeDep) -> RequestView:
     family = Composition(
@@ -211,6 +216,8 @@ async def create_request(body: RequestIn, organisation: Ggd, workflow: WorkflowD
     )
     try:
         request = await workflow.request(organisation.id, family, body.case_key)
+    except NotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NO_CASE) from None
     except FieldConflict as exc:
         raise _field_conflict(exc) from None
     return await _view(runtime, request, organisation)
@@ -242,10 +249,8 @@ async def read_request(request_id: UUID, organisation: RequestReader, runtime: R
     async with runtime.sessions() as session:
         request = await session.get(PlacementRequest, request_id)
         facility = await session.get(Facility, request.facility_id) if request and request.facility_id else None
-        visible = request is not None and (
-            request.requested_by == organisation.id or (facility is not None and facility.shelter == organisation.id)
-        )
-        if not visible:
+        shelter = facility.shelter if facility is not None else None
+        if request is None or not may_see_request(organisation, request.requested_by, shelter):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         return await _request_view(session, request, organisation, runtime)
 

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from shared.audit import audit_read, record_read
 from shared.auth import caller
+from shared.entitlement import may_see_case
 from shared.contracts.fields import CaseKey, Purpose
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
@@ -93,10 +94,7 @@ async def read_case(
         alerts = (
             await session.exec(select(Alert).where(Alert.case_key == case_key).order_by(col(Alert.raised_at)))
         ).all()
-        entitled = case is not None and (
-            case.case_lead == organisation.id or any(alert.recipient == organisation.id for alert in alerts)
-        )
-        if not entitled:
+        if case is None or not may_see_case(organisation, case.case_lead, (alert.recipient for alert in alerts)):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         record_read(session, organisation, "read case", case_key, purpose, runtime.clock.now())
         entries = (
