@@ -36,7 +36,7 @@ class SubscriptionIn(BaseModel):
     def _known(cls, values: list[str]) -> list[str]:
         unknown = sorted(set(values) - NOTIFIABLE_NAMES)
         if unknown:
-            raise ValueError(f"not notifiable: {unknown}; choose from {sorted(NOTIFIABLE_NAMES)}")
+            raise ValueError(f"not notifiable; choose from {sorted(NOTIFIABLE_NAMES)}")  # never echo what was sent
         return values
 
 

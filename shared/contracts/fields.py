@@ -1,8 +1,9 @@
 """Field types every HTTP request of the chain is validated with: one home for what
 "a string", "a date" and "an identifier" may be at the door (docs/adr/0011).
 
-- No control characters in any string: C0 and C1 controls (NUL included) and lone
-  surrogates are refused; free text (notes, reasons) may hold tab, CR and LF.
+- No control characters in any string: C0 and C1 controls (NUL included), line and
+  paragraph separators and lone surrogates are refused; free text (notes, reasons)
+  may hold tab and line breaks.
 - Every string has a maximum length; so has every URL.
 - Every date lies in the calendar the chain can compute with (1900 to 2199), so no
   later `date + timedelta` overflows; field-specific windows relative to today are
@@ -22,7 +23,7 @@ from pydantic_core import PydanticCustomError
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)
-FREE_TEXT_WHITESPACE = frozenset("\t\n\r")
+FREE_TEXT_WHITESPACE = frozenset("\t\n\r\u2028\u2029")
 MAX_URL_LENGTH = 2048
 CONTROL_CHARACTER = "control_character"
 
@@ -32,7 +33,7 @@ def _refuse_controls(value: str, allowed: frozenset[str] = frozenset()) -> str:
         if character in allowed:
             continue
         category = unicodedata.category(character)
-        if category == "Cc":
+        if category in ("Cc", "Zl", "Zp"):
             raise PydanticCustomError(CONTROL_CHARACTER, "control characters (such as NUL or line breaks) are not allowed here")
         if category == "Cs":
             raise PydanticCustomError(CONTROL_CHARACTER, "unpaired surrogate characters are not allowed")
