@@ -15,7 +15,7 @@ is revealed or changed (docs/adr/0011). List endpoints filter on the same fields
 | placement request | the GGD that made it; the shelter it is offered to or placed with |
 | facility | the shelter that runs it |
 | subscription, delivery | the organisation it belongs to |
-| inbox alert | its recipient, and the fallback it escalated to |
+| inbox alert | its recipient, and the fallback it escalated to (the SQL filter `services/notifications/alerts.visible_to`) |
 """
 
 from __future__ import annotations
@@ -46,10 +46,6 @@ def may_name_case_in_request(organisation: Organisation, case_municipality: str 
 
 def may_see_request(organisation: Organisation, requested_by: str, shelter: str | None) -> bool:
     return owns(organisation, requested_by) or owns(organisation, shelter)
-
-
-def may_see_inbox_alert(organisation: Organisation, recipient: str, escalated_to: str | None) -> bool:
-    return owns(organisation, recipient) or owns(organisation, escalated_to)
 
 
 def request_belongs_to_case(requester: Organisation | None, case_municipality: str, asked_by_triage: bool) -> bool:
