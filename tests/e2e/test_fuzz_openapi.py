@@ -19,7 +19,6 @@ CALLERS = {
     "triage": "ggd-amsterdam-vangnet",
     "placement": "hvo-querido",
     "notifications": "ggd-amsterdam-vangnet",
-    "monitor": "gemeente-amsterdam",
 }
 # The register stand-in has no OpenAPI of its own: it serves the official Haal Centraal
 # shapes, which tests/contract checks against the official OpenAPI files.

@@ -131,7 +131,7 @@ def hostile_url(url: str, template: str, value: Any, where: str) -> str:
     if pairs:
         pairs[0][1] = text
     else:
-        pairs = [[name, text] for name in ("purpose", "status", "centre", "limit", "district", "year")]
+        pairs = [[name, text] for name in ("purpose", "status", "centre", "limit", "district", "year", "organisation", "subject", "since")]
     return f"{path}?" + "&".join(f"{name}={value}" for name, value in pairs)
 
 
