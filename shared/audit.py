@@ -15,6 +15,7 @@ from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import caller
+from shared.contracts.fields import Text
 from shared.organisations import Organisation, Role
 from shared.persistence.database import ChainTable, UtcDateTime
 
@@ -63,8 +64,8 @@ PrivacyOfficer = Annotated[Organisation, Depends(caller(Role.PRIVACY_OFFICER))]
 async def read_audit(
     _officer: PrivacyOfficer,
     request: Request,
-    organisation: str | None = None,
-    subject: str | None = None,
+    organisation: Annotated[Text(60) | None, Query()] = None,  # no control characters (docs/adr/0011)
+    subject: Annotated[Text(100) | None, Query()] = None,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AuditView]:

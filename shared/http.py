@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from shared.audit import router as audit_router
 from shared.clock import AdjustableClock
+from shared.json_depth import JsonDepthLimit
 from shared.runtime import Runtime
 from shared.tokens import TokenIssuer
 from shared.tokens import router as token_router
@@ -57,6 +58,7 @@ async def advance_clock(body: ClockAdvance, request: Request) -> dict[str, str]:
 
 
 _PLAIN = (str, int, float, bool, type(None))
+_ECHOES_INPUT = frozenset({"tag"})  # ctx keys that carry what was sent
 
 
 def clean_errors(errors, prefix: tuple[str | int, ...] = ()) -> list[dict]:
@@ -68,8 +70,11 @@ def clean_errors(errors, prefix: tuple[str | int, ...] = ()) -> list[dict]:
         if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
             loc = (*loc, (error.get("ctx") or {}).get("discriminator", "'type'").strip("'"))
         entry = {"loc": list(loc), "msg": error["msg"], "type": error["type"]}
-        if error.get("ctx"):
-            entry["ctx"] = {key: value if isinstance(value, _PLAIN) else str(value) for key, value in error["ctx"].items()}
+        ctx = {key: value for key, value in (error.get("ctx") or {}).items() if key not in _ECHOES_INPUT}
+        if error["type"] == "union_tag_invalid":  # pydantic's message quotes the tag that was sent
+            entry["msg"] = f"unknown value; expected one of {ctx.get('expected_tags', '')}"
+        if ctx:
+            entry["ctx"] = {key: value if isinstance(value, _PLAIN) else str(value) for key, value in ctx.items()}
         entries.append(entry)
     return entries
 
@@ -100,3 +105,4 @@ def install(app: FastAPI) -> None:
     if isinstance(app.state.runtime.clock, AdjustableClock):
         app.include_router(test_clock)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_middleware(JsonDepthLimit)

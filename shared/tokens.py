@@ -89,7 +89,7 @@ async def token(request: Request) -> JSONResponse:
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             form = {key: str(value) for key, value in json.loads(body or "{}").items()}
-        except (json.JSONDecodeError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):  # not JSON, not an object, nested too deep
             form = {}
     else:
         form = {key: values[0] for key, values in parse_qs(body).items()}

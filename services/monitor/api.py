@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.auth import caller
+from shared.contracts.districts import DistrictCode, shown_districts
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
 from services.monitor import store
@@ -34,16 +35,16 @@ Count = int | str
 class FiguresQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    municipality: str = Field(pattern=r"^\d{4}$", description="CBS gemeentecode, e.g. 0363")
+    municipality: str = Field(pattern=r"^[0-9]{4}$", description="CBS gemeentecode, e.g. 0363")
     year: int = Field(ge=2000, le=2100)
     month: int | None = Field(None, ge=1, le=12, description="absent: the whole year")
-    district: str | None = Field(None, min_length=1, max_length=60, description="absent: every district")
+    district: DistrictCode | None = Field(None, description="a district code, or unknown; absent: every district")
 
 
 class TableQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    municipality: str = Field(pattern=r"^\d{4}$", description="CBS gemeentecode, e.g. 0363")
+    municipality: str = Field(pattern=r"^[0-9]{4}$", description="CBS gemeentecode, e.g. 0363")
 
 
 class Figure(BaseModel):
@@ -99,7 +100,7 @@ async def _figures(runtime: Runtime, query: FiguresQuery, exact: bool) -> Figure
         month=query.month,
         district=query.district,
         exact=exact,
-        districts=await store.districts(runtime.sessions, query.municipality, query.year),
+        districts=shown_districts(query.municipality, await store.districts(runtime.sessions, query.municipality, query.year)),
         figures=[
             Figure(metric=row.metric, outcome=row.outcome, family=row.family, count=shown(row.count, exact=exact))
             for row in figure_rows(counted)

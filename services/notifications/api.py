@@ -12,12 +12,13 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, UrlConstraints, f
 from sqlmodel import col, select
 
 from shared.auth import caller
+from shared.entitlement import owns
+from shared.contracts.fields import MAX_URL_LENGTH, Text
 from shared.organisations import Organisation
 from shared.runtime import Runtime
 from shared.webhooks import new_secret
 from services.notifications.fanout import NOTIFIABLE_NAMES
 from services.notifications.tables import Delivery, Subscription
-from services.notifications.callback_policy import MAX_URL_LENGTH
 from services.notifications.verification import UNVERIFIED, CallbackNotVerified, CallbackVerifier
 
 log = logging.getLogger(__name__)
@@ -32,14 +33,14 @@ class SubscriptionIn(BaseModel):
     callback_url: Annotated[AnyHttpUrl, UrlConstraints(max_length=MAX_URL_LENGTH)] = Field(
         description="https in production, at a public address (or a network the deployment allows)"
     )
-    event_types: list[str] = Field(default=[], description="short names, e.g. alert.raised; empty means all")
+    event_types: list[Text(60)] = Field(default=[], max_length=20, description="short names, e.g. alert.raised; empty means all")
 
     @field_validator("event_types")
     @classmethod
     def _known(cls, values: list[str]) -> list[str]:
         unknown = sorted(set(values) - NOTIFIABLE_NAMES)
         if unknown:
-            raise ValueError(f"not notifiable: {unknown}; choose from {sorted(NOTIFIABLE_NAMES)}")
+            raise ValueError(f"not notifiable; choose from {sorted(NOTIFIABLE_NAMES)}")  # never echo what was sent
         return values
 
 
@@ -124,7 +125,7 @@ async def list_subscriptions(organisation: Recipient, runtime: RuntimeDep) -> li
 async def unsubscribe(subscription_id: UUID, organisation: Recipient, runtime: RuntimeDep) -> Response:
     async with runtime.sessions() as session, session.begin():
         subscription = await session.get(Subscription, subscription_id)
-        if subscription is None or subscription.organisation_id != organisation.id:
+        if subscription is None or not owns(organisation, subscription.organisation_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         subscription.active = False
         session.add(subscription)
@@ -150,7 +151,7 @@ async def list_deliveries(
 async def replay(delivery_id: UUID, organisation: Recipient, runtime: RuntimeDep, request: Request) -> DeliveryView:
     async with runtime.sessions() as session, session.begin():
         delivery = await session.get(Delivery, delivery_id)
-        if delivery is None or delivery.recipient != organisation.id:
+        if delivery is None or not owns(organisation, delivery.recipient):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         if delivery.status != "dead":
             raise HTTPException(status.HTTP_409_CONFLICT, detail=f"delivery is {delivery.status}, not dead")

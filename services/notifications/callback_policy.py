@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from urllib.parse import urlsplit
 
+from shared.contracts.fields import MAX_URL_LENGTH
+
 IPAddress = IPv4Address | IPv6Address
 IPNetwork = IPv4Network | IPv6Network
 
-MAX_URL_LENGTH = 2048
 METADATA_ADDRESSES = frozenset(
     ip_address(address)
     for address in (

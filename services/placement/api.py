@@ -15,9 +15,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.audit import audit_read
 from shared.auth import caller
+from shared.entitlement import may_see_request
 from shared.contracts.events.placement import AlternativeKind, Outflow
 from shared.contracts.events.signals import MunicipalityCode
 from shared.contracts.events.triage import Age, FamilyType, PlacementNeed
+from shared.contracts.fields import CaseKey, FacilityId, FreeText, Text
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
 from services.placement import store
@@ -33,6 +35,7 @@ Reader = Annotated[Organisation, Depends(caller(Role.SHELTER, Role.GGD, Role.MUN
 RequestReader = Annotated[Organisation, Depends(caller(Role.SHELTER, Role.GGD))]
 NOT_FOUND = "no such request"
 NO_FACILITY = "no such facility"
+NO_CASE = "no such case"
 
 
 class FacilityView(BaseModel):
@@ -97,9 +100,7 @@ class RequestIn(BaseModel):
     family_type: FamilyType
     need: PlacementNeed
     municipality_code: MunicipalityCode
-    case_key: str | None = Field(
-        None, pattern=r"^hh-[0-9a-f]{16,64}$", description="the triage case this request belongs to, if any"
-    )
+    case_key: CaseKey | None = Field(None, description="the triage case this request belongs to, if any (of your region)")
     reason: str = Field("requested_by_ggd", pattern=r"^[a-z_]{3,60}$", description="machine-readable reason code")
 
 
@@ -123,7 +124,7 @@ class WaitlistEntry(BaseModel):
 class DeclineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=3, max_length=300)
+    reason: FreeText(300, min_length=3)
 
 
 class EndIn(BaseModel):
@@ -136,7 +137,7 @@ class AlternativeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: AlternativeKind
-    note: str = Field("", max_length=500, description="for GGD's own follow-up; stays in this service")
+    note: FreeText(500) = Field("", description="for GGD's own follow-up; stays in this service")
 
 
 def _runtime(request: Request) -> Runtime:
@@ -156,7 +157,10 @@ WorkflowDep = Annotated[PlacementWorkflow, Depends(_workflow)]
 
 @router.get("/facilities", response_model=list[FacilityView], summary="Facilities, units and free capacity")
 async def list_facilities(
-    _caller: Reader, runtime: RuntimeDep, centre: str | None = None, unit_type: UnitType | None = None
+    _caller: Reader,
+    runtime: RuntimeDep,
+    centre: Annotated[Text(4, pattern=r"^[0-9]{4}$") | None, Query(description="centre municipality (CBS code)")] = None,
+    unit_type: UnitType | None = None,
 ) -> list[FacilityView]:
     async with runtime.sessions() as session:
         facilities, facts = await store.facilities_with_facts(session)
@@ -175,7 +179,7 @@ async def list_facilities(
     responses={404: {}, 409: {"description": "capacity below the units occupied (names the field)"}},
 )
 async def update_facility(
-    facility_id: str, body: FacilityPatch, organisation: Shelter, workflow: WorkflowDep, runtime: RuntimeDep
+    facility_id: FacilityId, body: FacilityPatch, organisation: Shelter, workflow: WorkflowDep, runtime: RuntimeDep
 ) -> FacilityView:
     try:
         await workflow.update_capacity(facility_id, organisation.id, body.capacity)
@@ -196,7 +200,10 @@ async def update_facility(
     response_model=RequestView,
     status_code=status.HTTP_201_CREATED,
     summary="GGD asks for a place for a family; offered to a facility or waitlisted",
-    responses={409: {"description": "the case already has an open request (names the field)"}},
+    responses={
+        404: {"description": "no such case in your region"},
+        409: {"description": "the case already has an open request (names the field)"},
+    },
 )
 async def create_request(body: RequestIn, organisation: Ggd, workflow: WorkflowDep, runtime: RuntimeDep) -> RequestView:
     family = Composition(
@@ -209,6 +216,8 @@ async def create_request(body: RequestIn, organisation: Ggd, workflow: WorkflowD
     )
     try:
         request = await workflow.request(organisation.id, family, body.case_key)
+    except NotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NO_CASE) from None
     except FieldConflict as exc:
         raise _field_conflict(exc) from None
     return await _view(runtime, request, organisation)
@@ -218,7 +227,7 @@ async def create_request(body: RequestIn, organisation: Ggd, workflow: WorkflowD
 async def list_requests(
     organisation: RequestReader,
     runtime: RuntimeDep,
-    state: Annotated[str | None, Query(alias="status", description="offered, waitlisted, placed or ended")] = None,
+    state: Annotated[Text(20) | None, Query(alias="status", description="offered, waitlisted, placed or ended")] = None,
 ) -> list[RequestView]:
     await audit_read(runtime, organisation, "list placement requests", f"requests of {organisation.id}")
     async with runtime.sessions() as session:
@@ -240,10 +249,8 @@ async def read_request(request_id: UUID, organisation: RequestReader, runtime: R
     async with runtime.sessions() as session:
         request = await session.get(PlacementRequest, request_id)
         facility = await session.get(Facility, request.facility_id) if request and request.facility_id else None
-        visible = request is not None and (
-            request.requested_by == organisation.id or (facility is not None and facility.shelter == organisation.id)
-        )
-        if not visible:
+        shelter = facility.shelter if facility is not None else None
+        if request is None or not may_see_request(organisation, request.requested_by, shelter):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         return await _request_view(session, request, organisation, runtime)
 

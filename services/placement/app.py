@@ -15,6 +15,7 @@ from services.placement.tables import METADATA
 from services.placement.workflow import PlacementWorkflow, seed_facilities
 
 CONSUMER = "placement"
+CASES_CONSUMER = "placement-cases"
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -24,6 +25,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         CONSUMER,
         {event_types.PLACEMENT_REQUESTED: workflow.on_requested, event_types.PLACEMENT_WITHDRAWN: workflow.on_withdrawn},
     )
+    cases = runtime.consumer(CASES_CONSUMER, {event_types.HOUSEHOLD_ASSESSED: workflow.on_case_assessed})
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -32,6 +34,7 @@ def create_app(runtime: Runtime) -> FastAPI:
             tables=[METADATA],
             workers=[
                 runtime.consume_worker(requests, [topics.PLACEMENT_REQUESTS], CONSUMER),
+                runtime.consume_worker(cases, [topics.TRIAGE], CASES_CONSUMER),
                 timer_worker(runtime.clock, workflow.tick, settings.timer_interval_seconds),
             ],
             on_start=lambda: seed_facilities(runtime, settings.seed_file),

@@ -97,3 +97,13 @@ class Withdrawal(PlacementTable, table=True):
     outcome: str
     facility_id: str | None = None
     at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class CaseRegion(PlacementTable, table=True):
+    """The municipality of each triage case (from triage's household.assessed events), so a
+    GGD can name only a case of its own region in a request (shared.entitlement)."""
+
+    __tablename__ = "case_region"
+
+    case_key: str = Field(primary_key=True)
+    municipality_code: str

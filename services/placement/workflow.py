@@ -34,7 +34,8 @@ from shared.contracts.events.placement import (
     PlacementWithdrawalHandled,
     WithdrawalOutcome,
 )
-from shared.contracts.events.triage import PlacementRequested, PlacementWithdrawn
+from shared.contracts.events.triage import HouseholdAssessed, PlacementRequested, PlacementWithdrawn
+from shared.entitlement import may_name_case_in_request
 from shared.runtime import Runtime
 from services.placement import store
 from services.placement.domain.lost_from_view import days_without_update, is_lost_from_view, silence_cutoff
@@ -43,7 +44,7 @@ from services.placement.domain.registry import waitlist_centre
 from services.placement.domain.waitlist import plan_offers
 from services.placement.domain.withdrawal import withdrawal_outcome
 from services.placement.store import ENDED, OFFERED, OPEN, PLACED, WAITLISTED, WITHDRAWN
-from services.placement.tables import Alternative, Decline, Facility, PlacementRequest, Withdrawal
+from services.placement.tables import Alternative, CaseRegion, Decline, Facility, PlacementRequest, Withdrawal
 
 log = logging.getLogger(__name__)
 NEW = "new"  # only inside the transaction that (re)matches a request
@@ -108,6 +109,12 @@ class PlacementWorkflow:
         )
         await self._create(session, data.request_id, event.subject, data.requested_by, family)
 
+    async def on_case_assessed(self, session: AsyncSession, event: Event) -> None:
+        """Remember the municipality of a triage case (topic `triage`): whose region it is."""
+        data: HouseholdAssessed = event.data
+        if await session.get(CaseRegion, event.subject) is None:
+            session.add(CaseRegion(case_key=event.subject, municipality_code=data.municipality_code))
+
     async def on_withdrawn(self, session: AsyncSession, event: Event) -> None:
         """Triage withdrew a request (the eviction was reversed), in the consumer's transaction.
 
@@ -156,9 +163,15 @@ class PlacementWorkflow:
         """A request GGD makes over HTTP: the same path as one from triage.
 
         With a triage case key the events join that case; without one the
-        request gets its own pseudonym, so events still carry no identity."""
+        request gets its own pseudonym, so events still carry no identity.
+        Raises NotFound for a case outside the GGD's region (or unknown), before
+        anything about it is looked up."""
         async with self._runtime.sessions() as session, session.begin():
             if case_key is not None:
+                region = await session.get(CaseRegion, case_key)
+                requester = self._runtime.organisations.get(requested_by)
+                if requester is None or not may_name_case_in_request(requester, region and region.municipality_code):
+                    raise NotFound("no such case")
                 open_request = (
                     await session.exec(
                         select(PlacementRequest.id).where(
@@ -277,7 +290,7 @@ class PlacementWorkflow:
         async with self._runtime.sessions() as session, session.begin():
             request = await session.get(PlacementRequest, request_id)
             facility = await session.get(Facility, request.facility_id) if request and request.facility_id else None
-            if request is None or facility is None or facility.shelter != shelter:
+            if request is None or facility is None or facility.shelter != shelter:  # shared.entitlement: its own shelter
                 raise NotFound("no such request")
             if request.status != PLACED:
                 raise Conflict(f"this request is {request.status}, not placed")

@@ -37,6 +37,7 @@ from shared.contracts.events.triage import (
     PlacementWithdrawn,
     Priority,
 )
+from shared.entitlement import request_belongs_to_case
 from shared.organisations import Role
 from shared.persistence.inbox import Prepared
 from shared.privacy import SealBroken
@@ -117,6 +118,13 @@ class SignalTriage:
             )
         note(session, case.case_key, now, "signal", event.id, {"type": signal_type, "signal_id": str(signal.signal_id)})
         case.updated_at = now
+        if signal.history:
+            note(session, case.case_key, now, "history", event.id, {
+                "type": signal_type, "observed_on": signal.observed_on.isoformat(),
+                "reason": "loaded as history by the signaller: recorded, no alert",
+            })  # fmt: skip
+            session.add(case)
+            return
         if is_late(signal_type, signal.observed_on, case.stage, case.stage_on):
             note(session, case.case_key, now, "late", event.id, {
                 "type": signal_type, "observed_on": signal.observed_on.isoformat(),
@@ -309,8 +317,14 @@ class PlacementFollowUp:
         case = await session.get(HouseholdCase, event.subject)
         if case is None:
             return  # a request GGD made over HTTP without a signal: placement owns it
-        now = self._runtime.clock.now()
         data = event.data
+        ask = await session.get(PlacementAskRecord, data.request_id)
+        requester = self._runtime.organisations.get(data.requested_by)
+        asked_here = ask is not None and ask.case_key == case.case_key
+        if not request_belongs_to_case(requester, case.municipality_code, asked_here):
+            log.warning("placement event %s: request %s was not made for this case's region; ignored", event.id, data.request_id)
+            return
+        now = self._runtime.clock.now()
         if isinstance(data, placement_events.PlacementConfirmed):
             case.case_lead = data.case_lead
             case.state, _ = next_state(CaseState(case.state), CaseState.PLACED)
@@ -321,7 +335,6 @@ class PlacementFollowUp:
             summary["outcome"] = data.outcome.value
             if data.outcome is placement_events.WithdrawalOutcome.TOO_LATE:
                 summary["reason"] = "withdrawal came too late: the family is placed, the placement stands"
-            ask = await session.get(PlacementAskRecord, data.request_id)
             if ask is not None:
                 ask.outcome = data.outcome.value
                 session.add(ask)

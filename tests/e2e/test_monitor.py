@@ -33,9 +33,9 @@ FAMILY_UTRECHT = "0344010000192444"  # official test persons: five, three of the
 NOBODY_REGISTERED = "0363010000999001"  # the police find a family the register does not know
 
 HOUSEHOLDS = {
-    FAMILY_AMSTERDAM: ("family", "Nieuw-West", "ymere", "deurwaarder-amsterdam"),
+    FAMILY_AMSTERDAM: ("family", "nieuw-west", "ymere", "deurwaarder-amsterdam"),
     SINGLE_AMSTERDAM: ("no_family", None, "ymere", "deurwaarder-amsterdam"),
-    FAMILY_UTRECHT: ("family", "Zuilen", "mitros", "deurwaarder-noord"),
+    FAMILY_UTRECHT: ("family", "noordwest", "mitros", "deurwaarder-noord"),
 }
 # How each household's stories end, per period: every outcome of Table 1 for families and
 # for a single adult. Utrecht's family is evicted in the first period, so it has a placement
@@ -371,10 +371,10 @@ def test_prevention_outcomes_join_the_alert_they_report_on(fed):
 def test_figures_per_district(fed):
     monitor, expected, periods = fed
     for period in periods:
-        wanted = with_totals(expected.district_counts[("0363", "Nieuw-West", period)])
-        body = figures(monitor, "0363", period, organisation="gemeente-amsterdam", district="Nieuw-West").json()
+        wanted = with_totals(expected.district_counts[("0363", "nieuw-west", period)])
+        body = figures(monitor, "0363", period, organisation="gemeente-amsterdam", district="nieuw-west").json()
         assert as_counter(body) == wanted
-        assert "Nieuw-West" in body["districts"]
+        assert "nieuw-west" in body["districts"]
 
 
 def test_published_figures_show_small_cells_as_less_than_five(fed):

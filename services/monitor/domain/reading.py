@@ -8,6 +8,7 @@ placement request, and the store keeps them only as keyed hashes, only until joi
 from __future__ import annotations
 
 from shared.contracts import event_types
+from shared.contracts.districts import counted_as
 from shared.contracts.envelope import Event
 from shared.contracts.events import deliveries, placement, prevention, signals, triage
 from services.monitor.domain import catalogue as c
@@ -118,4 +119,5 @@ def _placement_outcome(data: placement.PlacementData) -> str:
 
 
 def _where(data) -> Location:
-    return Location(data.municipality_code, (data.district or "").strip())
+    """Only a district code of the municipality is counted as such; anything else as "unknown"."""
+    return Location(data.municipality_code, counted_as(data.municipality_code, data.district))

@@ -32,8 +32,9 @@ class SignalData(EventData):
     reported_by: str = Field(description="organisation id of the signaller")
     sealed_address: str = Field(description="encrypted dwelling identification (intake and triage only)")
     municipality_code: MunicipalityCode
-    district: str | None = None
+    district: str | None = Field(default=None, description="a district code of the municipality (shared.contracts.districts)")
     observed_on: date
+    history: bool = Field(default=False, description="the partner loads its past: counted and recorded, alerts no one")
 
 
 class ArrearsReported(SignalData):

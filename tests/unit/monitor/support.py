@@ -75,7 +75,7 @@ def assessed(of: Event, is_family: bool | None, at: datetime | None = None) -> E
 
 
 def alert(at, *, kind=triage.AlertKind.PREVENTION, is_family: bool | None = True, municipality="0363",
-          district: str | None = "Nieuw-West", report: triage.Report | None = None) -> Event:
+          district: str | None = "nieuw-west", report: triage.Report | None = None) -> Event:
     data = triage.AlertRaised(
         alert_id=uuid.uuid4(),
         signal_id=uuid.uuid4(),

@@ -33,7 +33,7 @@ def stream():
     three scheduled, one withdrawn in Utrecht."""
     events = []
     for _ in range(6):
-        executed = s.executed(s.on(12), "evicted", district="Nieuw-West")
+        executed = s.executed(s.on(12), "evicted", district="nieuw-west")
         events += [executed, s.assessed(executed, True)]
     paid = s.executed(s.on(13), "paid_at_door")
     events += [paid, s.assessed(paid, False)]
@@ -69,7 +69,7 @@ async def test_a_municipality_reads_exact_counts_for_itself(app, bus):
     async with running(app) as client:
         await publish(bus, *stream())
         body = await settled(client)
-    assert body["exact"] is True and body["districts"] == ["Nieuw-West"]
+    assert body["exact"] is True and body["districts"] == ["nieuw-west"]
     assert figure(body, "eviction", "evicted", "family") == 6
     assert figure(body, "eviction", "paid_at_door", "no_family") == 1
     assert figure(body, "eviction", "paid_at_door") == 1
@@ -164,7 +164,7 @@ async def test_figures_per_district_and_for_the_whole_year(app, bus):
         await publish(bus, *stream())
         await settled(client)
         district = (
-            await client.get("/v1/figures", params={**AMSTERDAM, "district": "Nieuw-West"}, headers=key("gemeente-amsterdam"))
+            await client.get("/v1/figures", params={**AMSTERDAM, "district": "nieuw-west"}, headers=key("gemeente-amsterdam"))
         ).json()
         whole_year = {"municipality": "0363", "year": 2026}
         year = (await client.get("/v1/figures", params=whole_year, headers=key("gemeente-amsterdam"))).json()

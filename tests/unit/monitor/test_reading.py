@@ -11,11 +11,11 @@ NOV = Period(2026, 11)
 
 
 def test_an_executed_eviction_counts_as_a_signal_and_as_its_outcome_waiting_for_the_family():
-    event = s.executed(s.on(5), "paid_at_door", district="Zuidoost")
+    event = s.executed(s.on(5), "paid_at_door", district="zuidoost")
     reading = read(event)
     assert [(f.metric, f.outcome) for f in reading.facts] == [(c.SIGNAL, "eviction.executed"), (c.EVICTION, "paid_at_door")]
     fact = reading.facts[1]
-    assert fact.location == Location("0363", "Zuidoost") and fact.family is None and fact.period == NOV
+    assert fact.location == Location("0363", "zuidoost") and fact.family is None and fact.period == NOV
     assert fact.join.kind is JoinKind.SIGNAL and fact.join.id == event.data.signal_id
     assert reading.profiles == ()
 
@@ -86,10 +86,10 @@ def test_the_envelope_subject_is_never_part_of_what_is_counted():
 
 
 def test_a_fact_counted_as_unknown_moves_to_family_when_its_profile_arrives():
-    fact = Fact(c.EVICTION, "evicted", NOV, Location("0363", "Noord"))
+    fact = Fact(c.EVICTION, "evicted", NOV, Location("0363", "noord"))
     profile = Profile(Location("0363", "Centrum"), Family.FAMILY)
-    before = Cell("0363", "Noord", 2026, 11, c.EVICTION, "evicted", "unknown")
-    after = Cell("0363", "Noord", 2026, 11, c.EVICTION, "evicted", "family")
+    before = Cell("0363", "noord", 2026, 11, c.EVICTION, "evicted", "unknown")
+    after = Cell("0363", "noord", 2026, 11, c.EVICTION, "evicted", "family")
     assert resolve(fact, None) == before
     assert rejoin(fact, profile) == [(before, -1), (after, +1)], "the event's own district wins"
 

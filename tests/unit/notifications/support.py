@@ -43,7 +43,7 @@ def alert_event(recipient: str, raised_at: datetime, *, priority: Priority = Pri
         minors=1,
         minor_ages=[6],
         municipality_code="0363",
-        district="Nieuw-West",
+        district="nieuw-west",
     )
     return new_event(data, source=SOURCE, subject=f"hh-{uuid.uuid4().hex[:16]}", time=raised_at)
 

@@ -19,6 +19,7 @@ from services.placement.app import create_app
 from services.placement.settings import PlacementSettings
 from services.placement.tables import Facility
 from tests.support.apps import key, running
+from tests.support.triage_cases import assessed_case
 from tests.support.wait import wait_for
 
 GGD = "ggd-amsterdam-vangnet"
@@ -135,9 +136,9 @@ async def test_ggd_requests_a_place_over_http_and_gets_the_same_matching_as_tria
     assert by_shelter_post.status_code == 403
 
 
-async def test_a_request_from_a_triage_case_joins_that_case_once(app, bus):
-    case_key = "hh-" + uuid.uuid4().hex
+async def test_a_request_from_a_triage_case_joins_that_case_once(app, bus, runtime, clock):
     async with running(app) as client:
+        case_key = await assessed_case(bus, runtime, "0363", clock.now())  # placement knows the case's region
         request = await post_request(client, case_key=case_key)
         again = await client.post("/v1/requests", json={**FAMILY, "case_key": case_key}, headers=key(GGD))
         await published(bus, event_types.PLACEMENT_OFFERED, request["id"])

@@ -15,6 +15,7 @@ from shared.bus.port import OutgoingRecord
 from shared.clock import FakeClock
 from shared.contracts.envelope import encode
 from services.portal.session import COOKIE
+from tests.support.triage_cases import assessed_case
 from tests.support.wait import wait_for
 from tests.unit.monitor import support as monitor_events
 from tests.unit.notifications.support import alert_event, publish
@@ -219,6 +220,10 @@ async def test_ggd_asks_for_a_placement_and_follows_its_status(chain):
         "municipality_code": "0363",
         "case_key": "hh-0123456789abcdef",
     }
+    unknown = await chain.portal.post("/ggd/opvang", data=fields)
+    assert unknown.status_code == 404 and "Deze zaak is niet bekend in uw regio." in unknown.text
+    placement = chain.apps["placement"].state.runtime
+    await assessed_case(chain.bus, placement, "0363", chain.clock.now(), case_key="hh-0123456789abcdef")
     created = await chain.portal.post("/ggd/opvang", data=fields)
     assert created.status_code == 303 and created.headers["location"].startswith(
         "/ggd/opvang?melding=aangevraagd#verzoek-"
