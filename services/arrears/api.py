@@ -15,6 +15,7 @@ from shared.persistence.outbox import OutboxMessage
 from shared.privacy import Dwelling
 from shared.runtime import Runtime
 from shared.auth import caller
+from shared.caller import Caller
 from services.arrears.intake import SIGNALLER_ROLES, CheckedRow, check_row, first_with_reference, may_post, to_event_data
 from services.arrears.schemas import (
     MAX_BATCH,
@@ -32,7 +33,7 @@ from services.arrears.schemas import (
 from services.arrears.tables import Signal, SignalFeedback, SignalRouting
 
 router = APIRouter(prefix="/v1/signals", tags=["signals"])
-Signaller = Annotated[Organisation, Depends(caller(*SIGNALLER_ROLES))]
+Signaller = Annotated[Caller, Depends(caller(*SIGNALLER_ROLES))]
 NOT_FOUND = "no such signal"
 BATCH_ATTEMPTS = 3  # a concurrent request may store one of a batch's references first
 

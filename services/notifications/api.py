@@ -11,6 +11,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import col, select
 
 from shared.auth import caller
+from shared.caller import Caller
 from shared.organisations import Organisation
 from shared.runtime import Runtime
 from shared.webhooks import new_secret
@@ -19,7 +20,7 @@ from services.notifications.tables import Delivery, Subscription
 from services.notifications.verification import CallbackNotVerified, verify_callback
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
-Recipient = Annotated[Organisation, Depends(caller())]
+Recipient = Annotated[Caller, Depends(caller())]
 NOT_FOUND = "not found"
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
 from shared.auth import caller
+from shared.caller import Caller
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
@@ -26,7 +27,7 @@ from services.triage.feedback import Feedback, FeedbackDesk
 from services.triage.tables import Alert, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
-CaseWorker = Annotated[Organisation, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
+CaseWorker = Annotated[Caller, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
 ALERT_NOT_FOUND = "no such alert"
 CASE_NOT_FOUND = "no such case"
 
