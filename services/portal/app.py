@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
@@ -63,6 +64,7 @@ def create_app(
     app.state.backend = Backend(settings, client)
     app.state.sessions = SessionStore(idle=timedelta(minutes=settings.session_idle_minutes))
     app.state.oidc = oidc_client(settings, client)
+    security_headers = headers_for(settings)
     app.add_middleware(TraceMiddleware)
     app.state.templates = web.build_templates(app.state.organisations)
 
@@ -73,7 +75,7 @@ def create_app(
     @app.middleware("http")
     async def headers(request: Request, call_next) -> Response:
         response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(security_headers)
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"  # pages show case data
         return response
@@ -134,6 +136,18 @@ def create_app(
         )
 
     return app
+
+
+def headers_for(settings: PortalSettings) -> dict[str, str]:
+    """The security headers; logging out posts a form that ends at the identity provider's
+    logout page, so its origin joins `form-action` (browsers apply it to redirects too)."""
+    if not settings.oidc_issuer:
+        return SECURITY_HEADERS
+    issuer = urlsplit(settings.oidc_issuer)
+    policy = SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
+    )
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
 
 
 def oidc_client(settings: PortalSettings, client: httpx.AsyncClient) -> OidcClient | None:
