@@ -52,7 +52,7 @@ class ServiceSettings(BaseSettings):
         description="comma-separated Fernet keys; the first encrypts, all decrypt",
     )
     token_signing_key: SecretStr = Field(
-        SecretStr(DEV_TOKEN_SIGNING_KEY), validation_alias=_chain("token_signing_key"), description="HS256 key for bearer tokens"
+        SecretStr(DEV_TOKEN_SIGNING_KEY), validation_alias=_chain("token_signing_key"), description="HS256 key of the development token issuer (development and test; refused in production)"
     )
     organisations_file: Path = Field(
         DEV_ORGANISATIONS_FILE,
