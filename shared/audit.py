@@ -20,12 +20,13 @@ from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import caller
-from shared.caller import Caller, system_caller
+from shared.caller import Caller, CallerKind, system_caller
 from shared.organisations import Organisation, Role
 from shared.persistence.database import ChainTable, UtcDateTime
 from shared.tracing import current_trace_id
 
 DEFAULT_PURPOSE = "case work"
+CHAIN_OPERATOR = "signaalketen"  # the organisation id under which the chain's own systems read
 
 
 class AuditEntry(ChainTable, table=True):
@@ -65,6 +66,19 @@ def audit_entry(who: Caller | Organisation, action: str, subject: str, purpose: 
 def record_read(session: AsyncSession, who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime) -> None:
     """Write the audit line in the same transaction as the read it records."""
     session.add(audit_entry(who, action, subject, purpose, at, current_trace_id()))
+
+
+def record_system_read(
+    session: AsyncSession, system: str, action: str, subject: str, purpose: str, at: datetime, trace_id: str
+) -> None:
+    """A read the chain's own system makes, not on a partner's request: triage asking the
+    population register who lives at a dwelling while it triages a signal."""
+    session.add(
+        AuditEntry(
+            at=at, organisation_id=CHAIN_OPERATOR, role="system", action=action, subject=subject, purpose=purpose,
+            caller_subject=system, caller_kind=CallerKind.SYSTEM.value, trace_id=trace_id,
+        )
+    )  # fmt: skip
 
 
 async def audit_read(runtime, who: Caller | Organisation, action: str, subject: str, purpose: str = DEFAULT_PURPOSE) -> None:
