@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from shared.auth import caller
 from shared.caller import Caller
-from shared.organisations import Organisation, Role
+from shared.organisations import Role
 from shared.runtime import Runtime
 from services.arrears.domain.retention import RetentionPolicy
 from services.arrears.tables import RetentionDeletion, Signal

@@ -12,7 +12,6 @@ from sqlmodel import col, select
 
 from shared.auth import caller
 from shared.caller import Caller
-from shared.organisations import Organisation
 from shared.runtime import Runtime
 from shared.webhooks import new_secret
 from services.notifications.fanout import NOTIFIABLE_NAMES

@@ -14,7 +14,6 @@ from sqlmodel import col, select
 from shared.audit import audit_read
 from shared.auth import caller
 from shared.caller import Caller
-from shared.organisations import Organisation
 from shared.runtime import Runtime
 from services.notifications.alerts import AlertNotFound, acknowledge, visible_to
 from services.notifications.tables import Alert

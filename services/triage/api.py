@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from shared.audit import audit_read, record_read
 from shared.auth import caller
 from shared.caller import Caller
-from shared.organisations import Organisation, Role
+from shared.organisations import Role
 from shared.runtime import Runtime
 from services.triage.alerting import referrals_in_year, referrals_this_year
 from services.triage.tables import Alert, CaseEntry, HouseholdCase

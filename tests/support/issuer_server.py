@@ -69,7 +69,11 @@ class IssuerServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 if self.path.endswith("/.well-known/openid-configuration"):
-                    body = {"issuer": server.issuer, "jwks_uri": server.issuer + "/protocol/openid-connect/certs"}
+                    base = server.issuer + "/protocol/openid-connect"
+                    body = {
+                        "issuer": server.issuer, "jwks_uri": base + "/certs", "authorization_endpoint": base + "/auth",
+                        "token_endpoint": base + "/token", "end_session_endpoint": base + "/logout",
+                    }  # fmt: skip
                 elif self.path.endswith("/certs"):
                     server.jwks_requests += 1
                     body = server.jwks()

@@ -8,7 +8,6 @@ import pytest
 from pydantic import ValidationError
 
 from shared.bus.memory import InMemoryBus
-from shared.clock import FakeClock
 from shared.privacy import generate_address_key
 from shared.runtime import build_runtime
 from shared.organisations import Organisations
