@@ -1,6 +1,7 @@
 """A named GGD Vangnet worker logs in to the portal through Keycloak's own login page
 (authorization code with PKCE) in headless Chromium, reads a case, and the case read
-appears in triage's audit log under her name and employee number.
+appears in triage's audit log under her name and employee number; and a partner's
+system posts a signal with a Keycloak token through the CLI's client.
 
 The chain runs as processes on real Kafka and PostgreSQL, every service verifying
 Keycloak's tokens (SIGNAL_OIDC_ISSUER); Keycloak is the real one started by
@@ -17,6 +18,7 @@ import pytest
 from tests.conftest import KEYCLOAK_ISSUER
 from tests.e2e.test_portal import browser, family_found, inbox_item, monitor, new_dwelling, page, portal, shot  # noqa: F401 - fixtures
 from tests.e2e.test_portal import expect
+from services.cli.chain_client import ChainClient, Unreachable
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
@@ -68,3 +70,15 @@ def test_a_named_ggd_worker_logs_in_through_keycloak_and_her_case_read_is_audite
     expect()(page).to_have_url(re.compile(r"/inloggen\?melding=uitgelogd$"))
     page.goto("/ggd")
     expect()(page).to_have_url(re.compile(r"/inloggen$"))
+
+
+def test_a_partner_system_posts_with_a_keycloak_token_through_the_cli_client(chain, keycloak_issuer):
+    body = {"type": "arrears.reported", "observed_on": "2026-11-27", "months": 2, "amount_eur": "1450.00",
+            "address": {"adresseerbaarObjectIdentificatie": new_dwelling()}}  # fmt: skip
+    token_url = f"{keycloak_issuer}/protocol/openid-connect/token"
+    with ChainClient(chain.urls["arrears"], "ymere", "dev-ymere", token_url=token_url) as client:
+        posted = client.post_json("/v1/signals", body)
+    with ChainClient(chain.urls["arrears"], "ymere", "dev-wrong", token_url=token_url) as client:
+        with pytest.raises(Unreachable, match="refused the credentials of 'ymere'"):
+            client.authenticate()
+    assert posted.status_code == 202, posted.text
