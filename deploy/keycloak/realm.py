@@ -2,6 +2,8 @@
 
     .venv/bin/python -m deploy.keycloak.realm            # rewrite the realm file
     .venv/bin/python -m deploy.keycloak.realm --check    # exit 1 when the file is stale
+    .venv/bin/python -m deploy.keycloak.realm --output /tmp/realm.json --generate-secrets /tmp/secrets.json
+                                                         # a realm with random secrets, for a run like production
 
 One source for the partners: `deploy/local/organisations.json`. Every organisation gets a
 confidential client (client credentials) named by its id, whose tokens carry its
@@ -16,7 +18,9 @@ deployment imports its own realm or uses its own OIDC provider (deploy/keycloak/
 
 from __future__ import annotations
 
+import argparse
 import json
+import secrets
 import sys
 from pathlib import Path
 
@@ -213,19 +217,47 @@ def realm() -> dict:
     }
 
 
-def render() -> str:
-    return json.dumps(realm(), indent=2, ensure_ascii=False) + "\n"
+def with_generated_secrets(document: dict) -> tuple[dict, dict]:
+    """The realm with a random secret for every client and a random password for every
+    person (for a run that must not use the development ones), and those secrets."""
+    clients = {client["clientId"]: secrets.token_urlsafe(32) for client in document["clients"]}
+    people = {user["username"]: secrets.token_urlsafe(24) for user in document["users"]}
+    changed = {
+        **document,
+        "clients": [{**client, "secret": clients[client["clientId"]]} for client in document["clients"]],
+        "users": [
+            {**user, "credentials": [{"type": "password", "value": people[user["username"]], "temporary": False}]}
+            for user in document["users"]
+        ],
+    }
+    return changed, {"clients": clients, "users": people}
+
+
+def render(document: dict | None = None) -> str:
+    return json.dumps(document or realm(), indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        if REALM_FILE.read_text() != text:
+    parser = argparse.ArgumentParser(prog="python -m deploy.keycloak.realm", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when the committed realm file is stale")
+    parser.add_argument("--generate-secrets", metavar="SECRETS_JSON", type=Path,
+                        help="write a realm with random secrets and passwords to --output, and them to SECRETS_JSON")
+    parser.add_argument("--output", type=Path, default=REALM_FILE, help="where to write the realm (default: the committed file)")
+    options = parser.parse_args(argv)
+    if options.check:
+        if REALM_FILE.read_text() != render():
             print(f"{REALM_FILE} is stale: run python -m deploy.keycloak.realm", file=sys.stderr)
             return 1
         return 0
-    REALM_FILE.write_text(text)
-    print(f"wrote {REALM_FILE}")
+    document = realm()
+    if options.generate_secrets:
+        if options.output == REALM_FILE:
+            parser.error("--generate-secrets needs an --output other than the committed realm file")
+        document, generated = with_generated_secrets(document)
+        options.generate_secrets.write_text(json.dumps(generated, indent=2) + "\n")
+        options.generate_secrets.chmod(0o600)
+    options.output.write_text(render(document))
+    print(f"wrote {options.output}")
     return 0
 
 

@@ -46,3 +46,12 @@ def test_the_portal_uses_the_code_flow_with_pkce_and_people_carry_their_organisa
         attributes = {name: values[0] for name, values in user["attributes"].items()}
         assert organisations.get(attributes["organisation"]).role.value == attributes["role"]
         assert attributes["employee_number"] and user["firstName"] and user["lastName"]
+
+
+def test_a_realm_for_a_run_like_production_has_no_development_secret_left():
+    document, generated = realm.with_generated_secrets(realm.realm())
+    text = json.dumps(document)
+    assert '"dev-' not in text
+    assert {client["clientId"]: client["secret"] for client in document["clients"]} == generated["clients"]
+    assert {user["username"]: user["credentials"][0]["value"] for user in document["users"]} == generated["users"]
+    assert len(set(generated["clients"].values())) == len(generated["clients"])
