@@ -36,8 +36,24 @@ def person_token(issuer: str, username: str, password: str | None = None) -> str
         "client_id": PORTAL_CLIENT, "response_type": "code", "scope": "openid", "redirect_uri": CALLBACK,
         "state": state, "code_challenge": challenge, "code_challenge_method": "S256",
     }  # fmt: skip
+    answer = log_in(f"{issuer}/protocol/openid-connect/auth?{urlencode(query)}", username, password)
+    assert answer["state"] == [state]
+    token = httpx.post(
+        f"{issuer}/protocol/openid-connect/token",
+        data={
+            "grant_type": "authorization_code", "code": answer["code"][0], "redirect_uri": CALLBACK,
+            "client_id": PORTAL_CLIENT, "client_secret": f"dev-{PORTAL_CLIENT}", "code_verifier": verifier,
+        },
+        timeout=10,
+    )  # fmt: skip
+    assert token.status_code == 200, token.text
+    return token.json()["access_token"]
+
+
+def log_in(authorization_url: str, username: str, password: str | None = None) -> dict[str, list[str]]:
+    """Fill in Keycloak's login form as a browser would; the query of the redirect back (code, state)."""
     with httpx.Client(timeout=10, follow_redirects=False) as browser:
-        page = browser.get(f"{issuer}/protocol/openid-connect/auth?{urlencode(query)}")
+        page = browser.get(authorization_url)
         assert page.status_code == 200, page.text[:500]
         action = html.unescape(re.search(r'<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"', page.text).group(1))
         # Keycloak marks its login cookies Secure; browsers send those to http://127.0.0.1
@@ -48,15 +64,5 @@ def person_token(issuer: str, username: str, password: str | None = None) -> str
             data={"username": username, "password": password or f"dev-{username}", "credentialId": ""},
             headers={"Cookie": cookies},
         )
-        assert sent.status_code == 302, f"login refused: {sent.status_code}"
-        answer = parse_qs(urlparse(sent.headers["Location"]).query)
-        assert answer["state"] == [state]
-        token = browser.post(
-            f"{issuer}/protocol/openid-connect/token",
-            data={
-                "grant_type": "authorization_code", "code": answer["code"][0], "redirect_uri": CALLBACK,
-                "client_id": PORTAL_CLIENT, "client_secret": f"dev-{PORTAL_CLIENT}", "code_verifier": verifier,
-            },
-        )  # fmt: skip
-    assert token.status_code == 200, token.text
-    return token.json()["access_token"]
+    assert sent.status_code == 302, f"login refused: {sent.status_code}"
+    return parse_qs(urlparse(sent.headers["Location"]).query)
