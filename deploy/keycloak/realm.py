@@ -254,8 +254,10 @@ def main(argv: list[str]) -> int:
         if options.output == REALM_FILE:
             parser.error("--generate-secrets needs an --output other than the committed realm file")
         document, generated = with_generated_secrets(document)
+        options.generate_secrets.parent.mkdir(parents=True, exist_ok=True)
         options.generate_secrets.write_text(json.dumps(generated, indent=2) + "\n")
         options.generate_secrets.chmod(0o600)
+    options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(render(document))
     print(f"wrote {options.output}")
     return 0
