@@ -11,9 +11,12 @@ from pydantic import BaseModel, Field
 from shared.audit import router as audit_router
 from shared.clock import AdjustableClock
 from shared.json_depth import JsonDepthLimit
+from shared.oidc import OidcSettings, OidcVerifier
 from shared.runtime import Runtime
+from shared.settings import ServiceSettings
 from shared.tokens import TokenIssuer
 from shared.tokens import router as token_router
+from shared.tracing import TraceMiddleware
 
 health = APIRouter(tags=["health"])
 
@@ -85,7 +88,8 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
 
 def service_app(runtime: Runtime, *, title: str, summary: str, lifespan, routers, version: str = "1.0.0", **state) -> FastAPI:
     """A service's FastAPI app: its runtime and collaborators on `app.state`, the shared
-    endpoints (health, metrics, OAuth2 token, audit, test clock) and its own routers."""
+    endpoints (health, metrics, audit; the development token issuer and the test clock
+    where allowed) and its own routers."""
     app = FastAPI(title=f"Signal chain: {title}", summary=summary, version=version, lifespan=lifespan)
     app.state.runtime = runtime
     for name, value in state.items():
@@ -96,11 +100,27 @@ def service_app(runtime: Runtime, *, title: str, summary: str, lifespan, routers
     return app
 
 
+def token_verifiers(settings: ServiceSettings) -> tuple[dict, TokenIssuer | None]:
+    """The issuers whose tokens this service accepts, by `iss`; and the development issuer,
+    which exists only in the development and test environments."""
+    verifiers = {}
+    development = None
+    if settings.issues_development_tokens:
+        development = TokenIssuer(settings.token_signing_key.get_secret_value(), settings.token_issuer)
+        verifiers[development.issuer] = development
+    if settings.oidc_issuer:
+        oidc = OidcSettings(issuer=settings.oidc_issuer, audience=settings.oidc_audience, jwks_url=settings.oidc_jwks_url)
+        verifiers[oidc.issuer] = OidcVerifier(oidc)
+    return verifiers, development
+
+
 def install(app: FastAPI) -> None:
     settings = app.state.runtime.settings
-    app.state.tokens = TokenIssuer(settings.token_signing_key.get_secret_value(), settings.token_issuer)
+    app.state.verifiers, app.state.tokens = token_verifiers(settings)
+    app.add_middleware(TraceMiddleware)
     app.include_router(health)
-    app.include_router(token_router)
+    if app.state.tokens is not None:
+        app.include_router(token_router)
     app.include_router(audit_router)
     if isinstance(app.state.runtime.clock, AdjustableClock):
         app.include_router(test_clock)

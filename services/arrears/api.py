@@ -29,6 +29,7 @@ from services.arrears.intake import (
     replays,
     to_event_data,
 )
+from shared.caller import Caller
 from services.arrears.schemas import (
     MAX_BATCH,
     BatchIn,
@@ -45,7 +46,7 @@ from services.arrears.status import statuses
 from services.arrears.tables import Signal
 
 router = APIRouter(prefix="/v1/signals", tags=["signals"])
-Signaller = Annotated[Organisation, Depends(caller(*SIGNALLER_ROLES))]
+Signaller = Annotated[Caller, Depends(caller(*SIGNALLER_ROLES))]
 NOT_FOUND = "no such signal"
 BATCH_ATTEMPTS = 3  # a concurrent request may store one of a batch's references first
 

@@ -13,7 +13,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from shared.auth import caller
-from shared.organisations import Organisation, Role
+from shared.caller import Caller
+from shared.organisations import Role
 from shared.runtime import Runtime
 from services.arrears.domain.retention import RetentionPolicy
 from services.arrears.tables import RetentionDeletion, Signal
@@ -61,7 +62,7 @@ class DeletionView(BaseModel):
 
 
 router = APIRouter(prefix="/v1/retention", tags=["retention"])
-PrivacyOfficer = Annotated[Organisation, Depends(caller(Role.PRIVACY_OFFICER))]
+PrivacyOfficer = Annotated[Caller, Depends(caller(Role.PRIVACY_OFFICER))]
 
 
 @router.get("/deletions", response_model=list[DeletionView], summary="What the retention job deleted (privacy officer)")

@@ -41,6 +41,15 @@ Secret = Annotated[
     typer.Option(envvar="SIGNAL_CLIENT_SECRET", help="OAuth2 client secret (better from the environment)", show_default=False),
 ]
 
+TokenUrl = Annotated[
+    str | None,
+    typer.Option(
+        envvar="SIGNAL_TOKEN_URL",
+        help="the identity provider's token endpoint; default the service's development /oauth/token",
+        show_default=False,
+    ),
+]
+
 
 def _fail(message: str) -> typer.Exit:
     err.print(f"[red]{message}")
@@ -52,6 +61,7 @@ def replay(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV of signals (see services/cli/README.md)")],
     organisation: Organisation = None,
     secret: Secret = None,
+    token_url: TokenUrl = None,
     intake: Annotated[str, typer.Option(envvar="SIGNAL_INTAKE_URL", help="base URL of the intake")] = "http://127.0.0.1:8001",
     batch_size: Annotated[int, typer.Option(min=1, max=1000, help="rows per POST /v1/signals/batch")] = 500,
     receipt: Annotated[Path | None, typer.Option(dir_okay=False, help="write every row's outcome (and signal id) to this CSV")] = None,
@@ -74,7 +84,7 @@ def replay(
             f"[yellow]{without_reference} row(s) have no reference: replaying this file again would post them again"
         )
     out = Console()
-    with ChainClient(intake, organisation, secret) as client, render.replay_progress(err) as progress:
+    with ChainClient(intake, organisation, secret, token_url) as client, render.replay_progress(err) as progress:
         task = progress.add_task("replay", total=len(rows), accepted=0, rejected=0)
 
         def advance(done: int, tally) -> None:
@@ -134,6 +144,7 @@ def monitor_export(
     year: Annotated[int, typer.Option(min=2000, max=2100)],
     organisation: Organisation = None,
     secret: Secret = None,
+    token_url: TokenUrl = None,
     monitor: Annotated[str, typer.Option(envvar="SIGNAL_MONITOR_URL", help="base URL of the monitor")] = "http://127.0.0.1:8005",
     month: Annotated[int | None, typer.Option(min=1, max=12, help="one month; default the whole year")] = None,
     district: Annotated[str | None, typer.Option(help="one district; default all")] = None,
@@ -148,7 +159,7 @@ def monitor_export(
     params = {"municipality": municipality, "year": year, "month": month, "district": district}
     params = {name: value for name, value in params.items() if value is not None}
     try:
-        with ChainClient(monitor, organisation, secret) as client:
+        with ChainClient(monitor, organisation, secret, token_url) as client:
             if public:
                 answer = client.get("/v1/public/figures.csv", params, anonymous=True)
             else:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.auth import caller
 from shared.contracts.districts import DistrictCode, shown_districts
+from shared.caller import Caller
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
 from services.monitor import store
@@ -26,7 +27,7 @@ from services.monitor.domain.suppression import RULE, sees_exact, shown
 
 router = APIRouter(prefix="/v1", tags=["figures (municipality)"])
 public = APIRouter(prefix="/v1/public", tags=["figures (public, suppressed)"])
-Municipality = Annotated[Organisation, Depends(caller(Role.MUNICIPALITY))]
+Municipality = Annotated[Caller, Depends(caller(Role.MUNICIPALITY))]
 
 PERIOD_RULE = "the calendar month of the event's time, in Dutch local time (CET/CEST)"
 Count = int | str

@@ -15,6 +15,7 @@ from shared.auth import caller
 from shared.entitlement import owns
 from shared.contracts.fields import MAX_URL_LENGTH, Text
 from shared.organisations import Organisation
+from shared.caller import Caller
 from shared.runtime import Runtime
 from shared.webhooks import new_secret
 from services.notifications.fanout import NOTIFIABLE_NAMES
@@ -23,7 +24,7 @@ from services.notifications.verification import UNVERIFIED, CallbackNotVerified,
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["notifications"])
-Recipient = Annotated[Organisation, Depends(caller())]
+Recipient = Annotated[Caller, Depends(caller())]
 NOT_FOUND = "not found"
 
 

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.audit import audit_read
 from shared.auth import caller
 from shared.entitlement import may_see_request
+from shared.caller import Caller
 from shared.contracts.events.placement import AlternativeKind, Outflow
 from shared.contracts.events.signals import MunicipalityCode
 from shared.contracts.events.triage import Age, FamilyType, PlacementNeed
@@ -29,10 +30,10 @@ from services.placement.tables import Facility, PlacementRequest
 from services.placement.workflow import Composition, Conflict, FieldConflict, NotFound, PlacementWorkflow
 
 router = APIRouter(prefix="/v1", tags=["placement"])
-Shelter = Annotated[Organisation, Depends(caller(Role.SHELTER))]
-Ggd = Annotated[Organisation, Depends(caller(Role.GGD))]
-Reader = Annotated[Organisation, Depends(caller(Role.SHELTER, Role.GGD, Role.MUNICIPALITY))]
-RequestReader = Annotated[Organisation, Depends(caller(Role.SHELTER, Role.GGD))]
+Shelter = Annotated[Caller, Depends(caller(Role.SHELTER))]
+Ggd = Annotated[Caller, Depends(caller(Role.GGD))]
+Reader = Annotated[Caller, Depends(caller(Role.SHELTER, Role.GGD, Role.MUNICIPALITY))]
+RequestReader = Annotated[Caller, Depends(caller(Role.SHELTER, Role.GGD))]
 NOT_FOUND = "no such request"
 NO_FACILITY = "no such facility"
 NO_CASE = "no such case"
@@ -334,6 +335,7 @@ async def record_alternative(
     summary="GGD: its waitlisted families. Shelter: its centre's waiting list. In priority order.",
 )
 async def waitlist(organisation: RequestReader, runtime: RuntimeDep) -> list[WaitlistEntry]:
+    await audit_read(runtime, organisation, "read waiting list", f"waiting list of {organisation.id}")
     now = runtime.clock.now()
     async with runtime.sessions() as session:
         if organisation.role is Role.SHELTER:

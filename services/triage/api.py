@@ -16,12 +16,14 @@ from shared.auth import caller
 from shared.entitlement import may_see_case
 from shared.contracts.fields import CaseKey, Purpose
 from shared.organisations import Organisation, Role
+from shared.caller import Caller
+from shared.organisations import Role
 from shared.runtime import Runtime
 from services.triage.alerting import referrals_in_year, referrals_this_year
 from services.triage.tables import Alert, CaseEntry, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["cases"])
-CaseWorker = Annotated[Organisation, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
+CaseWorker = Annotated[Caller, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
 NOT_FOUND = "no such case"
 
 
@@ -125,7 +127,7 @@ class CapacityView(BaseModel):
     overflow: int
 
 
-Capacity = Annotated[Organisation, Depends(caller(Role.PREVENTION_TEAM, Role.GGD, Role.MUNICIPALITY))]
+Capacity = Annotated[Caller, Depends(caller(Role.PREVENTION_TEAM, Role.GGD, Role.MUNICIPALITY))]
 
 
 @router.get("/capacity", response_model=list[CapacityView], summary="Referrals per team against its yearly capacity")

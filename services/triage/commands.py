@@ -19,6 +19,7 @@ from sqlmodel import select
 from shared.auth import caller
 from shared.entitlement import may_see_case, owns
 from shared.contracts.fields import CalendarDate, CaseKey, FreeText
+from shared.caller import Caller
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
@@ -28,7 +29,7 @@ from services.triage.feedback import Feedback, FeedbackDesk
 from services.triage.tables import Alert, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
-CaseWorker = Annotated[Organisation, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
+CaseWorker = Annotated[Caller, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
 ALERT_NOT_FOUND = "no such alert"
 CASE_NOT_FOUND = "no such case"
 

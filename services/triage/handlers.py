@@ -24,6 +24,7 @@ from uuid import uuid4
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.audit import record_system_read
 from shared.bus.consumer import Unprocessable
 from shared.contracts import event_types
 from shared.contracts.envelope import Event
@@ -57,6 +58,7 @@ from services.triage.tables import CaseAlias, HouseholdCase, PlacementAskRecord
 
 log = logging.getLogger(__name__)
 
+REGISTER_CLIENT = "signaalketen-register-client"  # triage's client at the register (deploy/keycloak/realm.py)
 # Where the family was seen by people, not read from the register: a register
 # answer without children does not undo it (they may not be registered there).
 SEEN_BY_PEOPLE = frozenset({CompositionSource.REPORTED_AT_EVICTION.value, CompositionSource.REPORTED_BY_CASE_WORKER.value})
@@ -150,6 +152,7 @@ class SignalTriage:
         case.last_signal_id, case.last_signal_type = signal.signal_id, signal_type
         case.last_signal_facts = facts_to_json(facts)
         emit_assessment(self._runtime, session, case, signal.signal_id, assessment.source, reference_date(signal), event.id, now)
+        audit_register_read(session, case.case_key, assessment, signal, signal_type, event, now)
 
         decision = route(facts, household_facts(case), self._rules.rules, now)
         if decision is None:
@@ -357,6 +360,15 @@ _SIGNAL_MODELS = (
 def reference_date(signal: signal_events.SignalData) -> date:
     """The day the family rule is applied on: the eviction date, else the day the signal was observed."""
     return getattr(signal, "eviction_date", None) or signal.observed_on
+
+
+def audit_register_read(session, case_key: str, assessment: Assessment, signal, signal_type: str, event: Event, now) -> None:
+    """Who lives at the dwelling, read from the register (or its short cache) for this
+    signal: audited like a person's read, under triage's register client; the trace id
+    is the signal event's id."""
+    if assessment.source is CompositionSource.REGISTER:
+        purpose = f"triage of signal {signal.signal_id} ({signal_type})"
+        record_system_read(session, REGISTER_CLIENT, "register lookup", case_key, purpose, now, event.id.hex)
 
 
 def emit_assessment(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,9 +18,10 @@ from shared.bus.port import OutgoingRecord
 from shared.contracts import topics
 from shared.contracts.envelope import Event, encode, new_event
 from shared.contracts.events.triage import AlertKind, AlertRaised, Priority
-from shared.settings import DEV_ORGANISATIONS_FILE
 from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
 from services.notifications.settings import NotificationsSettings
+from tests.support.issuer_server import IssuerServer
+from tests.support.production import organisations_without_keys
 
 SOURCE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
 
@@ -95,24 +95,15 @@ class PartnerEndpoint:
         return [r for r in self.requests if verification_answer(r.content) is None]
 
 
-def production_settings(tmp_path: Path, **overrides) -> NotificationsSettings:
-    """Production, built explicitly: own secrets and organisations file, as a deployment must have."""
-    organisations = tmp_path / "organisations.json"
-    shutil.copy(DEV_ORGANISATIONS_FILE, organisations)
+def production_settings(tmp_path: Path, issuer: IssuerServer, **overrides) -> NotificationsSettings:
+    """Production, built explicitly: own secrets, an organisations file without development
+    keys and an OpenID Connect issuer, as a deployment must have."""
     return NotificationsSettings(
         environment="production",
         database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db",
         pseudonym_key=secrets.token_urlsafe(32),
         address_keys=Fernet.generate_key().decode(),
-        token_signing_key=secrets.token_urlsafe(32),
-        organisations_file=organisations,
+        organisations_file=organisations_without_keys(tmp_path),
+        oidc_issuer=issuer.issuer,
         **overrides,
     )
-
-
-async def bearer(client: httpx.AsyncClient, organisation_id: str) -> dict[str, str]:
-    """Production refuses X-API-Key: a bearer token from the client-credentials grant."""
-    form = {"grant_type": "client_credentials", "client_id": organisation_id, "client_secret": f"dev-{organisation_id}"}
-    response = await client.post("/oauth/token", data=form)
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}

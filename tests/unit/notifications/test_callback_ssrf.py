@@ -20,7 +20,9 @@ from services.notifications.verification import UNVERIFIED
 from tests.support.apps import key, running
 from tests.support.processes import free_port
 from tests.support.wait import wait_for
-from tests.unit.notifications.support import alert_event, bearer, production_settings, publish
+from tests.support.issuer_server import IssuerServer
+from tests.support.production import bearer_from
+from tests.unit.notifications.support import alert_event, production_settings, publish
 
 GGD = "ggd-utrecht"
 ONE_ANSWER = [{"loc": ["body", "callback_url"], "msg": UNVERIFIED, "type": "callback_not_verified"}]
@@ -136,15 +138,22 @@ class Partner:
         return [r for r in self.requests if verification_answer(r.content) is None]
 
 
-def production_app(tmp_path, bus, clock, partner: Partner, resolver: Resolver, **settings):
-    runtime = build_runtime(production_settings(tmp_path, **settings), bus=bus, clock=clock)
+@pytest.fixture(scope="module")
+def issuer():
+    server = IssuerServer().start()
+    yield server
+    server.stop()
+
+
+def production_app(tmp_path, bus, clock, partner: Partner, resolver: Resolver, issuer: IssuerServer, **settings):
+    runtime = build_runtime(production_settings(tmp_path, issuer, **settings), bus=bus, clock=clock)
     return create_app(runtime, transport=httpx.MockTransport(partner), resolver=resolver)
 
 
-async def test_production_wants_https_and_says_so(tmp_path, bus, clock):
+async def test_production_wants_https_and_says_so(tmp_path, bus, clock, issuer):
     partner, resolver = Partner(), Resolver(partner_example=["93.184.215.14"])
-    async with running(production_app(tmp_path, bus, clock, partner, resolver)) as client:
-        auth = await bearer(client, GGD)
+    async with running(production_app(tmp_path, bus, clock, partner, resolver, issuer)) as client:
+        auth = bearer_from(issuer, clock.now(), GGD, "ggd")
         response = await client.post("/v1/subscriptions", json={"callback_url": "http://partner.example/hooks"}, headers=auth)
         assert response.status_code == 422
         assert response.json()["detail"] == [
@@ -172,13 +181,13 @@ async def test_production_wants_https_and_says_so(tmp_path, bus, clock):
     ],
 )
 async def test_production_refuses_internal_targets_with_the_one_answer_and_sends_nothing(
-    tmp_path, bus, clock, caplog, url, kind, handshake
+    tmp_path, bus, clock, caplog, url, kind, handshake, issuer
 ):
     partner = Partner()
     resolver = Resolver(partner_example=["93.184.215.14"], intranet_partner_example=["93.184.215.14", "192.168.10.10"])
-    app = production_app(tmp_path, bus, clock, partner, resolver, verify_subscriptions=handshake)
+    app = production_app(tmp_path, bus, clock, partner, resolver, issuer, verify_subscriptions=handshake)
     async with running(app) as client:
-        auth = await bearer(client, GGD)
+        auth = bearer_from(issuer, clock.now(), GGD, "ggd")
         response = await client.post("/v1/subscriptions", json={"callback_url": url}, headers=auth)
         assert (response.status_code, response.json()["detail"]) == (422, ONE_ANSWER)
         assert (await client.get("/v1/subscriptions", headers=auth)).json() == []
@@ -186,10 +195,10 @@ async def test_production_refuses_internal_targets_with_the_one_answer_and_sends
     assert f"a {kind} address" in caplog.text
 
 
-async def test_every_delivery_is_checked_again_and_sent_to_the_checked_address(tmp_path, bus, clock):
+async def test_every_delivery_is_checked_again_and_sent_to_the_checked_address(tmp_path, bus, clock, issuer):
     partner, resolver = Partner(), Resolver(partner_example=["93.184.215.14"])
-    async with running(production_app(tmp_path, bus, clock, partner, resolver)) as client:
-        auth = await bearer(client, GGD)
+    async with running(production_app(tmp_path, bus, clock, partner, resolver, issuer)) as client:
+        auth = bearer_from(issuer, clock.now(), GGD, "ggd")
         subscribed = await client.post("/v1/subscriptions", json={"callback_url": "https://partner.example/hooks"}, headers=auth)
         assert subscribed.status_code == 201, subscribed.text
         await publish(bus, alert_event(GGD, clock.now()))
