@@ -215,8 +215,13 @@ def test_the_arrears_walkthrough_works_as_written(shell):
     decisions = [entry for entry in read["timeline"] if entry["kind"] == "decision"]
     assert decisions and decisions[0]["summary"]["rule"] == "ams-arrears-vroeg-eropaf", read["timeline"]
 
-    [entry] = json.loads(shell.run(audit, subject=alert["subject"]))
-    assert (entry["organisation_id"], entry["action"], entry["purpose"]) == ("vroeg-eropaf-amsterdam", "read case", "home visit")
+    entries = json.loads(shell.run(audit, subject=alert["subject"]))
+    assert [(e["organisation_id"], e["action"]) for e in entries] == [
+        ("vroeg-eropaf-amsterdam", "read case"), ("signaalketen", "register lookup")
+    ], entries
+    read_entry, lookup = entries
+    assert read_entry["purpose"] == "home visit" and read_entry["trace_id"]
+    assert signal_["id"] in lookup["purpose"] and lookup["caller_subject"] == "signaalketen-register-client"
 
 
 def test_the_family_found_walkthrough_works_as_written(shell):
