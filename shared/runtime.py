@@ -26,7 +26,8 @@ from shared.contracts import topics as chain_topics
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.organisations import Organisations
-from shared.persistence.database import create_engine, create_tables, session_factory
+from shared.migrations.runner import require_current
+from shared.persistence.database import create_engine, session_factory
 from shared.persistence.group_commit import GroupCommit
 from shared.persistence.inbox import Effect, Prepared, handle_all_once, handle_once
 from shared.persistence.outbox import add_to_outbox
@@ -41,6 +42,11 @@ DEFAULT_PARTITIONS = 6
 # Lookups of one batch in flight at once: enough to hide a register's latency, few enough
 # that an HTTP client's connection pool does not spend its time queueing hundreds.
 PREPARE_CONCURRENCY = 16
+# A service never creates or changes its tables: `python -m services.<name> migrate` does at
+# deploy, and the service only checks at start that its database is current. Unit tests on
+# SQLite swap in create-from-metadata here (tests/unit/conftest.py), which
+# tests/*/test_migrations_match_models.py proves gives the same schema.
+prepare_schema = require_current
 
 
 @dataclass
@@ -161,8 +167,8 @@ def build_runtime(
 
 @asynccontextmanager
 async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequence[Worker], on_start=None):
-    """Lifespan body: create tables, start the bus and the workers; on exit stop them in order."""
-    await create_tables(runtime.engine, *tables)
+    """Lifespan body: check the schema, start the bus and the workers; on exit stop them in order."""
+    await prepare_schema(runtime.engine, runtime.settings.service_name, tables)
     if on_start is not None:
         await on_start()
     await runtime.bus.start()
