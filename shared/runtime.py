@@ -21,8 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.bus.consumer import EventConsumer, RetryPolicy
 from shared.bus.kafka import KafkaBus
 from shared.bus.port import Bus
+from shared.bus.topic_plan import TopicSpec, load_definitions, plan
 from shared.clock import AdjustableClock, Clock, SystemClock
-from shared.contracts import topics as chain_topics
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.organisations import Organisations
@@ -38,7 +38,7 @@ from shared.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 Worker = Callable[[asyncio.Event], Awaitable[None]]
-DEFAULT_PARTITIONS = 6
+DEFAULT_PARTITIONS = 6  # deploy/kafka/topics.yaml's default
 # Lookups of one batch in flight at once: enough to hide a register's latency, few enough
 # that an HTTP client's connection pool does not spend its time queueing hundreds.
 PREPARE_CONCURRENCY = 16
@@ -172,7 +172,7 @@ async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequen
     if on_start is not None:
         await on_start()
     await runtime.bus.start()
-    await runtime.bus.ensure_topics(_all_topics(runtime.settings), DEFAULT_PARTITIONS)
+    await runtime.bus.ensure_topics(chain_topics_plan(runtime.settings))
     stop = asyncio.Event()
     tasks = [asyncio.create_task(_supervised(work, stop)) for work in (*workers, runtime.relay.run)]
     runtime.started.set()
@@ -207,6 +207,7 @@ async def _supervised(work: Worker, stop: asyncio.Event) -> None:
             delay = min(delay * 2, 10.0)
 
 
-def _all_topics(settings: ServiceSettings) -> list[str]:
-    names = [settings.topic(topic) for topic in chain_topics.ALL]
-    return names + [chain_topics.dead_letter_topic(name) for name in names]
+def chain_topics_plan(settings: ServiceSettings) -> list[TopicSpec]:
+    """Every chain topic and its dead-letter topic as deploy/kafka/topics.yaml says, with this
+    deployment's prefix and replication factor."""
+    return plan(load_definitions(), settings.topic_prefix, replication=settings.topic_replication)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from shared.bus.port import BatchHandler, OutgoingRecord, Record
+from shared.bus.topic_plan import TopicSpec
 
 
 class InMemoryBus:
@@ -70,7 +71,7 @@ class InMemoryBus:
             if not await self.deliver_pending(topics, group_id, handle):
                 await asyncio.sleep(0.01)
 
-    async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None:
+    async def ensure_topics(self, topics: Sequence[TopicSpec | str], partitions: int = 6) -> None:
         return None
 
     async def lag(self) -> dict[str, int]:
