@@ -103,6 +103,9 @@ class KafkaBus:
             self._consumers.pop(group_id, None)
             await consumer.stop()
 
+    def assigned_partitions(self) -> dict[str, int]:
+        return {group_id: len(consumer.assignment()) for group_id, consumer in list(self._consumers.items())}
+
     async def lag(self) -> dict[str, int]:
         """Records fetched-but-unhandled or not yet fetched, per consumer group (high-water mark
         minus position, from the last fetch), for operators and the readiness of a backlog."""

@@ -74,6 +74,13 @@ class InMemoryBus:
     async def ensure_topics(self, topics: Sequence[TopicSpec | str], partitions: int = 6) -> None:
         return None
 
+    def assigned_partitions(self) -> dict[str, int]:
+        """One process holds every partition it has seen."""
+        held: dict[str, int] = defaultdict(int)
+        for group_id, _topic, _partition in self._committed:
+            held[group_id] += 1
+        return dict(held)
+
     async def lag(self) -> dict[str, int]:
         lags: dict[str, int] = defaultdict(int)
         for (group_id, topic, partition), position in self._committed.items():

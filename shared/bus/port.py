@@ -59,3 +59,6 @@ class Bus(Protocol):
 
     async def lag(self) -> dict[str, int]:
         """Unconsumed records per consumer group of this process."""
+
+    def assigned_partitions(self) -> dict[str, int]:
+        """Partitions this process holds now, per consumer group: how instances share the work."""

@@ -1,6 +1,7 @@
 """One instance at a time for a job that must not run twice at once (a sweep whose log
-would otherwise say it twice): a transaction-level PostgreSQL advisory lock, held until
-the transaction ends. SQLite runs one process per file, so there it always leads."""
+would otherwise say it twice, a seed two starting instances would both insert): a
+transaction-level PostgreSQL advisory lock, held until the transaction ends. SQLite runs
+one process per file, so there it always leads."""
 
 from __future__ import annotations
 
@@ -21,3 +22,10 @@ async def try_lead(session: AsyncSession, job: str) -> bool:
         return True
     result = await session.exec(text("SELECT pg_try_advisory_xact_lock(:lock)").bindparams(lock=lock_id(job)))
     return bool(result.scalar())
+
+
+async def wait_to_lead(session: AsyncSession, job: str) -> None:
+    """Wait until no other instance's transaction runs `job`; this one then runs it, and sees
+    what the one before committed."""
+    if session.bind.dialect.name == "postgresql":
+        await session.exec(text("SELECT pg_advisory_xact_lock(:lock)").bindparams(lock=lock_id(job)))
