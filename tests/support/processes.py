@@ -38,6 +38,7 @@ class ServiceProcess:
         *,
         migrate: bool = True,
         name: str | None = None,
+        cwd: Path = REPO,
     ):
         self.module = module
         self.service = module.rsplit(".", 1)[-1]
@@ -48,22 +49,24 @@ class ServiceProcess:
         self._log_path = log_dir / f"{name or self.service}.log"
         self._ready_path = ready_path
         self._process: subprocess.Popen | None = None
+        self._cwd = cwd  # the code it runs: this checkout, or an older one (tests/e2e/test_migration_from_before_migrations.py)
 
     def start(self) -> "ServiceProcess":
         if self._migrate:
             self.migrate()
         log = open(self._log_path, "ab")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", self.module], cwd=REPO, env=self._env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", self.module], cwd=self._cwd, env=self._env, stdout=log, stderr=subprocess.STDOUT
         )
         return self
 
-    def migrate(self) -> None:
+    def migrate(self) -> str:
         migration = subprocess.run(
-            [sys.executable, "-m", self.module, "migrate"], cwd=REPO, env=self._env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", self.module, "migrate"], cwd=self._cwd, env=self._env, capture_output=True, text=True, timeout=120
         )
         if migration.returncode != 0:
             raise RuntimeError(f"{self.module} migrate failed:\n{migration.stdout}\n{migration.stderr}")
+        return migration.stdout
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
