@@ -1,7 +1,7 @@
 """Readiness checks of the three-broker cluster through a real client (aiokafka), for
 deploy/kafka/cluster.sh.
 
-    python deploy/kafka/cluster_check.py brokers BOOTSTRAP N TIMEOUT   # N brokers registered and answering
+    python deploy/kafka/cluster_check.py brokers BOOTSTRAP N TIMEOUT   # every node of BOOTSTRAP answers and sees N brokers
     python deploy/kafka/cluster_check.py in-sync BOOTSTRAP TIMEOUT     # every partition has all replicas in sync
 
 Exit 0 when the condition holds within TIMEOUT seconds, 1 (with what was last seen) otherwise.
@@ -19,20 +19,26 @@ from aiokafka.admin import AIOKafkaAdminClient
 logging.getLogger("aiokafka").disabled = True  # a node still starting refuses connections: not news
 
 
-async def _admin(bootstrap: str) -> AIOKafkaAdminClient:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap.split(","), request_timeout_ms=3000)
+async def _admin(bootstrap: str | list[str]) -> AIOKafkaAdminClient:
+    servers = bootstrap.split(",") if isinstance(bootstrap, str) else bootstrap
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers, request_timeout_ms=3000)
     await asyncio.wait_for(admin.start(), 5)
     return admin
 
 
 async def brokers(bootstrap: str, expected: int) -> str | None:
-    """None when `expected` brokers are registered; else what is wrong."""
-    admin = await _admin(bootstrap)
-    try:
-        found = sorted(broker["node_id"] for broker in (await admin.describe_cluster())["brokers"])
-    finally:
-        await admin.close()
-    return None if len(found) >= expected else f"brokers registered: {found}"
+    """None when every node of `bootstrap` answers itself (bootstrapped on it alone) and the
+    cluster has `expected` brokers; else what is wrong. Asking each node matters after a
+    kill -9: the cluster lists a dead broker until its session times out."""
+    for address in bootstrap.split(","):
+        admin = await _admin([address])
+        try:
+            found = sorted(broker["node_id"] for broker in (await admin.describe_cluster())["brokers"])
+        finally:
+            await admin.close()
+        if len(found) < expected:
+            return f"{address} sees brokers {found}"
+    return None
 
 
 async def in_sync(bootstrap: str) -> str | None:

@@ -139,7 +139,8 @@ async def test_a_broker_killed_while_producing_and_consuming_loses_nothing(clust
         await engine.dispose()
     assert set(received) == set(range(staged)), f"lost: {sorted(set(range(staged)) - set(received))[:20]}"
     await asyncio.to_thread(cluster.wait_in_sync)  # the restarted node caught up: every partition has 3 in sync again
-    print(f"{staged} events through a kill -9 of node {victim}: none lost, {len(received) - staged} redelivered")
+    rss = ", ".join(f"node {n} {cluster.rss_mib(n)} MiB" for n in (1, 2, 3))
+    print(f"{staged} events through a kill -9 of node {victim}: none lost, {len(received) - staged} redelivered; RSS {rss}")
 
 
 async def topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, str]]:
