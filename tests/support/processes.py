@@ -24,9 +24,10 @@ def free_port() -> int:
 
 
 class ServiceProcess:
-    """One service process. `start` first migrates its database, as a deploy does
-    (`python -m services.<name> migrate`); pass `migrate=False` for a second instance on
-    a database already migrated."""
+    """One service process. `start` first migrates its database, as a deploy does (with
+    `python -m shared.migrations upgrade <name>`, which reads the same settings as
+    `python -m services.<name> migrate` and starts quicker); pass `migrate=False` for a
+    second instance on a database already migrated."""
 
     def __init__(
         self,
@@ -60,9 +61,11 @@ class ServiceProcess:
         )
         return self
 
-    def migrate(self) -> str:
+    def migrate(self, *, as_deployed: bool = False) -> str:
+        """Upgrade the service's database; `as_deployed` with the deploy command itself."""
+        command = [self.module, "migrate"] if as_deployed else ["shared.migrations", "upgrade", self.service]
         migration = subprocess.run(
-            [sys.executable, "-m", self.module, "migrate"], cwd=self._cwd, env=self._env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", *command], cwd=self._cwd, env=self._env, capture_output=True, text=True, timeout=120
         )
         if migration.returncode != 0:
             raise RuntimeError(f"{self.module} migrate failed:\n{migration.stdout}\n{migration.stderr}")
