@@ -44,6 +44,7 @@ async def metrics(request: Request) -> dict[str, int]:
         "dead_lettered": sum(consumer.dead_lettered for consumer in runtime.consumers),
         "consumer_lag": sum(lag.values()),
         **{f"consumer_lag:{group}": value for group, value in sorted(lag.items())},
+        **{f"consumer_partitions:{group}": held for group, held in sorted(runtime.bus.assigned_partitions().items())},
     }
 
 

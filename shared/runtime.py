@@ -21,12 +21,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.bus.consumer import EventConsumer, RetryPolicy
 from shared.bus.kafka import KafkaBus
 from shared.bus.port import Bus
+from shared.bus.topic_plan import TopicSpec, load_definitions, plan
 from shared.clock import AdjustableClock, Clock, SystemClock
-from shared.contracts import topics as chain_topics
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.organisations import Organisations
-from shared.persistence.database import create_engine, create_tables, session_factory
+from shared.migrations.runner import require_current
+from shared.persistence.database import create_engine, session_factory
 from shared.persistence.group_commit import GroupCommit
 from shared.persistence.inbox import Effect, Prepared, handle_all_once, handle_once
 from shared.persistence.outbox import add_to_outbox
@@ -37,10 +38,15 @@ from shared.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 Worker = Callable[[asyncio.Event], Awaitable[None]]
-DEFAULT_PARTITIONS = 6
+DEFAULT_PARTITIONS = 6  # deploy/kafka/topics.yaml's default
 # Lookups of one batch in flight at once: enough to hide a register's latency, few enough
 # that an HTTP client's connection pool does not spend its time queueing hundreds.
 PREPARE_CONCURRENCY = 16
+# A service never creates or changes its tables: `python -m services.<name> migrate` does at
+# deploy, and the service only checks at start that its database is current. Unit tests on
+# SQLite swap in create-from-metadata here (tests/unit/conftest.py), which
+# tests/*/test_migrations_match_models.py proves gives the same schema.
+prepare_schema = require_current
 
 
 @dataclass
@@ -161,12 +167,12 @@ def build_runtime(
 
 @asynccontextmanager
 async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequence[Worker], on_start=None):
-    """Lifespan body: create tables, start the bus and the workers; on exit stop them in order."""
-    await create_tables(runtime.engine, *tables)
+    """Lifespan body: check the schema, start the bus and the workers; on exit stop them in order."""
+    await prepare_schema(runtime.engine, runtime.settings.service_name, tables)
     if on_start is not None:
         await on_start()
     await runtime.bus.start()
-    await runtime.bus.ensure_topics(_all_topics(runtime.settings), DEFAULT_PARTITIONS)
+    await runtime.bus.ensure_topics(chain_topics_plan(runtime.settings))
     stop = asyncio.Event()
     tasks = [asyncio.create_task(_supervised(work, stop)) for work in (*workers, runtime.relay.run)]
     runtime.started.set()
@@ -201,6 +207,7 @@ async def _supervised(work: Worker, stop: asyncio.Event) -> None:
             delay = min(delay * 2, 10.0)
 
 
-def _all_topics(settings: ServiceSettings) -> list[str]:
-    names = [settings.topic(topic) for topic in chain_topics.ALL]
-    return names + [chain_topics.dead_letter_topic(name) for name in names]
+def chain_topics_plan(settings: ServiceSettings) -> list[TopicSpec]:
+    """Every chain topic and its dead-letter topic as deploy/kafka/topics.yaml says, with this
+    deployment's prefix and replication factor."""
+    return plan(load_definitions(), settings.topic_prefix, replication=settings.topic_replication)

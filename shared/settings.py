@@ -43,6 +43,13 @@ class ServiceSettings(BaseSettings):
     topic_prefix: str = Field(
         "", validation_alias=_chain("topic_prefix"), description="prefix for topic and consumer-group names (tests, tenants)"
     )
+    topic_replication: int = Field(
+        1,
+        ge=1,
+        validation_alias=_chain("topic_replication"),
+        description="replication factor of a chain topic a service creates when it is missing "
+        "(deploy/kafka/topics.yaml gives the rest): 1 on the local broker, 3 on a cluster",
+    )
     pseudonym_key: SecretStr = Field(
         SecretStr(DEV_PSEUDONYM_KEY), validation_alias=_chain("pseudonym_key"), description="HMAC key of the case pseudonyms"
     )

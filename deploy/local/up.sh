@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bring the whole chain up on this machine: Kafka (KRaft, loopback), the population
 # register stand-in and the four services, each its own process on SQLite files in
-# .run/data. Prints where to look; Ctrl-C stops everything it started (a Kafka broker
+# .run/data (migrated first). Prints where to look; Ctrl-C stops everything it started (a Kafka broker
 # that was already running is left running).
 #
 # Environment (optional): SIGNAL_RUN_DIR (logs and SQLite files, default .run),
@@ -39,6 +39,17 @@ stop_all() {
   echo "[up] stopped"
 }
 trap stop_all INT TERM EXIT
+
+# The schema belongs to the migrations (Alembic), run as a deploy runs them: before the
+# services start. A database made by an older `make up` (before migrations) is adopted.
+MIGRATING=()
+for name in arrears triage placement notifications monitor; do
+  "$PY" -m "services.$name" migrate >>"$LOGS/migrate.log" 2>&1 &
+  MIGRATING+=("$!")
+done
+for pid in "${MIGRATING[@]}"; do
+  wait "$pid" || { echo "[up] a migration failed; see $LOGS/migrate.log"; tail -20 "$LOGS/migrate.log"; exit 1; }
+done
 
 for name in register arrears triage placement notifications monitor portal; do
   "$PY" -m "services.$name" >>"$LOGS/$name.log" 2>&1 &

@@ -36,6 +36,8 @@ from shared.contracts.events.placement import (
 )
 from shared.contracts.events.triage import HouseholdAssessed, PlacementRequested, PlacementWithdrawn
 from shared.entitlement import may_name_case_in_request
+from shared.contracts.events.triage import PlacementRequested, PlacementWithdrawn
+from shared.persistence.leader import wait_to_lead
 from shared.runtime import Runtime
 from services.placement import store
 from services.placement.domain.lost_from_view import days_without_update, is_lost_from_view, silence_cutoff
@@ -542,11 +544,13 @@ class PlacementWorkflow:
 
 
 async def seed_facilities(runtime: Runtime, path) -> int:
-    """Load the seed facilities once; an existing facility keeps its live capacity."""
+    """Load the seed facilities once; an existing facility keeps its live capacity.
+    Two instances starting at once take turns: the second finds the first's rows."""
     document = json.loads(path.read_text())
     regions = document["regions"]
     added = 0
     async with runtime.sessions() as session, session.begin():
+        await wait_to_lead(session, "placement-seed")
         for item in document["facilities"]:
             if await session.get(Facility, item["id"]) is not None:
                 continue
