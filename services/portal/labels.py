@@ -92,6 +92,9 @@ LABELS: dict[str, dict[str, str]] = {
         "late-in-view": "Ontruiming nadert",
         "state": "Status",
         "escalation-skipped": "Geen escalatie",
+        "capacity": "Boven de jaarcapaciteit",
+        "joined": "Gekoppeld aan de woning",
+        "unlocated": "Woning niet gevonden in de BRP",
     },
     "metric": {
         "signal": "Signalen",

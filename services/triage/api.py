@@ -15,7 +15,7 @@ from shared.audit import audit_read, record_read
 from shared.auth import caller
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
-from services.triage.alerting import referrals_in_year, referrals_this_year
+from services.triage.capacity import referrals_in_year, referrals_this_year
 from services.triage.tables import Alert, CaseEntry, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["cases"])
