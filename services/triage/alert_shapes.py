@@ -27,6 +27,8 @@ from services.triage.tables import Alert, HouseholdCase, ReportDeadline
 
 @dataclass(frozen=True)
 class AlertSpec:
+    """What to raise, whatever raised it (2. above)."""
+
     recipient: str
     kind: AlertKind
     priority: Priority
@@ -44,7 +46,9 @@ class AlertSpec:
     fingerprint: str | None = None
 
     @classmethod
-    def from_decision(cls, decision: Decision, *, trigger: AlertTrigger, signal_id: UUID, signal_type: str, fingerprint: str | None) -> AlertSpec:
+    def from_decision(
+        cls, decision: Decision, *, trigger: AlertTrigger, signal_id: UUID, signal_type: str, fingerprint: str | None
+    ) -> AlertSpec:
         """The alert to the decision's recipient (its copies: `copy_for`)."""
         known = {spec_field.name for spec_field in fields(cls)}
         taken = {field.name: getattr(decision, field.name) for field in fields(decision) if field.name in known}
@@ -80,9 +84,8 @@ def alert_raised(spec: AlertSpec, case: HouseholdCase, *, with_ages: bool) -> Al
 def alert_rows(raised: AlertRaised, spec: AlertSpec, case_key: str, raised_at: datetime) -> list[Alert | ReportDeadline]:
     """The alert's row, from the contract, and a deadline for each report the team owes."""
     row = {name: value for name, value in raised.model_dump().items() if name in Alert.model_fields}
-    alert = Alert(
-        **row, case_key=case_key, raised_at=raised_at, fingerprint=spec.fingerprint, suspends_collection=spec.suspends_collection
-    )
+    kept = {"fingerprint": spec.fingerprint, "suspends_collection": spec.suspends_collection}  # triage's own
+    alert = Alert(**row, **kept, case_key=case_key, raised_at=raised_at)
     owed = ((Report.INTERMEDIATE, raised.intermediate_report_due), (Report.FINAL, raised.final_report_due))
     deadlines = [
         ReportDeadline(alert_id=raised.alert_id, case_key=case_key, team=raised.recipient, report=report, due_at=due)

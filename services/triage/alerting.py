@@ -55,7 +55,9 @@ class Alerter:
         if repeat is not None:
             note(session, case.case_key, now, TimelineKind.REPEAT, event_id, {"rule": decision.rule_id, **repeat})
             return []
-        primary = AlertSpec.from_decision(decision, trigger=trigger, signal_id=signal_id, signal_type=facts.signal_type, fingerprint=stamp)
+        primary = AlertSpec.from_decision(
+            decision, trigger=trigger, signal_id=signal_id, signal_type=facts.signal_type, fingerprint=stamp
+        )
         primary = await self._capacity.marked(session, case.case_key, primary, now, event_id)
         if not new_case and await self.reports_open(session, case.case_key, decision.recipient):
             primary = primary.without_reports()

@@ -52,7 +52,9 @@ def create_app(
     lookup = lookup or _register_lookup(settings)
     parts = _parts(runtime, settings, rules, lookup)
     handlers = handlers_by_consumer(parts.use_cases)
-    consumers = [runtime.consume_worker(runtime.consumer(name, handlers[name]), [topic], name) for topic, name in CONSUMERS.items()]
+    consumers = [
+        runtime.consume_worker(runtime.consumer(name, handlers[name]), [topic], name) for topic, name in CONSUMERS.items()
+    ]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

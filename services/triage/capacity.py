@@ -45,7 +45,9 @@ class YearlyCapacity:
     def __init__(self, capacities: dict[str, int]):
         self._capacities = capacities
 
-    async def marked(self, session: AsyncSession, case_key: str, spec: AlertSpec, now: datetime, event_id: UUID | None) -> AlertSpec:
+    async def marked(
+        self, session: AsyncSession, case_key: str, spec: AlertSpec, now: datetime, event_id: UUID | None
+    ) -> AlertSpec:
         """The spec as sent: its reason says when the referral is over the team's capacity."""
         capacity = self._capacities.get(spec.recipient)
         if capacity is None or spec.kind is not AlertKind.PREVENTION:

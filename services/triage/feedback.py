@@ -111,7 +111,8 @@ class FeedbackDesk:
         )
         decision = route(facts, household_facts(case), self._rules.rules, now)
         if decision is None:
-            note(session, case.case_key, now, TimelineKind.DECISION, None, {"rule": None, "reason": "no rule for this outcome", "outcome": feedback.outcome})
+            unrouted = {"rule": None, "reason": "no rule for this outcome", "outcome": feedback.outcome}
+            note(session, case.case_key, now, TimelineKind.DECISION, None, unrouted)
             return []
         note(session, case.case_key, now, TimelineKind.DECISION, None, {**decision.trace, "recipient": decision.recipient})
         if not decision.alerts:

@@ -15,6 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.triage import CompositionSource, HouseholdAssessed
 from shared.runtime import Runtime
+from services.triage.assessment import Assessment
+from services.triage.case.received import Signal
 from services.triage.domain.household import HouseholdAssessment
 from services.triage.domain.timeline import TimelineKind
 from services.triage.tables import HouseholdCase
@@ -25,8 +27,17 @@ SEEN_BY_PEOPLE = frozenset({CompositionSource.REPORTED_AT_EVICTION, CompositionS
 KEPT_EARLIER = "register_unavailable_used_earlier_assessment"
 
 
-def take_composition(case: HouseholdCase, household: HouseholdAssessment, source: CompositionSource, on: date) -> None:
-    """What a signal's lookup tells about the household, unless the case knows better."""
+def take_in(
+    runtime: Runtime, session: AsyncSession, case: HouseholdCase, signal: Signal, assessment: Assessment, now: datetime
+) -> None:
+    """What the signal's lookup told about the household, taken in and published."""
+    on = signal.reference_date
+    _take_composition(case, assessment.household, assessment.source, on)
+    emit_assessment(runtime, session, case, signal.data.signal_id, assessment.source, on, signal.event_id, now)
+
+
+def _take_composition(case: HouseholdCase, household: HouseholdAssessment, source: CompositionSource, on: date) -> None:
+    """What a lookup tells about the household, unless the case knows better."""
     if _kept_earlier(case, source):
         return
     if case.is_family is True and household.is_family is not True and source is CompositionSource.REGISTER:

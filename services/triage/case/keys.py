@@ -1,5 +1,6 @@
-"""Which case a signal belongs to, and the alias that remembers it (the rule is
-services.triage.domain.case_key; this applies it to the tables and the timeline).
+"""Which case a signal belongs to, found or opened, and the alias that remembers it
+(the rule is services.triage.domain.case_key; this applies it to the tables and the
+timeline).
 
 A signal keyed on a postcode address joins the dwelling's case once the register
 told the BAG id; the events triage emits about it carry that case's key.
@@ -14,16 +15,31 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.triage.assessment import Location
 from services.triage.case.received import Signal
+from services.triage.domain.case import CaseState
 from services.triage.domain.case_key import choose_case_key
 from services.triage.domain.timeline import TimelineKind
 from services.triage.tables import CaseAlias, HouseholdCase
 from services.triage.timeline import note
 
 
-async def case_key_for(
+async def case_for(
+    session: AsyncSession, pseudonym: Callable[[str], str], signal: Signal, location: Location | None, now: datetime
+) -> tuple[HouseholdCase, bool]:
+    """The case this signal belongs to, and whether this signal opened it (nothing of it
+    is stored yet: no reports, no requests to look for)."""
+    case_key = await _case_key(session, pseudonym, signal, location, now)
+    case = await session.get(HouseholdCase, case_key)
+    if case is not None:
+        return case, False
+    municipality = signal.data.municipality_code
+    opened = HouseholdCase(case_key=case_key, municipality_code=municipality, state=CaseState.SIGNALLED, opened_at=now, updated_at=now)
+    return opened, True
+
+
+async def _case_key(
     session: AsyncSession, pseudonym: Callable[[str], str], signal: Signal, location: Location | None, now: datetime
 ) -> str:
-    """The case this signal belongs to; the alias recorded when it is new."""
+    """The case's key; the alias recorded when it is new."""
     signal_key = signal.key
     object_id = location.object_id if location is not None else None
     dwelling_key = pseudonym(object_id) if object_id else None

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events import placement as placement_events
-from shared.contracts.events.triage import PlacementRequested, PlacementWithdrawn
+from shared.contracts.events.triage import PlacementRequested, PlacementWithdrawn, WithdrawalReason
 from shared.runtime import Runtime
 from services.triage.case.progress import move_state
 from services.triage.case.received import Signal
@@ -40,7 +40,9 @@ class PlacementAsker:
         self._runtime = runtime
         self._rules = rules
 
-    async def after_signal(self, session: AsyncSession, case: HouseholdCase, signal: Signal, opened_now: bool, now: datetime) -> None:
+    async def after_signal(
+        self, session: AsyncSession, case: HouseholdCase, signal: Signal, opened_now: bool, now: datetime
+    ) -> None:
         signal_id = signal.data.signal_id
         self.ask_if_needed(session, case, signal.type, signal.outcome, signal_id, signal.adults, signal.event_id, now)
         if not opened_now:  # a case opened by this signal has no requests to withdraw
@@ -53,7 +55,8 @@ class PlacementAsker:
         if ask is None:
             return False
         if case.placement_requested_at is not None:
-            note(session, case.case_key, now, TimelineKind.PLACEMENT, event_id, {"reason": ask.reason, "skipped": "already requested"})
+            skipped = {"reason": ask.reason, "skipped": "already requested"}
+            note(session, case.case_key, now, TimelineKind.PLACEMENT, event_id, skipped)
             return False
         lead = self._rules.placement_lead(case.municipality_code)
         request = PlacementRequested(
@@ -71,7 +74,8 @@ class PlacementAsker:
         session.add(PlacementAskRecord(request_id=request.request_id, case_key=case.case_key, asked_at=now))
         case.case_lead = lead
         case.placement_requested_at = now
-        note(session, case.case_key, now, TimelineKind.PLACEMENT, event_id, {"request_id": str(request.request_id), "requested_by": lead})
+        asked = {"request_id": str(request.request_id), "requested_by": lead}
+        note(session, case.case_key, now, TimelineKind.PLACEMENT, event_id, asked)
         return True
 
     async def withdraw_if_reversed(self, session, case, signal_type, outcome, signal_id, event_id, now) -> int:
@@ -94,7 +98,9 @@ class PlacementAsker:
             session.add(ask)
         return 0 if reason is None else len(asks)
 
-    def _withdraw(self, session, case: HouseholdCase, ask: PlacementAskRecord, reason, signal_id: UUID, event_id: UUID, now) -> None:
+    def _withdraw(
+        self, session, case: HouseholdCase, ask: PlacementAskRecord, reason: WithdrawalReason, signal_id: UUID, event_id, now
+    ) -> None:
         withdrawal = PlacementWithdrawn(
             request_id=ask.request_id,
             signal_id=signal_id,
@@ -104,7 +110,8 @@ class PlacementAsker:
         )
         self._runtime.emit(session, withdrawal, subject=case.case_key)
         ask.withdrawn_at, ask.withdrawal_reason = now, reason
-        note(session, case.case_key, now, TimelineKind.PLACEMENT, event_id, {"request_id": str(ask.request_id), "withdrawn": reason})
+        withdrawn = {"request_id": str(ask.request_id), "withdrawn": reason}
+        note(session, case.case_key, now, TimelineKind.PLACEMENT, event_id, withdrawn)
 
 
 class PlacementNews:
@@ -114,7 +121,9 @@ class PlacementNews:
     def __init__(self, runtime: Runtime):
         self._runtime = runtime
 
-    async def record(self, session: AsyncSession, case_key: str, news: placement_events.PlacementData, news_type: str, event_id: UUID) -> None:
+    async def record(
+        self, session: AsyncSession, case_key: str, news: placement_events.PlacementData, news_type: str, event_id: UUID
+    ) -> None:
         case = await session.get(HouseholdCase, case_key)
         if case is None:
             return  # a request GGD made over HTTP without a signal: placement owns it

@@ -1,44 +1,45 @@
-"""How a signal moves the case on: its stage (and whether it came too late), its
-state (the transitions table in services.triage.domain.case), what later rules
-remember about the dwelling, and its episode.
+"""How a signal moves the case on: whether it came too late, its stage, its state (the
+transitions table in services.triage.domain.case), and what later rules remember
+about the dwelling. Pure: the caller writes the timeline.
 
 Order: a signal observed before the case reached a later stage is late: recorded,
-no alert (domain.sequence). Episodes: a resolved problem ends one; what comes after
-is a new story, with its own alerts and contacts (domain.repeats).
+no alert (domain.sequence). A signal may imply a state the table does not allow from
+where the case is: the case keeps its state and the timeline says so.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 
 from shared.contracts.events import signals as signal_events
 from shared.organisations import Organisation, Role
 from services.triage.case.received import Signal
-from services.triage.domain.case import CaseState, next_state
-from services.triage.domain.repeats import ends_episode
+from services.triage.domain.case import CaseState, implied_state, next_state
 from services.triage.domain.sequence import is_late, next_stage
 from services.triage.tables import HouseholdCase
 
 
-def open_case(case_key: str, municipality_code: str, now: datetime) -> HouseholdCase:
-    return HouseholdCase(
-        case_key=case_key, municipality_code=municipality_code, state=CaseState.SIGNALLED, opened_at=now, updated_at=now
-    )
+@dataclass(frozen=True)
+class Moved:
+    """What the timeline says about the move: late (nothing else changed), or the state kept."""
+
+    late: dict | None = None
+    state_kept: dict | None = None
 
 
-def arrived_late(case: HouseholdCase, signal: Signal) -> dict | None:
-    """The timeline line when the case already moved past this signal's stage; None when in time."""
-    if not is_late(signal.type, signal.data.observed_on, case.stage, case.stage_on):
-        return None
-    return {
-        "type": signal.type, "observed_on": signal.data.observed_on.isoformat(),
-        "case_stage_on": case.stage_on.isoformat(),
-        "reason": "observed before the case reached a later stage: recorded, no alert",
-    }  # fmt: skip
-
-
-def advance_stage(case: HouseholdCase, signal: Signal) -> None:
-    case.stage, case.stage_on = next_stage(signal.type, signal.data.observed_on, case.stage_on)
+def move_on(case: HouseholdCase, signal: Signal, signaller: Organisation | None) -> Moved:
+    """Stage, state and remembered facts after the signal, unless it came too late."""
+    observed_on = signal.data.observed_on
+    if is_late(signal.type, observed_on, case.stage, case.stage_on):
+        return Moved(late={
+            "type": signal.type, "observed_on": observed_on.isoformat(), "case_stage_on": case.stage_on.isoformat(),
+            "reason": "observed before the case reached a later stage: recorded, no alert",
+        })  # fmt: skip
+    case.stage, case.stage_on = next_stage(signal.type, observed_on, case.stage_on)
+    target = implied_state(signal.type, signal.outcome)
+    kept = None if move_state(case, target, signal.type) else {"kept": case.state, "implied": target}
+    _remember(case, signal, signaller)
+    return Moved(state_kept=kept)
 
 
 def move_state(case: HouseholdCase, target: CaseState, signal_type: str | None = None) -> bool:
@@ -47,7 +48,7 @@ def move_state(case: HouseholdCase, target: CaseState, signal_type: str | None =
     return moved
 
 
-def remember(case: HouseholdCase, signal: Signal, signaller: Organisation | None) -> None:
+def _remember(case: HouseholdCase, signal: Signal, signaller: Organisation | None) -> None:
     """What later rules need to know about the dwelling: district, corporation, last chance, arrears."""
     data = signal.data
     case.district = data.district or case.district
@@ -57,14 +58,3 @@ def remember(case: HouseholdCase, signal: Signal, signaller: Organisation | None
         case.last_chance = data.last_chance
     if isinstance(data, signal_events.ArrearsReported):
         case.last_arrears_months = data.months
-
-
-def close_episode_if_resolved(case: HouseholdCase, signal: Signal) -> None:
-    """Resolved: what comes after is a new story, with its own alerts and contacts."""
-    if not ends_episode(signal.type, signal.outcome):
-        return
-    case.episode += 1
-    case.last_alerted_arrears_months = case.last_alerted_arrears_amount = None
-    case.prevention_contact_on = None
-    case.placement_requested_at = None
-    case.last_chance = False
