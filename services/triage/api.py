@@ -19,7 +19,7 @@ from shared.organisations import Organisation, Role
 from shared.caller import Caller
 from shared.organisations import Role
 from shared.runtime import Runtime
-from services.triage.alerting import referrals_in_year, referrals_this_year
+from services.triage.capacity import referrals_in_year, referrals_this_year
 from services.triage.tables import Alert, CaseEntry, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["cases"])

@@ -23,7 +23,7 @@ from shared.caller import Caller
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
-from services.triage.composition import CompositionDesk, Correction
+from services.triage.case.correction import CompositionDesk, Correction
 from services.triage.domain.feedback import FeedbackKind, FeedbackRefused
 from services.triage.feedback import Feedback, FeedbackDesk
 from services.triage.tables import Alert, HouseholdCase
@@ -114,7 +114,7 @@ async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runt
     runtime.relay.wake()
     return FeedbackOut(
         alert_id=recorded.alert_id,
-        type=recorded.kind.value,
+        type=recorded.kind,
         reported_on=recorded.reported_on,
         collection_suspended_until=recorded.collection_suspended_until,
         alerts_raised=recorded.alerts_raised,

@@ -99,7 +99,7 @@ async def triage_world(client, runtime, bus, clock) -> World:
     ids = {name: uuid.uuid4() for name in alerts}
     async with runtime.sessions() as session, session.begin():
         for case_key, municipality, lead in ((AMSTERDAM_CASE, "0363", "ggd-amsterdam-vangnet"), (UTRECHT_CASE, "0344", "ggd-utrecht")):
-            session.add(HouseholdCase(case_key=case_key, municipality_code=municipality, state="alerted", is_family=True,
+            session.add(HouseholdCase(case_key=case_key, municipality_code=municipality, state="signalled", is_family=True,
                                       persons=3, minors=1, minor_ages=[6], case_lead=lead, opened_at=now, updated_at=now,
                                       last_signal_id=uuid.uuid4(), last_signal_type="arrears.reported"))  # fmt: skip
         for name, (case_key, recipient) in alerts.items():

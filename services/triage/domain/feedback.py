@@ -62,7 +62,7 @@ def check_feedback(kind: FeedbackKind, reported_on: date, so_far: FeedbackSoFar,
         FeedbackKind.INTERMEDIATE: so_far.intermediate_report_on,
     }.get(kind)
     if earlier is not None:
-        raise FeedbackRefused("type", f"{kind.value} was already reported on {earlier}", conflict=True)
+        raise FeedbackRefused("type", f"{kind} was already reported on {earlier}", conflict=True)
 
 
 def counts_as_contact(kind: FeedbackKind, outcome: PreventionOutcome | None = None) -> bool:

@@ -11,7 +11,7 @@ from shared.contracts import event_types
 from shared.contracts.envelope import encode, new_event
 from shared.contracts.events.placement import PlacementConfirmed
 from services.triage.tables import HouseholdCase
-from tests.unit.triage.conftest import AMSTERDAM_FAMILY
+from tests.support.triage import AMSTERDAM_FAMILY
 
 PLACEMENT = "urn:nld:oin:00000099000000000001:systeem:signaalketen-placement"
 

@@ -3,7 +3,7 @@ under triage's register client, for the signal that caused them; a case read by 
 is there too, next to it."""
 
 from tests.support.apps import key
-from tests.unit.triage.conftest import AMSTERDAM_FAMILY
+from tests.support.triage import AMSTERDAM_FAMILY
 
 OFFICER = key("functionaris-gegevensbescherming")
 

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from services.triage.alerting import over_capacity
+from services.triage.capacity import over_capacity
 from services.triage.app import create_app
 from services.triage.rules import DEFAULT_RULES, load_rules
 from tests.support.apps import key, running
-from tests.unit.triage.conftest import Triage, UTRECHT_FAMILY
+from tests.support.triage import Triage, UTRECHT_FAMILY
 
 MELDPUNT = "meldpunt-huurschulden-utrecht"
 
