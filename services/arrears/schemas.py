@@ -107,14 +107,22 @@ class EvictionScheduledIn(SignalBase):
     eviction_date: date
 
 
+EVICTION_DATE_OF_OUTCOME = (
+    "the date the eviction was scheduled for: the monitor counts the outcome in that date's period "
+    "(absent: observed_on)"
+)
+
+
 class EvictionCancelledIn(SignalBase):
     type: Literal["eviction.cancelled"]
     reason: str | None = Field(default=None, max_length=200)
+    eviction_date: date | None = Field(default=None, description=EVICTION_DATE_OF_OUTCOME)
 
 
 class EvictionExecutedIn(SignalBase):
     type: Literal["eviction.executed"]
     outcome: EvictionOutcome
+    eviction_date: date | None = Field(default=None, description=EVICTION_DATE_OF_OUTCOME)
 
 
 class FamilyFoundIn(SignalBase):

@@ -22,10 +22,13 @@ def create_app(runtime: Runtime) -> FastAPI:
     counts = CountStore(settings.link_key.get_secret_value().encode())
 
     async def count(session: AsyncSession, event: Event) -> None:
-        await counts.apply(session, read(event), runtime.clock.now())
+        counts.collect(session, read(event))
+
+    async def write_counts(session: AsyncSession) -> None:
+        await counts.flush(session, runtime.clock.now())
 
     name = settings.consumer_name
-    consumer = runtime.consumer(name, dict.fromkeys(COUNTED_TYPES, count))
+    consumer = runtime.consumer(name, dict.fromkeys(COUNTED_TYPES, count), finish=write_counts)
 
     async def purge(now) -> int:
         profiles, pending = await counts.purge(runtime.sessions, retention_cutoff(now, settings.join_retention_days))

@@ -38,7 +38,7 @@ def stream():
     paid = s.executed(s.on(13), "paid_at_door")
     events += [paid, s.assessed(paid, False)]
     for _ in range(3):
-        events.append(s.scheduled(s.on(14)))
+        events.append(s.scheduled(s.on(1)))  # the eviction on the 21st: November too
     events.append(s.cancelled(s.on(14), municipality="0344"))
     return events
 
@@ -150,6 +150,7 @@ async def test_the_eviction_table_is_shaped_like_table_1_of_the_report(app, bus)
             "aanbod_offered_families": 0, "afgemeld_withdrawn_families": 0, "niet_not_executed_families": 0,
             "betaald_paid_at_door_families": 0, "ontruimd_evicted_families": 6,
             "noorderzon_left_unknown_destination_families": 0,
+            "last_changed": "2026-11-28T12:00:00Z",
         }
     ]
     assert public["exact"] is False
@@ -172,6 +173,40 @@ async def test_figures_per_district_and_for_the_whole_year(app, bus):
     assert figure(district, "eviction", "evicted") == 6 and figure(district, "eviction", "paid_at_door") == 0
     assert year["month"] is None and figure(year, "signal", "eviction.executed") == 7
     assert figure(december, "signal", "eviction.executed") == 0
+
+
+async def test_a_late_fact_changes_its_own_closed_year_and_says_when(tmp_path, bus):
+    """Last year's outcome posted this year counts in last year's table; that year's row
+    (and the figures of its month) say when they last changed, and so does Last-Modified."""
+    clock = FakeClock(s.on(28))
+    app = create_app(unit_runtime(MonitorSettings, tmp_path, bus, clock))
+    amsterdam = key("gemeente-amsterdam")
+    async with running(app) as client:
+
+        async def table():
+            return (await client.get("/v1/tables/evictions", params={"municipality": "0363"}, headers=amsterdam))
+
+        await publish(bus, s.executed(s.on(12), "evicted"))
+        await wait_for(lambda: _rows(table), what="this year's eviction counted")
+        clock.advance(days=40)  # January 2027: 2025 is a closed year
+        late = s.executed(s.on(20, 12, 2025), "paid_at_door", eviction_date=s.on(19, 12, 2025).date())
+        late = s.with_time(late, clock.now())
+        await publish(bus, late)
+        rows = await wait_for(lambda: _rows(table, 2), what="the late outcome counted in 2025")
+        december = await client.get("/v1/figures", params={"municipality": "0363", "year": 2025, "month": 12}, headers=amsterdam)
+        answer = await table()
+    assert [row["year"] for row in rows] == [2025, 2026]
+    assert rows[0]["betaald_paid_at_door"] == 1 and rows[1]["ontruimd_evicted"] == 1
+    assert rows[0]["last_changed"] == "2027-01-07T12:00:00Z", "2025 changed when its late fact arrived"
+    assert rows[1]["last_changed"] == "2026-11-28T12:00:00Z", "2026 did not change since"
+    assert december.json()["last_changed"] == "2027-01-07T12:00:00Z"
+    assert figure(december.json(), "eviction", "paid_at_door") == 1
+    assert answer.headers["Last-Modified"] == "Thu, 07 Jan 2027 12:00:00 GMT"
+
+
+async def _rows(table, count: int = 1):
+    rows = (await table()).json()["rows"]
+    return rows if len(rows) == count else None
 
 
 @pytest.mark.parametrize(
