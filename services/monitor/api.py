@@ -37,7 +37,7 @@ class FiguresQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     municipality: str = Field(pattern=r"^\d{4}$", description="CBS gemeentecode, e.g. 0363")
-    year: int = Field(ge=2000, le=2100)
+    year: int = Field(ge=1900, le=2100, description="a history load may reach back decades")
     month: int | None = Field(None, ge=1, le=12, description="absent: the whole year")
     district: str | None = Field(None, min_length=1, max_length=60, description="absent: every district")
 
