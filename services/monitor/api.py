@@ -22,8 +22,8 @@ from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
 from services.monitor import reads
 from services.monitor.domain import catalogue
-from services.monitor.domain.figures import eviction_columns, eviction_table, figure_rows
-from services.monitor.domain.suppression import RULE, sees_exact, shown
+from services.monitor.domain.figures import eviction_columns, eviction_table, figure_rows, table_cell
+from services.monitor.domain.suppression import RULE, sees_exact
 
 router = APIRouter(prefix="/v1", tags=["figures (municipality)"])
 public = APIRouter(prefix="/v1/public", tags=["figures (public, suppressed)"])
@@ -81,11 +81,6 @@ class EvictionTable(BaseModel):
     rows: list[dict[str, Count | datetime]]
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 FiguresParams = Annotated[FiguresQuery, Query()]
 TableParams = Annotated[TableQuery, Query()]
 
@@ -96,12 +91,20 @@ def _exact(organisation: Organisation | None, municipality: str) -> bool:
     return sees_exact(organisation.role is Role.MUNICIPALITY, organisation.municipality_codes, municipality)
 
 
-async def _figures(runtime: Runtime, query: FiguresQuery, exact: bool) -> Figures:
+async def _figures(request: Request, query: FiguresQuery, exact: bool) -> Figures:
+    runtime: Runtime = request.app.state.runtime
     counted = await reads.cells(
         runtime.sessions, query.municipality, year=query.year, month=query.month, district=query.district
     )
     changes = await reads.last_changed(runtime.sessions, query.municipality)
     in_period = [at for (year, month), at in changes.items() if year == query.year and query.month in (None, month)]
+    published = None if exact else await request.app.state.publications.of(query.municipality, query.year)
+
+    def count(row) -> Count:
+        if published is None:
+            return row.count
+        return published.shown((row.metric, row.outcome), row.family, query.month, query.district, row.count)
+
     return Figures(
         municipality=query.municipality,
         year=query.year,
@@ -110,24 +113,22 @@ async def _figures(runtime: Runtime, query: FiguresQuery, exact: bool) -> Figure
         exact=exact,
         last_changed=max(in_period, default=None),
         districts=await reads.districts(runtime.sessions, query.municipality, query.year),
-        figures=[
-            Figure(metric=row.metric, outcome=row.outcome, family=row.family, count=shown(row.count, exact=exact))
-            for row in figure_rows(counted)
-        ],
+        figures=[Figure(metric=r.metric, outcome=r.outcome, family=r.family, count=count(r)) for r in figure_rows(counted)],
     )
 
 
-async def _table(runtime: Runtime, municipality: str, exact: bool) -> EvictionTable:
+async def _table(request: Request, municipality: str, exact: bool) -> EvictionTable:
+    runtime: Runtime = request.app.state.runtime
     counted = await reads.cells(runtime.sessions, municipality, metric=catalogue.EVICTION)
     changes = await reads.last_changed(runtime.sessions, municipality, metric=catalogue.EVICTION)
-    rows = [
-        {
-            "year": year,
-            **{name: shown(value, exact=exact) for name, value in columns.items()},
-            "last_changed": max(at for (y, _), at in changes.items() if y == year),
+    rows = []
+    for year, columns in eviction_table(counted):
+        published = None if exact else await request.app.state.publications.of(municipality, year)
+        shown_columns = {
+            name: value if published is None else published.shown(*table_cell(name), None, None, value)
+            for name, value in columns.items()
         }
-        for year, columns in eviction_table(counted)
-    ]
+        rows.append({"year": year, **shown_columns, "last_changed": max(at for (y, _), at in changes.items() if y == year)})
     columns = ["year", *eviction_columns(), "last_changed"]
     return EvictionTable(municipality=municipality, exact=exact, columns=columns, rows=rows)
 
@@ -178,48 +179,48 @@ _CSV = {200: {"content": {"text/csv": {}}}}
 
 
 @router.get("/figures", response_model=Figures, summary="Counts per metric, outcome and family for one period")
-async def figures(organisation: Municipality, query: FiguresParams, runtime: RuntimeDep, response: Response) -> Figures:
-    answer = await _figures(runtime, query, _exact(organisation, query.municipality))
+async def figures(organisation: Municipality, query: FiguresParams, request: Request, response: Response) -> Figures:
+    answer = await _figures(request, query, _exact(organisation, query.municipality))
     last_modified(response, answer.last_changed)
     return answer
 
 
 @router.get("/figures.csv", response_class=Response, responses=_CSV, summary="The same figures as CSV")
-async def figures_csv(organisation: Municipality, query: FiguresParams, runtime: RuntimeDep) -> Response:
-    return _figures_csv(await _figures(runtime, query, _exact(organisation, query.municipality)))
+async def figures_csv(organisation: Municipality, query: FiguresParams, request: Request) -> Response:
+    return _figures_csv(await _figures(request, query, _exact(organisation, query.municipality)))
 
 
 @router.get("/tables/evictions", response_model=EvictionTable, summary="Scheduled evictions and outcomes per year (Table 1)")
-async def evictions(organisation: Municipality, query: TableParams, runtime: RuntimeDep, response: Response) -> EvictionTable:
-    answer = await _table(runtime, query.municipality, _exact(organisation, query.municipality))
+async def evictions(organisation: Municipality, query: TableParams, request: Request, response: Response) -> EvictionTable:
+    answer = await _table(request, query.municipality, _exact(organisation, query.municipality))
     last_modified(response, *(row["last_changed"] for row in answer.rows))
     return answer
 
 
 @router.get("/tables/evictions.csv", response_class=Response, responses=_CSV, summary="Table 1 as CSV")
-async def evictions_csv(organisation: Municipality, query: TableParams, runtime: RuntimeDep) -> Response:
-    return _table_csv(await _table(runtime, query.municipality, _exact(organisation, query.municipality)))
+async def evictions_csv(organisation: Municipality, query: TableParams, request: Request) -> Response:
+    return _table_csv(await _table(request, query.municipality, _exact(organisation, query.municipality)))
 
 
 @public.get("/figures", response_model=Figures, summary="Suppressed figures, for publication")
-async def public_figures(query: FiguresParams, runtime: RuntimeDep, response: Response) -> Figures:
-    answer = await _figures(runtime, query, exact=False)
+async def public_figures(query: FiguresParams, request: Request, response: Response) -> Figures:
+    answer = await _figures(request, query, exact=False)
     last_modified(response, answer.last_changed)
     return answer
 
 
 @public.get("/figures.csv", response_class=Response, responses=_CSV, summary="Suppressed figures as CSV")
-async def public_figures_csv(query: FiguresParams, runtime: RuntimeDep) -> Response:
-    return _figures_csv(await _figures(runtime, query, exact=False))
+async def public_figures_csv(query: FiguresParams, request: Request) -> Response:
+    return _figures_csv(await _figures(request, query, exact=False))
 
 
 @public.get("/tables/evictions", response_model=EvictionTable, summary="Suppressed Table 1, for publication")
-async def public_evictions(query: TableParams, runtime: RuntimeDep, response: Response) -> EvictionTable:
-    answer = await _table(runtime, query.municipality, exact=False)
+async def public_evictions(query: TableParams, request: Request, response: Response) -> EvictionTable:
+    answer = await _table(request, query.municipality, exact=False)
     last_modified(response, *(row["last_changed"] for row in answer.rows))
     return answer
 
 
 @public.get("/tables/evictions.csv", response_class=Response, responses=_CSV, summary="Suppressed Table 1 as CSV")
-async def public_evictions_csv(query: TableParams, runtime: RuntimeDep) -> Response:
-    return _table_csv(await _table(runtime, query.municipality, exact=False))
+async def public_evictions_csv(query: TableParams, request: Request) -> Response:
+    return _table_csv(await _table(request, query.municipality, exact=False))

@@ -12,6 +12,7 @@ from shared.timers import timer_worker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from services.monitor.api import public, router
 from services.monitor.domain.reading import COUNTED_TYPES, read
+from services.monitor.publishing import Publications
 from services.monitor.settings import MonitorSettings
 from services.monitor.store import CountStore, claim_generation, retention_cutoff
 from services.monitor.tables import METADATA
@@ -44,7 +45,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start):
             yield
 
-    return http.service_app(
+    app = http.service_app(
         runtime,
         title="monitor",
         summary="How many signals, evictions, families, placements: aggregated counts only, small cells suppressed.",
@@ -52,3 +53,5 @@ def create_app(runtime: Runtime) -> FastAPI:
         lifespan=lifespan,
         routers=[router, public],
     )
+    app.state.publications = Publications(runtime.sessions, lambda: counts.version)
+    return app

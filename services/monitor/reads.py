@@ -62,6 +62,15 @@ async def last_changed(
     return {(year, month): _aware(changed) for year, month, changed in rows}
 
 
+async def year_changed(sessions: async_sessionmaker[AsyncSession], municipality_code: str, year: int) -> datetime | None:
+    query = select(func.max(PeriodChange.changed_at)).where(
+        PeriodChange.municipality_code == municipality_code, PeriodChange.year == year
+    )
+    async with sessions() as session:
+        moment = (await session.exec(query)).one()
+    return None if moment is None else _aware(moment)
+
+
 def _aware(moment) -> datetime:
     """func.max bypasses the column's type on SQLite: read it back as an aware UTC time."""
     if isinstance(moment, str):

@@ -43,6 +43,7 @@ class GenerationMismatch(RuntimeError):
 class CountStore:
     def __init__(self, link_key: bytes):
         self._link_key = link_key
+        self.version = 0  # how many batches this instance wrote: readers notice a change
 
     def link(self, key: JoinKey) -> str:
         """A keyed hash of the join key: stable for this deployment, linkable to nothing outside it."""
@@ -71,6 +72,7 @@ class CountStore:
         settled = settle(readings, self.link, stored, waiting)
         await _write_counts(session, settled.changed(), now)
         await _write_joins(session, settled, now)
+        self.version += 1
 
     async def purge(self, sessions: async_sessionmaker[AsyncSession], cutoff: datetime) -> tuple[int, int]:
         """Drop join rows received before `cutoff`; returns (profiles, pending facts) dropped."""

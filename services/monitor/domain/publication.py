@@ -28,8 +28,9 @@ NO_DISTRICT = ""  # the counters' district of a fact without a (published) distr
 NOT_PUBLISHED = "x"  # a complement of a small cell, or a figure never published
 
 # Series that add up to another series, on the same dates: (total, parts). The rest (the
-# total minus its parts) is never published: evictions scheduled without an outcome yet,
-# reminders about an intermediate report. A rest of 0 (a closed year) is taken as known.
+# total minus its parts) is never published: evictions scheduled without an outcome yet (or
+# outcomes whose schedule the monitor never saw), reminders about an intermediate report.
+# A rest of 0 (a closed year) is taken as known.
 REST: Series = ("", "rest")
 LINKED: tuple[tuple[Series, tuple[Series, ...]], ...] = (
     ((c.SIGNAL, "eviction.verdict-issued"), tuple((c.VERDICT, g.value) for g in VerdictGrounds)),
@@ -101,7 +102,7 @@ def _settle_linked(publication: Publication, place: Dimension, total: Series, pa
     for (part, *coord), n in list(counts.items()):
         if part != REST:
             counts[(REST, *coord)] = counts.get((REST, *coord), 0) - n
-    dimensions = (Dimension((*parts, REST), hidden=frozenset({REST})), FAMILIES, MONTHS, place)
+    dimensions = (Dimension((*parts, REST), hidden=frozenset({REST}), signed=True), FAMILIES, MONTHS, place)
     for (series, *coord), state in protect(dimensions, complete(dimensions, counts)).items():
         if series != REST:
             publication.status[(total if series == TOTAL else series, tuple(coord))] = state

@@ -14,8 +14,10 @@ What a reader knows of a suppressed cell, and what the change must therefore res
 - "<5" (primary): 1 to 4;
 - "x" (secondary): 5 or more (zeros are published, and never chosen as complements);
 - a hidden cell (never published, e.g. the part of a city's count in no published
-  district): 0 or more; and when it is 0 a reader may know that (every signal named its
-  district), so a hidden 0 is taken as known and never moved.
+  district): 0 or more, or of either sign for a signed part (a rest: a total's own count
+  minus its parts, for totals that are not exactly their parts). When it is 0 a reader may
+  know that (every signal named its district; a year closed with every scheduled eviction
+  ended), so a hidden 0 is taken as known and never moved.
 The cheapest hypercube that respects those bounds is chosen (the fewest newly suppressed
 counts, preferring cells suppressed already). Each secondary cell is a corner of such a
 hypercube, so it moves with it and cannot be recovered either. Pure: no database.
@@ -41,7 +43,8 @@ class Status(StrEnum):
     PRIMARY = "primary"  # shown as "<5"
     SECONDARY = "secondary"  # shown as "x": suppressed to protect a primary cell
     HIDDEN = "hidden"  # never published; more than 0
-    FIXED = "fixed"  # never published, and taken as known to a reader all the same (0 or less)
+    SIGNED = "signed"  # never published; not 0, either sign
+    FIXED = "fixed"  # never published, and taken as known to a reader all the same (0)
     WITHHELD = "withheld"  # no hypercube fitted: the whole table is shown as "x"
 
 
@@ -49,6 +52,7 @@ class Status(StrEnum):
 class Dimension:
     parts: tuple[Label, ...]
     hidden: frozenset[Label] = frozenset()  # parts never published
+    signed: bool = False  # hidden parts may be below 0
 
 
 def complete(dimensions: Sequence[Dimension], counts: Mapping[Coord, int]) -> dict[Coord, int]:
@@ -65,16 +69,22 @@ def protect(dimensions: Sequence[Dimension], values: Mapping[Coord, int]) -> dic
     for primary in sorted((c for c, s in status.items() if s is Status.PRIMARY), key=repr):
         corners = _best_hypercube(dimensions, values, status, primary)
         if corners is None:
-            return {c: s if s in (Status.HIDDEN, Status.FIXED) else Status.WITHHELD for c, s in status.items()}
+            return {c: s if s in _NEVER_PUBLISHED else Status.WITHHELD for c, s in status.items()}
         for corner in corners:
             if status[corner] is Status.PUBLISHED:
                 status[corner] = Status.SECONDARY
     return status
 
 
+_NEVER_PUBLISHED = (Status.HIDDEN, Status.SIGNED, Status.FIXED)
+
+
 def _initial(dimensions: Sequence[Dimension], coord: Coord, value: int) -> Status:
-    if any(label in d.hidden for label, d in zip(coord, dimensions)):
-        return Status.HIDDEN if value > 0 else Status.FIXED
+    hidden_in = [d for label, d in zip(coord, dimensions) if label in d.hidden]
+    if hidden_in:
+        if value == 0:
+            return Status.FIXED
+        return Status.SIGNED if any(d.signed for d in hidden_in) else Status.HIDDEN
     return Status.PRIMARY if PRIMARY_LOW <= value <= PRIMARY_HIGH else Status.PUBLISHED
 
 
@@ -148,4 +158,6 @@ def _fits(value: int, state: Status) -> bool:
         return PRIMARY_LOW <= value <= PRIMARY_HIGH
     if state is Status.HIDDEN:
         return value >= 0
+    if state is Status.SIGNED:
+        return True
     return value >= SECONDARY_LOW  # secondary now, or published and to become secondary
