@@ -53,5 +53,6 @@ def create_app(runtime: Runtime) -> FastAPI:
         lifespan=lifespan,
         routers=[router, public],
     )
+    app.state.counts = counts
     app.state.publications = Publications(runtime.sessions, lambda: counts.version)
     return app
