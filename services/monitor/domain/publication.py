@@ -25,7 +25,8 @@ from services.monitor.domain.suppression import SUPPRESSED
 
 Series = tuple[str, str]  # (metric, outcome)
 NO_DISTRICT = ""  # the counters' district of a fact without a (published) district
-NOT_PUBLISHED = "x"  # a complement of a small cell, or a figure never published
+NOT_PUBLISHED = "x"  # a complement of a small cell (5 or more), or a figure never published
+WITHHELD = "."  # a table where no complement fits (its small cells and totals are all small): all withheld
 
 # Series that add up to another series, on the same dates: (total, parts). The rest (the
 # total minus its parts) is never published: evictions scheduled without an outcome yet (or
@@ -68,6 +69,8 @@ class Publication:
             return count if count == 0 else NOT_PUBLISHED
         if state is Status.PUBLISHED:
             return count
+        if state is Status.WITHHELD:
+            return WITHHELD
         return SUPPRESSED if state is Status.PRIMARY else NOT_PUBLISHED
 
 

@@ -18,7 +18,9 @@ What a reader knows of a suppressed cell, and what the change must therefore res
   minus its parts, for totals that are not exactly their parts). When it is 0 a reader may
   know that (every signal named its district; a year closed with every scheduled eviction
   ended), so a hidden 0 is taken as known and never moved.
-The cheapest hypercube that respects those bounds is chosen (the fewest newly suppressed
+When no hypercube fits (a tiny table whose small cells and totals are all under 5, so the
+bounds alone pin a cell) the whole table is withheld. The cheapest hypercube that respects
+those bounds is chosen (the fewest newly suppressed
 counts, preferring cells suppressed already). Each secondary cell is a corner of such a
 hypercube, so it moves with it and cannot be recovered either. Pure: no database.
 """
@@ -45,7 +47,7 @@ class Status(StrEnum):
     HIDDEN = "hidden"  # never published; more than 0
     SIGNED = "signed"  # never published; not 0, either sign
     FIXED = "fixed"  # never published, and taken as known to a reader all the same (0)
-    WITHHELD = "withheld"  # no hypercube fitted: the whole table is shown as "x"
+    WITHHELD = "withheld"  # no hypercube fitted: the whole table is withheld
 
 
 @dataclass(frozen=True)
