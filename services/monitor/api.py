@@ -78,7 +78,7 @@ class EvictionTable(BaseModel):
     period_rule: str = PERIOD_RULE
     counted_by: str = catalogue.COUNTED_BY[catalogue.EVICTION]
     columns: list[str] = Field(description="the columns of each row; `last_changed`: when a count of that year last changed")
-    rows: list[dict[str, Count | datetime]]
+    rows: list[dict[str, Count | datetime | None]]
 
 
 FiguresParams = Annotated[FiguresQuery, Query()]
@@ -128,7 +128,7 @@ async def _table(request: Request, municipality: str, exact: bool) -> EvictionTa
             name: value if published is None else published.shown(*table_cell(name), None, None, value)
             for name, value in columns.items()
         }
-        rows.append({"year": year, **shown_columns, "last_changed": max(at for (y, _), at in changes.items() if y == year)})
+        rows.append({"year": year, **shown_columns, "last_changed": max((at for (y, _), at in changes.items() if y == year), default=None)})
     columns = ["year", *eviction_columns(), "last_changed"]
     return EvictionTable(municipality=municipality, exact=exact, columns=columns, rows=rows)
 
