@@ -29,7 +29,7 @@ from shared.organisations import Organisations
 from shared.migrations.runner import require_current
 from shared.persistence.database import create_engine, session_factory
 from shared.persistence.group_commit import GroupCommit
-from shared.persistence.inbox import Effect, Prepared, handle_all_once, handle_once
+from shared.persistence.inbox import Effect, Finish, Prepared, handle_all_once, handle_once
 from shared.persistence.outbox import add_to_outbox
 from shared.persistence.relay import OutboxRelay
 from shared.privacy import AddressSeal, household_pseudonym
@@ -87,12 +87,16 @@ class Runtime:
         return event
 
     def consumer(
-        self, name: str, handlers: Mapping[str, Effect | Prepared], retry: RetryPolicy = RetryPolicy()
+        self,
+        name: str,
+        handlers: Mapping[str, Effect | Prepared],
+        retry: RetryPolicy = RetryPolicy(),
+        finish: Finish | None = None,
     ) -> EventConsumer:
         """A consumer that runs each handled event's effect once, in one transaction with its inbox row.
 
-        A fetched batch runs in one transaction (its lookups first, side by side); when
-        that fails, EventConsumer handles its events one by one."""
+        A fetched batch runs in one transaction (its lookups first, side by side), `finish`
+        last; when that fails, EventConsumer handles its events one by one."""
 
         async def effect_for(event: Event) -> Effect:
             handler = handlers[event.type]
@@ -101,7 +105,7 @@ class Runtime:
         async def handle(event: Event) -> None:
             if event.type not in handlers:
                 return
-            if await handle_once(self.sessions, name, event, await effect_for(event)):
+            if await handle_once(self.sessions, name, event, await effect_for(event), finish):
                 self.relay.wake()
 
         slots = asyncio.Semaphore(PREPARE_CONCURRENCY)
@@ -113,7 +117,7 @@ class Runtime:
         async def handle_batch(events: Sequence[Event]) -> None:
             handled = [event for event in events if event.type in handlers]
             effects = await asyncio.gather(*(effect_for_in_slot(event) for event in handled))
-            if await handle_all_once(self.sessions, name, list(zip(handled, effects))):
+            if await handle_all_once(self.sessions, name, list(zip(handled, effects)), finish):
                 self.relay.wake()
 
         consumer = EventConsumer(self.bus, self.group_id(name), handle, retry, handle_batch=handle_batch)

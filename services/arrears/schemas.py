@@ -129,14 +129,22 @@ class EvictionScheduledIn(SignalBase):
     eviction_date: CalendarDate = Field(description="within the intake's eviction window around today")
 
 
+EVICTION_DATE_OF_OUTCOME = (
+    "the date the eviction was scheduled for: the monitor counts the outcome in that date's period "
+    "(absent: observed_on)"
+)
+
+
 class EvictionCancelledIn(SignalBase):
     type: Literal["eviction.cancelled"]
     reason: FreeText(200) | None = None
+    eviction_date: CalendarDate | None = Field(default=None, description=EVICTION_DATE_OF_OUTCOME)
 
 
 class EvictionExecutedIn(SignalBase):
     type: Literal["eviction.executed"]
     outcome: EvictionOutcome
+    eviction_date: CalendarDate | None = Field(default=None, description=EVICTION_DATE_OF_OUTCOME)
 
 
 class FamilyFoundIn(SignalBase):

@@ -55,6 +55,12 @@ EVICTION_COLUMNS: dict[str, str] = {
 FAMILY_SUFFIX = "_families"
 
 
+def table_cell(column: str) -> tuple[tuple[str, str], str]:
+    """The (metric, outcome) and family a column of the eviction table counts."""
+    outcome = EVICTION_COLUMNS[column.removesuffix(FAMILY_SUFFIX)]
+    return (c.EVICTION, outcome), (Family.FAMILY.value if column.endswith(FAMILY_SUFFIX) else ALL_FAMILIES)
+
+
 def eviction_columns() -> list[str]:
     return [*EVICTION_COLUMNS, *(name + FAMILY_SUFFIX for name in EVICTION_COLUMNS)]
 

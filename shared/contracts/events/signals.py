@@ -84,6 +84,9 @@ class EvictionCancelled(SignalData):
     event_type = event_types.EVICTION_CANCELLED
 
     reason: str | None = Field(default=None, max_length=200)
+    eviction_date: date | None = Field(
+        default=None, description="the date the eviction was scheduled for, when the signaller gives it"
+    )
 
 
 class EvictionOutcome(StrEnum):
@@ -97,6 +100,9 @@ class EvictionExecuted(SignalData):
     event_type = event_types.EVICTION_EXECUTED
 
     outcome: EvictionOutcome
+    eviction_date: date | None = Field(
+        default=None, description="the date the eviction was scheduled for, when the signaller gives it; else observed_on"
+    )
 
 
 class FamilyFoundAtEviction(SignalData):

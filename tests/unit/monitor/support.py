@@ -20,6 +20,11 @@ def _event(data, at: datetime, case: str | None = None, event_id: uuid.UUID | No
     return new_event(data, source=SOURCE, subject=case or subject(), time=at, event_id=event_id)
 
 
+def with_time(event: Event, at: datetime) -> Event:
+    """The same fact, received by the chain at `at` (a late signal)."""
+    return _event(event.data, at, event.subject, event_id=event.id)
+
+
 def signal(model: type[signals.SignalData], at: datetime, *, municipality: str = "0363", district: str | None = None,
            case: str | None = None, **facts) -> Event:
     signal_id = uuid.uuid4()

@@ -171,3 +171,31 @@ async def test_a_database_counts_for_one_generation_only(sessions):
     await claim_generation(sessions, "1", NOW)  # a restart of the same generation
     with pytest.raises(GenerationMismatch, match="needs an empty database"):
         await claim_generation(sessions, "2", NOW)
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_a_batch_settled_at_once_counts_as_its_events_one_by_one(tmp_path, store, seed):
+    """The consumer hands the monitor whole batches: any cut of the stream into batches, in any
+    interleaving, gives the counts and join rows of counting one event at a time."""
+    signals, assessments, follow_up = stream()
+    events = signals + assessments + follow_up
+    rng = random.Random(seed)
+    rng.shuffle(events)
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/batches-{seed}.db")
+    await create_tables(engine, METADATA)
+    sessions = session_factory(engine)
+    try:
+        start = 0
+        while start < len(events):
+            size = rng.randint(1, 7)
+            async with sessions() as session, session.begin():
+                for event in events[start : start + size]:
+                    store.collect(session, read(event))
+                await store.flush(session, NOW)
+            start += size
+        assert await counters(sessions) == EXPECTED
+        async with sessions() as session:
+            assert (await session.exec(select(PendingFact))).all() == []
+            assert len((await session.exec(select(JoinProfile))).all()) == 3
+    finally:
+        await engine.dispose()

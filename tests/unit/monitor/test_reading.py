@@ -103,3 +103,29 @@ def test_a_fact_without_a_place_is_counted_only_when_its_profile_arrives():
 def test_an_unknown_family_profile_leaves_an_unknown_fact_where_it_is():
     fact = Fact(c.EVICTION, "evicted", NOV, Location("0363"))
     assert rejoin(fact, Profile(Location("0363"), Family.UNKNOWN)) == []
+
+
+def test_each_fact_counts_by_its_own_date_not_by_when_it_arrived():
+    received = s.on(10, 1, 2027)  # everything below reaches the chain in January 2027
+    cases = [
+        (s.arrears(s.on(3, 11, 2026)), {c.SIGNAL: Period(2026, 11)}),
+        (s.verdict(s.on(3, 10, 2026), "nuisance"), {c.SIGNAL: Period(2026, 10), c.VERDICT: Period(2026, 10)}),
+        (s.scheduled(s.on(20, 12, 2026)), {c.SIGNAL: Period(2026, 12), c.EVICTION: Period(2027, 1)}),  # date +20 days
+        (s.cancelled(s.on(29, 12, 2026), eviction_date=s.on(4, 1, 2027).date()), {c.SIGNAL: Period(2026, 12), c.EVICTION: Period(2027, 1)}),
+        (s.cancelled(s.on(29, 12, 2026)), {c.EVICTION: Period(2026, 12)}),  # no eviction date given: observed_on
+        (s.executed(s.on(2, 1, 2027), "evicted", eviction_date=s.on(28, 12, 2026).date()), {c.EVICTION: Period(2026, 12)}),
+        (s.executed(s.on(5, 6, 2026), "evicted"), {c.EVICTION: Period(2026, 6)}),
+    ]
+    for event, periods in cases:
+        facts = {f.metric: f.period for f in read(s.with_time(event, received)).facts}
+        for metric, period in periods.items():
+            assert facts[metric] == period, (event.type, metric)
+
+
+def test_a_report_counts_by_the_day_it_was_made_and_an_acknowledgement_by_its_moment():
+    alert = s.alert(s.on(5, 10))
+    report = s.with_time(s.final_report(alert, s.on(30, 10)), s.on(3, 12))
+    assert read(report).facts[0].period == Period(2026, 10)
+    acknowledged = s.with_time(s.acknowledged(alert, s.on(31, 10, hour=23)), s.on(3, 12))  # 00:00 on 1 November, local
+    assert read(acknowledged).facts[0].period == NOV
+    assert read(alert).facts[0].period == Period(2026, 10), "an alert counts when triage raised it"
