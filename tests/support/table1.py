@@ -80,6 +80,7 @@ def signals(rows: list[YearRow]) -> list[dict]:
                 scheduled.append({
                     "reference": reference + "-scheduled", "type": "eviction.scheduled", "address": address,
                     "observed_on": (on - timedelta(days=ANNOUNCED_DAYS_AHEAD)).isoformat(), "eviction_date": on.isoformat(),
+                    "history": True,
                 })  # fmt: skip
                 ended.append(_ending(OUTCOME_COLUMNS[column], reference + "-ended", address, on))
                 dwelling += 1
@@ -92,9 +93,9 @@ def _ending(outcome: str, reference: str, address: dict, on: date) -> dict:
     if outcome == "withdrawn":
         called_off = on - timedelta(days=CALLED_OFF_DAYS_AHEAD)
         return {"reference": reference, "type": "eviction.cancelled", "address": address,
-                "observed_on": called_off.isoformat(), "eviction_date": on.isoformat()}  # fmt: skip
+                "observed_on": called_off.isoformat(), "eviction_date": on.isoformat(), "history": True}  # fmt: skip
     return {"reference": reference, "type": "eviction.executed", "address": address,
-            "observed_on": on.isoformat(), "outcome": outcome}  # fmt: skip
+            "observed_on": on.isoformat(), "outcome": outcome, "history": True}  # fmt: skip
 
 
 def expected_table(rows: list[YearRow]) -> dict[int, dict[str, int]]:
