@@ -25,15 +25,7 @@ async def take_from_triage(runtime: Runtime, session: AsyncSession, data: Placem
     """A request from triage (Kafka), in the consumer's transaction."""
     if await session.get(PlacementRequest, data.request_id) is not None:
         return  # a request GGD made over HTTP, published by this service for the record
-    family = Composition(
-        adults=data.adults,
-        children_ages=tuple(data.children_ages),
-        family_type=data.family_type,
-        need=data.need,
-        municipality_code=data.municipality_code,
-        reason=data.reason,
-    )
-    await _create(runtime, session, data.request_id, case_key, data.requested_by, family)
+    await _create(runtime, session, data.request_id, case_key, data.requested_by, Composition.of(data))
 
 
 async def remember_case_region(session: AsyncSession, case_key: str, municipality_code: str) -> None:
@@ -54,20 +46,8 @@ async def ask(runtime: Runtime, requested_by: str, family: Composition, case_key
             await _check_case(runtime, session, requested_by, case_key)
         request = await _create(runtime, session, uuid4(), case_key or f"pr-{uuid4().hex}", requested_by, family)
         # Published like triage's requests, so the monitor counts every request the chain saw.
-        runtime.emit(
-            session,
-            PlacementRequested(
-                request_id=request.id,
-                requested_by=requested_by,
-                adults=family.adults,
-                children_ages=list(family.children_ages),
-                family_type=family.family_type,
-                need=family.need,
-                municipality_code=family.municipality_code,
-                reason=family.reason,
-            ),
-            subject=request.case_key,
-        )
+        requested = PlacementRequested(request_id=request.id, requested_by=requested_by, **family.as_fields())
+        runtime.emit(session, requested, subject=request.case_key)
     runtime.relay.wake()
     return request
 
@@ -99,12 +79,7 @@ async def _create(
         id=request_id,
         case_key=case_key,
         requested_by=requested_by,
-        adults=family.adults,
-        children_ages=list(family.children_ages),
-        family_type=family.family_type,
-        need=family.need,
-        municipality_code=family.municipality_code,
-        reason=family.reason,
+        **family.as_fields(),
         status=RequestStatus.NEW,
         centre=centre,
         out_of_region=out_of_region,

@@ -82,14 +82,7 @@ class RequestIn(BaseModel):
     reason: str = Field("requested_by_ggd", pattern=r"^[a-z_]{3,60}$", description="machine-readable reason code")
 
     def composition(self) -> Composition:
-        return Composition(
-            adults=self.adults,
-            children_ages=tuple(self.children_ages),
-            family_type=self.family_type,
-            need=self.need,
-            municipality_code=self.municipality_code,
-            reason=self.reason,
-        )
+        return Composition.of(self)
 
 
 class WaitlistEntry(BaseModel):
