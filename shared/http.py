@@ -1,4 +1,5 @@
-"""HTTP pieces every service shares: health endpoints and clear validation errors."""
+"""HTTP pieces every service shares: health endpoints, clear validation errors, and
+domain errors (shared.errors) mapped to their status once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from shared.audit import router as audit_router
 from shared.clock import AdjustableClock
+from shared.errors import Conflict, FieldConflict, NotFound
 from shared.json_depth import JsonDepthLimit
 from shared.oidc import OidcSettings, OidcVerifier
 from shared.runtime import Runtime
@@ -87,6 +89,19 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return JSONResponse({"detail": clean_errors(exc.errors())}, status_code=422)
 
 
+async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=404)
+
+
+async def _conflict(_request: Request, exc: Conflict) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=409)
+
+
+async def _field_conflict(_request: Request, exc: FieldConflict) -> JSONResponse:
+    detail = [{"loc": [exc.location, exc.field], "msg": str(exc), "type": "conflict"}]
+    return JSONResponse({"detail": detail}, status_code=409)
+
+
 def service_app(runtime: Runtime, *, title: str, summary: str, lifespan, routers, version: str = "1.0.0", **state) -> FastAPI:
     """A service's FastAPI app: its runtime and collaborators on `app.state`, the shared
     endpoints (health, metrics, audit; the development token issuer and the test clock
@@ -126,4 +141,7 @@ def install(app: FastAPI) -> None:
     if isinstance(app.state.runtime.clock, AdjustableClock):
         app.include_router(test_clock)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Conflict, _conflict)
+    app.add_exception_handler(FieldConflict, _field_conflict)
     app.add_middleware(JsonDepthLimit)

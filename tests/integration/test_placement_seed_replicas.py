@@ -12,7 +12,7 @@ from shared.migrations import runner
 from shared.runtime import build_runtime
 from services.placement.settings import PlacementSettings
 from services.placement.tables import Facility
-from services.placement.workflow import seed_facilities
+from services.placement.facilities import seed_facilities
 
 pytestmark = pytest.mark.postgres
 

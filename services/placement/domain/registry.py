@@ -40,3 +40,8 @@ def waitlist_centre(
             if code in region:
                 return centre, True
     return None, True
+
+
+def out_of_waitlist_region(centre: str | None, municipality_code: str, regions: Mapping[str, frozenset[str]]) -> bool:
+    """Is a family from outside the region of the centre whose list it waits on (or on no list)?"""
+    return centre is None or municipality_code not in regions.get(centre, frozenset())

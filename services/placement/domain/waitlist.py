@@ -47,6 +47,11 @@ class Priority:
     days_waiting: int
 
 
+def waitlisted_because(declined_before: bool) -> str:
+    """The reason a family goes (back) on the list, as the waitlisted event says it."""
+    return "no free unit for this family type" + (" (declined elsewhere)" if declined_before else "")
+
+
 def days_waiting(since: datetime, now: datetime) -> int:
     return max((now - since).days, 0)
 

@@ -1,4 +1,4 @@
-"""Reads the workflow and the API share: free units net of open offers, regions,
+"""Reads the use cases and the API share: free units net of open offers, regions,
 the waiting list as the pure core sees it. No decisions here, only facts."""
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.contracts.events.triage import PlacementNeed
 from services.placement.domain.matching import FacilityFacts
+from services.placement.domain.request_status import RequestStatus
 from services.placement.domain.waitlist import WaitingFamily, positions
 from services.placement.tables import Alternative, Decline, Facility, PlacementRequest
-
-OFFERED, WAITLISTED, PLACED, ENDED = "offered", "waitlisted", "placed", "ended"
-WITHDRAWN = "withdrawn"  # triage withdrew it before the family was placed (the eviction was reversed)
-OPEN = (OFFERED, WAITLISTED, PLACED)
 
 
 async def facilities_with_facts(
@@ -32,7 +30,7 @@ async def facilities_with_facts(
     facilities = (await session.exec(select(Facility).order_by(col(Facility.id)).execution_options(**fresh))).all()
     held_query = (
         select(PlacementRequest.facility_id, func.count())
-        .where(PlacementRequest.status == OFFERED, col(PlacementRequest.facility_id).is_not(None))
+        .where(PlacementRequest.status == RequestStatus.OFFERED, col(PlacementRequest.facility_id).is_not(None))
         .group_by(PlacementRequest.facility_id)
     )
     if excluding is not None:
@@ -72,7 +70,7 @@ async def declined_facilities(session: AsyncSession, request_ids: Iterable[UUID]
 
 
 async def waitlisted(session: AsyncSession, *, centres: Iterable[str] | None = None) -> list[PlacementRequest]:
-    query = select(PlacementRequest).where(PlacementRequest.status == WAITLISTED).execution_options(populate_existing=True)
+    query = select(PlacementRequest).where(PlacementRequest.status == RequestStatus.WAITLISTED).execution_options(populate_existing=True)
     if centres is not None:
         query = query.where(col(PlacementRequest.centre).in_(list(centres)))
     return list((await session.exec(query)).all())
@@ -82,7 +80,7 @@ def waiting_family(request: PlacementRequest, declined: frozenset[str] = frozens
     return WaitingFamily(
         request_id=request.id,
         minors=len(request.children_ages),
-        crisis=request.need == "crisis",
+        crisis=request.need == PlacementNeed.CRISIS,
         waiting_since=request.created_at,
         centre=request.centre,
         family_type=request.family_type,
@@ -105,7 +103,7 @@ async def positions_in(session: AsyncSession, centres: Iterable[str]) -> tuple[l
 
 
 async def position_of(session: AsyncSession, request: PlacementRequest) -> int | None:
-    if request.status != WAITLISTED or request.centre is None:
+    if request.status != RequestStatus.WAITLISTED or request.centre is None:
         return None
     _, found = await positions_in(session, [request.centre])
     return found.get(request.id)
