@@ -156,7 +156,7 @@ def test_every_event_reaches_kafka_once_and_every_signal_has_one_effect(twins, s
 
 def test_both_instances_of_every_service_share_its_consumer_groups(twins, signalled):
     """Each group's partitions are split between the two instances, none held twice."""
-    groups = {"arrears": 1, "arrears-feedback": 1, "triage": 1, "triage-placement": 1, "placement": 1, "notifications": 2}
+    groups = {"arrears": 1, "arrears-feedback": 1, "triage": 1, "triage-placement": 1, "placement": 1, "placement-cases": 1, "notifications": 2}
     for service in SERVICES:
         held = [held_partitions(url, twins.prefix) for url in twins.urls[service]]
         names = set(held[0]) | set(held[1])
