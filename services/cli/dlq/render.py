@@ -92,7 +92,7 @@ def letter(console: Console, dead: DeadLetter, state: LetterState, envelope: Env
     if envelope.other_attributes:
         _row(table, "other attributes", ", ".join(envelope.other_attributes))
     if envelope.data_keys is not None:
-        _row(table, "data keys", ", ".join(envelope.data_keys) + "  (values not shown)")
+        _row(table, "data: keys only", ", ".join(envelope.data_keys) or "(none)")
     console.print(table)
 
 
