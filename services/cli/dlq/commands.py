@@ -189,7 +189,9 @@ def ledger(
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
     prefix: Prefix = "",
 ) -> None:
-    """The ledger: every use of the workbench, newest first (who, when, what, why)."""
+    """The ledger: every use of the workbench, newest first (who, when, what, why).
+
+    With --topic: the entries about that topic's dead letters and the lists that read it."""
     workbench = Workbench(bootstrap, prefix, Operator("-", "-"), load_definitions())
     entries = _run(workbench.ledger(), bootstrap)
     if topic is not None:
@@ -197,7 +199,7 @@ def ledger(
             [dead_letter_topic] = dead_letter_topics(workbench.definitions, prefix, topic).values()
         except UnknownTopic as problem:
             raise fail(str(problem)) from None
-        entries = [entry for entry in entries if (entry.dead_letter or "").startswith(dead_letter_topic + "/")]
+        entries = [entry for entry in entries if entry.concerns(dead_letter_topic)]
     render.ledger(Console(), entries)
 
 

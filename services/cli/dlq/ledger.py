@@ -113,6 +113,10 @@ class LedgerEntry(BaseModel):
         """The ledger record's key: the dead letter it is about, else the action."""
         return self.dead_letter or self.action.value
 
+    def concerns(self, dead_letter_topic: str) -> bool:
+        """About a dead letter of the topic, or a list that read the topic."""
+        return (self.dead_letter or "").startswith(dead_letter_topic + "/") or dead_letter_topic in (self.topics or {})
+
     def encode(self) -> bytes:
         return self.model_dump_json(exclude_none=True).encode()
 
