@@ -1,6 +1,7 @@
 """`python -m services.cli`: replay a CSV of signals into the intake, create the Kafka
-topics, export the monitor's figures. The commands only wire options to the modules
-that do the work (rows, tally: pure; replay, topics, chain_client: I/O)."""
+topics, export the monitor's figures, work the dead letters (`dlq`, services/cli/dlq/).
+The commands only wire options to the modules that do the work (rows, tally: pure;
+replay, topics, chain_client: I/O)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from rich.console import Console
 
 from services.cli import render
 from services.cli.chain_client import ChainClient, Unreachable
+from services.cli.dlq.commands import dlq_app
+from services.cli.options import Bootstrap, Prefix, err
+from services.cli.options import fail as _fail
 from services.cli.replay import replay as replay_rows
 from services.cli.rows import UnreadableFile, read_signals
-from services.cli.tally import EXIT_UNREACHABLE, Outcome, receipt_csv
+from services.cli.tally import Outcome, receipt_csv
 from services.cli.topics import DEFINITIONS, broker_count, create, fit_to_cluster, load_definitions, plan
 
 app = typer.Typer(
-    help="Operate the signal chain: replay signals, create topics, export the monitor.",
+    help="Operate the signal chain: replay signals, create topics, export the monitor, work the dead letters.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -30,8 +34,7 @@ topics_app = typer.Typer(help="The chain's Kafka topics (deploy/kafka/topics.yam
 monitor_app = typer.Typer(help="The monitor's aggregated figures.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
 app.add_typer(monitor_app, name="monitor")
-
-err = Console(stderr=True)
+app.add_typer(dlq_app, name="dlq")
 
 Organisation = Annotated[
     str | None, typer.Option(envvar="SIGNAL_CLIENT_ID", help="OAuth2 client id: your organisation id (e.g. ymere)")
@@ -49,11 +52,6 @@ TokenUrl = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]{message}")
-    return typer.Exit(EXIT_UNREACHABLE)
 
 
 @app.command()
@@ -100,16 +98,10 @@ def replay(
     raise typer.Exit(tally.exit_code)
 
 
-def _prefix(value: str) -> str:
-    if not re.fullmatch(r"[a-zA-Z0-9._-]{0,200}", value):
-        raise typer.BadParameter("letters, digits, '.', '_' and '-' only (a Kafka topic name)")
-    return value
-
-
 @topics_app.command("create")
 def topics_create(
-    bootstrap: Annotated[str, typer.Option(envvar="SIGNAL_KAFKA_BOOTSTRAP", help="Kafka bootstrap servers, HOST:PORT")] = "127.0.0.1:9092",
-    prefix: Annotated[str, typer.Option(envvar="SIGNAL_TOPIC_PREFIX", callback=_prefix, help="prefix of the deployment's topic names")] = "",
+    bootstrap: Bootstrap = "127.0.0.1:9092",
+    prefix: Prefix = "",
     partitions: Annotated[int | None, typer.Option(min=1, max=1000, help="partitions per topic (default: the file's)")] = None,
     replication_factor: Annotated[
         int | None, typer.Option(min=1, max=10, help="default: the file's, at most the number of brokers")
