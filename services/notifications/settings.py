@@ -40,8 +40,8 @@ class NotificationsSettings(ServiceSettings):
     public_url: str | None = Field(
         None,
         pattern=r"^https?://[^/?#]+(/[^?#]*)?$",
-        description="this service as partners reach it: the `url` of ZGW kanalen and abonnementen; "
-        "default http://<host>:<port>",
+        description="this service as partners reach it: the `url` of ZGW kanalen and abonnementen, and the inbox alert "
+        "a ZGW alert notification points at; default http://<host>:<port>",
     )
     triage_url: str = Field(
         "http://127.0.0.1:8002",
