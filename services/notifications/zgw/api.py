@@ -27,11 +27,11 @@ from services.notifications.zgw import BASE_PATH
 from services.notifications.zgw.callback import UNVERIFIED, check_callback
 from services.notifications.zgw.kanalen import BY_UUID, KANALEN, InvalidParam
 from services.notifications.zgw.notificatie import ResourceLinks
-from services.notifications.zgw.problems import ZgwInvalid, ZgwRoute
+from services.notifications.zgw.problems import RESPONSES, ZgwInvalid, ZgwRoute
 from services.notifications.zgw.schemas import AbonnementIn, AbonnementPatch, AbonnementView, KanaalView, stored_kanalen
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix=BASE_PATH, tags=["zgw-notificaties"], route_class=ZgwRoute)
+router = APIRouter(prefix=BASE_PATH, tags=["zgw-notificaties"], route_class=ZgwRoute, responses=RESPONSES)
 Subscriber = Annotated[Caller, Depends(caller())]
 NOT_FOUND = "not found"
 

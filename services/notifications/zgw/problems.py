@@ -17,6 +17,7 @@ from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from shared.http import clean_errors
 from services.notifications.zgw.kanalen import NAMEABLE_KEY, InvalidParam
@@ -24,6 +25,40 @@ from services.notifications.zgw.kanalen import NAMEABLE_KEY, InvalidParam
 PROBLEM_JSON = "application/problem+json"
 CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found", 409: "conflict"}
 INVALID = "the request is not valid: invalidParams names each field and why"
+
+
+class Fout(BaseModel):
+    type: str
+    code: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+
+
+class FieldValidationError(BaseModel):
+    name: str
+    code: str
+    reason: str
+
+
+class ValidatieFout(Fout):
+    invalidParams: list[FieldValidationError]
+
+
+
+
+def _answer(model: type[BaseModel], description: str) -> dict:
+    # `model` registers the schema (FastAPI lists it under application/json too); the answer is problem+json.
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"model": model, "content": {PROBLEM_JSON: {"schema": schema}}, "description": description}
+
+
+RESPONSES = {
+    400: _answer(ValidatieFout, "invalid input: invalidParams names each field and why"),
+    401: _answer(Fout, "missing, unknown or expired credentials"),
+    404: _answer(Fout, "no such object (or not yours: the same answer)"),
+}
 
 
 class ZgwInvalid(Exception):
