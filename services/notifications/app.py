@@ -1,5 +1,6 @@
 """The notifications service: webhooks per organisation, signed at-least-once delivery,
-an inbox with acknowledgements, and escalation of alerts nobody took up."""
+an inbox with acknowledgements, escalation of alerts nobody took up, and the same
+deliveries to zaaksystemen subscribed through the ZGW Notificaties API (services.notifications.zgw)."""
 
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -23,6 +24,7 @@ from services.notifications.pinned_transport import PinnedTransport, Resolver, s
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA
 from services.notifications.verification import CallbackVerifier
+from services.notifications.zgw.api import router as zgw_router
 
 CONSUMER = "notifications"
 
@@ -90,7 +92,7 @@ def create_app(
         "an inbox to acknowledge them; escalation when nobody does.",
         version="1.0.0",
         lifespan=lifespan,
-        routers=[router, inbox_router],
+        routers=[router, inbox_router, zgw_router],
         deliverer=deliverer,
         escalations=escalations,
         callback_verifier=verifier,

@@ -1,4 +1,5 @@
-"""Sends due deliveries to webhooks: signed, concurrent, retried, then dead-lettered.
+"""Sends due deliveries to webhooks and ZGW abonnementen (services.notifications.targets):
+concurrent, retried, then dead-lettered.
 
 Sending once (docs/adr/0012). A delivery is claimed only when a slot is free to send
 it at once, and the claim moves its next attempt a lease ahead, longer than the
@@ -24,13 +25,13 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import httpx
-from sqlmodel import col, select
+from sqlmodel import col
 
 from shared.runtime import Runtime
-from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
 from services.notifications.backoff import Backoff, Streak
 from services.notifications.outcomes import Outcome, OutcomeRecorder
-from services.notifications.tables import Delivery, Subscription
+from services.notifications.tables import Delivery
+from services.notifications.targets import Target, deliveries_with_targets, target_of
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -46,8 +47,7 @@ class Claimed:
     id: UUID
     event_id: UUID
     body: str
-    callback_url: str
-    secret: str
+    target: Target  # a webhook or a ZGW abonnement (services.notifications.targets)
     leased_until: datetime
 
 
@@ -114,8 +114,7 @@ class Deliverer:
         leased_until = now + self._lease
         async with self._runtime.sessions() as session, session.begin():
             query = (
-                select(Delivery, Subscription.callback_url, Subscription.secret)
-                .join(Subscription, col(Subscription.id) == col(Delivery.subscription_id))
+                deliveries_with_targets()
                 .where(Delivery.status == "pending", col(Delivery.next_attempt_at) <= now)
                 .order_by(col(Delivery.next_attempt_at))
                 .limit(limit)
@@ -125,10 +124,10 @@ class Deliverer:
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(of=Delivery, skip_locked=True)
             due = (await session.exec(query)).all()
-            for delivery, _, _ in due:
+            for delivery, *_ in due:
                 delivery.next_attempt_at = leased_until
                 session.add(delivery)
-        return [Claimed(d.id, d.event_id, d.body, url, secret, leased_until) for d, url, secret in due]
+        return [Claimed(d.id, d.event_id, d.body, target_of(*columns), leased_until) for d, *columns in due]
 
     async def _until_a_slot_is_free(self) -> None:
         while self._free == 0:
@@ -152,16 +151,11 @@ class Deliverer:
 
     async def _send(self, delivery: Claimed) -> Outcome:
         body = delivery.body.encode()
-        headers = {
-            "Content-Type": "application/cloudevents+json",
-            # Wall-clock time, not the service clock: the receiver checks freshness against its own clock.
-            SIGNATURE_HEADER: sign(delivery.secret, body),
-            IDEMPOTENCY_HEADER: str(delivery.event_id),  # a convenience; receivers dedupe on the signed body's id
-        }
+        headers = delivery.target.headers(body, delivery.event_id)
         status_code, error = None, None
         try:
             self.sent += 1
-            response = await self._client.post(delivery.callback_url, content=body, headers=headers)
+            response = await self._client.post(delivery.target.url, content=body, headers=headers)
             status_code = response.status_code
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}"

@@ -79,6 +79,17 @@ async def inbox(
         return [InboxItem.of(alert) for alert in (await session.exec(query)).all()]
 
 
+@router.get("/{alert_id}", response_model=InboxItem, summary="One alert for your organisation")
+async def inbox_alert(alert_id: UUID, organisation: Recipient, runtime: RuntimeDep) -> InboxItem:
+    """The `resourceUrl` of a ZGW alert notificatie (services/notifications/zgw)."""
+    async with runtime.sessions() as session:
+        alert = (await session.exec(select(Alert).where(Alert.alert_id == alert_id, visible_to(organisation.id)))).first()
+    if alert is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+    await audit_read(runtime, organisation, "read inbox alert", alert.case_key)
+    return InboxItem.of(alert)
+
+
 @router.post("/{alert_id}/acknowledge", response_model=InboxItem, summary="Say a person took the alert up")
 async def acknowledge_alert(
     alert_id: UUID,

@@ -37,6 +37,23 @@ class NotificationsSettings(ServiceSettings):
         "(partners on an internal network); public addresses are always allowed, cloud metadata addresses never",
     )
 
+    public_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^/?#]+(/[^?#]*)?$",
+        description="this service as partners reach it: the `url` of ZGW kanalen and abonnementen, and the inbox alert "
+        "a ZGW alert notification points at; default http://<host>:<port>",
+    )
+    triage_url: str = Field(
+        "http://127.0.0.1:8002",
+        pattern=r"^https?://[^/?#]+(/[^?#]*)?$",
+        description="triage as partners reach it: the case a ZGW alert notification points at (hoofdObject)",
+    )
+    placement_url: str = Field(
+        "http://127.0.0.1:8003",
+        pattern=r"^https?://[^/?#]+(/[^?#]*)?$",
+        description="placement as partners reach it: the request a ZGW placement notification points at",
+    )
+
     escalation_urgent_after_seconds: float = Field(3600.0, gt=0, description="urgent alerts: T, default one hour")
     escalation_working_days: int = Field(2, ge=1, le=30, description="normal-priority alerts: working days (Mon-Fri)")
     working_days_timezone: str = Field("Europe/Amsterdam", description="whose Monday to Friday counts")
@@ -63,3 +80,7 @@ class NotificationsSettings(ServiceSettings):
         if self.verify_subscriptions is not None:
             return self.verify_subscriptions
         return self.environment != "test"
+
+    @property
+    def own_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -13,6 +13,7 @@ reason goes to the service log.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -46,11 +47,17 @@ class CallbackVerifier:
 
     async def verify(self, url: str, secret: str, subscription_id: UUID, now: datetime) -> None:
         """Raise CallbackNotVerified unless the chain may send to `url` (and, with the handshake, it echoed)."""
+        await self.probe(url, lambda: _handshake(self.client, url, secret, subscription_id, now, self.timeout))
+
+    async def probe(self, url: str, handshake: Callable[[], Awaitable[None]]) -> None:
+        """Raise CallbackNotVerified unless the chain may send to `url` and, when handshakes are on,
+        `handshake` (which sends through `client`) passes. A ZGW abonnement's test notification
+        is such a handshake too (services.notifications.zgw.callback)."""
         try:
             if not self.handshake:
                 await self.guard.check(httpx.URL(url), self.timeout)
                 return
-            await _handshake(self.client, url, secret, subscription_id, now, self.timeout)
+            await handshake()
         except CallbackNotVerified:
             raise
         except httpx.HTTPError as exc:
@@ -70,14 +77,14 @@ async def _handshake(
         IDEMPOTENCY_HEADER: str(subscription_id),
     }
     async with client.stream("POST", url, content=body, headers=headers, timeout=timeout) as response:
-        answer = await _read_at_most(response, MAX_ANSWER_BYTES)
+        answer = await read_at_most(response, MAX_ANSWER_BYTES)
     if not 200 <= response.status_code < 300:
         raise CallbackNotVerified(f"answered the verification request with HTTP {response.status_code}")
     if not challenge_echoed(challenge, answer):
         raise CallbackNotVerified("did not echo the challenge")
 
 
-async def _read_at_most(response: httpx.Response, limit: int) -> bytes:
+async def read_at_most(response: httpx.Response, limit: int) -> bytes:
     """A receiver's answer is tiny; never buffer more than `limit` bytes of whatever it sends."""
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():

@@ -22,8 +22,8 @@ CALLERS = {
 }
 # The register stand-in has no OpenAPI of its own: it serves the official Haal Centraal
 # shapes, which tests/contract checks against the official OpenAPI files.
-# Never fuzz what would send traffic to generated addresses (webhook URLs) or move clocks.
-EXCLUDED_PATHS = r"^/(test/|v1/subscriptions$)"
+# Never fuzz what would send traffic to generated addresses (webhook URLs, ZGW callbackUrls) or move clocks.
+EXCLUDED_PATHS = r"^/(test/|v1/subscriptions$|notificaties/api/v1/abonnement)"
 EXAMPLES = 25
 
 

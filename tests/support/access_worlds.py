@@ -82,6 +82,8 @@ def remember_posts(world: World, organisation: str, method: str, path: str, body
             world.add(organisation, row["id"])
     elif (method, path) == ("POST", "/v1/subscriptions"):
         world.add(organisation, body["id"])
+    elif (method, path) == ("POST", "/notificaties/api/v1/abonnement"):
+        world.add(organisation, body["url"].rsplit("/", 1)[-1])
 
 
 # --- triage ----------------------------------------------------------------------------------------
@@ -230,7 +232,10 @@ async def notifications_world(client, runtime, bus, clock) -> World:
     def own_inbox(organisation, body):
         return all(organisation in (item["recipient"], item["escalated_to"]) for item in body)
 
+    zgw_rows = await _zgw_rows(client, world)
     world.rows = {
+        **zgw_rows,
+        ("GET", "/v1/inbox/{alert_id}"): Row(f"/v1/inbox/{to_ggd.data.alert_id}", owners={"ggd-amsterdam-vangnet"}),
         ("GET", "/v1/subscriptions"): Row("/v1/subscriptions", only_mine=own_subscriptions),
         ("POST", "/v1/subscriptions"): Row("/v1/subscriptions", 201, {"callback_url": HOOK, "event_types": ["alert.raised"]}),
         ("DELETE", "/v1/subscriptions/{subscription_id}"): Row(f"/v1/subscriptions/{ymere_subscription}", 204, owners={"ymere"}),
@@ -242,6 +247,42 @@ async def notifications_world(client, runtime, bus, clock) -> World:
         ),
     }
     return world
+
+
+ZGW = "/notificaties/api/v1"
+
+
+def zgw_abonnement(kanaal: str = "signaalketen-alerts") -> dict:
+    return {"callbackUrl": HOOK, "auth": "Bearer dev", "kanalen": [{"naam": kanaal, "filters": {"gemeentecode": "0363"}}]}
+
+
+async def _zgw_rows(client, world: World) -> dict:
+    """The ZGW facade (services/notifications/zgw): kanalen everyone may read, abonnementen their owner's."""
+    owned = {}
+    for organisation in ("ymere", "ggd-amsterdam-vangnet"):
+        response = await client.post(f"{ZGW}/abonnement", json=zgw_abonnement(), headers=key(organisation))
+        assert response.status_code == 201, response.text
+        owned[organisation] = response.json()["url"].rsplit("/", 1)[-1]
+        world.add(organisation, owned[organisation])
+    kanaal = (await client.get(f"{ZGW}/kanaal", headers=key("ymere"))).json()[0]["url"].rsplit("/", 1)[-1]
+
+    def own_abonnementen(organisation, body):
+        return all(a["url"].rsplit("/", 1)[-1] in world.mine.get(organisation, set()) for a in body)
+
+    ggd, ymere = owned["ggd-amsterdam-vangnet"], owned["ymere"]
+    rows = {
+        ("GET", f"{ZGW}/kanaal"): Row(f"{ZGW}/kanaal"),
+        ("GET", f"{ZGW}/kanaal/{{uuid}}"): Row(f"{ZGW}/kanaal/{kanaal}"),
+        ("GET", f"{ZGW}/abonnement"): Row(f"{ZGW}/abonnement", only_mine=own_abonnementen),
+        ("POST", f"{ZGW}/abonnement"): Row(f"{ZGW}/abonnement", 201, zgw_abonnement()),
+        ("GET", f"{ZGW}/abonnement/{{uuid}}"): Row(f"{ZGW}/abonnement/{ggd}", owners={"ggd-amsterdam-vangnet"}),
+        ("PUT", f"{ZGW}/abonnement/{{uuid}}"): Row(f"{ZGW}/abonnement/{ggd}", body=zgw_abonnement(), owners={"ggd-amsterdam-vangnet"}),
+        ("PATCH", f"{ZGW}/abonnement/{{uuid}}"): Row(
+            f"{ZGW}/abonnement/{ggd}", body={"kanalen": zgw_abonnement("signaalketen-placement")["kanalen"]}, owners={"ggd-amsterdam-vangnet"}
+        ),
+        ("DELETE", f"{ZGW}/abonnement/{{uuid}}"): Row(f"{ZGW}/abonnement/{ymere}", 204, owners={"ymere"}),
+    }
+    return rows
 
 
 # --- monitor ---------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from services.notifications.fanout import add_deliveries
 from services.notifications.pinned_transport import PinnedTransport
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA, Delivery, Subscription
+from services.notifications.zgw.notificatie import ResourceLinks
 from tests.support.webhook_receiver import WebhookReceiver
 from tests.unit.notifications.support import alert_event
 
@@ -48,7 +49,7 @@ async def seed(runtime: Runtime, receiver: WebhookReceiver, path: str, alerts: i
         session.add(subscription)
         await session.flush()
         for event in events:
-            await add_deliveries(session, event, RECIPIENT, now)
+            await add_deliveries(session, event, RECIPIENT, now, ResourceLinks.of(runtime.settings))
     return {str(event.id) for event in events}
 
 

@@ -62,7 +62,16 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
         ("GET", "/v1/deliveries"): ANY,
         ("POST", "/v1/deliveries/{delivery_id}/replay"): ANY,
         ("GET", "/v1/inbox"): ANY,
+        ("GET", "/v1/inbox/{alert_id}"): ANY,
         ("POST", "/v1/inbox/{alert_id}/acknowledge"): ANY,
+        ("GET", "/notificaties/api/v1/kanaal"): ANY,
+        ("GET", "/notificaties/api/v1/kanaal/{uuid}"): ANY,
+        ("GET", "/notificaties/api/v1/abonnement"): ANY,
+        ("POST", "/notificaties/api/v1/abonnement"): ANY,
+        ("GET", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
+        ("PUT", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
+        ("PATCH", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
+        ("DELETE", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
     },
     "monitor": {
         ("GET", "/v1/figures"): {R.MUNICIPALITY},
@@ -179,6 +188,13 @@ async def test_another_organisations_object_looks_exactly_like_no_object(service
             theirs = await call(client, method, row, stranger.id)
             nothing = await call(client, method, row, owner, url=missing)
             assert theirs.status_code == nothing.status_code == 404, f"{method} {path}"
-            assert theirs.json() == nothing.json(), f"{method} {path}: a stranger learns the object exists"
+            assert _without_instance(theirs.json()) == _without_instance(nothing.json()), (
+                f"{method} {path}: a stranger learns the object exists"
+            )
             compared += 1
     assert compared or service == "monitor"
+
+
+def _without_instance(body: dict) -> dict:
+    """A problem+json body names the request's own path as `instance` (RFC 9457); it tells nothing more."""
+    return {key: value for key, value in body.items() if key != "instance"}
