@@ -11,7 +11,6 @@ import re
 
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -128,57 +127,3 @@ async def in_process_chain(tmp_path: Path, clock: FakeClock):
             httpx.AsyncClient(transport=httpx.ASGITransport(app=portal), base_url="http://portal.test")
         )
         yield InProcessChain(bus=bus, clock=clock, apps=apps, portal=client, portal_app=portal)
-
-
-# --- a small accessibility check on rendered pages ---------------------------------------------------
-
-
-class _Structure(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.lang = None
-        self.h1 = 0
-        self.main = 0
-        self.label_for: set[str] = set()
-        self.controls: list[tuple[str, str | None]] = []
-        self.ths: list[tuple[str, str | None]] = []
-        self.section: list[str] = []
-        self.ids: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if attributes.get("id"):
-            self.ids.append(attributes["id"])
-        if tag == "html":
-            self.lang = attributes.get("lang")
-        elif tag == "h1":
-            self.h1 += 1
-        elif tag == "main":
-            self.main += 1
-        elif tag == "label" and attributes.get("for"):
-            self.label_for.add(attributes["for"])
-        elif tag in ("input", "select", "textarea") and attributes.get("type") not in ("hidden", "submit"):
-            self.controls.append((tag, attributes.get("id")))
-        elif tag in ("thead", "tbody"):
-            self.section.append(tag)
-        elif tag == "th":
-            self.ths.append((self.section[-1] if self.section else "", attributes.get("scope")))
-
-    def handle_endtag(self, tag):
-        if tag in ("thead", "tbody") and self.section:
-            self.section.pop()
-
-
-def assert_accessible(html: str) -> None:
-    """Dutch page, one h1, a main landmark, every control labelled, every header cell scoped, ids unique."""
-    page = _Structure()
-    page.feed(html)
-    assert page.lang == "nl"
-    assert page.h1 == 1, f"{page.h1} h1 elements"
-    assert page.main == 1
-    unlabelled = [control for control in page.controls if control[1] not in page.label_for]
-    assert not unlabelled, f"controls without a <label for>: {unlabelled}"
-    unscoped = [th for th in page.ths if th[1] != ("col" if th[0] == "thead" else "row")]
-    assert not unscoped, f"header cells without the right scope: {unscoped}"
-    duplicates = {i for i in page.ids if page.ids.count(i) > 1}
-    assert not duplicates, f"duplicate ids: {duplicates}"
