@@ -1,6 +1,7 @@
 """The portal in front of the real services, in-process: arrears, placement, notifications
-and monitor apps on one in-memory bus and one FakeClock, reached by the portal's httpx
-client through a transport that picks the app by host name (http://placement.test, ...).
+and monitor apps (and triage, with the register stand-in on a loopback port, when asked)
+on one in-memory bus and one FakeClock, reached by the portal's httpx client through a
+transport that picks the app by host name (http://placement.test, ...).
 
 Nothing of our own is mocked: the portal calls the services' real endpoints, with real
 bearer tokens from their real /oauth/token."""
@@ -29,6 +30,8 @@ from services.placement.app import create_app as placement_app
 from services.placement.settings import PlacementSettings
 from services.portal.app import create_app as portal_app
 from services.portal.settings import PortalSettings
+from services.triage.app import create_app as triage_app
+from services.triage.settings import TriageSettings
 
 SERVICES = ("arrears", "triage", "placement", "notifications", "monitor")
 
@@ -83,7 +86,7 @@ def csrf_in(html: str) -> str:
     return found.group(1)
 
 
-def service_apps(tmp_path: Path, bus: InMemoryBus, clock: FakeClock) -> dict[str, FastAPI]:
+def service_apps(tmp_path: Path, bus: InMemoryBus, clock: FakeClock, register_url: str | None = None) -> dict[str, FastAPI]:
     def db(name: str) -> str:
         return f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
 
@@ -99,7 +102,13 @@ def service_apps(tmp_path: Path, bus: InMemoryBus, clock: FakeClock) -> dict[str
         ),
         "monitor": build_runtime(MonitorSettings(database_url=db("monitor")), bus=bus, clock=clock),
     }
+    if register_url is not None:
+        triage_settings = TriageSettings(
+            database_url=db("triage"), register_url=register_url, register_attempts=1, timer_interval_seconds=3600
+        )
+        runtimes["triage"] = build_runtime(triage_settings, bus=bus, clock=clock)
     factories = {
+        "triage": triage_app,
         "arrears": arrears_app,
         "placement": placement_app,
         "notifications": notifications_app,
@@ -114,9 +123,10 @@ def portal_settings(**overrides) -> PortalSettings:
 
 
 @asynccontextmanager
-async def in_process_chain(tmp_path: Path, clock: FakeClock):
+async def in_process_chain(tmp_path: Path, clock: FakeClock, register_url: str | None = None):
+    """The chain without triage, or with it when `register_url` names a running register stand-in."""
     bus = InMemoryBus()
-    apps = service_apps(tmp_path, bus, clock)
+    apps = service_apps(tmp_path, bus, clock, register_url)
     async with AsyncExitStack() as stack:
         for app in apps.values():
             await stack.enter_async_context(app.router.lifespan_context(app))
