@@ -214,7 +214,7 @@ def test_ggd_acknowledges_an_urgent_alert_reads_the_timeline_and_asks_for_a_plac
     expect()(timeline).to_contain_text("Signaal")
     expect()(timeline).to_contain_text("Routeringsbesluit")
     expect()(timeline).to_contain_text("Melding")
-    expect()(page.locator("table").first).to_contain_text("GGD Amsterdam, Vangnet en Advies")
+    expect()(page.get_by_role("table", name="Meldingen in deze zaak")).to_contain_text("GGD Amsterdam, Vangnet en Advies")
     shot(page, tmp_path, "ggd-zaak")
 
     # Triage asked for a place for this family itself; GGD follows it and asks for another family.
