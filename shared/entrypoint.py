@@ -20,7 +20,7 @@ from shared.settings import ServiceSettings
 
 
 def run(settings: ServiceSettings, create_app: Callable[[Runtime], FastAPI]) -> None:
-    configure(settings.service_name, settings.log_level)
+    configure(settings.service_name, settings.log_level, settings.log_lines)
     if sys.argv[1:] == ["migrate"]:
         from shared.migrations.commands import migrate
 

@@ -7,7 +7,7 @@ from services.portal.settings import PortalSettings
 from shared.logging import configure
 
 settings = PortalSettings()
-configure("portal", settings.log_level)
+configure("portal", settings.log_level, settings.log_lines)
 uvicorn.run(
     create_app(settings),
     host=settings.host,
