@@ -40,7 +40,7 @@ from services.arrears.schemas import (
     SignalIn,
     SignalList,
     SignalStatus,
-    SignalType,
+    SignalTypeParameter,
 )
 from services.arrears.status import statuses
 from services.arrears.tables import Signal
@@ -147,7 +147,7 @@ async def list_signals(
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    type: Annotated[SignalType | None, Query(description="only signals of this type")] = None,
+    type: Annotated[SignalTypeParameter | None, Query(description="only signals of this type")] = None,
 ) -> SignalList:
     mine = [Signal.organisation_id == organisation.id]
     if type is not None:

@@ -7,7 +7,9 @@ from uuid import UUID
 
 from sqlalchemy import Column, Text, UniqueConstraint
 
+from shared.contracts.event_types import SignalType
 from shared.persistence.database import UtcDateTime
+from shared.persistence.enum_columns import enum_field
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -25,7 +27,7 @@ class Signal(ArrearsTable, table=True):
 
     id: UUID = Field(primary_key=True)
     organisation_id: str = Field(index=True)
-    type: str
+    type: SignalType = enum_field(SignalType)
     idempotency_key: str | None = None
     request_sha256: str | None = None  # the body the key was first used with (None: stored before 0011)
     case_key: str
@@ -33,7 +35,7 @@ class Signal(ArrearsTable, table=True):
     observed_on: date
     sealed_address: str | None = Field(sa_column=Column(Text, nullable=True))  # None once retention ended
     received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
-    outcome: str | None = None  # eviction.executed: evicted, paid_at_door, ... (drives retention)
+    outcome: str | None = None  # of an executed eviction: evicted, paid_at_door, ... (drives retention)
 
 
 class SignalRouting(ArrearsTable, table=True):

@@ -41,7 +41,7 @@ Handler = Callable[[UseCases], Effect | Prepared]
 
 
 def received(event: Event) -> Signal:
-    return Signal(data=event.data, type=event_types.short_name(event.type), key=event.subject, event_id=event.id)
+    return Signal(data=event.data, type=event.data.signal_type, key=event.subject, event_id=event.id)
 
 
 def on_signal(cases: UseCases) -> Prepared:
