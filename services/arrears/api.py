@@ -13,6 +13,7 @@ from shared.contracts.fields import IdempotencyKey
 from shared.entitlement import owns
 from shared.organisations import Organisation
 from shared.privacy import Dwelling
+from shared.deps import RuntimeDep
 from shared.runtime import Runtime
 from shared.auth import caller
 from services.arrears.domain.dates import as_errors, date_problems
@@ -49,13 +50,6 @@ router = APIRouter(prefix="/v1/signals", tags=["signals"])
 Signaller = Annotated[Caller, Depends(caller(*SIGNALLER_ROLES))]
 NOT_FOUND = "no such signal"
 BATCH_ATTEMPTS = 3  # a concurrent request may store one of a batch's references first
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 @router.post(

@@ -16,7 +16,7 @@ from shared.entitlement import owns
 from shared.contracts.fields import MAX_URL_LENGTH, Text
 from shared.organisations import Organisation
 from shared.caller import Caller
-from shared.runtime import Runtime
+from shared.deps import RuntimeDep
 from shared.webhooks import new_secret
 from services.notifications.fanout import NOTIFIABLE_NAMES
 from services.notifications.tables import Delivery, Subscription
@@ -68,13 +68,6 @@ class DeliveryView(BaseModel):
     last_error: str | None
     last_status_code: int | None
     delivered_at: datetime | None
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 @router.post(

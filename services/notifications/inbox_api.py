@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from shared.audit import audit_read
 from shared.auth import caller
 from shared.caller import Caller
-from shared.runtime import Runtime
+from shared.deps import RuntimeDep
 from services.notifications.alerts import AlertNotFound, acknowledge, visible_to
 from services.notifications.tables import Alert
 
@@ -54,13 +54,6 @@ class InboxItem(BaseModel):
     @classmethod
     def of(cls, alert: Alert) -> InboxItem:
         return cls.model_validate({**alert.model_dump(exclude={"body"}), "event": json.loads(alert.body)})
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 @router.get("", response_model=list[InboxItem], summary="Alerts for your organisation, newest first")

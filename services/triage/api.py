@@ -18,7 +18,7 @@ from shared.contracts.fields import CaseKey, Purpose
 from shared.organisations import Organisation, Role
 from shared.caller import Caller
 from shared.organisations import Role
-from shared.runtime import Runtime
+from shared.deps import RuntimeDep
 from services.triage.capacity import referrals_in_year, referrals_this_year
 from services.triage.tables import Alert, CaseEntry, HouseholdCase
 
@@ -75,13 +75,6 @@ class CaseView(BaseModel):
     prevention_contact_on: date | None
     alerts: list[AlertView]
     timeline: list[TimelineEntry]
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 @router.get("/cases/{case_key}", response_model=CaseView, summary="A case routed to your organisation")
