@@ -14,7 +14,7 @@ from services.monitor.api import public, router
 from services.monitor.domain.reading import COUNTED_TYPES, read
 from services.monitor.publishing import Publications
 from services.monitor.settings import MonitorSettings
-from services.monitor.store import CountStore, claim_generation, retention_cutoff
+from services.monitor.counts import CountStore, claim_generation, retention_cutoff
 from services.monitor.tables import METADATA
 
 
