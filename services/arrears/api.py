@@ -4,12 +4,10 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
 from shared.contracts.fields import IdempotencyKey
-from shared.entitlement import owns
+from shared.errors import Conflict
 from shared.deps import RuntimeDep
 from shared.auth import caller
 from services.arrears.domain.dates import as_errors, date_problems
@@ -28,12 +26,11 @@ from services.arrears.schemas import (
     SignalStatus,
     SignalTypeParameter,
 )
-from services.arrears.status import statuses
+from services.arrears.status import signals_of, status_of
 from services.arrears.tables import Signal
 
 router = APIRouter(prefix="/v1/signals", tags=["signals"])
 Signaller = Annotated[Caller, Depends(caller(*SIGNALLER_ROLES))]
-NOT_FOUND = "no such signal"
 BATCH_ATTEMPTS = 3  # a concurrent request may store one of a batch's references first
 
 
@@ -105,7 +102,7 @@ async def post_batch(body: BatchIn, organisation: Signaller, runtime: RuntimeDep
         except IntegrityError:
             continue
     else:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail="references of this batch are being posted concurrently; retry")
+        raise Conflict("references of this batch are being posted concurrently; retry")
     accepted = [
         RowAccepted(index=p.row.index, reference=p.row.reference, id=p.signal_id, replayed=p.fate is RowFate.REPLAY)
         for p in planned
@@ -128,25 +125,13 @@ async def list_signals(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     type: Annotated[SignalTypeParameter | None, Query(description="only signals of this type")] = None,
 ) -> SignalList:
-    mine = [Signal.organisation_id == organisation.id]
-    if type is not None:
-        mine.append(Signal.type == type)
-    async with runtime.sessions() as session:
-        total = (await session.exec(select(func.count()).select_from(Signal).where(*mine))).one()
-        page = select(Signal).where(*mine).order_by(col(Signal.received_at).desc(), col(Signal.id)).offset(offset).limit(limit)
-        signals = (await session.exec(page)).all()
-        items = await statuses(runtime, session, signals)
+    items, total = await signals_of(runtime, organisation.id, type, limit=limit, offset=offset)
     return SignalList(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{signal_id}", response_model=SignalStatus, summary="Status of one of your own signals")
 async def read_signal(signal_id: UUID, organisation: Signaller, runtime: RuntimeDep) -> SignalStatus:
-    async with runtime.sessions() as session:
-        signal = await session.get(Signal, signal_id)
-        if signal is None or not owns(organisation, signal.organisation_id):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
-        [found] = await statuses(runtime, session, [signal])
-    return found
+    return await status_of(runtime, organisation, signal_id)
 
 
 def _accepted(request: Request, signal: Signal) -> SignalAccepted:

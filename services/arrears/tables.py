@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import Column, Text, UniqueConstraint
 
 from shared.contracts.event_types import SignalType
+from shared.contracts.events.triage import AlertKind, Priority
 from shared.persistence.database import UtcDateTime
 from shared.persistence.enum_columns import enum_field
 from sqlalchemy.orm import registry
@@ -46,9 +47,9 @@ class SignalRouting(ArrearsTable, table=True):
     alert_id: UUID = Field(primary_key=True)
     signal_id: UUID = Field(index=True)
     recipient: str
-    kind: str
+    kind: AlertKind = enum_field(AlertKind)
     routed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
-    priority: str | None = None
+    priority: Priority | None = enum_field(Priority, nullable=True, default=None)
     intermediate_report_due: date | None = None
     final_report_due: date | None = None
     collection_suspended_until: date | None = None  # until the final report (Vroeg Eropaf)
