@@ -9,7 +9,7 @@ from shared.bus.kafka import KafkaBus
 from shared.bus.port import OutgoingRecord
 from shared.contracts.envelope import encode
 from tests.support.kafka_tools import read_all_async
-from tests.unit.shared.test_envelope import arrears_event
+from tests.support.events import arrears_event
 
 pytestmark = pytest.mark.kafka
 

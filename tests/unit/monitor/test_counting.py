@@ -12,7 +12,7 @@ from shared.persistence.database import create_engine, create_tables, session_fa
 from services.monitor.domain.reading import read
 from services.monitor.counts import CountStore, GenerationMismatch, claim_generation, retention_cutoff
 from services.monitor.tables import METADATA, Counter, JoinProfile, PendingFact
-from tests.unit.monitor import support as s
+from tests.support import events as s
 
 NOW = s.on(28, 12)
 
