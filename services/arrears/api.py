@@ -1,34 +1,18 @@
 """Partner endpoints: post a signal or a batch of them, read the status of your own signals."""
 
 from typing import Annotated
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.fields import IdempotencyKey
-from shared.entitlement import owns
-from shared.organisations import Organisation
-from shared.privacy import Dwelling
-from shared.runtime import Runtime
+from shared.errors import Conflict
+from shared.deps import RuntimeDep
 from shared.auth import caller
 from services.arrears.domain.dates import as_errors, date_problems
-from services.arrears.intake import (
-    SIGNALLER_ROLES,
-    CheckedRow,
-    PlannedRow,
-    RowFate,
-    check_row,
-    fingerprint,
-    idempotency_conflict,
-    may_post,
-    plan_rows,
-    replays,
-    to_event_data,
-)
+from services.arrears.accepting import accept, accept_rows, by_idempotency_key
+from services.arrears.intake import SIGNALLER_ROLES, RowFate, check_row, idempotency_conflict, may_post, replays
 from shared.caller import Caller
 from services.arrears.schemas import (
     MAX_BATCH,
@@ -40,22 +24,14 @@ from services.arrears.schemas import (
     SignalIn,
     SignalList,
     SignalStatus,
-    SignalType,
+    SignalTypeParameter,
 )
-from services.arrears.status import statuses
+from services.arrears.status import signals_of, status_of
 from services.arrears.tables import Signal
 
 router = APIRouter(prefix="/v1/signals", tags=["signals"])
 Signaller = Annotated[Caller, Depends(caller(*SIGNALLER_ROLES))]
-NOT_FOUND = "no such signal"
 BATCH_ATTEMPTS = 3  # a concurrent request may store one of a batch's references first
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 @router.post(
@@ -82,12 +58,12 @@ async def post_signal(
     if implausible:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=as_errors(implausible))
     if idempotency_key is not None:
-        earlier = await _by_idempotency_key(runtime, organisation.id, idempotency_key)
+        earlier = await by_idempotency_key(runtime, organisation.id, idempotency_key)
         if earlier is not None:
             return _replayed(request, response, earlier, body)
-    signal = await _accept(runtime, body, organisation, idempotency_key)
+    signal = await accept(runtime, body, organisation, idempotency_key)
     if signal is None:  # a concurrent request with the same Idempotency-Key won
-        signal = await _by_idempotency_key(runtime, organisation.id, idempotency_key)
+        signal = await by_idempotency_key(runtime, organisation.id, idempotency_key)
         return _replayed(request, response, signal, body)
     return _accepted(request, signal)
 
@@ -121,12 +97,12 @@ async def post_batch(body: BatchIn, organisation: Signaller, runtime: RuntimeDep
     valid = [row for row in rows if row.body is not None]
     for _attempt in range(BATCH_ATTEMPTS):
         try:
-            planned = await _accept_rows(runtime, organisation, valid)
+            planned = await accept_rows(runtime, organisation, valid)
             break
         except IntegrityError:
             continue
     else:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail="references of this batch are being posted concurrently; retry")
+        raise Conflict("references of this batch are being posted concurrently; retry")
     accepted = [
         RowAccepted(index=p.row.index, reference=p.row.reference, id=p.signal_id, replayed=p.fate is RowFate.REPLAY)
         for p in planned
@@ -147,114 +123,15 @@ async def list_signals(
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    type: Annotated[SignalType | None, Query(description="only signals of this type")] = None,
+    type: Annotated[SignalTypeParameter | None, Query(description="only signals of this type")] = None,
 ) -> SignalList:
-    mine = [Signal.organisation_id == organisation.id]
-    if type is not None:
-        mine.append(Signal.type == type)
-    async with runtime.sessions() as session:
-        total = (await session.exec(select(func.count()).select_from(Signal).where(*mine))).one()
-        page = select(Signal).where(*mine).order_by(col(Signal.received_at).desc(), col(Signal.id)).offset(offset).limit(limit)
-        signals = (await session.exec(page)).all()
-        items = await statuses(runtime, session, signals)
+    items, total = await signals_of(runtime, organisation.id, type, limit=limit, offset=offset)
     return SignalList(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{signal_id}", response_model=SignalStatus, summary="Status of one of your own signals")
 async def read_signal(signal_id: UUID, organisation: Signaller, runtime: RuntimeDep) -> SignalStatus:
-    async with runtime.sessions() as session:
-        signal = await session.get(Signal, signal_id)
-        if signal is None or not owns(organisation, signal.organisation_id):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
-        [found] = await statuses(runtime, session, [signal])
-    return found
-
-
-async def _accept(runtime: Runtime, body, organisation: Organisation, idempotency_key: str | None) -> Signal | None:
-    """Store and stage one signal; concurrent posts share a transaction (shared.persistence.group_commit)."""
-    signal, data = _new_signal(runtime, body, organisation, idempotency_key)
-    try:
-        await runtime.writes.write(lambda session: _stage(runtime, session, signal, data, organisation))
-    except IntegrityError:
-        if idempotency_key is None:
-            raise
-        return None
-    runtime.relay.wake()
-    return signal
-
-
-async def _accept_rows(runtime: Runtime, organisation: Organisation, rows: list[CheckedRow]) -> list[PlannedRow]:
-    """Store and stage every new row of a batch in one transaction; a reference seen
-    before (earlier request or earlier row) replays the earlier signal, or is refused
-    when its body differs (intake.plan_rows).
-
-    Raises IntegrityError when a concurrent request stored one of the references first:
-    the caller retries, and then finds that signal as an earlier one."""
-    references = list({row.reference for row in rows if row.reference is not None})
-    known: dict[str, tuple[UUID, str | None]] = {}
-    if references:
-        async with runtime.sessions() as session:
-            query = select(Signal).where(Signal.organisation_id == organisation.id, col(Signal.idempotency_key).in_(references))
-            known = {s.idempotency_key: (s.id, s.request_sha256) for s in (await session.exec(query)).all()}
-    planned = plan_rows(rows, known, uuid4)
-    staged = [
-        _new_signal(runtime, p.row.body, organisation, p.row.reference, signal_id=p.signal_id, digest=p.fingerprint)
-        for p in planned
-        if p.fate is RowFate.NEW
-    ]
-    if staged:
-        async with runtime.sessions() as session, session.begin():
-            for signal, data in staged:
-                _stage(runtime, session, signal, data, organisation)
-        runtime.relay.wake()
-    return planned
-
-
-def _new_signal(
-    runtime: Runtime, body, organisation: Organisation, idempotency_key: str | None, *, signal_id: UUID | None = None, digest: str | None = None
-):
-    """The signal row and its event: the address sealed, the case keyed by its pseudonym."""
-    address = body.address
-    dwelling = Dwelling(
-        adresseerbaar_object_id=address.adresseerbaarObjectIdentificatie,
-        postcode=address.postcode,
-        huisnummer=address.huisnummer,
-        huisletter=address.huisletter,
-        toevoeging=address.huisnummertoevoeging,
-        gemeentecode=None if address.adresseerbaarObjectIdentificatie else address.gemeentecode,
-    )
-    sealed = runtime.address_seal.seal(dwelling)
-    # BAG-keyed, or postcode-keyed without a BAG id; triage joins the latter to the dwelling's case.
-    case_key = runtime.pseudonym(dwelling.identification)
-    signal_id = signal_id or uuid4()
-    data = to_event_data(body, signal_id=signal_id, organisation=organisation, sealed_address=sealed)
-    signal = Signal(
-        id=signal_id,
-        organisation_id=organisation.id,
-        type=body.type,
-        idempotency_key=idempotency_key,
-        request_sha256=(digest or fingerprint(body)) if idempotency_key is not None else None,
-        case_key=case_key,
-        municipality_code=data.municipality_code,
-        observed_on=body.observed_on,
-        sealed_address=sealed,
-        received_at=runtime.clock.now(),
-        outcome=getattr(getattr(body, "outcome", None), "value", None),
-    )
-    return signal, data
-
-
-def _stage(runtime: Runtime, session: AsyncSession, signal: Signal, data, organisation: Organisation) -> None:
-    """Store the signal and stage its event in the caller's transaction (transactional outbox)."""
-    session.add(signal)
-    # The signal's id is its CloudEvent id, so the partner can trace it through the chain.
-    runtime.emit(session, data, subject=signal.case_key, event_id=signal.id, source=organisation.source_urn)
-
-
-async def _by_idempotency_key(runtime: Runtime, organisation_id: str, key: str) -> Signal | None:
-    async with runtime.sessions() as session:
-        query = select(Signal).where(Signal.organisation_id == organisation_id, Signal.idempotency_key == key)
-        return (await session.exec(query)).first()
+    return await status_of(runtime, organisation, signal_id)
 
 
 def _accepted(request: Request, signal: Signal) -> SignalAccepted:

@@ -6,32 +6,27 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from shared import http
-from shared.contracts import topics
+from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
 from shared.timers import timer_worker
 from services.arrears.api import router
-from services.arrears.handlers import FEEDBACK_HANDLERS, HANDLERS
+from services.arrears.handlers import CONSUMERS, EVENT_HANDLERS
 from services.arrears.domain.retention import RetentionPolicy
 from services.arrears.retention import retention_check
 from services.arrears.retention import router as retention_router
 from services.arrears.settings import ArrearsSettings
 from services.arrears.tables import METADATA
 
-CONSUMER = "arrears"
-FEEDBACK_CONSUMER = "arrears-feedback"
-
 
 def create_app(runtime: Runtime) -> FastAPI:
     settings: ArrearsSettings = runtime.settings
     policy = RetentionPolicy(settings.retention_months_without_eviction, settings.retention_months_after_eviction)
-    routing = runtime.consumer(CONSUMER, HANDLERS)
-    feedback = runtime.consumer(FEEDBACK_CONSUMER, FEEDBACK_HANDLERS)
+    consumers = consume_workers(runtime, CONSUMERS, bind(EVENT_HANDLERS, CONSUMERS, lambda handler: handler))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         workers = [
-            runtime.consume_worker(routing, [topics.ALERTS], CONSUMER),
-            runtime.consume_worker(feedback, [topics.PREVENTION], FEEDBACK_CONSUMER),
+            *consumers,
             timer_worker(runtime.clock, retention_check(runtime, policy), settings.retention_interval_seconds),
         ]
         async with serve(runtime, tables=[METADATA], workers=workers):

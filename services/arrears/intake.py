@@ -11,32 +11,23 @@ from uuid import UUID
 
 from pydantic import TypeAdapter, ValidationError
 
-from shared.contracts.events import signals as contract
+from shared.contracts.event_types import SignalType
+from shared.contracts.events.signals import SIGNALS
 from shared.http import clean_errors
 from shared.organisations import Organisation, Role
 from services.arrears.domain.dates import DateWindow, as_errors, date_problems
 from services.arrears.schemas import Reference, SignalBase, SignalIn
 
-EVENT_MODELS: dict[str, type[contract.SignalData]] = {
-    "arrears.reported": contract.ArrearsReported,
-    "arrears.resolved": contract.ArrearsResolved,
-    "eviction.verdict-issued": contract.VerdictIssued,
-    "eviction.scheduled": contract.EvictionScheduled,
-    "eviction.cancelled": contract.EvictionCancelled,
-    "eviction.executed": contract.EvictionExecuted,
-    "eviction.family-found": contract.FamilyFoundAtEviction,
-}
-
-_EVICTION_TYPES = frozenset(name for name in EVENT_MODELS if name.startswith("eviction."))
-MAY_POST: dict[Role, frozenset[str]] = {
-    Role.CORPORATION: frozenset(EVENT_MODELS),
+_EVICTION_TYPES = frozenset(t for t in SignalType if t.value.startswith("eviction."))
+MAY_POST: dict[Role, frozenset[SignalType]] = {
+    Role.CORPORATION: frozenset(SignalType),
     Role.BAILIFF: _EVICTION_TYPES,
-    Role.POLICE: frozenset({"eviction.family-found"}),
+    Role.POLICE: frozenset({SignalType.FAMILY_FOUND}),
 }
 SIGNALLER_ROLES = tuple(MAY_POST)
 
 
-def may_post(organisation: Organisation, signal_type: str) -> bool:
+def may_post(organisation: Organisation, signal_type: SignalType) -> bool:
     return signal_type in MAY_POST.get(organisation.role, frozenset())
 
 
@@ -61,7 +52,7 @@ def replays(stored_fingerprint: str | None, body: SignalBase) -> bool:
 
 def to_event_data(body: SignalBase, *, signal_id: UUID, organisation: Organisation, sealed_address: str):
     facts = body.model_dump(exclude={"type", "address"})
-    return EVENT_MODELS[body.type](
+    return SIGNALS[body.type](
         signal_id=signal_id,
         reported_by=organisation.id,
         sealed_address=sealed_address,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from shared.contracts.districts import DistrictCode, district_problem
+from shared.contracts.event_types import SignalType
 from shared.contracts.events.signals import EvictionOutcome, LandlordType, Resolution, VerdictGrounds
 from shared.contracts.fields import CalendarDate, FreeText, IdempotencyKey
 
@@ -105,7 +106,7 @@ class SignalBase(BaseModel):
 
 
 class ArrearsReportedIn(SignalBase):
-    type: Literal["arrears.reported"]
+    type: Literal[SignalType.ARREARS_REPORTED]
     months: int = Field(ge=1, le=120)
     amount_eur: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     tenancy_start: CalendarDate | None = None
@@ -114,18 +115,18 @@ class ArrearsReportedIn(SignalBase):
 
 
 class ArrearsResolvedIn(SignalBase):
-    type: Literal["arrears.resolved"]
+    type: Literal[SignalType.ARREARS_RESOLVED]
     resolution: Resolution
 
 
 class VerdictIssuedIn(SignalBase):
-    type: Literal["eviction.verdict-issued"]
+    type: Literal[SignalType.VERDICT_ISSUED]
     grounds: VerdictGrounds
     last_chance: bool = False
 
 
 class EvictionScheduledIn(SignalBase):
-    type: Literal["eviction.scheduled"]
+    type: Literal[SignalType.EVICTION_SCHEDULED]
     eviction_date: CalendarDate = Field(description="within the intake's eviction window around today")
 
 
@@ -136,19 +137,19 @@ EVICTION_DATE_OF_OUTCOME = (
 
 
 class EvictionCancelledIn(SignalBase):
-    type: Literal["eviction.cancelled"]
+    type: Literal[SignalType.EVICTION_CANCELLED]
     reason: FreeText(200) | None = None
     eviction_date: CalendarDate | None = Field(default=None, description=EVICTION_DATE_OF_OUTCOME)
 
 
 class EvictionExecutedIn(SignalBase):
-    type: Literal["eviction.executed"]
+    type: Literal[SignalType.EVICTION_EXECUTED]
     outcome: EvictionOutcome
     eviction_date: CalendarDate | None = Field(default=None, description=EVICTION_DATE_OF_OUTCOME)
 
 
 class FamilyFoundIn(SignalBase):
-    type: Literal["eviction.family-found"]
+    type: Literal[SignalType.FAMILY_FOUND]
     adults: int = Field(ge=1, le=10)
     children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(min_length=1, max_length=20)
 
@@ -168,8 +169,8 @@ SignalIn = Annotated[
 
 
 SIGNAL_MODELS: tuple[type[SignalBase], ...] = get_args(get_args(SignalIn)[0])
-SIGNAL_TYPES: tuple[str, ...] = tuple(get_args(model.model_fields["type"].annotation)[0] for model in SIGNAL_MODELS)
-SignalType = Literal[SIGNAL_TYPES]  # type: ignore[valid-type] - the short names partners post
+# A query parameter naming a signal type: a Literal, so a wrong one is answered as the body's `type` is.
+SignalTypeParameter = Literal[tuple(SignalType)]  # type: ignore[valid-type]
 
 MAX_BATCH = 1000
 Reference = Annotated[IdempotencyKey, Field(description="the partner's own id for this row; acts as the row's Idempotency-Key")]
@@ -190,7 +191,7 @@ class BatchIn(BaseModel):
                 "type": "object",
                 "required": ["type"],
                 "properties": {
-                    "type": {"type": "string", "enum": list(SIGNAL_TYPES)},
+                    "type": {"type": "string", "enum": [t.value for t in SignalType]},
                     "reference": {"type": "string", "minLength": 1, "maxLength": 100},
                 },
                 "additionalProperties": True,

@@ -3,13 +3,44 @@
 from collections.abc import Sequence
 from uuid import UUID
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.contracts.event_types import SignalType
+from shared.entitlement import owns
+from shared.errors import NotFound
+from shared.organisations import Organisation
 from shared.persistence.outbox import OutboxMessage
 from shared.runtime import Runtime
 from services.arrears.schemas import Routing, SignalStatus
 from services.arrears.tables import Signal, SignalFeedback, SignalRouting
+
+
+NOT_FOUND = "no such signal"
+
+
+async def signals_of(
+    runtime: Runtime, organisation_id: str, signal_type: SignalType | None, *, limit: int, offset: int
+) -> tuple[list[SignalStatus], int]:
+    """A page of an organisation's signals, newest first, and how many there are in all."""
+    mine = [Signal.organisation_id == organisation_id]
+    if signal_type is not None:
+        mine.append(Signal.type == signal_type)
+    async with runtime.sessions() as session:
+        total = (await session.exec(select(func.count()).select_from(Signal).where(*mine))).one()
+        page = select(Signal).where(*mine).order_by(col(Signal.received_at).desc(), col(Signal.id)).offset(offset).limit(limit)
+        return await statuses(runtime, session, (await session.exec(page)).all()), total
+
+
+async def status_of(runtime: Runtime, organisation: Organisation, signal_id: UUID) -> SignalStatus:
+    """One of the organisation's own signals; another's is NotFound, like one that does not exist."""
+    async with runtime.sessions() as session:
+        signal = await session.get(Signal, signal_id)
+        if signal is None or not owns(organisation, signal.organisation_id):
+            raise NotFound(NOT_FOUND)
+        [found] = await statuses(runtime, session, [signal])
+    return found
 
 
 async def statuses(runtime: Runtime, session: AsyncSession, signals: Sequence[Signal]) -> list[SignalStatus]:

@@ -7,7 +7,10 @@ from uuid import UUID
 
 from sqlalchemy import Column, Text, UniqueConstraint
 
+from shared.contracts.event_types import SignalType
+from shared.contracts.events.triage import AlertKind, Priority
 from shared.persistence.database import UtcDateTime
+from shared.persistence.enum_columns import enum_field
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -25,7 +28,7 @@ class Signal(ArrearsTable, table=True):
 
     id: UUID = Field(primary_key=True)
     organisation_id: str = Field(index=True)
-    type: str
+    type: SignalType = enum_field(SignalType)
     idempotency_key: str | None = None
     request_sha256: str | None = None  # the body the key was first used with (None: stored before 0011)
     case_key: str
@@ -33,7 +36,7 @@ class Signal(ArrearsTable, table=True):
     observed_on: date
     sealed_address: str | None = Field(sa_column=Column(Text, nullable=True))  # None once retention ended
     received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
-    outcome: str | None = None  # eviction.executed: evicted, paid_at_door, ... (drives retention)
+    outcome: str | None = None  # of an executed eviction: evicted, paid_at_door, ... (drives retention)
 
 
 class SignalRouting(ArrearsTable, table=True):
@@ -44,9 +47,9 @@ class SignalRouting(ArrearsTable, table=True):
     alert_id: UUID = Field(primary_key=True)
     signal_id: UUID = Field(index=True)
     recipient: str
-    kind: str
+    kind: AlertKind = enum_field(AlertKind)
     routed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
-    priority: str | None = None
+    priority: Priority | None = enum_field(Priority, nullable=True, default=None)
     intermediate_report_due: date | None = None
     final_report_due: date | None = None
     collection_suspended_until: date | None = None  # until the final report (Vroeg Eropaf)

@@ -10,8 +10,10 @@ from enum import StrEnum
 from collections.abc import Sequence
 from typing import Any
 
-from services.arrears.schemas import SIGNAL_TYPES
+from shared.contracts.event_types import SignalType
 from services.cli.rows import ROW_ERROR, CsvRow
+
+SIGNAL_TYPES = frozenset(SignalType)  # pydantic names the member of the body's union in an error's location
 
 EXIT_ALL_ACCEPTED = 0
 EXIT_SOME_REJECTED = 1
@@ -88,7 +90,7 @@ class Tally:
 
 
 def field_of(loc: Sequence[str | int]) -> str:
-    """The CSV column an intake error is about: ("body", "signals", 3, "arrears.reported",
+    """The CSV column an intake error is about: ("body", "signals", 3, <the signal type>,
     "address", "adresseerbaarObjectIdentificatie") -> adresseerbaarObjectIdentificatie;
     ("...", "children_ages", 1) -> children_ages (item 2)."""
     path = list(loc[3:]) if list(loc[:2]) == ["body", "signals"] else list(loc)

@@ -3,18 +3,17 @@
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared import http
-from shared.contracts import topics
-from shared.contracts.envelope import Event
+from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
 from shared.timers import timer_worker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from services.monitor.api import public, router
-from services.monitor.domain.reading import COUNTED_TYPES, read
+from services.monitor.handlers import EVENT_HANDLERS, consumers
 from services.monitor.publishing import Publications
 from services.monitor.settings import MonitorSettings
-from services.monitor.store import CountStore, claim_generation, retention_cutoff
+from services.monitor.counts import CountStore, claim_generation, retention_cutoff
 from services.monitor.tables import METADATA
 
 
@@ -22,14 +21,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     settings: MonitorSettings = runtime.settings
     counts = CountStore(settings.link_key.get_secret_value().encode())
 
-    async def count(session: AsyncSession, event: Event) -> None:
-        counts.collect(session, read(event))
-
     async def write_counts(session: AsyncSession) -> None:
         await counts.flush(session, runtime.clock.now())
 
-    name = settings.consumer_name
-    consumer = runtime.consumer(name, dict.fromkeys(COUNTED_TYPES, count), finish=write_counts)
+    reading = consumers(settings)
+    bound = bind(EVENT_HANDLERS, reading, lambda handler: handler(counts))
+    consumer_workers = consume_workers(runtime, reading, bound, finish=write_counts)
 
     async def purge(now) -> int:
         profiles, pending = await counts.purge(runtime.sessions, retention_cutoff(now, settings.join_retention_days))
@@ -38,7 +35,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         workers = [
-            runtime.consume_worker(consumer, topics.ALL, name),
+            *consumer_workers,
             timer_worker(runtime.clock, purge, settings.purge_interval_seconds),
         ]
         on_start = lambda: claim_generation(runtime.sessions, settings.generation, runtime.clock.now())  # noqa: E731

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.persistence.database import UtcDateTime
 from services.monitor.domain.facts import Cell
-from services.monitor.store import COUNTER_KEY
+from services.monitor.counts import COUNTER_KEY
 from services.monitor.tables import Counter, PeriodChange
 
 

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Annotated, Literal
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, UrlConstraints, field_validator
-from sqlmodel import col, select
 
 from shared.auth import caller
-from shared.entitlement import owns
 from shared.contracts.fields import MAX_URL_LENGTH, Text
-from shared.organisations import Organisation
 from shared.caller import Caller
-from shared.runtime import Runtime
-from shared.webhooks import new_secret
-from services.notifications.fanout import NOTIFIABLE_NAMES
-from services.notifications.tables import Delivery, Subscription
-from services.notifications.verification import UNVERIFIED, CallbackNotVerified, CallbackVerifier
+from shared.deps import RuntimeDep
+from services.notifications.handlers import NOTIFIABLE_NAMES
+from services.notifications import subscriptions
+from services.notifications.verification import CallbackVerifier
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["notifications"])
 Recipient = Annotated[Caller, Depends(caller())]
-NOT_FOUND = "not found"
 
 
 class SubscriptionIn(BaseModel):
@@ -70,13 +63,6 @@ class DeliveryView(BaseModel):
     delivered_at: datetime | None
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
-
-
 @router.post(
     "/subscriptions",
     status_code=201,
@@ -88,48 +74,23 @@ async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: Runt
     """In production the callback must use https at an address the chain may send to; unless the
     handshake is switched off it first gets a signed verification request and must echo its
     challenge. Otherwise nothing is stored (see README.md)."""
-    subscription = Subscription(
-        id=uuid4(),
-        organisation_id=organisation.id,
-        callback_url=str(body.callback_url),
-        event_types=body.event_types,
-        secret=new_secret(),
-        created_at=runtime.clock.now(),
-    )
     verifier: CallbackVerifier = request.app.state.callback_verifier
-    problem = verifier.url_problem(subscription.callback_url)
-    if problem is not None:
-        raise _callback_refused(f"callback URL {problem}", "callback_url_refused")
     try:
-        await verifier.verify(subscription.callback_url, subscription.secret, subscription.id, subscription.created_at)
-    except CallbackNotVerified as reason:
-        log.warning("subscription of %s not stored: callback at %s %s", organisation.id, body.callback_url.host, reason)
-        raise _callback_refused(UNVERIFIED, "callback_not_verified") from None
-    async with runtime.sessions() as session, session.begin():
-        session.add(subscription)
+        subscription = await subscriptions.subscribe(runtime, verifier, organisation.id, body.callback_url, body.event_types)
+    except subscriptions.CallbackRefused as refused:
+        detail = [{"loc": ["body", "callback_url"], "msg": str(refused), "type": refused.kind}]
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from None
     return SubscriptionCreated.model_validate(subscription.model_dump())
-
-
-def _callback_refused(message: str, kind: str) -> HTTPException:
-    detail = [{"loc": ["body", "callback_url"], "msg": message, "type": kind}]
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail)
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionView], summary="Your webhooks")
 async def list_subscriptions(organisation: Recipient, runtime: RuntimeDep) -> list[SubscriptionView]:
-    async with runtime.sessions() as session:
-        rows = await session.exec(select(Subscription).where(Subscription.organisation_id == organisation.id))
-        return [SubscriptionView.model_validate(s.model_dump()) for s in rows.all()]
+    return [SubscriptionView.model_validate(s.model_dump()) for s in await subscriptions.subscriptions_of(runtime, organisation.id)]
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204, summary="Stop a webhook")
 async def unsubscribe(subscription_id: UUID, organisation: Recipient, runtime: RuntimeDep) -> Response:
-    async with runtime.sessions() as session, session.begin():
-        subscription = await session.get(Subscription, subscription_id)
-        if subscription is None or not owns(organisation, subscription.organisation_id):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
-        subscription.active = False
-        session.add(subscription)
+    await subscriptions.unsubscribe(runtime, organisation, subscription_id)
     return Response(status_code=204)
 
 
@@ -140,24 +101,12 @@ async def list_deliveries(
     state: Annotated[Literal["pending", "delivered", "dead"] | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeliveryView]:
-    async with runtime.sessions() as session:
-        query = select(Delivery).where(Delivery.recipient == organisation.id)
-        if state is not None:
-            query = query.where(Delivery.status == state)
-        query = query.order_by(col(Delivery.created_at).desc()).limit(limit)
-        return [DeliveryView.model_validate(d.model_dump()) for d in (await session.exec(query)).all()]
+    found = await subscriptions.deliveries_of(runtime, organisation.id, state, limit)
+    return [DeliveryView.model_validate(d.model_dump()) for d in found]
 
 
 @router.post("/deliveries/{delivery_id}/replay", response_model=DeliveryView, summary="Try a dead delivery again")
 async def replay(delivery_id: UUID, organisation: Recipient, runtime: RuntimeDep, request: Request) -> DeliveryView:
-    async with runtime.sessions() as session, session.begin():
-        delivery = await session.get(Delivery, delivery_id)
-        if delivery is None or not owns(organisation, delivery.recipient):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
-        if delivery.status != "dead":
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=f"delivery is {delivery.status}, not dead")
-        delivery.status, delivery.attempts = "pending", 0
-        delivery.next_attempt_at = runtime.clock.now()
-        session.add(delivery)
+    delivery = await subscriptions.replay(runtime, organisation, delivery_id)
     request.app.state.deliverer.wake()
     return DeliveryView.model_validate(delivery.model_dump())

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from shared import http
-from shared.contracts import topics
+from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
 from shared.timers import timer_worker
 from services.notifications.api import router
@@ -19,14 +19,13 @@ from services.notifications.deliverer import Deliverer
 from services.notifications.domain.escalation import ANY_RECIPIENT, EscalationPolicy
 from services.notifications.escalation import Escalations
 from services.notifications.fanout import Fanout
+from services.notifications.handlers import CONSUMERS, EVENT_HANDLERS
 from services.notifications.inbox_api import router as inbox_router
 from services.notifications.pinned_transport import PinnedTransport, Resolver, system_resolver
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA
 from services.notifications.verification import CallbackVerifier
 from services.notifications.zgw.api import router as zgw_router
-
-CONSUMER = "notifications"
 
 
 def escalation_policy(runtime: Runtime) -> EscalationPolicy:
@@ -69,13 +68,14 @@ def create_app(
     client = callback_client(settings, pinned)
     deliverer = deliverer_for(runtime, client)
     verifier = CallbackVerifier(client, pinned, settings.handshake_required, settings.verification_timeout_seconds)
-    fanout = runtime.consumer(CONSUMER, Fanout(runtime, policy, deliverer.wake).handlers())
+    fanout = Fanout(runtime, policy, deliverer.wake)
+    consumers = consume_workers(runtime, CONSUMERS, bind(EVENT_HANDLERS, CONSUMERS, lambda handler: handler(fanout)))
     escalations = Escalations(runtime, policy, deliverer.wake)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         workers = [
-            runtime.consume_worker(fanout, [topics.ALERTS, topics.PLACEMENT], CONSUMER),
+            *consumers,
             deliverer.run,
             timer_worker(runtime.clock, escalations.check, settings.escalation_check_interval_seconds),
         ]

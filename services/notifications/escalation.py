@@ -14,9 +14,9 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from shared.contracts import event_types
 from shared.contracts.events.deliveries import AlertEscalated
 from shared.runtime import Runtime
+from services.notifications.alerts import announcement
 from services.notifications.domain.escalation import EscalationPolicy
 from services.notifications.fanout import add_deliveries
 from services.notifications.tables import Alert
@@ -58,28 +58,10 @@ class Escalations:
                     continue
                 alert.escalated_at, alert.escalated_to = now, fallback
                 session.add(alert)
-                event = self._runtime.emit(session, self._announcement(alert, fallback, now), subject=alert.case_key)
+                event = self._runtime.emit(session, announcement(AlertEscalated, alert), subject=alert.case_key)
                 await add_deliveries(session, event, fallback, now, self._links)
                 escalated += 1
         if escalated:
             self._runtime.relay.wake()
             self._wake()
         return escalated
-
-    @staticmethod
-    def _announcement(alert: Alert, fallback: str, now: datetime) -> AlertEscalated:
-        return AlertEscalated(
-            alert_id=alert.alert_id,
-            event_id=alert.event_id,
-            event_type_delivered=event_types.ALERT_RAISED,
-            recipient=alert.recipient,
-            escalated_to=fallback,
-            escalated_at=now,
-            kind=alert.kind,
-            priority=alert.priority,
-            reason=alert.reason,
-            due=alert.due,
-            acknowledgement_due=alert.acknowledgement_due,
-            municipality_code=alert.municipality_code,
-            district=alert.district,
-        )

@@ -23,21 +23,6 @@ from services.notifications.tables import Subscription
 from services.notifications.zgw.fanout import add_abonnement_deliveries
 from services.notifications.zgw.notificatie import ResourceLinks
 
-CONSUMED = (
-    event_types.ALERT_RAISED,
-    event_types.PLACEMENT_WAITLISTED,
-    event_types.PLACEMENT_OFFERED,
-    event_types.PLACEMENT_CONFIRMED,
-    event_types.PLACEMENT_DECLINED,
-    event_types.PLACEMENT_LOST_FROM_VIEW,
-    event_types.PLACEMENT_ENDED,
-    event_types.PLACEMENT_WITHDRAWAL_HANDLED,
-)
-# alert.escalated is not consumed from Kafka: notifications itself raises it (escalation.py).
-NOTIFIABLE = (*CONSUMED, event_types.ALERT_ESCALATED)
-NOTIFIABLE_NAMES = frozenset(event_types.short_name(t) for t in NOTIFIABLE)
-
-
 async def add_deliveries(session: AsyncSession, event: Event, recipient: str, now: datetime, links: ResourceLinks) -> int:
     """One pending delivery of `event` per active subscription of `recipient` that wants its type,
     webhook or ZGW abonnement (whose notificatie points at the chain's resources through `links`)."""
@@ -63,14 +48,14 @@ async def active_subscriptions(session: AsyncSession, recipient: str) -> list[Su
 
 
 class Fanout:
+    """Use case: an alert or placement news for its recipients' subscriptions (an alert also for
+    the inbox and its escalation timer)."""
+
     def __init__(self, runtime: Runtime, policy: EscalationPolicy, wake_deliverer):
         self._runtime = runtime
         self._policy = policy
         self._wake = wake_deliverer
         self._links = ResourceLinks.of(runtime.settings)
-
-    def handlers(self):
-        return {event_type: self.apply for event_type in CONSUMED}
 
     async def apply(self, session: AsyncSession, event: Event) -> None:
         now = self._runtime.clock.now()

@@ -7,20 +7,18 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import col, select
 
 from shared.audit import audit_read
 from shared.auth import caller
 from shared.caller import Caller
-from shared.runtime import Runtime
-from services.notifications.alerts import AlertNotFound, acknowledge, visible_to
+from shared.deps import RuntimeDep
+from services.notifications import alerts
 from services.notifications.tables import Alert
 
 router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
 Recipient = Annotated[Caller, Depends(caller())]
-NOT_FOUND = "not found"
 
 
 class AcknowledgementIn(BaseModel):
@@ -56,13 +54,6 @@ class InboxItem(BaseModel):
         return cls.model_validate({**alert.model_dump(exclude={"body"}), "event": json.loads(alert.body)})
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
-
-
 @router.get("", response_model=list[InboxItem], summary="Alerts for your organisation, newest first")
 async def inbox(
     organisation: Recipient,
@@ -71,21 +62,13 @@ async def inbox(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[InboxItem]:
     await audit_read(runtime, organisation, "list inbox alerts", f"inbox of {organisation.id}")
-    async with runtime.sessions() as session:
-        query = select(Alert).where(visible_to(organisation.id))
-        if unacknowledged:
-            query = query.where(col(Alert.acknowledged_at).is_(None))
-        query = query.order_by(col(Alert.raised_at).desc()).limit(limit)
-        return [InboxItem.of(alert) for alert in (await session.exec(query)).all()]
+    return [InboxItem.of(alert) for alert in await alerts.inbox(runtime, organisation.id, unacknowledged=unacknowledged, limit=limit)]
 
 
 @router.get("/{alert_id}", response_model=InboxItem, summary="One alert for your organisation")
 async def inbox_alert(alert_id: UUID, organisation: Recipient, runtime: RuntimeDep) -> InboxItem:
     """The `resourceUrl` of a ZGW alert notificatie (services/notifications/zgw)."""
-    async with runtime.sessions() as session:
-        alert = (await session.exec(select(Alert).where(Alert.alert_id == alert_id, visible_to(organisation.id)))).first()
-    if alert is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+    alert = await alerts.one_alert(runtime, alert_id, organisation.id)
     await audit_read(runtime, organisation, "read inbox alert", alert.case_key)
     return InboxItem.of(alert)
 
@@ -98,9 +81,6 @@ async def acknowledge_alert(
     body: Annotated[AcknowledgementIn | None, Body()] = None,
 ) -> InboxItem:
     """The first acknowledgement counts; a repeat answers with it unchanged. Stops the escalation timer."""
-    try:
-        alert = await acknowledge(runtime, alert_id, organisation.id, body.acknowledged_by if body else None)
-    except AlertNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND) from None
+    alert = await alerts.acknowledge(runtime, alert_id, organisation.id, body.acknowledged_by if body else None)
     await audit_read(runtime, organisation, "acknowledge alert", alert.case_key)
     return InboxItem.of(alert)

@@ -8,7 +8,9 @@ from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from shared.contracts.events.triage import AlertKind, Priority
 from shared.persistence.database import UtcDateTime
+from shared.persistence.enum_columns import enum_field
 
 notifications_registry = registry()
 METADATA = notifications_registry.metadata
@@ -78,8 +80,8 @@ class Alert(NotificationsTable, table=True):
     event_id: UUID = Field(unique=True)  # CloudEvent id of alert.raised
     recipient: str = Field(index=True)
     case_key: str
-    kind: str
-    priority: str
+    kind: AlertKind = enum_field(AlertKind)
+    priority: Priority = enum_field(Priority)
     reason: str
     municipality_code: str
     district: str | None = None

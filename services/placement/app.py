@@ -6,15 +6,17 @@ checks and the routers (services.placement.api) get the runtime here."""
 
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
 
 from fastapi import FastAPI
 
 from shared import http
+from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
 from shared.timers import timer_worker
 from services.placement.api import ROUTERS
 from services.placement.facilities import seed_facilities
-from services.placement.handlers import CONSUMERS, handlers_by_consumer
+from services.placement.handlers import CONSUMERS, EVENT_HANDLERS
 from services.placement.in_view import check_lost_from_view
 from services.placement.offers import reconcile
 from services.placement.settings import PlacementSettings
@@ -23,10 +25,8 @@ from services.placement.tables import METADATA
 
 def create_app(runtime: Runtime) -> FastAPI:
     settings: PlacementSettings = runtime.settings
-    handlers = handlers_by_consumer(runtime)
-    consumers = [
-        runtime.consume_worker(runtime.consumer(name, handlers[name]), [topic], name) for topic, name in CONSUMERS.items()
-    ]
+    handlers = bind(EVENT_HANDLERS, CONSUMERS, lambda handler: partial(handler, runtime))
+    consumers = consume_workers(runtime, CONSUMERS, handlers)
 
     async def tick(now: datetime) -> int:
         """What the timer worker runs: the lost-from-view rule, then the waiting-list sweep."""

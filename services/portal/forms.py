@@ -16,6 +16,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from shared.contracts.districts import DISTRICTS, code_for
+from shared.contracts.event_types import SignalType
 
 CASE_KEY = re.compile(r"^hh-[0-9a-f]{16,64}$")
 WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
@@ -123,7 +124,7 @@ def arrears_signal(form: Mapping[str, str], today: date) -> Parsed:
             parsed.errors["district"] = f"Kies een stadsdeel of wijk van de gemeente ({known})."
     if parsed.ok:
         parsed.body = {
-            "type": "arrears.reported",
+            "type": SignalType.ARREARS_REPORTED.value,
             "address": address,
             "observed_on": observed_on.isoformat(),
             "months": months,

@@ -7,6 +7,8 @@ added later in a service still appears, just untranslated.
 
 from __future__ import annotations
 
+from shared.contracts.event_types import SignalType
+
 LABELS: dict[str, dict[str, str]] = {
     "role": {
         "ggd": "GGD (Vangnet)",
@@ -26,13 +28,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "priority": {"normal": "Normaal", "urgent": "Urgent"},
     "signal_type": {
-        "arrears.reported": "Huurachterstand",
-        "arrears.resolved": "Huurachterstand opgelost",
-        "eviction.verdict-issued": "Vonnis tot ontruiming",
-        "eviction.scheduled": "Ontruiming aangezegd",
-        "eviction.cancelled": "Ontruiming afgemeld",
-        "eviction.executed": "Ontruiming uitgevoerd",
-        "eviction.family-found": "Gezin aangetroffen bij ontruiming",
+        SignalType.ARREARS_REPORTED: "Huurachterstand",
+        SignalType.ARREARS_RESOLVED: "Huurachterstand opgelost",
+        SignalType.VERDICT_ISSUED: "Vonnis tot ontruiming",
+        SignalType.EVICTION_SCHEDULED: "Ontruiming aangezegd",
+        SignalType.EVICTION_CANCELLED: "Ontruiming afgemeld",
+        SignalType.EVICTION_EXECUTED: "Ontruiming uitgevoerd",
+        SignalType.FAMILY_FOUND: "Gezin aangetroffen bij ontruiming",
     },
     "signal_status": {
         "received": "Ontvangen",
@@ -133,13 +135,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "outcome": {
         # signals carry their type
-        "arrears.reported": "Huurachterstand",
-        "arrears.resolved": "Huurachterstand opgelost",
-        "eviction.verdict-issued": "Vonnis",
-        "eviction.scheduled": "Aanzegging",
-        "eviction.cancelled": "Afgemeld",
-        "eviction.executed": "Uitgevoerd",
-        "eviction.family-found": "Gezin aangetroffen",
+        SignalType.ARREARS_REPORTED: "Huurachterstand",
+        SignalType.ARREARS_RESOLVED: "Huurachterstand opgelost",
+        SignalType.VERDICT_ISSUED: "Vonnis",
+        SignalType.EVICTION_SCHEDULED: "Aanzegging",
+        SignalType.EVICTION_CANCELLED: "Afgemeld",
+        SignalType.EVICTION_EXECUTED: "Uitgevoerd",
+        SignalType.FAMILY_FOUND: "Gezin aangetroffen",
         # verdict grounds
         "rent_arrears": "Huurachterstand",
         "nuisance": "Overlast",

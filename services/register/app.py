@@ -28,7 +28,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from services.register.bewoning import BewoningApi
 from services.register.personen import PersonenApi
 from services.register.problems import Problem
-from services.register.store import RegisterStore
+from services.register.population import RegisterStore
 
 PERSONEN_PATH = "/haalcentraal/api/brp/personen"
 BEWONING_PATH = "/haalcentraal/api/bewoning/bewoningen"

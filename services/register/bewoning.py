@@ -4,7 +4,7 @@ A period is cut wherever the composition changes, and each piece is one
 `bewoning` (datumTot is exclusive, as in the API). A person is a
 `mogelijkeBewoner` while a partial move-in or move-out date leaves it open
 whether they lived there: for a move-in date of "2010-08-00" that is all of
-August 2010 (see Residence in store.py). A peildatum is the period
+August 2010 (see Residence in persons.py). A peildatum is the period
 [peildatum, peildatum + 1 day). No one there means no bewoning at all.
 """
 
@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 from services.register.personen import OBJECT_ID_PATTERN, full_name
 from services.register.problems import Params, check_type
-from services.register.store import Person, RegisterStore, Residence
+from services.register.persons import Person, Residence
+from services.register.population import RegisterStore
 
 ON_DATE = "BewoningMetPeildatum"
 IN_PERIOD = "BewoningMetPeriode"

@@ -1,4 +1,4 @@
-"""BRP Personen 2.x: the `POST /personen` searches the chain uses, served from the store.
+"""BRP Personen 2.x: the `POST /personen` searches the chain uses, served from the population register (population.py).
 
 Served: ZoekMetAdresseerbaarObjectIdentificatie, ZoekMetPostcodeEnHuisnummer and
 RaadpleegMetBurgerservicenummer, with `fields`, `gemeenteVanInschrijving` and
@@ -29,7 +29,8 @@ from services.register.problems import (
     matches,
     pattern_reason,
 )
-from services.register.store import UNKNOWN_COUNTRY, Address, Person, RegisterStore
+from services.register.persons import UNKNOWN_COUNTRY, Address, Person
+from services.register.population import RegisterStore
 
 BY_OBJECT = "ZoekMetAdresseerbaarObjectIdentificatie"
 BY_POSTCODE = "ZoekMetPostcodeEnHuisnummer"

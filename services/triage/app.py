@@ -12,6 +12,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from shared import http
+from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
 from shared.timers import timer_worker
 from services.triage.alerting import Alerter
@@ -27,7 +28,7 @@ from services.triage.case.signal import SignalTriage
 from services.triage.commands import router as commands_router
 from services.triage.eviction_watch import EvictionWatch
 from services.triage.feedback import FeedbackDesk
-from services.triage.handlers import CONSUMERS, UseCases, handlers_by_consumer
+from services.triage.handlers import CONSUMERS, EVENT_HANDLERS, UseCases
 from services.triage.rules import RuleSet, load_rules
 from services.triage.settings import TriageSettings
 from services.triage.tables import METADATA
@@ -51,10 +52,8 @@ def create_app(
     rules = rules or load_rules(settings.rules_file, runtime.organisations)
     lookup = lookup or _register_lookup(settings)
     parts = _parts(runtime, settings, rules, lookup)
-    handlers = handlers_by_consumer(parts.use_cases)
-    consumers = [
-        runtime.consume_worker(runtime.consumer(name, handlers[name]), [topic], name) for topic, name in CONSUMERS.items()
-    ]
+    handlers = bind(EVENT_HANDLERS, CONSUMERS, lambda handler: handler(parts.use_cases))
+    consumers = consume_workers(runtime, CONSUMERS, handlers)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

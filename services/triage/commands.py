@@ -22,7 +22,7 @@ from shared.contracts.fields import CalendarDate, CaseKey, FreeText
 from shared.caller import Caller
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.organisations import Organisation, Role
-from shared.runtime import Runtime
+from shared.deps import RuntimeDep
 from services.triage.case.correction import CompositionDesk, Correction
 from services.triage.domain.feedback import FeedbackKind, FeedbackRefused
 from services.triage.feedback import Feedback, FeedbackDesk
@@ -80,13 +80,6 @@ class CompositionOut(BaseModel):
     minors: int
     alerts_raised: list[UUID]
     placement_requested: bool
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 @router.post(

@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.contracts.event_types import SignalType
 from shared.contracts.events import signals as signal_events
 from shared.contracts.events.triage import AlertKind, AlertRaised, AlertTrigger, Priority
 from shared.runtime import Runtime
@@ -30,7 +31,7 @@ from services.triage.timeline import note
 RULE_ID = "late-in-view-eviction-near"
 ALERT_DUE = timedelta(hours=24)
 BATCH = 100
-SETTLED_BY = frozenset({"eviction.executed", "eviction.cancelled", "eviction.family-found"})
+SETTLED_BY = frozenset({SignalType.EVICTION_EXECUTED, SignalType.EVICTION_CANCELLED, SignalType.FAMILY_FOUND})
 
 
 class EvictionWatch:
@@ -105,7 +106,7 @@ class EvictionWatch:
             rule_id=RULE_ID,
             trigger=AlertTrigger.EVICTION_NEAR,
             signal_id=case.eviction_signal_id or case.last_signal_id,
-            signal_type="eviction.scheduled",
+            signal_type=SignalType.EVICTION_SCHEDULED,
         )
         note(session, case.case_key, now, TimelineKind.LATE_IN_VIEW, event_id, {**facts, "alert": True, "recipient": recipient})
         self._alerter.raise_alert(session, case, spec, now, event_id)

@@ -3,7 +3,7 @@
 A handler only translates an event's envelope into the use case's arguments; the use
 cases are in services.triage.case. app.py gives the handlers their use cases and runs
 one consumer per topic (`CONSUMERS`), each in one transaction with its processed-event
-row (shared.runtime.Runtime.consumer). A partner's signal is looked up first, outside
+row (shared.event_handlers). A partner's signal is looked up first, outside
 the transaction (shared.persistence.inbox.Prepared), so no transaction waits on HTTP.
 """
 
@@ -41,7 +41,7 @@ Handler = Callable[[UseCases], Effect | Prepared]
 
 
 def received(event: Event) -> Signal:
-    return Signal(data=event.data, type=event_types.short_name(event.type), key=event.subject, event_id=event.id)
+    return Signal(data=event.data, type=event.data.signal_type, key=event.subject, event_id=event.id)
 
 
 def on_signal(cases: UseCases) -> Prepared:
@@ -82,10 +82,3 @@ EVENT_HANDLERS: dict[type[EventData], Handler] = {
     placement_events.PlacementWithdrawalHandled: on_placement_news,
 }
 
-
-def handlers_by_consumer(cases: UseCases) -> dict[str, dict[str, Effect | Prepared]]:
-    """For each consumer (`CONSUMERS`): the event types of its topic and their handlers, given the use cases."""
-    bound: dict[str, dict[str, Effect | Prepared]] = {name: {} for name in CONSUMERS.values()}
-    for model, handler in EVENT_HANDLERS.items():
-        bound[CONSUMERS[model.topic]][model.event_type] = handler(cases)
-    return bound

@@ -1,19 +1,63 @@
-"""The one place where CloudEvent type strings are spelled.
+"""The one place where CloudEvent type strings, and the signal types partners post, are spelled.
 
 Types are reverse-DNS and versioned (NL GOV profile for CloudEvents). A breaking
 change to a payload gets a new version suffix, never an in-place edit.
 """
 
+from __future__ import annotations
+
+from enum import StrEnum
+
 PREFIX = "nl.signaalketen"
 
+
+def cloud_event_type(name: str, version: int = 1) -> str:
+    """`arrears.reported` -> `nl.signaalketen.arrears.reported.v1`."""
+    return f"{PREFIX}.{name}.v{version}"
+
+
+def short_name(event_type: str) -> str:
+    """`nl.signaalketen.arrears.reported.v1` -> `arrears.reported` (the name partners use)."""
+    body = event_type.removeprefix(PREFIX + ".")
+    return body.rsplit(".v", 1)[0]
+
+
+class SignalType(StrEnum):
+    """A signal partners post, by the name they post it with (`"type"` of POST /v1/signals,
+    the CSV's `type` column, the routing rules' `signal_types`). Its CloudEvent type on the
+    `signals` topic is `event_type`; `of` reads it back. Compare signals by these members,
+    never by a spelled string."""
+
+    ARREARS_REPORTED = "arrears.reported"
+    ARREARS_RESOLVED = "arrears.resolved"
+    VERDICT_ISSUED = "eviction.verdict-issued"
+    EVICTION_SCHEDULED = "eviction.scheduled"
+    EVICTION_CANCELLED = "eviction.cancelled"
+    EVICTION_EXECUTED = "eviction.executed"
+    FAMILY_FOUND = "eviction.family-found"
+
+    @property
+    def event_type(self) -> str:
+        return cloud_event_type(self.value)
+
+    @classmethod
+    def of(cls, event_type: str) -> SignalType:
+        """The signal type of a CloudEvent type; ValueError for any other event."""
+        return cls(short_name(event_type))
+
+    def __repr__(self) -> str:
+        # Validation errors quote a type as partners write it ('arrears.reported'), not as the enum's repr.
+        return repr(self.value)
+
+
 # Signals from partners (topic `signals`)
-ARREARS_REPORTED = f"{PREFIX}.arrears.reported.v1"
-ARREARS_RESOLVED = f"{PREFIX}.arrears.resolved.v1"
-VERDICT_ISSUED = f"{PREFIX}.eviction.verdict-issued.v1"
-EVICTION_SCHEDULED = f"{PREFIX}.eviction.scheduled.v1"
-EVICTION_CANCELLED = f"{PREFIX}.eviction.cancelled.v1"
-EVICTION_EXECUTED = f"{PREFIX}.eviction.executed.v1"
-FAMILY_FOUND = f"{PREFIX}.eviction.family-found.v1"
+ARREARS_REPORTED = SignalType.ARREARS_REPORTED.event_type
+ARREARS_RESOLVED = SignalType.ARREARS_RESOLVED.event_type
+VERDICT_ISSUED = SignalType.VERDICT_ISSUED.event_type
+EVICTION_SCHEDULED = SignalType.EVICTION_SCHEDULED.event_type
+EVICTION_CANCELLED = SignalType.EVICTION_CANCELLED.event_type
+EVICTION_EXECUTED = SignalType.EVICTION_EXECUTED.event_type
+FAMILY_FOUND = SignalType.FAMILY_FOUND.event_type
 
 # Triage (topics `triage`, `alerts`, `placement-requests`)
 HOUSEHOLD_ASSESSED = f"{PREFIX}.household.assessed.v1"
@@ -39,9 +83,3 @@ PLACEMENT_WITHDRAWAL_HANDLED = f"{PREFIX}.placement.withdrawal-handled.v1"  # re
 ALERT_DELIVERED = f"{PREFIX}.alert.delivered.v1"
 ALERT_ACKNOWLEDGED = f"{PREFIX}.alert.acknowledged.v1"
 ALERT_ESCALATED = f"{PREFIX}.alert.escalated.v1"
-
-
-def short_name(event_type: str) -> str:
-    """`nl.signaalketen.arrears.reported.v1` -> `arrears.reported` (the name partners use)."""
-    body = event_type.removeprefix(PREFIX + ".")
-    return body.rsplit(".v", 1)[0]

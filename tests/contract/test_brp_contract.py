@@ -39,7 +39,8 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from services.register.store import RegisterStore, residences_of
+from services.register.persons import residences_of
+from services.register.population import RegisterStore
 from services.triage.brp.bewoning import HaalCentraalBewoningClient
 from services.triage.brp.client import HaalCentraalBrpClient
 from tests.support.register_server import BEWONING_BASE, PERSONEN_BASE, running_register

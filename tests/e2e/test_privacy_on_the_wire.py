@@ -10,7 +10,7 @@ import re
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from services.register.store import RegisterStore
+from services.register.population import RegisterStore
 from tests.support.kafka_tools import read_all
 from tests.support.wait import eventually
 

@@ -17,7 +17,7 @@ from shared.migrations import runner
 from shared.persistence.database import create_engine, session_factory
 from shared.persistence.inbox import handle_all_once, handle_once
 from shared.persistence.outbox import OutboxMessage, add_to_outbox
-from tests.integration.test_outbox_relay import event
+from tests.support.events import arrears_event
 
 pytestmark = pytest.mark.postgres
 EVENTS = 40
@@ -26,7 +26,7 @@ EVENTS = 40
 async def effect(session, received: Event) -> None:
     """A state change with an event of its own, as a consumer's handler makes: one outbox row
     (a new event id each time, keyed by the event it answers)."""
-    add_to_outbox(session, "triage", event(f"re-{received.id.hex}", 2))
+    add_to_outbox(session, "triage", arrears_event(f"re-{received.id.hex}", 2))
 
 
 async def handle_batch(sessions, events: list[Event]) -> int:
@@ -41,7 +41,7 @@ async def test_two_instances_handling_the_same_events_at_once_have_each_effect_o
     url = new_database("triage")
     engines = [create_engine(url) for _ in range(2)]
     await runner.upgrade(engines[0], "triage")
-    events = [event(f"hh-{uuid.uuid4().hex[:8]}", 2) for _ in range(EVENTS)]
+    events = [arrears_event(f"hh-{uuid.uuid4().hex[:8]}", 2) for _ in range(EVENTS)]
     try:
         instances = [session_factory(engine) for engine in engines]
         ran = await asyncio.gather(*(handle_batch(sessions, events[start:] + events[:start])

@@ -20,7 +20,7 @@ from services.notifications.app import escalation_policy
 from services.notifications.escalation import Escalations
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA, Alert, Delivery, Subscription
-from tests.unit.notifications.support import alert_event
+from tests.support.events import alert_event
 
 pytestmark = pytest.mark.postgres
 ALERTS = 40

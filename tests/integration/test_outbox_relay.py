@@ -1,30 +1,19 @@
 """Outbox and processed-event inbox on real PostgreSQL (and the SQLite default), relayed to real Kafka."""
 
 import json
-import uuid
-from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
 
 from shared.bus.kafka import KafkaBus
-from shared.contracts.envelope import new_event
-from shared.contracts.events.signals import ArrearsReported
 from shared.persistence.database import create_engine, create_tables, session_factory
 from shared.persistence.inbox import ProcessedEvent, handle_once
 from shared.persistence.outbox import OutboxMessage, add_to_outbox
 from shared.persistence.relay import OutboxRelay
+from tests.support.events import arrears_event
 from tests.support.kafka_tools import read_all_async
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
-
-
-def event(case_key: str, months: int):
-    data = ArrearsReported(
-        signal_id=uuid.uuid4(), reported_by="ymere", sealed_address="s", municipality_code="0363",
-        observed_on=date(2026, 11, 27), months=months, amount_eur="10.00",
-    )
-    return new_event(data, source="urn:nld:kvk:90000001:systeem:incasso", subject=case_key, time=datetime.now(UTC))
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
@@ -43,10 +32,10 @@ async def test_committed_events_are_relayed_in_order_and_rolled_back_ones_never(
         await bus.ensure_topics([topic], 3)
         for months in range(1, 6):
             async with sessions() as session, session.begin():
-                add_to_outbox(session, topic, event("hh-00000001", months))
+                add_to_outbox(session, topic, arrears_event("hh-00000001", months))
         with pytest.raises(RuntimeError):
             async with sessions() as session, session.begin():
-                add_to_outbox(session, topic, event("hh-00000001", 99))
+                add_to_outbox(session, topic, arrears_event("hh-00000001", 99))
                 raise RuntimeError("the state change failed")
         relay = OutboxRelay(sessions, bus)
         assert await relay.relay_once() == 5
@@ -67,8 +56,8 @@ async def test_a_failed_publish_keeps_the_rows_for_the_next_round(database_url):
     sessions = session_factory(engine)
     bus = InMemoryBus()
     async with sessions() as session, session.begin():
-        add_to_outbox(session, "signals", event("hh-00000002", 1))
-        add_to_outbox(session, "signals", event("hh-00000002", 2))
+        add_to_outbox(session, "signals", arrears_event("hh-00000002", 1))
+        add_to_outbox(session, "signals", arrears_event("hh-00000002", 2))
     bus.fail_next_publish = ConnectionError("broker away")
     relay = OutboxRelay(sessions, bus)
     assert await relay.relay_once() == 0, "the second row of the same key waits behind the failed first"
@@ -84,7 +73,7 @@ async def test_an_event_handled_twice_has_one_effect(database_url):
     engine = create_engine(database_url)
     await create_tables(engine)
     sessions = session_factory(engine)
-    received = event("hh-00000003", 2)
+    received = arrears_event("hh-00000003", 2)
     effects = []
 
     async def effect(session, evt):
@@ -98,7 +87,7 @@ async def test_an_event_handled_twice_has_one_effect(database_url):
     async def failing(session, evt):
         raise RuntimeError("effect failed")
 
-    other = event("hh-00000003", 3)
+    other = arrears_event("hh-00000003", 3)
     with pytest.raises(RuntimeError):
         await handle_once(sessions, "triage", other, failing)
     async with sessions() as session:

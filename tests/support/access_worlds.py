@@ -199,7 +199,7 @@ async def placement_world(client, runtime, bus, clock) -> World:
 
 async def notifications_world(client, runtime, bus, clock) -> World:
     from services.notifications.tables import Alert, Delivery
-    from tests.unit.notifications.support import alert_event
+    from tests.support.events import alert_event
     from shared.contracts.envelope import encode
 
     world = World()

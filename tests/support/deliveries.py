@@ -25,7 +25,7 @@ from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA, Delivery, Subscription
 from services.notifications.zgw.notificatie import ResourceLinks
 from tests.support.webhook_receiver import WebhookReceiver
-from tests.unit.notifications.support import alert_event
+from tests.support.events import alert_event
 
 RECIPIENT = "ggd-amsterdam-vangnet"
 

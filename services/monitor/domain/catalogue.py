@@ -6,7 +6,7 @@ shape of an output never depends on what happened (an absent row would say "none
 
 from __future__ import annotations
 
-from shared.contracts import event_types
+from shared.contracts.event_types import SignalType
 from shared.contracts.events.placement import Outflow
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.contracts.events.signals import EvictionOutcome, VerdictGrounds
@@ -38,18 +38,10 @@ WITHDRAWAL_TOO_LATE = "withdrawal_too_late"  # triage withdrew a request after t
 ACKNOWLEDGED = "acknowledged"
 ESCALATED = "escalated"
 
-SIGNAL_TYPES = (
-    event_types.ARREARS_REPORTED,
-    event_types.ARREARS_RESOLVED,
-    event_types.VERDICT_ISSUED,
-    event_types.EVICTION_SCHEDULED,
-    event_types.EVICTION_CANCELLED,
-    event_types.EVICTION_EXECUTED,
-    event_types.FAMILY_FOUND,
-)
+SIGNAL_TYPES = tuple(t.event_type for t in SignalType)
 
 CATALOGUE: dict[str, tuple[str, ...]] = {
-    SIGNAL: tuple(event_types.short_name(t) for t in SIGNAL_TYPES),
+    SIGNAL: tuple(t.value for t in SignalType),
     VERDICT: tuple(g.value for g in VerdictGrounds),
     EVICTION: (SCHEDULED, WITHDRAWN, *(o.value for o in EvictionOutcome)),
     ALERT: tuple(k.value for k in AlertKind),
@@ -64,9 +56,9 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
 # chain itself decides (an alert, a shelter request or placement), which happened then.
 COUNTED_BY: dict[str, str] = {
     SIGNAL: "observed_on: the day the partner saw it",
-    VERDICT: "the verdict's day (observed_on of eviction.verdict-issued)",
-    EVICTION: "the eviction's date: eviction_date of eviction.scheduled; of eviction.cancelled and "
-    "eviction.executed when the signaller gives it, else their observed_on",
+    VERDICT: f"the verdict's day (observed_on of {SignalType.VERDICT_ISSUED})",
+    EVICTION: f"the eviction's date: eviction_date of {SignalType.EVICTION_SCHEDULED}; of {SignalType.EVICTION_CANCELLED} and "
+    f"{SignalType.EVICTION_EXECUTED} when the signaller gives it, else their observed_on",
     ALERT: "the moment triage raised the alert (Dutch local time)",
     PREVENTION: "referred and report_missing: the moment of the alert; reports: reported_on, the day the team made it",
     PLACEMENT: "the moment triage requested or placement decided (Dutch local time)",

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from shared.contracts.event_types import SignalType
 from shared.contracts.events.placement import Outflow
 from shared.contracts.events.signals import EvictionOutcome, VerdictGrounds
 from services.monitor.domain import catalogue as c
@@ -34,7 +35,7 @@ WITHHELD = "."  # a table where no complement fits (its small cells and totals a
 # A rest of 0 (a closed year) is taken as known.
 REST: Series = ("", "rest")
 LINKED: tuple[tuple[Series, tuple[Series, ...]], ...] = (
-    ((c.SIGNAL, "eviction.verdict-issued"), tuple((c.VERDICT, g.value) for g in VerdictGrounds)),
+    ((c.SIGNAL, SignalType.VERDICT_ISSUED.value), tuple((c.VERDICT, g.value) for g in VerdictGrounds)),
     ((c.EVICTION, c.SCHEDULED), ((c.EVICTION, c.WITHDRAWN), *((c.EVICTION, o.value) for o in EvictionOutcome))),
     ((c.PLACEMENT, c.ENDED), tuple((c.OUTFLOW, o.value) for o in Outflow)),
     ((c.ALERT, "prevention"), ((c.PREVENTION, c.REFERRED),)),
@@ -43,7 +44,7 @@ LINKED: tuple[tuple[Series, tuple[Series, ...]], ...] = (
 # Signals counted again, on another date, by the eviction metric: published, they would be a
 # second total over the same evictions. The public sees the eviction metric instead.
 WITHHELD_SERIES: frozenset[Series] = frozenset(
-    {(c.SIGNAL, "eviction.scheduled"), (c.SIGNAL, "eviction.cancelled"), (c.SIGNAL, "eviction.executed")}
+    {(c.SIGNAL, t.value) for t in (SignalType.EVICTION_SCHEDULED, SignalType.EVICTION_CANCELLED, SignalType.EVICTION_EXECUTED)}
 )
 FAMILIES = Dimension(tuple(f.value for f in Family))
 MONTHS = Dimension(tuple(range(1, 13)))

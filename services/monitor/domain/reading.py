@@ -51,7 +51,7 @@ def read(event: Event) -> Reading:
     # service recorded it: the event's time. Partners' facts carry their own dates.
     recorded = period_of(event.envelope.time)
     if isinstance(data, signals.SignalData):
-        return _signal(event.type, data)
+        return _signal(data)
     if isinstance(data, triage.HouseholdAssessed):
         key = JoinKey(JoinKind.SIGNAL, data.signal_id)
         return Reading(profiles=((key, Profile(_where(data), family_of(data.is_family))),))
@@ -79,7 +79,7 @@ def read(event: Event) -> Reading:
     return Reading()
 
 
-def _signal(event_type: str, data: signals.SignalData) -> Reading:
+def _signal(data: signals.SignalData) -> Reading:
     """A signal counts by the day the partner observed it; a verdict by its day (observed_on);
     a scheduled eviction and its outcome by the eviction's date."""
     key = JoinKey(JoinKind.SIGNAL, data.signal_id)
@@ -88,7 +88,7 @@ def _signal(event_type: str, data: signals.SignalData) -> Reading:
     def fact(metric: str, outcome: str, day=data.observed_on) -> Fact:
         return Fact(metric, outcome, period_of_day(day), where, join=key)
 
-    facts = [fact(c.SIGNAL, event_types.short_name(event_type))]
+    facts = [fact(c.SIGNAL, data.signal_type.value)]
     if isinstance(data, signals.VerdictIssued):
         facts.append(fact(c.VERDICT, data.grounds.value))
     elif isinstance(data, signals.EvictionScheduled):

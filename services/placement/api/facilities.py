@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from shared.contracts.fields import FacilityId, Text
+from shared.deps import RuntimeDep
 from services.placement import facilities
-from services.placement.api.callers import Reader, RuntimeDep, Shelter
+from services.placement.api.callers import Reader, Shelter
 from services.placement.api.schemas import FacilityPatch, FacilityView
 from services.placement.api.views import facility_views
 from services.placement.domain.registry import UnitType

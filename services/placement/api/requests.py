@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query, status
 
 from shared.audit import audit_read
 from shared.contracts.fields import Text
+from shared.deps import RuntimeDep
 from services.placement import in_view, requesting, visibility
-from services.placement.api.callers import Ggd, RequestReader, RuntimeDep
+from services.placement.api.callers import Ggd, RequestReader
 from services.placement.api.schemas import AlternativeIn, RequestIn, RequestView
 from services.placement.api.views import request_view, request_view_in
 

@@ -6,8 +6,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from shared.deps import RuntimeDep
 from services.placement import in_view, shelter_answers
-from services.placement.api.callers import RuntimeDep, Shelter
+from services.placement.api.callers import Shelter
 from services.placement.api.schemas import DeclineIn, EndIn, RequestView
 from services.placement.api.views import request_view
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from shared.audit import audit_read
+from shared.deps import RuntimeDep
 from services.placement import visibility
-from services.placement.api.callers import RequestReader, RuntimeDep
+from services.placement.api.callers import RequestReader
 from services.placement.api.schemas import WaitlistEntry
 from services.placement.api.views import waitlist_entries
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
+from shared.contracts.event_types import SignalType
 from services.triage.case.received import Signal
 from services.triage.domain.routing import HouseholdFacts, SignalFacts
 from services.triage.tables import HouseholdCase
@@ -46,7 +47,7 @@ def _signal_facts(signal: Signal, case: HouseholdCase) -> SignalFacts:
         arrears_months=getattr(data, "months", None),
         grounds=getattr(data, "grounds", None),
         # An eviction under a last-chance verdict is part of the trajectory, not an ordinary eviction.
-        last_chance=bool(getattr(data, "last_chance", False)) or (signal.type == "eviction.executed" and case.last_chance),
+        last_chance=bool(getattr(data, "last_chance", False)) or (signal.type == SignalType.EVICTION_EXECUTED and case.last_chance),
         outcome=signal.outcome,
         eviction_date=getattr(data, "eviction_date", None),
         reported_by=data.reported_by,

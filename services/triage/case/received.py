@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from shared.contracts.event_types import SignalType
 from shared.contracts.events import signals as signal_events
 from shared.contracts.events.signals import EvictionOutcome
 from services.triage.domain.repeats import ArrearsLevel
@@ -15,13 +16,13 @@ from services.triage.domain.repeats import ArrearsLevel
 @dataclass(frozen=True)
 class Signal:
     data: signal_events.SignalData
-    type: str  # short name, e.g. "arrears.reported"
+    type: SignalType
     key: str  # the event's subject: the pseudonym of the dwelling, or of the postcode address
     event_id: UUID
 
     @property
     def outcome(self) -> EvictionOutcome | None:
-        """What the bailiff saw at the door (eviction.executed only)."""
+        """What the bailiff saw at the door (an executed eviction only)."""
         return getattr(self.data, "outcome", None)
 
     @property

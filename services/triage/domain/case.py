@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from shared.contracts.event_types import SignalType
+
 
 class CaseState(StrEnum):
     SIGNALLED = "signalled"  # arrears or verdict: prevention stage
@@ -33,13 +35,13 @@ ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.RESOLVED: frozenset({S.SIGNALLED, S.EVICTION_SCHEDULED, S.AWAITING_PLACEMENT, S.LOST_FROM_VIEW, S.RESOLVED}),
 }
 
-_BY_SIGNAL: dict[str, CaseState] = {
-    "arrears.reported": S.SIGNALLED,
-    "eviction.verdict-issued": S.SIGNALLED,
-    "arrears.resolved": S.RESOLVED,
-    "eviction.scheduled": S.EVICTION_SCHEDULED,
-    "eviction.cancelled": S.RESOLVED,
-    "eviction.family-found": S.AWAITING_PLACEMENT,
+_BY_SIGNAL: dict[SignalType, CaseState] = {
+    SignalType.ARREARS_REPORTED: S.SIGNALLED,
+    SignalType.VERDICT_ISSUED: S.SIGNALLED,
+    SignalType.ARREARS_RESOLVED: S.RESOLVED,
+    SignalType.EVICTION_SCHEDULED: S.EVICTION_SCHEDULED,
+    SignalType.EVICTION_CANCELLED: S.RESOLVED,
+    SignalType.FAMILY_FOUND: S.AWAITING_PLACEMENT,
 }
 _BY_OUTCOME: dict[str, CaseState] = {
     "evicted": S.AWAITING_PLACEMENT,
@@ -49,8 +51,8 @@ _BY_OUTCOME: dict[str, CaseState] = {
 }
 
 
-def implied_state(signal_type: str, outcome: str | None = None) -> CaseState:
-    if signal_type == "eviction.executed":
+def implied_state(signal_type: SignalType, outcome: str | None = None) -> CaseState:
+    if signal_type == SignalType.EVICTION_EXECUTED:
         return _BY_OUTCOME[outcome or "evicted"]
     return _BY_SIGNAL[signal_type]
 
@@ -59,12 +61,12 @@ def implied_state(signal_type: str, outcome: str | None = None) -> CaseState:
 # the door can have its eviction reversed: cancelled, or reported by the bailiff as paid
 # at the door or not carried out (the outcomes that imply RESOLVED). Arrears paid after
 # an eviction do not give the family its home back.
-ONLY_BY: dict[tuple[CaseState, CaseState], frozenset[str]] = {
-    (S.AWAITING_PLACEMENT, S.RESOLVED): frozenset({"eviction.cancelled", "eviction.executed"}),
+ONLY_BY: dict[tuple[CaseState, CaseState], frozenset[SignalType]] = {
+    (S.AWAITING_PLACEMENT, S.RESOLVED): frozenset({SignalType.EVICTION_CANCELLED, SignalType.EVICTION_EXECUTED}),
 }
 
 
-def next_state(current: CaseState | None, target: CaseState, signal_type: str | None = None) -> tuple[CaseState, bool]:
+def next_state(current: CaseState | None, target: CaseState, signal_type: SignalType | None = None) -> tuple[CaseState, bool]:
     """(state after the signal, whether it moved as the signal implies)."""
     if current is None:
         return target, True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.contracts.event_types import SignalType
 from shared.contracts.events.triage import FamilyType, PlacementNeed, WithdrawalReason
 
 
@@ -24,9 +25,9 @@ def placement_needed(
     children_ages: tuple[int, ...],
 ) -> PlacementAsk | None:
     """A family found at the door, or a family evicted, needs a place tonight."""
-    if signal_type == "eviction.family-found":
+    if signal_type == SignalType.FAMILY_FOUND:
         reason = "family_found_at_eviction"
-    elif signal_type == "eviction.executed" and outcome == "evicted" and is_family:
+    elif signal_type == SignalType.EVICTION_EXECUTED and outcome == "evicted" and is_family:
         reason = "family_evicted"
     else:
         return None
@@ -46,7 +47,7 @@ _REVERSED_BY_OUTCOME = {"paid_at_door": WithdrawalReason.PAID_AT_DOOR, "not_exec
 
 # A new story at the dwelling: the eviction a request was made for took place, and a
 # cancellation from now on is about the next eviction, not that one.
-_NEW_STORY = frozenset({"arrears.reported", "eviction.verdict-issued", "eviction.scheduled"})
+_NEW_STORY = frozenset({SignalType.ARREARS_REPORTED, SignalType.VERDICT_ISSUED, SignalType.EVICTION_SCHEDULED})
 
 
 def starts_new_story(signal_type: str) -> bool:
@@ -59,8 +60,8 @@ def withdrawal_reason(signal_type: str, outcome: str | None) -> WithdrawalReason
 
     A cancellation, or an outcome saying it was not carried out (paid at the door,
     not executed). An eviction carried out, or a household gone, keeps the request."""
-    if signal_type == "eviction.cancelled":
+    if signal_type == SignalType.EVICTION_CANCELLED:
         return WithdrawalReason.EVICTION_CANCELLED
-    if signal_type == "eviction.executed":
+    if signal_type == SignalType.EVICTION_EXECUTED:
         return _REVERSED_BY_OUTCOME.get(outcome or "")
     return None

@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shared.contracts.event_types import SignalType
 from services.triage.domain.routing import SignalFacts
 
 _ENDS_EPISODE = {
-    ("arrears.resolved", None),
-    ("eviction.cancelled", None),
-    ("eviction.executed", "paid_at_door"),
-    ("eviction.executed", "not_executed"),
+    (SignalType.ARREARS_RESOLVED, None),
+    (SignalType.EVICTION_CANCELLED, None),
+    (SignalType.EVICTION_EXECUTED, "paid_at_door"),
+    (SignalType.EVICTION_EXECUTED, "not_executed"),
 }
 
 
@@ -38,7 +39,7 @@ def arrears_rose(previous: ArrearsLevel | None, current: ArrearsLevel) -> bool:
 
 
 def ends_episode(signal_type: str, outcome: str | None) -> bool:
-    return (signal_type, outcome if signal_type == "eviction.executed" else None) in _ENDS_EPISODE
+    return (signal_type, outcome if signal_type == SignalType.EVICTION_EXECUTED else None) in _ENDS_EPISODE
 
 
 def fingerprint(rule_id: str, recipient: str, signal: SignalFacts, episode: int) -> str:

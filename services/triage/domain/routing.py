@@ -38,7 +38,7 @@ class FamilyCondition(StrEnum):
 class SignalFacts:
     """What routing may know about a signal: no person, no address."""
 
-    signal_type: str  # short name, e.g. "arrears.reported"
+    signal_type: str  # a SignalType, or a team's final report (domain.feedback.FINAL_REPORT_SIGNAL)
     municipality_code: str
     district: str | None
     observed_on: date

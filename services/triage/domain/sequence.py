@@ -19,29 +19,31 @@ from __future__ import annotations
 
 from datetime import date
 
-STAGES: dict[str, int] = {
-    "arrears.reported": 1,
-    "arrears.resolved": 1,
-    "eviction.verdict-issued": 2,
-    "eviction.scheduled": 3,
-    "eviction.cancelled": 4,  # an outcome: withdrawn before the date, or reversed at the door
-    "eviction.executed": 4,
-    "eviction.family-found": 4,
+from shared.contracts.event_types import SignalType
+
+STAGES: dict[SignalType, int] = {
+    SignalType.ARREARS_REPORTED: 1,
+    SignalType.ARREARS_RESOLVED: 1,
+    SignalType.VERDICT_ISSUED: 2,
+    SignalType.EVICTION_SCHEDULED: 3,
+    SignalType.EVICTION_CANCELLED: 4,  # an outcome: withdrawn before the date, or reversed at the door
+    SignalType.EVICTION_EXECUTED: 4,
+    SignalType.FAMILY_FOUND: 4,
 }
-NEVER_LATE = frozenset({"eviction.executed", "eviction.family-found", "eviction.cancelled"})
+NEVER_LATE = frozenset({SignalType.EVICTION_EXECUTED, SignalType.FAMILY_FOUND, SignalType.EVICTION_CANCELLED})
 
 
-def stage_of(signal_type: str) -> int:
+def stage_of(signal_type: SignalType) -> int:
     return STAGES[signal_type]
 
 
-def is_late(signal_type: str, observed_on: date, case_stage: int | None, case_stage_on: date | None) -> bool:
+def is_late(signal_type: SignalType, observed_on: date, case_stage: int | None, case_stage_on: date | None) -> bool:
     """True when the case already moved past this signal's stage before it was observed."""
     if signal_type in NEVER_LATE or case_stage is None or case_stage_on is None:
         return False
     return stage_of(signal_type) < case_stage and observed_on <= case_stage_on
 
 
-def next_stage(signal_type: str, observed_on: date, case_stage_on: date | None) -> tuple[int, date]:
+def next_stage(signal_type: SignalType, observed_on: date, case_stage_on: date | None) -> tuple[int, date]:
     """The case's stage after a signal that is not late, dated by the latest observation so far."""
     return stage_of(signal_type), max(observed_on, case_stage_on or observed_on)

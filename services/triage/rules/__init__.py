@@ -15,23 +15,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from shared.contracts import districts
+from shared.contracts.event_types import SignalType
 from shared.contracts.events.triage import AlertKind, Priority
 from shared.organisations import Organisations, Role
+from services.triage.domain.feedback import FINAL_REPORT_SIGNAL
 from services.triage.domain.routing import ANY_MUNICIPALITY, PLACEHOLDERS, FamilyCondition, Rule
 
 DEFAULT_RULES = Path(__file__).parent / "default.yaml"
-SIGNAL_TYPES = frozenset(
-    {
-        "arrears.reported",
-        "arrears.resolved",
-        "eviction.verdict-issued",
-        "eviction.scheduled",
-        "eviction.cancelled",
-        "eviction.executed",
-        "eviction.family-found",
-        "prevention.report-final",  # a team's final report, routed on its outcome
-    }
-)
+# What a rule may name: a partner's signal, or a team's final report (routed on its outcome).
+SIGNAL_TYPES = frozenset({*SignalType, FINAL_REPORT_SIGNAL})
 RECIPIENT_ROLES = frozenset({Role.PREVENTION_TEAM, Role.GGD, Role.CORPORATION})
 
 

@@ -8,12 +8,13 @@ travel in clear because they identify no one.
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field
 
-from shared.contracts import event_types, topics
+from shared.contracts import topics
+from shared.contracts.event_types import SignalType
 from shared.contracts.events.base import EventData
 
 MunicipalityCode = Annotated[str, Field(pattern=r"^\d{4}$", description="CBS gemeentecode, e.g. 0363")]
@@ -26,7 +27,10 @@ class LandlordType(StrEnum):
 
 
 class SignalData(EventData):
+    """A partner's signal; each kind names its `signal_type`, which gives its CloudEvent type."""
+
     topic = topics.SIGNALS
+    signal_type: ClassVar[SignalType]
 
     signal_id: UUID
     reported_by: str = Field(description="organisation id of the signaller")
@@ -36,9 +40,14 @@ class SignalData(EventData):
     observed_on: date
     history: bool = Field(default=False, description="the partner loads its past: counted and recorded, alerts no one")
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.event_type = cls.signal_type.event_type
+
 
 class ArrearsReported(SignalData):
-    event_type = event_types.ARREARS_REPORTED
+    signal_type = SignalType.ARREARS_REPORTED
 
     months: int = Field(ge=1, le=120)
     amount_eur: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
@@ -54,7 +63,7 @@ class Resolution(StrEnum):
 
 
 class ArrearsResolved(SignalData):
-    event_type = event_types.ARREARS_RESOLVED
+    signal_type = SignalType.ARREARS_RESOLVED
 
     resolution: Resolution
 
@@ -68,20 +77,20 @@ class VerdictGrounds(StrEnum):
 
 
 class VerdictIssued(SignalData):
-    event_type = event_types.VERDICT_ISSUED
+    signal_type = SignalType.VERDICT_ISSUED
 
     grounds: VerdictGrounds
     last_chance: bool = False
 
 
 class EvictionScheduled(SignalData):
-    event_type = event_types.EVICTION_SCHEDULED
+    signal_type = SignalType.EVICTION_SCHEDULED
 
     eviction_date: date
 
 
 class EvictionCancelled(SignalData):
-    event_type = event_types.EVICTION_CANCELLED
+    signal_type = SignalType.EVICTION_CANCELLED
 
     reason: str | None = Field(default=None, max_length=200)
     eviction_date: date | None = Field(
@@ -97,7 +106,7 @@ class EvictionOutcome(StrEnum):
 
 
 class EvictionExecuted(SignalData):
-    event_type = event_types.EVICTION_EXECUTED
+    signal_type = SignalType.EVICTION_EXECUTED
 
     outcome: EvictionOutcome
     eviction_date: date | None = Field(
@@ -106,7 +115,21 @@ class EvictionExecuted(SignalData):
 
 
 class FamilyFoundAtEviction(SignalData):
-    event_type = event_types.FAMILY_FOUND
+    signal_type = SignalType.FAMILY_FOUND
 
     adults: int = Field(ge=1, le=10)
     children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(min_length=1, max_length=20)
+
+
+SIGNALS: dict[SignalType, type[SignalData]] = {
+    model.signal_type: model
+    for model in (
+        ArrearsReported,
+        ArrearsResolved,
+        VerdictIssued,
+        EvictionScheduled,
+        EvictionCancelled,
+        EvictionExecuted,
+        FamilyFoundAtEviction,
+    )
+}

@@ -7,21 +7,8 @@ from datetime import date
 from shared.contracts import event_types
 from shared.contracts.envelope import decode
 from tests.support.apps import key, running
+from tests.support.intake import FAMILY_DWELLING, arrears_body
 from tests.support.wait import wait_for
-
-FAMILY_DWELLING = "0363010001004477"
-
-
-def arrears_body(**overrides):
-    body = {
-        "type": "arrears.reported",
-        "address": {"adresseerbaarObjectIdentificatie": FAMILY_DWELLING, "postcode": "1069JD", "huisnummer": 12},
-        "observed_on": "2026-11-27",
-        "months": 2,
-        "amount_eur": "1450.00",
-    }
-    body.update(overrides)
-    return body
 
 
 async def published_signals(bus):

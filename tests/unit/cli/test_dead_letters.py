@@ -28,7 +28,7 @@ from shared.bus.consumer import EventConsumer, RetryPolicy, Unprocessable
 from shared.bus.dead_letter_metrics import ReasonKind
 from shared.bus.memory import InMemoryBus
 from shared.contracts.envelope import encode
-from tests.unit.shared.test_envelope import arrears_event
+from tests.support.events import arrears_event
 
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 OPERATOR = Operator("ops.devries", "root@host")

@@ -10,9 +10,9 @@ from sqlmodel import select
 from shared.contracts.events.triage import AlertKind, Report
 from shared.persistence.database import create_engine, create_tables, session_factory
 from services.monitor.domain.reading import read
-from services.monitor.store import CountStore, GenerationMismatch, claim_generation, retention_cutoff
+from services.monitor.counts import CountStore, GenerationMismatch, claim_generation, retention_cutoff
 from services.monitor.tables import METADATA, Counter, JoinProfile, PendingFact
-from tests.unit.monitor import support as s
+from tests.support import events as s
 
 NOW = s.on(28, 12)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from tests.support.apps import key, running
 from tests.support.wait import wait_for
-from tests.unit.monitor import support as s
-from tests.unit.monitor.test_figures_api import AMSTERDAM, app, figure, publish  # noqa: F401 - app is a fixture
+from tests.support import events as s
+from tests.support.events import publish
+from tests.support.figures import AMSTERDAM, figure
 
 FREE_TEXT = "Fam. de Vries, Dapperstraat 12"
 

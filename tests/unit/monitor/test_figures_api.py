@@ -6,27 +6,15 @@ import io
 import pytest
 from pydantic import SecretStr
 
-from shared.bus.port import OutgoingRecord
 from shared.clock import FakeClock
-from shared.contracts.envelope import encode
 from services.monitor.app import create_app
 from services.monitor.domain.publication import WITHHELD_SERIES
 from services.monitor.settings import DEV_LINK_KEY, MonitorSettings
 from tests.support.apps import key, running, unit_runtime
 from tests.support.wait import wait_for
-from tests.unit.monitor import support as s
-
-AMSTERDAM = {"municipality": "0363", "year": 2026, "month": 11}
-
-
-@pytest.fixture
-def app(tmp_path, bus):
-    return create_app(unit_runtime(MonitorSettings, tmp_path, bus, FakeClock(s.on(28))))
-
-
-async def publish(bus, *events):
-    records = [OutgoingRecord(event.data.topic, event.subject, encode(event)) for event in events]
-    assert await bus.publish(records) == [None] * len(records)
+from tests.support import events as s
+from tests.support.events import publish
+from tests.support.figures import AMSTERDAM, figure
 
 
 def stream():
@@ -42,11 +30,6 @@ def stream():
         events.append(s.scheduled(s.on(1)))  # the eviction on the 21st: November too
     events.append(s.cancelled(s.on(14), municipality="0344"))
     return events
-
-
-def figure(body, metric, outcome, family="all"):
-    [found] = [f["count"] for f in body["figures"] if (f["metric"], f["outcome"], f["family"]) == (metric, outcome, family)]
-    return found
 
 
 async def settled(client):

@@ -5,7 +5,7 @@ from services.monitor.domain.facts import Cell, Fact, Family, JoinKind, Location
 from services.monitor.domain.period import Period
 from services.monitor.domain.reading import read
 from shared.contracts.events.triage import AlertKind, Report
-from tests.unit.monitor import support as s
+from tests.support import events as s
 
 NOV = Period(2026, 11)
 

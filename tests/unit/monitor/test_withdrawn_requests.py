@@ -5,7 +5,7 @@ from shared.contracts.events import placement
 from services.monitor.domain import catalogue as c
 from services.monitor.domain.facts import JoinKind, Location
 from services.monitor.domain.reading import COUNTED_TYPES, read
-from tests.unit.monitor import support as s
+from tests.support import events as s
 
 
 def handled(of_request, at, outcome: placement.WithdrawalOutcome):

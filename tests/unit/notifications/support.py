@@ -1,56 +1,21 @@
-"""Helpers for the notifications unit tests: alert events on the in-memory bus, and a partner
-endpoint behind httpx.MockTransport that verifies with the partner helper (shared.webhooks)."""
+"""Helpers for the notifications unit tests: a partner endpoint behind httpx.MockTransport that
+verifies with the partner helper (shared.webhooks), and production settings. Alert events and
+publishing them: tests.support.events."""
 
 from __future__ import annotations
 
 import json
 import secrets
-import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 from cryptography.fernet import Fernet
 
-from shared.bus.memory import InMemoryBus
-from shared.bus.port import OutgoingRecord
-from shared.contracts import topics
-from shared.contracts.envelope import Event, encode, new_event
-from shared.contracts.events.triage import AlertKind, AlertRaised, Priority
 from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
 from services.notifications.settings import NotificationsSettings
 from tests.support.issuer_server import IssuerServer
 from tests.support.production import organisations_without_keys
-
-SOURCE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
-
-
-def alert_event(recipient: str, raised_at: datetime, *, priority: Priority = Priority.URGENT) -> Event:
-    urgent = priority is Priority.URGENT
-    data = AlertRaised(
-        alert_id=uuid.uuid4(),
-        signal_id=uuid.uuid4(),
-        signal_type="eviction.family-found" if urgent else "arrears.reported",
-        recipient=recipient,
-        kind=AlertKind.URGENT_OUTREACH if urgent else AlertKind.PREVENTION,
-        priority=priority,
-        due=raised_at + timedelta(days=1 if urgent else 14),
-        reason="family_found_at_eviction" if urgent else "arrears_two_months",
-        rule_id="test-rule",
-        is_family=True,
-        persons=3,
-        minors=1,
-        minor_ages=[6],
-        municipality_code="0363",
-        district="nieuw-west",
-    )
-    return new_event(data, source=SOURCE, subject=f"hh-{uuid.uuid4().hex[:16]}", time=raised_at)
-
-
-async def publish(bus: InMemoryBus, event: Event) -> None:
-    [problem] = await bus.publish([OutgoingRecord(topics.ALERTS, event.subject, encode(event))])
-    assert problem is None
 
 
 @dataclass

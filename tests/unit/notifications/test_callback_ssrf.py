@@ -22,7 +22,8 @@ from tests.support.processes import free_port
 from tests.support.wait import wait_for
 from tests.support.issuer_server import IssuerServer
 from tests.support.production import bearer_from
-from tests.unit.notifications.support import alert_event, production_settings, publish
+from tests.unit.notifications.support import production_settings
+from tests.support.events import alert_event, publish
 
 GGD = "ggd-utrecht"
 ONE_ANSWER = [{"loc": ["body", "callback_url"], "msg": UNVERIFIED, "type": "callback_not_verified"}]

@@ -13,7 +13,8 @@ from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from tests.support.apps import key, running
 from tests.support.wait import wait_for
-from tests.unit.notifications.support import PartnerEndpoint, alert_event, publish
+from tests.unit.notifications.support import PartnerEndpoint
+from tests.support.events import alert_event, publish
 
 WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 FRIDAY_3PM_AMSTERDAM = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)

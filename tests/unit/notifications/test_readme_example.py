@@ -16,7 +16,7 @@ from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from tests.support.apps import key, running
 from tests.support.wait import wait_for
-from tests.unit.notifications.support import alert_event, publish
+from tests.support.events import alert_event, publish
 
 URL = "https://partner.example/hooks/signaalketen"
 

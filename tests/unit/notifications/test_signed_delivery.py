@@ -11,7 +11,8 @@ from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from tests.support.apps import key, running
 from tests.support.wait import wait_for
-from tests.unit.notifications.support import PartnerEndpoint, alert_event, publish
+from tests.unit.notifications.support import PartnerEndpoint
+from tests.support.events import alert_event, publish
 
 GGD = "ggd-amsterdam-vangnet"
 URL = "https://ggd.example/hooks/alerts"

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from shared.contracts.envelope import new_event
 from shared.contracts.events.placement import PlacementWithdrawalHandled, WithdrawalOutcome
 from shared.contracts import event_types
-from services.notifications.fanout import CONSUMED, NOTIFIABLE_NAMES, recipients
+from services.notifications.fanout import recipients
+from services.notifications.handlers import CONSUMED, NOTIFIABLE_NAMES
 
 
 def handled(also_notify: list[str]):

@@ -19,7 +19,7 @@ from tests.support.apps import key, running
 from tests.support.wait import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 from tests.support.zgw_subscriber import ZgwSubscriber
-from tests.unit.notifications.support import alert_event, publish
+from tests.support.events import alert_event, publish
 
 BASE = "/notificaties/api/v1"
 GGD = "ggd-amsterdam-vangnet"

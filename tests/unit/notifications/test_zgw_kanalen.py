@@ -4,7 +4,7 @@ only privacy-poor kenmerken, values of their shape, and Open Notificaties' match
 import pytest
 
 from shared.contracts import event_types
-from services.notifications.fanout import NOTIFIABLE
+from services.notifications.handlers import NOTIFIABLE
 from services.notifications.zgw.kanalen import ALERTS, KANALEN, PLACEMENT, InvalidParam, filter_group_problems, kanaal_of, matches
 
 CASE = "hh-" + "0123456789abcdef" * 2

@@ -12,7 +12,7 @@ from shared.contracts.events.triage import AlertKind, Priority
 from services.notifications.zgw.callback import probe_notificatie
 from services.notifications.zgw.notificatie import ResourceLinks, notificatie
 from tests.support.zgw_standard import notificatie_errors
-from tests.unit.notifications.support import SOURCE, alert_event
+from tests.support.events import TRIAGE as SOURCE, alert_event
 
 LINKS = ResourceLinks("https://triage.example/keten", "https://placement.example", "https://meldingen.example")
 RAISED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)

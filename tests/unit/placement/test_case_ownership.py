@@ -10,7 +10,7 @@ import uuid
 
 from tests.support.apps import key, running
 from tests.support.triage_cases import assessed_case
-from tests.unit.placement.test_placement_api import FAMILY, app, events, runtime  # noqa: F401 - fixtures
+from tests.support.placement import FAMILY, events
 
 
 async def test_another_regions_case_is_not_found_and_nothing_happens(app, bus, runtime, clock):

@@ -8,76 +8,17 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlmodel import select
 
 from shared.bus.port import OutgoingRecord
 from shared.contracts import event_types
 from shared.contracts.envelope import decode, encode, new_event
 from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementRequested
-from shared.runtime import build_runtime
 from services.placement.app import create_app
 from services.placement.in_view import check_lost_from_view
-from services.placement.settings import PlacementSettings
-from services.placement.tables import Facility
 from tests.support.apps import key, running
 from tests.support.triage_cases import assessed_case
+from tests.support.placement import FAMILY, GGD, HVO, UNITS, events, full_except, make_runtime, post_request, published
 from tests.support.wait import wait_for
-
-GGD = "ggd-amsterdam-vangnet"
-HVO = "hvo-querido"
-UNITS = "roggeveen-two-parent"
-FAMILY = {"adults": 2, "children_ages": [3, 7], "family_type": "two_parent", "need": "crisis", "municipality_code": "0363"}
-
-
-def make_runtime(tmp_path, bus, clock, **settings):
-    # A long timer interval keeps the timer out of the way; tests call the check directly,
-    # except the one that proves the timer worker runs it.
-    settings = {"timer_interval_seconds": 3600, **settings}
-    return build_runtime(
-        PlacementSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/placement.db", **settings), bus=bus, clock=clock
-    )
-
-
-@pytest.fixture
-def runtime(tmp_path, bus, clock):
-    return make_runtime(tmp_path, bus, clock)
-
-
-@pytest.fixture
-def app(runtime):
-    return create_app(runtime)
-
-
-async def full_except(runtime, free: dict[str, int] | None = None) -> None:
-    """Test set-up: every facility full, except the free units named."""
-    free = free or {}
-    async with runtime.sessions() as session, session.begin():
-        for facility in (await session.exec(select(Facility))).all():
-            facility.occupied = facility.capacity - free.get(facility.id, 0)
-            session.add(facility)
-
-
-def events(bus, event_type: str | None = None, request_id: str | None = None) -> list:
-    found = [decode(record.value) for record in bus.records("placement")]
-    return [
-        e
-        for e in found
-        if (event_type is None or e.type == event_type) and (request_id is None or str(e.data.request_id) == request_id)
-    ]
-
-
-async def published(bus, event_type: str, request_id: str, count: int = 1) -> list:
-    async def probe():
-        found = events(bus, event_type, request_id)
-        return found if len(found) >= count else None
-
-    return await wait_for(probe, what=f"{event_types.short_name(event_type)} for {request_id}")
-
-
-async def post_request(client, organisation=GGD, **overrides):
-    response = await client.post("/v1/requests", json={**FAMILY, **overrides}, headers=key(organisation))
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 async def test_the_reports_capacities_are_visible_to_ggd_shelters_and_municipalities(app):

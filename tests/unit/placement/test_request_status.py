@@ -11,7 +11,7 @@ from sqlalchemy import String, inspect, text
 from services.placement.domain.request_status import ALLOWED_MOVES, OPEN, MoveNotAllowed, RequestStatus, check_move
 from services.placement.moves import move
 from tests.support.apps import key, running
-from tests.unit.placement.test_placement_api import HVO, UNITS, app, full_except, post_request, runtime  # noqa: F401 - fixtures
+from tests.support.placement import HVO, UNITS, full_except, post_request
 
 S = RequestStatus
 # What the use cases do, written out: matched, confirmed, declined or matched again, ended,

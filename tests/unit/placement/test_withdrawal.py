@@ -16,7 +16,7 @@ from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementR
 from services.placement.domain.withdrawal import withdrawal_outcome
 from tests.support.apps import key, running
 from services.placement.app import create_app
-from tests.unit.placement.test_placement_api import GGD, HVO, UNITS, events, full_except, make_runtime, published
+from tests.support.placement import GGD, HVO, UNITS, events, full_except, make_runtime, published
 
 TRIAGE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
 

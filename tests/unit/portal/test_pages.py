@@ -20,8 +20,8 @@ from services.portal.pages import auth, corporation, evictions, ggd, ggd_family,
 from services.portal.session import COOKIE
 from tests.support.triage_cases import assessed_case
 from tests.support.wait import wait_for
-from tests.unit.monitor import support as monitor_events
-from tests.unit.notifications.support import alert_event, publish
+from tests.support import events as monitor_events
+from tests.support.events import alert_event, publish
 from tests.unit.portal.support import in_process_chain
 
 GGD = "ggd-amsterdam-vangnet"

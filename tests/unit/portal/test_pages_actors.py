@@ -22,7 +22,7 @@ from services.placement.tables import Facility
 from tests.support.register_server import PERSONEN_BASE, running_register
 from tests.support.triage import AMSTERDAM_FAMILY, Triage
 from tests.support.wait import wait_for
-from tests.unit.monitor import support as monitor_events
+from tests.support import events as monitor_events
 from tests.unit.portal.support import in_process_chain
 
 GGD = "ggd-amsterdam-vangnet"

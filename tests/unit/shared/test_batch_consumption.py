@@ -14,7 +14,7 @@ from shared.contracts.envelope import encode
 from shared.persistence.database import create_tables
 from shared.settings import ServiceSettings
 from tests.support.apps import unit_runtime
-from tests.unit.shared.test_envelope import arrears_event
+from tests.support.events import arrears_event
 
 EFFECTS = MetaData()
 effect_rows = Table("effect_rows", EFFECTS, Column("id", Integer, primary_key=True), Column("event_id", String))

@@ -5,7 +5,7 @@ import json
 from shared.bus.consumer import EventConsumer, RetryPolicy, Unprocessable
 from shared.bus.memory import InMemoryBus
 from shared.contracts.envelope import encode
-from tests.unit.shared.test_envelope import arrears_event
+from tests.support.events import arrears_event
 
 
 async def consume_all(bus, handle, retry=RetryPolicy(attempts=3, first_delay=0)):

@@ -13,7 +13,7 @@ from services.cli.dlq.letters import DeadLetter, Location, summarise
 from shared.bus.consumer import EventConsumer, RetryPolicy, Unprocessable
 from shared.bus.memory import InMemoryBus
 from shared.contracts.envelope import encode
-from tests.unit.shared.test_envelope import arrears_event
+from tests.support.events import arrears_event
 
 
 def counted(topic: str, group: str, kind: str) -> float:

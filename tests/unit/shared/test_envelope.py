@@ -1,28 +1,12 @@
 import json
-import uuid
-from datetime import UTC, date, datetime
 
 import pytest
 
 from shared.contracts import event_types
-from shared.contracts.envelope import ContractError, decode, encode, new_event
+from shared.contracts.envelope import ContractError, decode, encode
 from shared.contracts.events import REGISTRY
-from shared.contracts.events.signals import ArrearsReported
+from tests.support.events import arrears_event
 
-NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-
-
-def arrears_event():
-    data = ArrearsReported(
-        signal_id=uuid.uuid4(),
-        reported_by="ymere",
-        sealed_address="sealed",
-        municipality_code="0363",
-        observed_on=date(2026, 11, 27),
-        months=2,
-        amount_eur="1450.00",
-    )
-    return new_event(data, source="urn:nld:kvk:90000001:systeem:incasso", subject="hh-0123456789abcdef", time=NOW)
 
 
 def test_every_type_string_has_exactly_one_model():

@@ -18,7 +18,7 @@ from services.arrears.settings import ArrearsSettings
 from tests.support.apps import running, unit_runtime
 from tests.support.issuer_server import IssuerServer
 from tests.support.production import organisations_without_keys
-from tests.unit.arrears.test_intake_api import arrears_body
+from tests.support.intake import arrears_body
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 

@@ -1,15 +1,34 @@
-"""Events of the chain as the monitor receives them, built from the shared contracts."""
+"""Builders of the chain's events, from the shared contracts, for any test: a signal, its
+assessment, an alert and its reports, a placement request and its answers."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from shared.contracts.envelope import Event, new_event
+from shared.bus.port import OutgoingRecord
+from shared.contracts.envelope import Event, encode, new_event
 from shared.contracts.events import deliveries, placement, prevention, signals, triage
 
 SOURCE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-test"
 SEALED = "sealed-dwelling"  # the monitor never opens it
+INCASSO = "urn:nld:kvk:90000001:systeem:incasso"
+RECEIVED = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+TRIAGE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
+
+
+def arrears_event(case: str = "hh-0123456789abcdef", months: int = 2, at: datetime = RECEIVED) -> Event:
+    """Arrears as a housing corporation's collection system reports them."""
+    data = signals.ArrearsReported(
+        signal_id=uuid.uuid4(),
+        reported_by="ymere",
+        sealed_address="sealed",
+        municipality_code="0363",
+        observed_on=date(2026, 11, 27),
+        months=months,
+        amount_eur="1450.00",
+    )
+    return new_event(data, source=INCASSO, subject=case, time=at)
 
 
 def subject() -> str:
@@ -180,3 +199,32 @@ def ended(of_request: Event, at, outflow: str = "contingent_dwelling") -> Event:
 
 def on(day: int, month: int = 11, year: int = 2026, hour: int = 12) -> datetime:
     return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+async def publish(bus, *events: Event) -> None:
+    """Put events on their contract's topics, as the services' outbox relays do."""
+    records = [OutgoingRecord(event.data.topic, event.subject, encode(event)) for event in events]
+    assert await bus.publish(records) == [None] * len(records)
+
+
+def alert_event(recipient: str, raised_at: datetime, *, priority: triage.Priority = triage.Priority.URGENT) -> Event:
+    """An alert as triage raises it: urgent outreach to a family found at an eviction, or prevention."""
+    urgent = priority is triage.Priority.URGENT
+    data = triage.AlertRaised(
+        alert_id=uuid.uuid4(),
+        signal_id=uuid.uuid4(),
+        signal_type="eviction.family-found" if urgent else "arrears.reported",
+        recipient=recipient,
+        kind=triage.AlertKind.URGENT_OUTREACH if urgent else triage.AlertKind.PREVENTION,
+        priority=priority,
+        due=raised_at + timedelta(days=1 if urgent else 14),
+        reason="family_found_at_eviction" if urgent else "arrears_two_months",
+        rule_id="test-rule",
+        is_family=True,
+        persons=3,
+        minors=1,
+        minor_ages=[6],
+        municipality_code="0363",
+        district="nieuw-west",
+    )
+    return new_event(data, source=TRIAGE, subject=f"hh-{uuid.uuid4().hex[:16]}", time=raised_at)
