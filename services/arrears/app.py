@@ -8,7 +8,6 @@ from fastapi import FastAPI
 from shared import http
 from shared.contracts import topics
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.arrears.api import router
 from services.arrears.handlers import FEEDBACK_HANDLERS, HANDLERS
 from services.arrears.domain.retention import RetentionPolicy
@@ -32,7 +31,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         workers = [
             runtime.consume_worker(routing, [topics.ALERTS], CONSUMER),
             runtime.consume_worker(feedback, [topics.PREVENTION], FEEDBACK_CONSUMER),
-            timer_worker(runtime.clock, retention_check(runtime, policy), settings.retention_interval_seconds),
+            runtime.timer("retention", retention_check(runtime, policy), settings.retention_interval_seconds),
         ]
         async with serve(runtime, tables=[METADATA], workers=workers):
             yield

@@ -4,10 +4,16 @@ service's POST /oauth/token (shared.tokens), then bearer requests.
 Every problem that means "this run cannot go on" (no connection, refused credentials,
 a role that may not use the endpoint, a server error) becomes `Unreachable`, which the
 commands turn into exit code 2.
+
+Safe default: the client secret travels only over https, or over plain http to this
+machine (loopback). Plain http elsewhere is allowed only where SIGNAL_ENVIRONMENT says
+development or test; unset means production, as for the services.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from typing import Any, Self
 
 import httpx
@@ -35,6 +41,9 @@ class ChainClient:
 
     def authenticate(self) -> None:
         """Fetch a bearer token now, so bad credentials stop a run before any row is sent."""
+        refusal = plain_text_refusal(self._base_url, os.environ.get("SIGNAL_ENVIRONMENT", "production"))
+        if refusal:
+            raise Unreachable(refusal)
         answer = self._send("POST", "/oauth/token", data={
             "grant_type": "client_credentials",
             "client_id": self._organisation or "",
@@ -70,6 +79,26 @@ class ChainClient:
             return self._http.request(method, path, **kwargs)
         except httpx.HTTPError as error:
             raise Unreachable(f"cannot reach {self._base_url}: {type(error).__name__}: {error}") from None
+
+
+def plain_text_refusal(base_url: str, environment: str) -> str | None:
+    """Why the secret may not be sent to `base_url`, or None when it may."""
+    url = httpx.URL(base_url)
+    if url.scheme == "https" or environment in ("development", "test") or _is_loopback(url.host):
+        return None
+    return (
+        f"refusing to send the client secret over plain {url.scheme} to {url.host}: use https "
+        "(plain http only to this machine, or with SIGNAL_ENVIRONMENT=development or test)"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _raise_for_status(answer: httpx.Response, base_url: str) -> None:

@@ -8,7 +8,6 @@ from shared import http
 from shared.contracts import topics
 from shared.contracts.envelope import Event
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from services.monitor.api import public, router
 from services.monitor.domain.reading import COUNTED_TYPES, read
@@ -35,7 +34,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def lifespan(_app: FastAPI):
         workers = [
             runtime.consume_worker(consumer, topics.ALL, name),
-            timer_worker(runtime.clock, purge, settings.purge_interval_seconds),
+            runtime.timer("purge", purge, settings.purge_interval_seconds),
         ]
         on_start = lambda: claim_generation(runtime.sessions, settings.generation, runtime.clock.now())  # noqa: E731
         async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start):

@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from shared import http
 from shared.contracts import topics
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.notifications.api import router
 from services.notifications.backoff import Backoff
 from services.notifications.deliverer import Deliverer
@@ -57,7 +56,7 @@ def create_app(runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None =
         workers = [
             runtime.consume_worker(fanout, [topics.ALERTS, topics.PLACEMENT], CONSUMER),
             deliverer.run,
-            timer_worker(runtime.clock, escalations.check, settings.escalation_check_interval_seconds),
+            runtime.timer("escalations", escalations.check, settings.escalation_check_interval_seconds),
         ]
         try:
             async with serve(runtime, tables=[METADATA], workers=workers):

@@ -8,7 +8,6 @@ from fastapi import FastAPI
 from shared import http
 from shared.contracts import event_types, topics
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.placement.api import router
 from services.placement.settings import PlacementSettings
 from services.placement.tables import METADATA
@@ -32,7 +31,7 @@ def create_app(runtime: Runtime) -> FastAPI:
             tables=[METADATA],
             workers=[
                 runtime.consume_worker(requests, [topics.PLACEMENT_REQUESTS], CONSUMER),
-                timer_worker(runtime.clock, workflow.tick, settings.timer_interval_seconds),
+                runtime.timer("placement", workflow.tick, settings.timer_interval_seconds),
             ],
             on_start=lambda: seed_facilities(runtime, settings.seed_file),
         ):

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from shared import http
 from shared.contracts import topics
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.triage.alerting import Alerter
 from services.triage.api import router
 from services.triage.rate_limit import RateLimiter
@@ -48,7 +47,7 @@ def create_app(
         workers = [
             runtime.consume_worker(triage, [topics.SIGNALS], SIGNALS_CONSUMER),
             runtime.consume_worker(follow_up, [topics.PLACEMENT], PLACEMENT_CONSUMER),
-            timer_worker(runtime.clock, timers.check, settings.timer_interval_seconds),
+            runtime.timer("deadlines", timers.check, settings.timer_interval_seconds),
         ]
         try:
             async with serve(runtime, tables=[METADATA], workers=workers):
