@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tests.conftest import create_database, drop_database
-from tests.support.fault_proxy import FaultProxy
+from tests.support.fault_proxy import ProxyProcess
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -28,7 +28,7 @@ class FaultChain:
     prefix: str
     kafka: str
     processes: dict[str, ServiceProcess]
-    proxies: dict[tuple[str, str], FaultProxy]  # (service, dependency) -> its proxy
+    proxies: dict[tuple[str, str], ProxyProcess]  # (service, dependency) -> its proxy
     databases: dict[str, tuple[str, str]]  # service -> (name, direct URL, not through the proxy)
     receiver: WebhookReceiver
     admin_url: str
@@ -66,8 +66,8 @@ def start_fault_chain(kafka: str, admin_url: str) -> FaultChain:
     ports = {name: free_port() for name in (*SERVICES, "register")}
     databases = {name: create_database(admin_url, f"fault_{name}") for name in SERVICES}
     postgres_port = urlsplit(admin_url).port
-    proxies = {(name, DATABASE): FaultProxy(postgres_port, name=f"{name}-db").start() for name in SERVICES}
-    proxies[("triage", REGISTER)] = FaultProxy(ports["register"], name="register").start()
+    proxies = {(name, DATABASE): ProxyProcess(postgres_port, name=f"{name}-db").start() for name in SERVICES}
+    proxies[("triage", REGISTER)] = ProxyProcess(ports["register"], name="register").start()
     env = {
         "SIGNAL_ENVIRONMENT": "test",
         "SIGNAL_KAFKA_BOOTSTRAP": kafka,

@@ -3,17 +3,26 @@ register stand-in, one per service, so a test can cut exactly one service's link
 
 `cut()` drops every established connection (reset, as when a server dies) and closes
 the listening socket, so new connections are refused; `restore()` listens again on the
-same port. `outage(seconds)` does both around a sleep. The proxy runs its own asyncio
+same port. `outage(seconds)` does both around a sleep. `FaultProxy` runs its own asyncio
 loop in a daemon thread, so synchronous and asynchronous tests use it alike.
+
+`ProxyProcess` runs one in a process of its own (`python -m tests.support.fault_proxy`),
+cut and restored by signals: a whole chain's database traffic then does not compete for
+the test process's interpreter with the signals it streams and the webhooks it receives.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import suppress
+from pathlib import Path
 
 
 class FaultProxy:
@@ -106,6 +115,80 @@ class FaultProxy:
                     writer.write_eof()
 
 
+class ProxyProcess:
+    """A FaultProxy in its own process; `cut()` and `restore()` return once they took effect."""
+
+    def __init__(self, target_port: int, *, name: str = "proxy"):
+        self.name = name
+        self.port = _free_port()
+        self._target_port = target_port
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> ProxyProcess:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.fault_proxy", str(self.port), str(self._target_port)],
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        self._await(listening=True)
+        return self
+
+    def cut(self) -> None:
+        self._process.send_signal(signal.SIGUSR1)
+        self._await(listening=False)
+
+    def restore(self) -> None:
+        self._process.send_signal(signal.SIGUSR2)
+        self._await(listening=True)
+
+    def outage(self, seconds: float) -> None:
+        self.cut()
+        try:
+            time.sleep(seconds)
+        finally:
+            self.restore()
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+    def _await(self, *, listening: bool, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"fault proxy {self.name} exited with {self._process.returncode}")
+            if _listening(self.port) == listening:
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"fault proxy {self.name} did not {'listen' if listening else 'stop listening'}")
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def main() -> None:
+    """`python -m tests.support.fault_proxy LISTEN_PORT TARGET_PORT`: SIGUSR1 cuts, SIGUSR2 restores."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("listen_port", type=int)
+    parser.add_argument("target_port", type=int)
+    options = parser.parse_args()
+    handled = {signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, handled)  # delivered to sigwait below, not to the proxy's thread
+    proxy = FaultProxy(options.target_port, name=f"{options.listen_port}")
+    proxy.port = options.listen_port
+    proxy.start()
+    while (received := signal.sigwait(handled)) not in (signal.SIGTERM, signal.SIGINT):
+        proxy.cut() if received == signal.SIGUSR1 else proxy.restore()
+    proxy.stop()
+
+
 def _no_delay(writer: asyncio.StreamWriter) -> None:
     sock = writer.get_extra_info("socket")
     if sock is not None:
@@ -117,3 +200,7 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    main()
