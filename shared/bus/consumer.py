@@ -78,16 +78,21 @@ class EventConsumer:
 
         Returns only when every record is handled or dead-lettered; raises `Stopped`
         when the service stops while a dependency is away."""
-        decoded: list[tuple[Record, Event]] = []
-        for record in records:
-            event = await self._decode(record)
-            if event is not None:
-                decoded.append((record, event))
-        if self._handle_batch is not None and len(decoded) > 1:
-            if await self._handle_whole_batch(decoded[0][0], [event for _, event in decoded]):
-                return
-        for record, event in decoded:
-            await self._process_event(record, event)
+        try:
+            decoded: list[tuple[Record, Event]] = []
+            for record in records:
+                event = await self._decode(record)
+                if event is not None:
+                    decoded.append((record, event))
+            if self._handle_batch is not None and len(decoded) > 1:
+                if await self._handle_whole_batch(decoded[0][0], [event for _, event in decoded]):
+                    return
+            for record, event in decoded:
+                await self._process_event(record, event)
+        except BaseException:
+            if records:  # stopped, or the partition taken away: this process holds it no more
+                self.outages.recovered(self._holder(records[0]))
+            raise
 
     async def _handle_whole_batch(self, first: Record, events: list[Event]) -> bool:
         """True when the batch went through; False when it must be split (not a dependency failure)."""

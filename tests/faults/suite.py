@@ -53,7 +53,7 @@ def case_key_of(dwelling: str) -> str:
 
 def run_outages(chain: FaultChain, seconds: int, *, run: int, total: int = 2000, gap: float | None = None) -> OutageRun:
     started = time.monotonic()
-    gap = gap if gap is not None else (3.0 if seconds <= 60 else 10.0)
+    gap = gap if gap is not None else (2.0 if seconds <= 60 else 10.0)
     stream_seconds = WARM_UP_SECONDS + len(FAULTS) * (seconds + gap)
     say(f"{seconds}s outages: {total} signals over {stream_seconds:.0f}s ({total / stream_seconds:.1f}/s)")
     stream = SignalStream(chain.url("arrears"), total=total, seconds=stream_seconds, run=f"{chain.prefix}r{run}", base=7_000_000_000 + run * 100_000)

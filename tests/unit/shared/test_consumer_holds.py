@@ -119,6 +119,7 @@ async def test_stopping_while_held_commits_nothing_so_the_records_replay():
     with pytest.raises(Stopped):
         await asyncio.wait_for(delivery, 2)  # at once, not after the 60 s backoff
     assert bus.committed("g", TOPIC) == 0 and bus.records(TOPIC + ".dlq") == []
+    assert consumer.outages.away() == {}, "a partition no longer held here no longer makes the service unready"
 
 
 async def test_a_dead_letter_the_broker_does_not_take_is_held_not_committed():
