@@ -1,9 +1,10 @@
-"""The CLI sends a client secret only over https or to this machine, unless the
-environment says development or test (unset: production)."""
+"""The CLI's client: a secret only over https or to this machine unless the environment
+says development or test (unset: production); a 503 is waited out per Retry-After."""
 
+import httpx
 from typer.testing import CliRunner
 
-from services.cli.chain_client import plain_text_refusal
+from services.cli.chain_client import ChainClient, plain_text_refusal
 from services.cli.main import app
 
 runner = CliRunner()
@@ -29,3 +30,17 @@ def test_a_replay_to_a_plain_http_host_stops_before_sending_when_no_environment_
     )
     assert result.exit_code == 2
     assert "refusing to send the client secret over plain http" in " ".join(result.stdout.split())
+
+
+def test_a_503_with_retry_after_is_waited_out_then_the_answer_is_used():
+    answers = iter([503, 503, 200])
+    seen = []
+
+    def intake(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        status = next(answers)
+        return httpx.Response(status, headers={"Retry-After": "0"}, json={"ok": status == 200})
+
+    with ChainClient("http://127.0.0.1:1", "ymere", "s", transport=httpx.MockTransport(intake)) as client:
+        answer = client.get("/v1/public/figures", {}, anonymous=True)
+    assert answer.json() == {"ok": True} and seen == ["/v1/public/figures"] * 3
