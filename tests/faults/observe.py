@@ -63,7 +63,7 @@ async def _dead_letters(chain: FaultChain) -> list[DeadLetter]:
     """Every record on the run's dead-letter topics (read until they stay quiet)."""
     names = [chain_topics.dead_letter_topic(chain.prefix + topic) for topic in chain_topics.ALL]
     found: list[DeadLetter] = []
-    for records in await asyncio.gather(*(read_all_async(chain.kafka, name, idle_ms=3000) for name in names)):
+    for records in await asyncio.gather(*(read_all_async(chain.kafka, name, idle_ms=1500) for name in names)):
         found.extend(_dead_letter(record) for record in records)
     return found
 

@@ -26,7 +26,7 @@ FAULTS = (
     ("notifications", DATABASE),
     ("monitor", DATABASE),
 )
-WARM_UP_SECONDS = 5.0
+WARM_UP_SECONDS = 3.0
 
 
 @dataclass
@@ -37,6 +37,7 @@ class OutageRun:
     observed: Observed
     refusals: Counter  # what partners were answered before their signal was accepted
     took: float
+    drained_after: float  # seconds from the end of the stream until all arrived and was counted
 
     @property
     def clean(self) -> bool:
@@ -73,10 +74,12 @@ def run_outages(chain: FaultChain, seconds: int, *, run: int, total: int = 2000,
             f"{bites[(service, dependency)]} transient failures reported")  # fmt: skip
     if not stream.join(timeout=max(120.0, seconds * 2)):
         say("  the stream did not finish: its signals are counted as lost")
+    stream_ended = time.monotonic()
     observed = _drained(chain, stream, timeout=180.0 + seconds)
+    drained_after = time.monotonic() - stream_ended
     lines = tally(faults, list(stream.posted), observed, expected_recipient, case_key_of)
     refusals = sum((posted.refusals for posted in stream.posted), Counter())
-    return OutageRun(seconds, lines, bites, observed, refusals, time.monotonic() - started)
+    return OutageRun(seconds, lines, bites, observed, refusals, time.monotonic() - started, drained_after)
 
 
 def _drained(chain: FaultChain, stream: SignalStream, timeout: float) -> Observed:
@@ -108,7 +111,10 @@ def _transient_failures(chain: FaultChain, service: str, dependency: str) -> int
 
 def report(run: OutageRun) -> list[str]:
     """The details beside the lines: that each cut bit, what partners saw, redeliveries, reasons."""
-    details = [f"{run.seconds}s outages took {run.took:.0f}s; partners were answered {dict(run.refusals)} before acceptance"]
+    details = [
+        f"{run.seconds}s outages took {run.took:.0f}s (drained and counted {run.drained_after:.0f}s after the stream ended); "
+        f"partners were answered {dict(run.refusals)} before acceptance"
+    ]
     details += [f"  {service} {dependency}: no transient failure reported during the cut" for (service, dependency), n in run.bites.items() if not n]
     if run.observed.redeliveries:
         details.append(f"  {run.observed.redeliveries} webhook redeliveries of an alert already received (same CloudEvent id)")
