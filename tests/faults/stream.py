@@ -1,6 +1,11 @@
 """Signals streamed into the intake at a steady rate, as partners post them: each one
 retried (same Idempotency-Key) after a 503, honouring Retry-After, or a lost
-connection, until the intake accepts it. Runs its own event loop in a thread."""
+connection, until the intake accepts it. Runs its own event loop in a thread.
+
+At most CONCURRENCY posts are in flight, fewer than the client's connections: httpcore
+1.0.9 can leak pool slots when requests time out while waiting for the pool
+(encode/httpcore#1093), after which every request fails with PoolTimeout. Should the
+pool still run dry, the client is replaced."""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ import httpx
 ARREARS, FAMILY_FOUND = "arrears.reported", "eviction.family-found"
 FAMILY_EVERY = 5  # one signal in five is a family found at the door: GGD, and a shelter request
 MAX_RETRY_AFTER = 5.0
+CONCURRENCY = 32
+LIMITS = httpx.Limits(max_connections=CONCURRENCY * 2, max_keepalive_connections=CONCURRENCY)
 
 
 @dataclass
@@ -49,6 +56,8 @@ class SignalStream:
         self._base = base
         self.posted: list[Posted] = []
         self.rejected: list[tuple[Posted, int, str]] = []  # answered 4xx: never accepted
+        self._client: httpx.AsyncClient | None = None
+        self._slots: asyncio.Semaphore | None = None
         self._thread = threading.Thread(target=lambda: asyncio.run(self._post_all()), name=f"stream-{run}", daemon=True)
 
     def start(self) -> SignalStream:
@@ -64,8 +73,9 @@ class SignalStream:
         return [posted for posted in self.posted if posted.signal_id is not None]
 
     async def _post_all(self) -> None:
-        limits = httpx.Limits(max_connections=64, max_keepalive_connections=16)
-        async with httpx.AsyncClient(base_url=self._url, timeout=15, limits=limits) as client:
+        self._client = httpx.AsyncClient(base_url=self._url, timeout=15, limits=LIMITS)
+        self._slots = asyncio.Semaphore(CONCURRENCY)
+        try:
             start = time.monotonic()
             tasks = []
             for n in range(self._total):
@@ -75,16 +85,24 @@ class SignalStream:
                 kind = FAMILY_FOUND if n % FAMILY_EVERY == FAMILY_EVERY - 1 else ARREARS
                 posted = Posted(n, kind, dwelling(self._base, n), time.time())
                 self.posted.append(posted)
-                tasks.append(asyncio.create_task(self._post(client, posted)))
+                tasks.append(asyncio.create_task(self._post(posted)))
             await asyncio.gather(*tasks)
+        finally:
+            await self._client.aclose()
 
-    async def _post(self, client: httpx.AsyncClient, posted: Posted) -> None:
+    async def _post(self, posted: Posted) -> None:
         organisation = "politie-amsterdam" if posted.kind == FAMILY_FOUND else "ymere"
         headers = {"X-API-Key": f"dev-{organisation}", "Idempotency-Key": f"{self._run}-{posted.n}"}
         while True:
             wait = 1.0
+            client = self._client
             try:
-                response = await client.post("/v1/signals", json=body(posted.kind, posted.dwelling), headers=headers)
+                async with self._slots:
+                    response = await client.post("/v1/signals", json=body(posted.kind, posted.dwelling), headers=headers)
+            except httpx.PoolTimeout:
+                posted.refusals["PoolTimeout"] += 1
+                if client is self._client:  # once per spent client, not once per waiting post
+                    await self._renew_client()
             except httpx.HTTPError as error:
                 posted.refusals[type(error).__name__] += 1
             else:
@@ -97,3 +115,7 @@ class SignalStream:
                     return
                 wait = min(float(response.headers.get("Retry-After", "1")), MAX_RETRY_AFTER)
             await asyncio.sleep(wait)
+
+    async def _renew_client(self) -> None:
+        spent, self._client = self._client, httpx.AsyncClient(base_url=self._url, timeout=15, limits=LIMITS)
+        await spent.aclose()
