@@ -28,7 +28,8 @@ class RetryPolicy:
     max_delay: float = 5.0
 
     def delay(self, attempt: int) -> float:
-        return min(self.first_delay * 2 ** (max(attempt, 1) - 1), self.max_delay)
+        doublings = min(max(attempt, 1) - 1, 32)  # a long outage: no float overflow after a thousand tries
+        return min(self.first_delay * 2**doublings, self.max_delay)
 
 
 @dataclass

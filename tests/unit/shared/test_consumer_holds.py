@@ -140,3 +140,9 @@ async def test_a_dead_letter_the_broker_does_not_take_is_held_not_committed():
 async def _true(value: bool) -> bool:
     await asyncio.sleep(0.01)
     return value
+
+
+def test_the_backoff_is_capped_however_long_the_outage():
+    policy = RetryPolicy(first_delay=0.5, max_delay=5.0)
+    assert [policy.delay(n) for n in (1, 2, 3, 4, 5)] == [0.5, 1.0, 2.0, 4.0, 5.0]
+    assert policy.delay(100_000) == 5.0
