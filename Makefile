@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make up     - the whole chain locally (installs what is missing, Ctrl-C stops it)
-#   make test   - every test, on real Kafka and PostgreSQL (started here if needed)
+#   make test   - every test, on real Kafka, PostgreSQL and Keycloak (started here if needed)
 PYTHON := .venv/bin/python
 
 .PHONY: up test install infra browser stop-infra unit bench chaos faults clean
@@ -23,6 +23,7 @@ install: .venv/.installed
 infra:
 	deploy/kafka/start.sh
 	deploy/postgres/start.sh
+	deploy/keycloak/start.sh
 
 browser:
 	deploy/local/install-browser.sh
@@ -30,6 +31,7 @@ browser:
 stop-infra:
 	-deploy/kafka/stop.sh
 	-deploy/postgres/stop.sh
+	-deploy/keycloak/stop.sh
 
 bench: install infra
 	$(PYTHON) -m tests.benchmarks.bench_signal_latency

@@ -1,7 +1,12 @@
-"""The audit log of reads of case and household data: who, for which organisation,
-when, what and for which purpose. Append-only (nothing updates or deletes a row), one
-table per service database, readable by the privacy officer through `GET /v1/audit`
-on every service that holds such data."""
+"""The audit log of reads of case and household data: who (the person, by subject,
+display name and employee number, or the partner's system by client id), for which
+organisation and role, when, what, for which purpose, and the request's trace id.
+Append-only (nothing updates or deletes a row), one table per service database,
+readable by the privacy officer through `GET /v1/audit` on every service that holds
+such data.
+
+Columns `caller_subject`, `caller_kind`, `caller_name`, `caller_employee_number` and
+`trace_id` were added with named people (ADR 0013); rows written before have none."""
 
 from __future__ import annotations
 
@@ -15,10 +20,14 @@ from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import caller
+from shared.contracts.fields import Text
+from shared.caller import Caller, CallerKind, system_caller
 from shared.organisations import Organisation, Role
 from shared.persistence.database import ChainTable, UtcDateTime
+from shared.tracing import current_trace_id
 
 DEFAULT_PURPOSE = "case work"
+CHAIN_OPERATOR = "signaalketen"  # the organisation id under which the chain's own systems read
 
 
 class AuditEntry(ChainTable, table=True):
@@ -29,21 +38,54 @@ class AuditEntry(ChainTable, table=True):
     organisation_id: str = Field(index=True)
     role: str
     action: str  # e.g. "read case", "list requests"
-    subject: str = Field(index=True)  # case pseudonym or request id: never a person
+    subject: str = Field(index=True)  # case pseudonym or request id: what was read, never a person
     purpose: str
+    caller_subject: str | None = Field(default=None, index=True)  # the person's `sub`, or the system's client id
+    caller_kind: str | None = None  # person or system
+    caller_name: str | None = None  # the person's display name
+    caller_employee_number: str | None = None
+    trace_id: str | None = Field(default=None, index=True)
 
 
-def record_read(session: AsyncSession, organisation: Organisation, action: str, subject: str, purpose: str, at: datetime) -> None:
-    """Write the audit line in the same transaction as the read it records."""
-    session.add(
-        AuditEntry(at=at, organisation_id=organisation.id, role=organisation.role.value, action=action, subject=subject, purpose=purpose)
+def audit_entry(who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime, trace_id: str) -> AuditEntry:
+    reader = who if isinstance(who, Caller) else system_caller(who)
+    return AuditEntry(
+        at=at,
+        organisation_id=reader.organisation.id,
+        role=reader.role.value,
+        action=action,
+        subject=subject,
+        purpose=purpose,
+        caller_subject=reader.subject,
+        caller_kind=reader.kind.value,
+        caller_name=reader.display_name,
+        caller_employee_number=reader.employee_number,
+        trace_id=trace_id,
     )
 
 
-async def audit_read(runtime, organisation: Organisation, action: str, subject: str, purpose: str = DEFAULT_PURPOSE) -> None:
+def record_read(session: AsyncSession, who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime) -> None:
+    """Write the audit line in the same transaction as the read it records."""
+    session.add(audit_entry(who, action, subject, purpose, at, current_trace_id()))
+
+
+def record_system_read(
+    session: AsyncSession, system: str, action: str, subject: str, purpose: str, at: datetime, trace_id: str
+) -> None:
+    """A read the chain's own system makes, not on a partner's request: triage asking the
+    population register who lives at a dwelling while it triages a signal."""
+    session.add(
+        AuditEntry(
+            at=at, organisation_id=CHAIN_OPERATOR, role="system", action=action, subject=subject, purpose=purpose,
+            caller_subject=system, caller_kind=CallerKind.SYSTEM.value, trace_id=trace_id,
+        )
+    )  # fmt: skip
+
+
+async def audit_read(runtime, who: Caller | Organisation, action: str, subject: str, purpose: str = DEFAULT_PURPOSE) -> None:
     """Record a read made outside a writing transaction (list and view endpoints)."""
     async with runtime.sessions() as session, session.begin():
-        record_read(session, organisation, action, subject, purpose, runtime.clock.now())
+        record_read(session, who, action, subject, purpose, runtime.clock.now())
 
 
 class AuditView(BaseModel):
@@ -53,18 +95,25 @@ class AuditView(BaseModel):
     action: str
     subject: str
     purpose: str
+    caller_subject: str | None
+    caller_kind: str | None
+    caller_name: str | None
+    caller_employee_number: str | None
+    trace_id: str | None
 
 
 router = APIRouter(prefix="/v1", tags=["audit"])
-PrivacyOfficer = Annotated[Organisation, Depends(caller(Role.PRIVACY_OFFICER))]
+PrivacyOfficer = Annotated[Caller, Depends(caller(Role.PRIVACY_OFFICER))]
 
 
 @router.get("/audit", response_model=list[AuditView], summary="Reads of case and household data (privacy officer)")
 async def read_audit(
     _officer: PrivacyOfficer,
     request: Request,
-    organisation: str | None = None,
-    subject: str | None = None,
+    organisation: Annotated[Text(60) | None, Query()] = None,  # no control characters (docs/adr/0011)
+    subject: Annotated[Text(100) | None, Query()] = None,
+    person: Annotated[Text(200) | None, Query(description="the reader's subject (a person's sub or a system's client id)")] = None,
+    trace_id: Annotated[Text(64) | None, Query()] = None,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AuditView]:
@@ -74,6 +123,10 @@ async def read_audit(
         query = query.where(AuditEntry.organisation_id == organisation)
     if subject is not None:
         query = query.where(AuditEntry.subject == subject)
+    if person is not None:
+        query = query.where(AuditEntry.caller_subject == person)
+    if trace_id is not None:
+        query = query.where(AuditEntry.trace_id == trace_id)
     if since is not None:
         query = query.where(col(AuditEntry.at) >= since)
     async with runtime.sessions() as session:

@@ -1,7 +1,13 @@
-"""`python -m services.<name>`: settings from the environment, then uvicorn."""
+"""`python -m services.<name>`: settings from the environment, then uvicorn.
+
+`python -m services.<name> migrate` instead brings the service's database to the
+current schema (Alembic `upgrade heads`) and exits: run it at deploy, before the
+service starts (shared/migrations).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import Callable, TypeVar
 
@@ -17,6 +23,11 @@ from shared.settings import ServiceSettings
 def run(settings_class: type[ServiceSettings], create_app: Callable[[Runtime], FastAPI]) -> None:
     settings = load_settings(settings_class)
     configure(settings.service_name, settings.log_level)
+    if sys.argv[1:] == ["migrate"]:
+        from shared.migrations.commands import migrate
+
+        asyncio.run(migrate(settings.service_name, settings.database_url))
+        return
     app = create_app(build_runtime(settings))
     # uvicorn turns SIGTERM/SIGINT into a lifespan shutdown: workers stop taking work,
     # finish the record in hand, commit offsets and close (see shared.runtime.serve).

@@ -6,7 +6,7 @@
   never dead-letter it, and say "not ready" meanwhile.
 - POISON: the event itself can never be handled (it breaks its contract, or
   `Unprocessable` says so). Retrying cannot help: dead-letter it at once.
-- UNKNOWN: anything else, usually a bug. See docs/adr/0010-transient-is-not-poison.md
+- UNKNOWN: anything else, usually a bug. See docs/adr/0025-transient-is-not-poison.md
   for what the consumer does with it (a few retries; then dead-letter only when the
   service's own database answers, else hold as transient).
 

@@ -21,15 +21,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.bus.consumer import EventConsumer, RetryPolicy
 from shared.bus.kafka import KafkaBus
 from shared.bus.port import Bus
+from shared.bus.topic_plan import TopicSpec, load_definitions, plan
 from shared.clock import AdjustableClock, Clock, SystemClock
-from shared.contracts import topics as chain_topics
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.organisations import Organisations
+from shared.migrations.runner import require_current
 from shared.outages import Outages
-from shared.persistence.database import create_engine, create_tables, session_factory
+from shared.persistence.database import create_engine, session_factory
 from shared.persistence.group_commit import GroupCommit
-from shared.persistence.inbox import Effect, Prepared, handle_all_once, handle_once
+from shared.persistence.inbox import Effect, Finish, Prepared, handle_all_once, handle_once
 from shared.persistence.outbox import add_to_outbox
 from shared.persistence.relay import OutboxRelay
 from shared.privacy import AddressSeal, household_pseudonym
@@ -39,11 +40,16 @@ from shared.timers import timer_worker
 log = logging.getLogger(__name__)
 
 Worker = Callable[[asyncio.Event], Awaitable[None]]
-DEFAULT_PARTITIONS = 6
+DEFAULT_PARTITIONS = 6  # deploy/kafka/topics.yaml's default
 # Lookups of one batch in flight at once: enough to hide a register's latency, few enough
 # that an HTTP client's connection pool does not spend its time queueing hundreds.
 PREPARE_CONCURRENCY = 16
 DATABASE_PROBE_SECONDS = 3.0  # readiness and the consumer's "is it us or the database?" question
+# A service never creates or changes its tables: `python -m services.<name> migrate` does at
+# deploy, and the service only checks at start that its database is current. Unit tests on
+# SQLite swap in create-from-metadata here (tests/unit/conftest.py), which
+# tests/*/test_migrations_match_models.py proves gives the same schema.
+prepare_schema = require_current
 
 
 @dataclass
@@ -85,12 +91,16 @@ class Runtime:
         return event
 
     def consumer(
-        self, name: str, handlers: Mapping[str, Effect | Prepared], retry: RetryPolicy = RetryPolicy()
+        self,
+        name: str,
+        handlers: Mapping[str, Effect | Prepared],
+        retry: RetryPolicy = RetryPolicy(),
+        finish: Finish | None = None,
     ) -> EventConsumer:
         """A consumer that runs each handled event's effect once, in one transaction with its inbox row.
 
-        A fetched batch runs in one transaction (its lookups first, side by side); when
-        that fails, EventConsumer handles its events one by one."""
+        A fetched batch runs in one transaction (its lookups first, side by side), `finish`
+        last; when that fails, EventConsumer handles its events one by one."""
 
         async def effect_for(event: Event) -> Effect:
             handler = handlers[event.type]
@@ -99,7 +109,7 @@ class Runtime:
         async def handle(event: Event) -> None:
             if event.type not in handlers:
                 return
-            if await handle_once(self.sessions, name, event, await effect_for(event)):
+            if await handle_once(self.sessions, name, event, await effect_for(event), finish):
                 self.relay.wake()
 
         slots = asyncio.Semaphore(PREPARE_CONCURRENCY)
@@ -111,7 +121,7 @@ class Runtime:
         async def handle_batch(events: Sequence[Event]) -> None:
             handled = [event for event in events if event.type in handlers]
             effects = await asyncio.gather(*(effect_for_in_slot(event) for event in handled))
-            if await handle_all_once(self.sessions, name, list(zip(handled, effects))):
+            if await handle_all_once(self.sessions, name, list(zip(handled, effects)), finish):
                 self.relay.wake()
 
         consumer = EventConsumer(
@@ -179,12 +189,12 @@ def build_runtime(
 
 @asynccontextmanager
 async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequence[Worker], on_start=None):
-    """Lifespan body: create tables, start the bus and the workers; on exit stop them in order."""
-    await create_tables(runtime.engine, *tables)
+    """Lifespan body: check the schema, start the bus and the workers; on exit stop them in order."""
+    await prepare_schema(runtime.engine, runtime.settings.service_name, tables)
     if on_start is not None:
         await on_start()
     await runtime.bus.start()
-    await runtime.bus.ensure_topics(_all_topics(runtime.settings), DEFAULT_PARTITIONS)
+    await runtime.bus.ensure_topics(chain_topics_plan(runtime.settings))
     stop = asyncio.Event()
     tasks = [asyncio.create_task(_supervised(work, stop)) for work in (*workers, runtime.relay.run)]
     runtime.started.set()
@@ -219,6 +229,7 @@ async def _supervised(work: Worker, stop: asyncio.Event) -> None:
             delay = min(delay * 2, 10.0)
 
 
-def _all_topics(settings: ServiceSettings) -> list[str]:
-    names = [settings.topic(topic) for topic in chain_topics.ALL]
-    return names + [chain_topics.dead_letter_topic(name) for name in names]
+def chain_topics_plan(settings: ServiceSettings) -> list[TopicSpec]:
+    """Every chain topic and its dead-letter topic as deploy/kafka/topics.yaml says, with this
+    deployment's prefix and replication factor."""
+    return plan(load_definitions(), settings.topic_prefix, replication=settings.topic_replication)

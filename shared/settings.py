@@ -12,11 +12,14 @@ API keys, not an open one. `make up` says `development`, the tests say `test`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.organisations import hash_api_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key-change-me"
@@ -44,6 +47,13 @@ class ServiceSettings(BaseSettings):
     topic_prefix: str = Field(
         "", validation_alias=_chain("topic_prefix"), description="prefix for topic and consumer-group names (tests, tenants)"
     )
+    topic_replication: int = Field(
+        1,
+        ge=1,
+        validation_alias=_chain("topic_replication"),
+        description="replication factor of a chain topic a service creates when it is missing "
+        "(deploy/kafka/topics.yaml gives the rest): 1 on the local broker, 3 on a cluster",
+    )
     pseudonym_key: SecretStr = Field(
         SecretStr(DEV_PSEUDONYM_KEY), validation_alias=_chain("pseudonym_key"), description="HMAC key of the case pseudonyms"
     )
@@ -53,12 +63,26 @@ class ServiceSettings(BaseSettings):
         description="comma-separated Fernet keys; the first encrypts, all decrypt",
     )
     token_signing_key: SecretStr = Field(
-        SecretStr(DEV_TOKEN_SIGNING_KEY), validation_alias=_chain("token_signing_key"), description="HS256 key for bearer tokens"
+        SecretStr(DEV_TOKEN_SIGNING_KEY), validation_alias=_chain("token_signing_key"), description="HS256 key of the development token issuer (development and test; refused in production)"
     )
     organisations_file: Path = Field(
         DEV_ORGANISATIONS_FILE,
         validation_alias=_chain("organisations_file"),
         description="JSON file of partner organisations, roles and hashed client secrets",
+    )
+    oidc_issuer: str | None = Field(
+        None,
+        validation_alias=_chain("oidc_issuer"),
+        description="OpenID Connect issuer whose access tokens the service accepts (required in production), "
+        "e.g. http://127.0.0.1:8180/realms/signaalketen",
+    )
+    oidc_audience: str = Field(
+        "urn:nld:signaalketen", validation_alias=_chain("oidc_audience"), description="audience the access tokens must name"
+    )
+    oidc_jwks_url: str | None = Field(
+        None,
+        validation_alias=_chain("oidc_jwks_url"),
+        description="the issuer's JWKS; default: discovered from <issuer>/.well-known/openid-configuration",
     )
     chain_oin: str = Field(
         "00000099000000000001", validation_alias=_chain("chain_oin"), description="OIN of the chain operator (CloudEvents source)"
@@ -76,16 +100,22 @@ class ServiceSettings(BaseSettings):
                 "SIGNAL_PSEUDONYM_KEY": self.pseudonym_key.get_secret_value() == DEV_PSEUDONYM_KEY,
                 "SIGNAL_ADDRESS_KEYS": DEV_ADDRESS_KEY in self.address_keys.get_secret_value(),
                 "SIGNAL_ORGANISATIONS_FILE": self.organisations_file == DEV_ORGANISATIONS_FILE,
-                "SIGNAL_TOKEN_SIGNING_KEY": self.token_signing_key.get_secret_value() == DEV_TOKEN_SIGNING_KEY,
+                "SIGNAL_OIDC_ISSUER": not self.oidc_issuer,
             }
             offending = [name for name, is_default in defaults.items() if is_default]
             if offending:
                 raise ValueError(f"development defaults refused in production: set {', '.join(offending)}")
+            refuse_development_identity(self)
         return self
 
     @property
     def accepts_development_keys(self) -> bool:
         """X-API-Key is for the local run and tests; deployments use OAuth2 bearer tokens."""
+        return self.environment in ("development", "test")
+
+    @property
+    def issues_development_tokens(self) -> bool:
+        """The HS256 `POST /oauth/token` issuer: development and test only."""
         return self.environment in ("development", "test")
 
     @property
@@ -102,3 +132,35 @@ class ServiceSettings(BaseSettings):
 
     def address_key_list(self) -> list[str]:
         return [key.strip() for key in self.address_keys.get_secret_value().split(",") if key.strip()]
+
+
+def refuse_development_identity(settings: ServiceSettings) -> None:
+    """Production: no development token issuer and no development secret, wherever the
+    organisations file lives (a copy of the development file still holds their hashes)."""
+    if "token_signing_key" in settings.model_fields_set:
+        raise ValueError(
+            "SIGNAL_TOKEN_SIGNING_KEY refused in production: services issue no tokens there; "
+            "they accept the OpenID Connect provider's (SIGNAL_OIDC_ISSUER)"
+        )
+    if settings.oidc_issuer and not settings.oidc_issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ValueError("SIGNAL_OIDC_ISSUER must be an https URL (or loopback, for a local check)")
+    development = organisations_with_development_keys(settings.organisations_file)
+    if development:
+        raise ValueError(
+            f"development secrets refused in production: {settings.organisations_file} holds the keys "
+            f"dev-<id> of {', '.join(development[:5])}{' …' if len(development) > 5 else ''}"
+        )
+
+
+def organisations_with_development_keys(path: Path) -> list[str]:
+    """Ids of organisations whose hashed keys include their development key `dev-<id>`."""
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []  # an unreadable file fails where it is loaded, with its own message
+    found = []
+    for item in document.get("organisations", []):
+        development = hash_api_key(f"dev-{item.get('id')}")
+        if development in item.get("api_key_sha256", []):
+            found.append(str(item.get("id")))
+    return found

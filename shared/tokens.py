@@ -1,10 +1,12 @@
-"""OAuth2 client credentials with signed JWTs (PyJWT), shared by every service.
+"""The development token issuer: OAuth2 client credentials with HS256 JWTs (PyJWT).
 
-Every service offers `POST /oauth/token` (grant_type=client_credentials) and accepts
-the tokens any of them issued: they share the deployment's signing key
-(`SIGNAL_TOKEN_SIGNING_KEY`, HS256). The client id is the organisation id, the secret
-its API key (stored only as a SHA-256 hash in the organisations file). A token names
-one organisation and one role and lives 15 minutes.
+Development and test only (it keeps `make up` free of an identity provider): every
+service then offers `POST /oauth/token` (grant_type=client_credentials) and accepts the
+tokens any of them issued, as they share the signing key (`SIGNAL_TOKEN_SIGNING_KEY`).
+The client id is the organisation id, the secret its development key (stored only as
+a SHA-256 hash in the organisations file). A token names one organisation and one role
+and lives 15 minutes. Production has no such endpoint and accepts only the OpenID
+Connect provider's tokens (`shared.oidc`); its settings refuse a signing key.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class TokenIssuer:
             "iss": self.issuer,
             "aud": AUDIENCE,
             "sub": organisation.id,
+            "organisation": organisation.id,
             "role": organisation.role.value,
             "iat": int(now.timestamp()),
             "exp": int((now + LIFETIME).timestamp()),
@@ -47,7 +50,10 @@ class TokenIssuer:
         }
         return jwt.encode(claims, self.signing_key, algorithm=ALGORITHM)
 
-    def verify(self, token: str, now: datetime) -> dict:
+    async def verify(self, token: str, now: datetime) -> dict:
+        return self.verify_now(token, now)
+
+    def verify_now(self, token: str, now: datetime) -> dict:
         try:
             claims = jwt.decode(
                 token,
@@ -89,7 +95,7 @@ async def token(request: Request) -> JSONResponse:
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             form = {key: str(value) for key, value in json.loads(body or "{}").items()}
-        except (json.JSONDecodeError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):  # not JSON, not an object, nested too deep
             form = {}
     else:
         form = {key: values[0] for key, values in parse_qs(body).items()}

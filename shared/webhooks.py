@@ -3,8 +3,10 @@
 Header `Signaalketen-Signature: t=<unix seconds>,v1=<hex>` where
 `v1 = HMAC-SHA256(secret, "<t>.<body>")`. A receiver recomputes it over the raw
 body, refuses a timestamp outside the tolerance (replays of old deliveries),
-and de-duplicates by the CloudEvent id (`Idempotency-Key` header), because
-delivery is at-least-once.
+and de-duplicates by the CloudEvent `id` in the signed body (`verified_event`),
+because delivery is at-least-once. The `Idempotency-Key` header carries the same
+id for convenience, but the signature does not cover headers: whoever can replay
+a signed body within the tolerance can put any key there. Never deduplicate on it.
 
 Before a subscription is stored, the chain POSTs a verification request to the
 callback URL; the receiver proves it wants the deliveries by echoing the
@@ -61,8 +63,23 @@ def verify(
     return timestamp
 
 
+def verified_event(
+    secret: str, header: str | None, body: bytes, *, now: float | None = None, tolerance: int = DEFAULT_TOLERANCE_SECONDS
+) -> dict:
+    """The delivered CloudEvent once its signature and timestamp hold; its `id` is the key to
+    deduplicate on. Raises InvalidSignature, also for a signed body that is no CloudEvent."""
+    verify(secret, header, body, now=now, tolerance=tolerance)
+    try:
+        event = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidSignature("body is not JSON") from None
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not event["id"]:
+        raise InvalidSignature("body is not a CloudEvent with an id")
+    return event
+
+
 class ReplayGuard:
-    """Remembers delivered CloudEvent ids so a receiver acts on each event once."""
+    """Remembers delivered CloudEvent ids (the signed body's `id`) so a receiver acts on each event once."""
 
     def __init__(self, capacity: int = 100_000):
         self._seen: OrderedDict[str, None] = OrderedDict()

@@ -1,4 +1,4 @@
-"""Fixtures for real infrastructure. A test that needs Kafka or PostgreSQL FAILS when
+"""Fixtures for real infrastructure. A test that needs Kafka, PostgreSQL or Keycloak FAILS when
 they are missing (never skips): a green run must mean the real thing ran."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 os.environ["SIGNAL_ENVIRONMENT"] = "test"
 
 KAFKA = os.environ.get("SIGNAL_TEST_KAFKA", "127.0.0.1:9092")
+KEYCLOAK_ISSUER = os.environ.get("SIGNAL_TEST_KEYCLOAK_ISSUER", "http://127.0.0.1:8180/realms/signaalketen")
 POSTGRES = os.environ.get("SIGNAL_TEST_POSTGRES", "postgresql://signal:signal@127.0.0.1:55432/postgres")
 
 
@@ -33,6 +34,17 @@ def postgres_admin_url() -> str:
     if problem:
         pytest.fail(f"PostgreSQL is not reachable at {POSTGRES} ({problem}); start it with deploy/postgres/start.sh or `make test`")
     return POSTGRES
+
+
+@pytest.fixture(scope="session")
+def keycloak_issuer() -> str:
+    """The issuer URL of the chain's realm in the real Keycloak of the tests."""
+    problem = _keycloak_problem(KEYCLOAK_ISSUER)
+    if problem:
+        pytest.fail(
+            f"Keycloak is not reachable at {KEYCLOAK_ISSUER} ({problem}); start it with deploy/keycloak/start.sh or `make test`"
+        )
+    return KEYCLOAK_ISSUER
 
 
 @pytest.fixture
@@ -100,6 +112,18 @@ async def _kafka_problem(bootstrap: str) -> str | None:
         return f"{type(exc).__name__}: {exc}"
     finally:
         await admin.close()
+
+
+def _keycloak_problem(issuer: str) -> str | None:
+    import httpx
+
+    try:
+        response = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if response.status_code != 200 or response.json().get("issuer") != issuer:
+        return f"discovery answered {response.status_code}"
+    return None
 
 
 async def _postgres_problem(url: str) -> str | None:

@@ -31,13 +31,7 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$REPO/.run/kafka-$KAFKA_PORT}"
 KAFKA_RUN_DIR="${KAFKA_RUN_DIR:-$REPO/.run/kafka}"
 KAFKA_LOG_DIR="${KAFKA_LOG_DIR:-$KAFKA_RUN_DIR/logs}"
-KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms512m}"
-# Same defaults as Kafka's bin/kafka-run-class.sh, plus: exit instead of limping on after an OOM.
-KAFKA_JVM_PERFORMANCE_OPTS="${KAFKA_JVM_PERFORMANCE_OPTS:--server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true}"
-KAFKA_OPTS="${KAFKA_OPTS:-}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-LIB_DIR="$HERE/lib"
-HOST=127.0.0.1
 
 PID_FILE="$KAFKA_RUN_DIR/kafka-$KAFKA_PORT.pid"
 PROPS="$KAFKA_RUN_DIR/server-$KAFKA_PORT.properties"
@@ -46,31 +40,9 @@ OUT_FILE="$KAFKA_LOG_DIR/server-$KAFKA_PORT.out"   # JVM stdout/stderr (crashes,
 
 log() { printf '[kafka:%s] %s\n' "$KAFKA_PORT" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-now() { echo "$EPOCHREALTIME"; }                    # bash >= 5: seconds.microseconds
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
-apt_install() {
-  [[ $(id -u) -eq 0 ]] || die "$* missing and not root: install it (apt-get install $*)"
-  log "installing $* with apt-get"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null; }
-}
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-
-# A pid counts as "our broker" only if it is alive (not a zombie) and is kafka.Kafka
-# running this port's generated config; never match processes by name alone.
-is_our_broker() {
-  local pid=$1
-  [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
-  grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null && return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "kafka.Kafka $PROPS"
-}
-
-alive() {  # running and not a zombie (stop/start are not the broker's parent)
-  [[ -n $1 ]] && kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
-}
-
+# shellcheck source=deploy/kafka/_common.sh
+source "$HERE/_common.sh"
+is_our_broker() { runs_config "$1" "$PROPS"; }
 tail_logs() {
   local f
   for f in "$LOG_FILE" "$OUT_FILE"; do   # JVM output (OOM, crash) last: most visible
@@ -87,15 +59,6 @@ tail_logs() {
 # Readiness = the client port accepts AND the broker answers a Kafka request.
 # With aiokafka importable: bootstrap + Metadata (list_topics) through a real client.
 # Otherwise: TCP connect plus the "Kafka Server started" line in the broker log.
-pick_python() {
-  local py
-  [[ ${KAFKA_PYTHON:-} == none ]] && return 1
-  for py in "${KAFKA_PYTHON:-}" "$REPO/.venv/bin/python" python3; do
-    [[ -n $py ]] && command -v "$py" >/dev/null 2>&1 && "$py" -c 'import aiokafka' 2>/dev/null \
-      && { echo "$py"; return 0; }
-  done
-  return 1
-}
 broker_answers() {  # port is open; one attempt window of up to ~5 s
   if [[ -n $READY_PY ]]; then
     # One interpreter retries internally (interpreter start + import cost ~0.2 s each).
@@ -166,26 +129,8 @@ fi
 port_open "$KAFKA_PORT" && die "port $HOST:$KAFKA_PORT is in use by a process this script did not start"
 port_open "$KAFKA_CONTROLLER_PORT" && die "port $HOST:$KAFKA_CONTROLLER_PORT is in use by a process this script did not start"
 
-# --- (a) java (and mvn, only when jars must be collected) ------------------------
-command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
-java_major="$(java -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print v[1]; exit }')"
-((java_major >= 17)) || die "Kafka 4.x needs Java 17+, found $java_major"
-
-# --- (b) jars --------------------------------------------------------------------
-# Re-collect when lib/ has no broker jar or pom.xml changed since the last collection
-# (lib/ is wiped first so that jars of an old version cannot linger on the classpath).
-if ! compgen -G "$LIB_DIR/kafka_2.13-*.jar" >/dev/null || [[ $HERE/pom.xml -nt $LIB_DIR/.collected ]]; then
-  command -v mvn >/dev/null 2>&1 || apt_install maven
-  log "collecting Kafka jars into $LIB_DIR (mvn dependency:copy-dependencies)"
-  rm -rf "$LIB_DIR"
-  mvn_out="$KAFKA_LOG_DIR/mvn-copy-dependencies.out"
-  (cd "$HERE" && mvn -B -q -Dstyle.color=never dependency:copy-dependencies -DoutputDirectory="$LIB_DIR") >"$mvn_out" 2>&1 \
-    || { cat "$mvn_out" >&2; die "mvn dependency:copy-dependencies failed (Maven Central reachable? ~/.m2 populated?)"; }
-  touch "$LIB_DIR/.collected"
-fi
-CP="$LIB_DIR/*"
-KAFKA_VERSION="$(basename "$(compgen -G "$LIB_DIR/kafka_2.13-*.jar" | head -n1)" .jar)"
-KAFKA_VERSION="${KAFKA_VERSION#kafka_2.13-}"
+# --- (a, b) java, and the jars (mvn only when they must be collected) --------------
+ensure_java_and_jars "$KAFKA_LOG_DIR"
 
 # --- (c) configuration -----------------------------------------------------------
 # Dynamic KRaft quorum (KIP-853), as in the 4.x tarball's config/server.properties:
@@ -236,11 +181,7 @@ log.cleaner.threads=1
 log.cleaner.dedupe.buffer.size=16777216
 EOF
 
-# log4j2's own JVM shutdown hook would stop logging while Kafka's shutdown hook is still
-# running (the controlled-shutdown lines went missing); the file appender flushes every
-# event anyway, so the hook is not needed.
-LOG4J=(-Dlog4j2.configurationFile="$HERE/log4j2.properties" -Dlog4j2.shutdownHookEnabled=false
-       -Dkafka.logs.dir="$KAFKA_LOG_DIR" -Dkafka.port="$KAFKA_PORT")
+set_log4j_opts "$KAFKA_LOG_DIR" "$KAFKA_PORT"
 
 # --- (d) format storage once -----------------------------------------------------
 # The data dir records the controller endpoint at format time (standalone voter set),
@@ -252,9 +193,7 @@ if [[ -f $KAFKA_DATA_DIR/meta.properties ]]; then
   fi
 else
   mkdir -p "$KAFKA_DATA_DIR"
-  # cluster id: 16 random bytes, URL-safe base64 without padding (no extra JVM start)
-  cluster_id="$(python3 -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode())' 2>/dev/null \
-    || java -cp "$CP" kafka.tools.StorageTool random-uuid)"
+  cluster_id="$(new_cluster_id)"
   t0="$(now)"
   # -Xmx256m is what kafka-run-class.sh gives the tools; enough for format.
   # shellcheck disable=SC2086

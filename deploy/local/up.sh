@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
 # Bring the whole chain up on this machine: Kafka (KRaft, loopback), the population
 # register stand-in and the four services, each its own process on SQLite files in
-# .run/data. Prints where to look; Ctrl-C stops everything it started.
+# .run/data (migrated first). Prints where to look; Ctrl-C stops everything it started (a Kafka broker
+# that was already running is left running).
+#
+# Environment (optional): SIGNAL_RUN_DIR (logs and SQLite files, default .run),
+# SIGNAL_TOPIC_PREFIX (topics and consumer groups of this run), KAFKA_PORT, REGISTER_PORT.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 PY=.venv/bin/python
-LOGS=.run/logs
-mkdir -p "$LOGS" .run/data
+RUN_DIR="${SIGNAL_RUN_DIR:-.run}"
+LOGS="$RUN_DIR/logs"
+DATA="$RUN_DIR/data"
+mkdir -p "$LOGS" "$DATA"
 
-deploy/kafka/start.sh
+kafka_was_running=0
+(exec 3<>"/dev/tcp/127.0.0.1/${KAFKA_PORT:-9092}") 2>/dev/null && kafka_was_running=1
+[[ $kafka_was_running == 1 ]] || deploy/kafka/start.sh
 
 export SIGNAL_ENVIRONMENT=development
 export SIGNAL_KAFKA_BOOTSTRAP="${SIGNAL_KAFKA_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export REGISTER_PORT="${REGISTER_PORT:-8090}"
 export TRIAGE_REGISTER_URL="http://127.0.0.1:${REGISTER_PORT}/haalcentraal/api/brp"
+for name in arrears triage placement notifications monitor; do
+  variable="${name^^}_DATABASE_URL"
+  export "$variable=${!variable:-sqlite+aiosqlite:///$DATA/$name.db}"
+done
 
 declare -A PORTS=([register]="$REGISTER_PORT" [arrears]=8001 [triage]=8002 [placement]=8003 [notifications]=8004 [monitor]=8005 [portal]=8006)
 PIDS=()
@@ -23,10 +35,21 @@ stop_all() {
   echo; echo "[up] stopping services..."
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  deploy/kafka/stop.sh || true
+  [[ $kafka_was_running == 1 ]] || deploy/kafka/stop.sh || true
   echo "[up] stopped"
 }
 trap stop_all INT TERM EXIT
+
+# The schema belongs to the migrations (Alembic), run as a deploy runs them: before the
+# services start. A database made by an older `make up` (before migrations) is adopted.
+MIGRATING=()
+for name in arrears triage placement notifications monitor; do
+  "$PY" -m "services.$name" migrate >>"$LOGS/migrate.log" 2>&1 &
+  MIGRATING+=("$!")
+done
+for pid in "${MIGRATING[@]}"; do
+  wait "$pid" || { echo "[up] a migration failed; see $LOGS/migrate.log"; tail -20 "$LOGS/migrate.log"; exit 1; }
+done
 
 for name in register arrears triage placement notifications monitor portal; do
   "$PY" -m "services.$name" >>"$LOGS/$name.log" 2>&1 &
@@ -54,7 +77,7 @@ The signal chain is running (Ctrl-C stops it):
   monitor              http://127.0.0.1:8005/docs   (public figures: /v1/public/figures?municipality=0363&year=2026)
   BRP stand-in         http://127.0.0.1:${REGISTER_PORT}/haalcentraal/api/brp/personen (POST, Haal Centraal)
   Kafka                ${SIGNAL_KAFKA_BOOTSTRAP}
-  logs                 $LOGS/<service>.log     data: .run/data/*.db
+  logs                 $LOGS/<service>.log     data: $DATA/*.db
 Development API keys are 'dev-<organisation id>' (deploy/local/organisations.json);
 the README walks one family's arrears from a POST to a webhook.
 INFO

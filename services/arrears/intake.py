@@ -1,7 +1,11 @@
 """Pure rules of the intake: who may post which signal, how a request becomes an
 event, and how each row of a batch is judged on its own."""
 
+import hashlib
+import json
 from dataclasses import dataclass
+from datetime import date
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from shared.contracts.events import signals as contract
 from shared.http import clean_errors
 from shared.organisations import Organisation, Role
+from services.arrears.domain.dates import DateWindow, as_errors, date_problems
 from services.arrears.schemas import Reference, SignalBase, SignalIn
 
 EVENT_MODELS: dict[str, type[contract.SignalData]] = {
@@ -33,6 +38,25 @@ SIGNALLER_ROLES = tuple(MAY_POST)
 
 def may_post(organisation: Organisation, signal_type: str) -> bool:
     return signal_type in MAY_POST.get(organisation.role, frozenset())
+
+
+def fingerprint(body: SignalBase) -> str:
+    """What an Idempotency-Key (or batch reference) promises: this body, and no other."""
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+IDEMPOTENCY_CONFLICT = "idempotency_key_conflict"
+CONFLICT_MESSAGE = "was used before with a different body; use a new key for a new signal"
+
+
+def idempotency_conflict(loc: list[str | int]) -> dict[str, Any]:
+    return {"loc": loc, "msg": f"{loc[-1]} {CONFLICT_MESSAGE}", "type": IDEMPOTENCY_CONFLICT}
+
+
+def replays(stored_fingerprint: str | None, body: SignalBase) -> bool:
+    """Does a body repeat the one stored under its key? (rows stored before fingerprints: yes)"""
+    return stored_fingerprint is None or stored_fingerprint == fingerprint(body)
 
 
 def to_event_data(body: SignalBase, *, signal_id: UUID, organisation: Organisation, sealed_address: str):
@@ -63,8 +87,8 @@ class CheckedRow:
     errors: tuple[dict[str, Any], ...] = ()
 
 
-def check_row(index: int, raw: Any, organisation: Organisation) -> CheckedRow:
-    """Validate one batch row as POST /v1/signals would (body, then role), with its `reference`.
+def check_row(index: int, raw: Any, organisation: Organisation, today: date, window: DateWindow) -> CheckedRow:
+    """Validate one batch row as POST /v1/signals would (body, role, dates), with its `reference`.
 
     Error entries have the shape of FastAPI's 422 detail, located at
     ("body", "signals", index, ...), and never carry the submitted value."""
@@ -84,6 +108,7 @@ def check_row(index: int, raw: Any, organisation: Organisation) -> CheckedRow:
         errors.append(
             {"loc": [*prefix, "type"], "msg": f"a {organisation.role.value} may not post {body.type}", "type": FORBIDDEN_TYPE}
         )
+    errors += as_errors(date_problems(body, today, window), prefix)
     if errors:
         return CheckedRow(index, reference, errors=tuple(errors))
     return CheckedRow(index, reference, body=body)
@@ -94,10 +119,37 @@ def field_errors(errors: list[dict[str, Any]], prefix: tuple[str | int, ...]) ->
     return clean_errors(errors, prefix)
 
 
-def first_with_reference(rows: list[CheckedRow]) -> dict[str, CheckedRow]:
-    """Within one batch the first valid row of a reference is the signal; later ones replay it."""
-    first: dict[str, CheckedRow] = {}
+class RowFate(Enum):
+    NEW = "new"  # store and publish
+    REPLAY = "replay"  # the reference was seen with this body: answer the earlier signal
+    CONFLICT = "conflict"  # the reference was seen with another body: refuse the row
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    row: CheckedRow
+    fate: RowFate
+    fingerprint: str
+    signal_id: UUID | None = None  # NEW: the new signal's id; REPLAY: the earlier signal's; CONFLICT: None
+
+
+def plan_rows(rows: list[CheckedRow], known: dict[str, tuple[UUID, str | None]], new_id) -> list[PlannedRow]:
+    """What becomes of each valid row, given the references stored before (id, fingerprint).
+
+    Within one batch the first row of a reference is the signal; a later row with the
+    same body replays it, one with another body is refused like a reused Idempotency-Key."""
+    seen = dict(known)
+    planned = []
     for row in rows:
-        if row.reference is not None:
-            first.setdefault(row.reference, row)
-    return first
+        digest = fingerprint(row.body)
+        earlier = seen.get(row.reference) if row.reference is not None else None
+        if earlier is None:
+            signal_id = new_id()
+            if row.reference is not None:
+                seen[row.reference] = (signal_id, digest)
+            planned.append(PlannedRow(row, RowFate.NEW, digest, signal_id))
+        elif earlier[1] is None or earlier[1] == digest:
+            planned.append(PlannedRow(row, RowFate.REPLAY, digest, earlier[0]))
+        else:
+            planned.append(PlannedRow(row, RowFate.CONFLICT, digest))
+    return planned

@@ -13,15 +13,25 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from shared.auth import caller
-from shared.organisations import Organisation, Role
+from shared.caller import Caller
+from shared.organisations import Role
+from shared.organisations import Role
+from shared.persistence.leader import try_lead
 from shared.runtime import Runtime
 from services.arrears.domain.retention import RetentionPolicy
 from services.arrears.tables import RetentionDeletion, Signal
 
 
+RETENTION_JOB = "arrears-retention"
+
+
 async def purge_identifying_data(runtime: Runtime, policy: RetentionPolicy, now: datetime) -> int:
-    """Remove every sealed address whose retention ended; returns how many signals."""
+    """Remove every sealed address whose retention ended; returns how many signals.
+
+    One instance at a time: two would both write a deletion log line for the same cases."""
     async with runtime.sessions() as session, session.begin():
+        if not await try_lead(session, RETENTION_JOB):
+            return 0  # another instance purges now; the next round sees what it did
         rows = (
             await session.exec(
                 select(Signal.case_key, Signal.received_at, Signal.outcome).where(col(Signal.sealed_address).is_not(None))
@@ -61,7 +71,7 @@ class DeletionView(BaseModel):
 
 
 router = APIRouter(prefix="/v1/retention", tags=["retention"])
-PrivacyOfficer = Annotated[Organisation, Depends(caller(Role.PRIVACY_OFFICER))]
+PrivacyOfficer = Annotated[Caller, Depends(caller(Role.PRIVACY_OFFICER))]
 
 
 @router.get("/deletions", response_model=list[DeletionView], summary="What the retention job deleted (privacy officer)")

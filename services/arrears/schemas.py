@@ -9,7 +9,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from shared.contracts.districts import DistrictCode, district_problem
 from shared.contracts.events.signals import EvictionOutcome, LandlordType, Resolution, VerdictGrounds
+from shared.contracts.fields import CalendarDate, FreeText, IdempotencyKey
 
 
 class Address(BaseModel):
@@ -22,17 +24,17 @@ class Address(BaseModel):
 
     adresseerbaarObjectIdentificatie: str | None = Field(
         default=None,
-        pattern=r"^\d{16}$",
+        pattern=r"^[0-9]{16}$",
         description="BAG id of the dwelling: 4-digit municipality code, '01', 10-digit number. "
         "Required unless postcode and huisnummer are given",
     )
-    postcode: str | None = Field(default=None, pattern=r"^[1-9]\d{3}[A-Z]{2}$")
+    postcode: str | None = Field(default=None, pattern=r"^[1-9][0-9]{3}[A-Z]{2}$")
     huisnummer: int | None = Field(default=None, ge=1, le=99999)
     huisletter: str | None = Field(default=None, pattern=r"^[a-zA-Z]$")
     huisnummertoevoeging: str | None = Field(default=None, pattern=r"^[a-zA-Z0-9 \-]{1,4}$")
     gemeentecode: str | None = Field(
         default=None,
-        pattern=r"^\d{4}$",
+        pattern=r"^[0-9]{4}$",
         description="CBS gemeentecode (e.g. 0363). Required without a BAG id; with one, must equal its first 4 digits",
     )
 
@@ -78,15 +80,35 @@ class SignalBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     address: Address
-    observed_on: date = Field(description="the day the partner saw this (arrears reached, verdict, visit)")
-    district: str | None = Field(default=None, max_length=60, description="stadsdeel or wijk, if known")
+    observed_on: CalendarDate = Field(
+        description="the day the partner saw this (arrears reached, verdict, visit); not in the future, "
+        "and not older than the intake's window unless `history` is true"
+    )
+    district: DistrictCode | None = Field(
+        default=None, description="stadsdeel or wijk, if known: a code of the address's municipality (shared/contracts/districts.py)"
+    )
+    history: bool = Field(
+        default=False,
+        description="true: the partner loads its past; an old observed_on is accepted, the signal is counted and recorded, "
+        "and alerts no one",
+    )
+
+    @model_validator(mode="after")
+    def _district_of_the_municipality(self) -> "SignalBase":
+        problem = district_problem(self.address.municipality_code, self.district)
+        if problem is not None:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [InitErrorDetails(type=PydanticCustomError("district_unknown", problem), loc=("district",), input=None)],
+            )
+        return self
 
 
 class ArrearsReportedIn(SignalBase):
     type: Literal["arrears.reported"]
     months: int = Field(ge=1, le=120)
     amount_eur: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    tenancy_start: date | None = None
+    tenancy_start: CalendarDate | None = None
     household_size_known: int | None = Field(default=None, ge=1, le=30)
     landlord_type: LandlordType = LandlordType.CORPORATION
 
@@ -104,17 +126,25 @@ class VerdictIssuedIn(SignalBase):
 
 class EvictionScheduledIn(SignalBase):
     type: Literal["eviction.scheduled"]
-    eviction_date: date
+    eviction_date: CalendarDate = Field(description="within the intake's eviction window around today")
+
+
+EVICTION_DATE_OF_OUTCOME = (
+    "the date the eviction was scheduled for: the monitor counts the outcome in that date's period "
+    "(absent: observed_on)"
+)
 
 
 class EvictionCancelledIn(SignalBase):
     type: Literal["eviction.cancelled"]
-    reason: str | None = Field(default=None, max_length=200)
+    reason: FreeText(200) | None = None
+    eviction_date: CalendarDate | None = Field(default=None, description=EVICTION_DATE_OF_OUTCOME)
 
 
 class EvictionExecutedIn(SignalBase):
     type: Literal["eviction.executed"]
     outcome: EvictionOutcome
+    eviction_date: CalendarDate | None = Field(default=None, description=EVICTION_DATE_OF_OUTCOME)
 
 
 class FamilyFoundIn(SignalBase):
@@ -142,14 +172,7 @@ SIGNAL_TYPES: tuple[str, ...] = tuple(get_args(model.model_fields["type"].annota
 SignalType = Literal[SIGNAL_TYPES]  # type: ignore[valid-type] - the short names partners post
 
 MAX_BATCH = 1000
-Reference = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=100,
-        description="the partner's own id for this row; acts as the row's Idempotency-Key",
-    ),
-]
+Reference = Annotated[IdempotencyKey, Field(description="the partner's own id for this row; acts as the row's Idempotency-Key")]
 
 
 class BatchIn(BaseModel):

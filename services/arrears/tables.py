@@ -27,6 +27,7 @@ class Signal(ArrearsTable, table=True):
     organisation_id: str = Field(index=True)
     type: str
     idempotency_key: str | None = None
+    request_sha256: str | None = None  # the body the key was first used with (None: stored before 0011)
     case_key: str
     municipality_code: str
     observed_on: date

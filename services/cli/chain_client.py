@@ -1,5 +1,6 @@
 """HTTP to a chain service as one organisation: an OAuth2 client-credentials token from the
-service's POST /oauth/token (shared.tokens), then bearer requests.
+identity provider's token endpoint (`token_url`, e.g. Keycloak's), or in development and
+test from the service's own POST /oauth/token (shared.tokens); then bearer requests.
 
 Every problem that means "this run cannot go on" (no connection, refused credentials,
 a role that may not use the endpoint, a server error) becomes `Unreachable`, which the
@@ -36,10 +37,12 @@ class ChainClient:
         base_url: str,
         organisation: str | None = None,
         secret: str | None = None,
+        token_url: str | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
     ):
         self._base_url = base_url.rstrip("/")
+        self._token_url = token_url or "/oauth/token"
         self._organisation = organisation
         self._secret = secret
         self._http = httpx.Client(base_url=self._base_url, timeout=TIMEOUT, transport=transport)
@@ -53,10 +56,11 @@ class ChainClient:
 
     def authenticate(self) -> None:
         """Fetch a bearer token now, so bad credentials stop a run before any row is sent."""
-        refusal = plain_text_refusal(self._base_url, os.environ.get("SIGNAL_ENVIRONMENT", "production"))
+        token_target = str(httpx.URL(self._base_url).join(self._token_url))  # the secret goes here
+        refusal = plain_text_refusal(token_target, os.environ.get("SIGNAL_ENVIRONMENT", "production"))
         if refusal:
             raise Unreachable(refusal)
-        answer = self._send("POST", "/oauth/token", data={
+        answer = self._send("POST", self._token_url, data={
             "grant_type": "client_credentials",
             "client_id": self._organisation or "",
             "client_secret": self._secret or "",

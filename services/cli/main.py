@@ -1,6 +1,7 @@
 """`python -m services.cli`: replay a CSV of signals into the intake, create the Kafka
-topics, export the monitor's figures. The commands only wire options to the modules
-that do the work (rows, tally: pure; replay, topics, chain_client: I/O)."""
+topics, export the monitor's figures, work the dead letters (`dlq`, services/cli/dlq/).
+The commands only wire options to the modules that do the work (rows, tally: pure;
+replay, topics, chain_client: I/O)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from rich.console import Console
 
 from services.cli import render
 from services.cli.chain_client import ChainClient, Unreachable
+from services.cli.dlq.commands import dlq_app
+from services.cli.options import Bootstrap, Prefix, err
+from services.cli.options import fail as _fail
 from services.cli.replay import replay as replay_rows
 from services.cli.rows import UnreadableFile, read_signals
-from services.cli.tally import EXIT_UNREACHABLE, Outcome, receipt_csv
+from services.cli.tally import Outcome, receipt_csv
 from services.cli.topics import DEFINITIONS, broker_count, create, fit_to_cluster, load_definitions, plan
 
 app = typer.Typer(
-    help="Operate the signal chain: replay signals, create topics, export the monitor.",
+    help="Operate the signal chain: replay signals, create topics, export the monitor, work the dead letters.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -30,8 +34,7 @@ topics_app = typer.Typer(help="The chain's Kafka topics (deploy/kafka/topics.yam
 monitor_app = typer.Typer(help="The monitor's aggregated figures.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
 app.add_typer(monitor_app, name="monitor")
-
-err = Console(stderr=True)
+app.add_typer(dlq_app, name="dlq")
 
 Organisation = Annotated[
     str | None, typer.Option(envvar="SIGNAL_CLIENT_ID", help="OAuth2 client id: your organisation id (e.g. ymere)")
@@ -41,10 +44,14 @@ Secret = Annotated[
     typer.Option(envvar="SIGNAL_CLIENT_SECRET", help="OAuth2 client secret (better from the environment)", show_default=False),
 ]
 
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]{message}")
-    return typer.Exit(EXIT_UNREACHABLE)
+TokenUrl = Annotated[
+    str | None,
+    typer.Option(
+        envvar="SIGNAL_TOKEN_URL",
+        help="the identity provider's token endpoint; default the service's development /oauth/token",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -52,6 +59,7 @@ def replay(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV of signals (see services/cli/README.md)")],
     organisation: Organisation = None,
     secret: Secret = None,
+    token_url: TokenUrl = None,
     intake: Annotated[str, typer.Option(envvar="SIGNAL_INTAKE_URL", help="base URL of the intake")] = "http://127.0.0.1:8001",
     batch_size: Annotated[int, typer.Option(min=1, max=1000, help="rows per POST /v1/signals/batch")] = 500,
     receipt: Annotated[Path | None, typer.Option(dir_okay=False, help="write every row's outcome (and signal id) to this CSV")] = None,
@@ -74,7 +82,7 @@ def replay(
             f"[yellow]{without_reference} row(s) have no reference: replaying this file again would post them again"
         )
     out = Console()
-    with ChainClient(intake, organisation, secret) as client, render.replay_progress(err) as progress:
+    with ChainClient(intake, organisation, secret, token_url) as client, render.replay_progress(err) as progress:
         task = progress.add_task("replay", total=len(rows), accepted=0, rejected=0)
 
         def advance(done: int, tally) -> None:
@@ -90,16 +98,10 @@ def replay(
     raise typer.Exit(tally.exit_code)
 
 
-def _prefix(value: str) -> str:
-    if not re.fullmatch(r"[a-zA-Z0-9._-]{0,200}", value):
-        raise typer.BadParameter("letters, digits, '.', '_' and '-' only (a Kafka topic name)")
-    return value
-
-
 @topics_app.command("create")
 def topics_create(
-    bootstrap: Annotated[str, typer.Option(envvar="SIGNAL_KAFKA_BOOTSTRAP", help="Kafka bootstrap servers, HOST:PORT")] = "127.0.0.1:9092",
-    prefix: Annotated[str, typer.Option(envvar="SIGNAL_TOPIC_PREFIX", callback=_prefix, help="prefix of the deployment's topic names")] = "",
+    bootstrap: Bootstrap = "127.0.0.1:9092",
+    prefix: Prefix = "",
     partitions: Annotated[int | None, typer.Option(min=1, max=1000, help="partitions per topic (default: the file's)")] = None,
     replication_factor: Annotated[
         int | None, typer.Option(min=1, max=10, help="default: the file's, at most the number of brokers")
@@ -134,6 +136,7 @@ def monitor_export(
     year: Annotated[int, typer.Option(min=2000, max=2100)],
     organisation: Organisation = None,
     secret: Secret = None,
+    token_url: TokenUrl = None,
     monitor: Annotated[str, typer.Option(envvar="SIGNAL_MONITOR_URL", help="base URL of the monitor")] = "http://127.0.0.1:8005",
     month: Annotated[int | None, typer.Option(min=1, max=12, help="one month; default the whole year")] = None,
     district: Annotated[str | None, typer.Option(help="one district; default all")] = None,
@@ -148,7 +151,7 @@ def monitor_export(
     params = {"municipality": municipality, "year": year, "month": month, "district": district}
     params = {name: value for name, value in params.items() if value is not None}
     try:
-        with ChainClient(monitor, organisation, secret) as client:
+        with ChainClient(monitor, organisation, secret, token_url) as client:
             if public:
                 answer = client.get("/v1/public/figures.csv", params, anonymous=True)
             else:

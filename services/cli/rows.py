@@ -111,6 +111,7 @@ COLUMNS: dict[str, Callable[[str], Any]] = {
     "resolution": text,
     "grounds": text,
     "last_chance": yes_no,
+    "history": yes_no,
     "eviction_date": day,
     "reason": text,
     "outcome": text,

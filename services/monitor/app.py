@@ -11,6 +11,7 @@ from shared.runtime import Runtime, serve
 from sqlmodel.ext.asyncio.session import AsyncSession
 from services.monitor.api import public, router
 from services.monitor.domain.reading import COUNTED_TYPES, read
+from services.monitor.publishing import Publications
 from services.monitor.settings import MonitorSettings
 from services.monitor.store import CountStore, claim_generation, retention_cutoff
 from services.monitor.tables import METADATA
@@ -21,10 +22,13 @@ def create_app(runtime: Runtime) -> FastAPI:
     counts = CountStore(settings.link_key.get_secret_value().encode())
 
     async def count(session: AsyncSession, event: Event) -> None:
-        await counts.apply(session, read(event), runtime.clock.now())
+        counts.collect(session, read(event))
+
+    async def write_counts(session: AsyncSession) -> None:
+        await counts.flush(session, runtime.clock.now())
 
     name = settings.consumer_name
-    consumer = runtime.consumer(name, dict.fromkeys(COUNTED_TYPES, count))
+    consumer = runtime.consumer(name, dict.fromkeys(COUNTED_TYPES, count), finish=write_counts)
 
     async def purge(now) -> int:
         profiles, pending = await counts.purge(runtime.sessions, retention_cutoff(now, settings.join_retention_days))
@@ -40,7 +44,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start):
             yield
 
-    return http.service_app(
+    app = http.service_app(
         runtime,
         title="monitor",
         summary="How many signals, evictions, families, placements: aggregated counts only, small cells suppressed.",
@@ -48,3 +52,6 @@ def create_app(runtime: Runtime) -> FastAPI:
         lifespan=lifespan,
         routers=[router, public],
     )
+    app.state.counts = counts
+    app.state.publications = Publications(runtime.sessions, lambda: counts.version)
+    return app

@@ -1,9 +1,12 @@
 """Counting into the database: counters, the join between topics, purging, the generation.
 
-Each event is applied in the consumer's transaction (one processed-event row, one
-effect), so a redelivered event counts once. On PostgreSQL a transaction-level
-advisory lock per join key serialises the two sides of one join, so two monitor
-instances cannot both miss each other's half; counters are upserts that add.
+The consumer hands the monitor a fetched batch in one transaction, with one processed-event
+row per event, so a redelivered event counts once. Each event's reading is collected
+(`collect`); at the end of the batch (`flush`) the batch is settled in memory
+(domain/settlement.py) and written in a few statements: one upsert per counter cell that
+changed, one per period that changed, and the join rows in bulk. On PostgreSQL a
+transaction-level advisory lock per join key, taken in one order, serialises the two
+sides of one join, so two monitor instances cannot both miss each other's half.
 """
 
 from __future__ import annotations
@@ -11,23 +14,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import delete, func, insert, text
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.monitor.domain.facts import Cell, Fact, Family, JoinKey, Location, Profile, Reading, rejoin, resolve
+from services.monitor.domain.facts import Cell, Fact, Family, JoinKey, Location, Profile, Reading
 from services.monitor.domain.period import Period
-from services.monitor.tables import Counter, Generation, JoinProfile, PendingFact
+from services.monitor.domain.settlement import Settlement, StoredProfile, Waiting, settle
+from services.monitor.tables import Counter, Generation, JoinProfile, PendingFact, PeriodChange
 
 log = logging.getLogger(__name__)
 
-_COUNTER_KEY = ["municipality_code", "district", "year", "month", "metric", "outcome", "family"]
+COUNTER_KEY = ["municipality_code", "district", "year", "month", "metric", "outcome", "family"]
+_CHANGE_KEY = ["municipality_code", "year", "month", "metric"]
+_BATCH = "monitor.readings"  # the session's collected readings, until flush
+_ROWS_PER_STATEMENT = 1000  # well under the drivers' bound on parameters per statement
 
 
 class GenerationMismatch(RuntimeError):
@@ -37,56 +43,36 @@ class GenerationMismatch(RuntimeError):
 class CountStore:
     def __init__(self, link_key: bytes):
         self._link_key = link_key
+        self.version = 0  # how many batches this instance wrote: readers notice a change
 
     def link(self, key: JoinKey) -> str:
         """A keyed hash of the join key: stable for this deployment, linkable to nothing outside it."""
         return hmac.new(self._link_key, str(key).encode(), hashlib.sha256).hexdigest()
 
+    def collect(self, session: AsyncSession, reading: Reading) -> None:
+        """Keep one event's reading for the end of its batch (`flush`)."""
+        session.info.setdefault(_BATCH, []).append(reading)
+
+    async def flush(self, session: AsyncSession, now: datetime) -> None:
+        readings = session.info.pop(_BATCH, [])
+        if readings:
+            await self.apply_all(session, readings, now)
+
     async def apply(self, session: AsyncSession, reading: Reading, now: datetime) -> None:
-        by_key: dict[JoinKey | None, list[Fact]] = defaultdict(list)
-        for fact in reading.facts:
-            by_key[fact.join].append(fact)
-        links = {self.link(key) for key, _ in reading.profiles} | {self.link(k) for k in by_key if k is not None}
-        for link in sorted(links):  # one order everywhere: no deadlock between two instances
-            await _lock(session, link)
-        for key, profile in reading.profiles:
-            await self._offer(session, key, profile, now)
-        for key, facts in by_key.items():
-            await self._count(session, key, facts, now)
+        await self.apply_all(session, [reading], now)
 
-    async def _offer(self, session: AsyncSession, key: JoinKey, profile: Profile, now: datetime) -> None:
-        link = self.link(key)
-        waiting = (await session.exec(select(PendingFact).where(PendingFact.link == link))).all()
-        for row in waiting:
-            for cell, delta in rejoin(_fact_of(row), profile):
-                await add(session, cell, delta)
-            await session.delete(row)
-        if waiting and key.single_use:
-            return  # its one fact is settled: nothing left to join
-        await session.exec(
-            _insert(session)(JoinProfile)
-            .values(
-                link=link,
-                municipality_code=profile.location.municipality_code,
-                district=profile.location.district,
-                family=profile.family.value,
-                single_use=key.single_use,
-                received_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["link"])  # the first profile of a key counts
-        )
-
-    async def _count(self, session: AsyncSession, key: JoinKey | None, facts: list[Fact], now: datetime) -> None:
-        row = await session.get(JoinProfile, self.link(key)) if key is not None else None
-        profile = _profile_of(row) if row is not None else None
-        for fact in facts:
-            cell = resolve(fact, profile)
-            if cell is not None:
-                await add(session, cell, 1)
-            if key is not None and profile is None:
-                session.add(_pending(self.link(key), fact, now))
-        if row is not None and row.single_use:
-            await session.delete(row)
+    async def apply_all(self, session: AsyncSession, readings: list[Reading], now: datetime) -> None:
+        offered = {self.link(key) for reading in readings for key, _ in reading.profiles}
+        named = offered | {self.link(f.join) for reading in readings for f in reading.facts if f.join is not None}
+        if not named and not any(reading.facts for reading in readings):
+            return
+        await _lock(session, sorted(named))  # one order everywhere: no deadlock between two instances
+        stored = await _profiles(session, named)
+        waiting = await _waiting(session, offered)
+        settled = settle(readings, self.link, stored, waiting)
+        await _write_counts(session, settled.changed(), now)
+        await _write_joins(session, settled, now)
+        self.version += 1
 
     async def purge(self, sessions: async_sessionmaker[AsyncSession], cutoff: datetime) -> tuple[int, int]:
         """Drop join rows received before `cutoff`; returns (profiles, pending facts) dropped."""
@@ -105,42 +91,52 @@ class CountStore:
         return profiles.rowcount, pending.rowcount
 
 
-async def add(session: AsyncSession, cell: Cell, delta: int) -> None:
-    values = {name: getattr(cell, name) for name in _COUNTER_KEY}
-    statement = _insert(session)(Counter).values(**values, count=delta)
-    statement = statement.on_conflict_do_update(
-        index_elements=_COUNTER_KEY, set_={"count": Counter.__table__.c.count + statement.excluded.count}
-    )
-    await session.exec(statement)
+async def _write_counts(session: AsyncSession, deltas: dict[Cell, int], now: datetime) -> None:
+    """One upsert per changed counter cell, and the periods they belong to marked changed."""
+    rows = [{**{name: getattr(cell, name) for name in COUNTER_KEY}, "count": delta} for cell, delta in deltas.items()]
+    for chunk in _chunks(rows):
+        statement = _insert(session)(Counter).values(chunk)
+        await session.exec(
+            statement.on_conflict_do_update(
+                index_elements=COUNTER_KEY, set_={"count": Counter.__table__.c.count + statement.excluded.count}
+            )
+        )
+    changes = sorted({tuple(getattr(cell, name) for name in _CHANGE_KEY) for cell in deltas})
+    for chunk in _chunks([{**dict(zip(_CHANGE_KEY, key)), "changed_at": now} for key in changes]):
+        statement = _insert(session)(PeriodChange).values(chunk)
+        await session.exec(statement.on_conflict_do_update(index_elements=_CHANGE_KEY, set_={"changed_at": now}))
 
 
-async def cells(
-    sessions: async_sessionmaker[AsyncSession],
-    municipality_code: str,
-    *,
-    year: int | None = None,
-    month: int | None = None,
-    district: str | None = None,
-    metric: str | None = None,
-) -> list[tuple[Cell, int]]:
-    query = select(Counter).where(Counter.municipality_code == municipality_code)
-    for column, value in ((Counter.year, year), (Counter.month, month), (Counter.district, district), (Counter.metric, metric)):
-        if value is not None:
-            query = query.where(column == value)
-    async with sessions() as session:
-        rows = (await session.exec(query)).all()
-    return [(Cell(**{name: getattr(row, name) for name in _COUNTER_KEY}), row.count) for row in rows]
+async def _write_joins(session: AsyncSession, settled: Settlement, now: datetime) -> None:
+    if settled.pending_removed:
+        await session.exec(delete(PendingFact).where(col(PendingFact.id).in_(settled.pending_removed)))
+    if settled.profiles_removed:
+        await session.exec(delete(JoinProfile).where(col(JoinProfile.link).in_(sorted(settled.profiles_removed))))
+    profiles = [_profile_row(link, held, now) for link, held in sorted(settled.profiles_added.items())]
+    for chunk in _chunks(profiles):
+        await session.exec(_insert(session)(JoinProfile).values(chunk).on_conflict_do_nothing(index_elements=["link"]))
+    pending = [_pending_row(link, fact, now) for link, fact in settled.pending_added]
+    for chunk in _chunks(pending):
+        await session.exec(insert(PendingFact).values(chunk))
 
 
-async def districts(sessions: async_sessionmaker[AsyncSession], municipality_code: str, year: int) -> list[str]:
-    query = (
-        select(Counter.district)
-        .where(Counter.municipality_code == municipality_code, Counter.year == year, Counter.district != "")
-        .distinct()
-        .order_by(col(Counter.district))
-    )
-    async with sessions() as session:
-        return list((await session.exec(query)).all())
+async def _profiles(session: AsyncSession, links: set[str]) -> dict[str, StoredProfile]:
+    found: dict[str, StoredProfile] = {}
+    for chunk in _chunks(sorted(links)):
+        table = JoinProfile.__table__.c
+        query = select(table.link, table.municipality_code, table.district, table.family, table.single_use)
+        for link, municipality, district, family, single_use in await session.exec(query.where(table.link.in_(chunk))):
+            found[link] = StoredProfile(Profile(Location(municipality, district), Family(family)), single_use)
+    return found
+
+
+async def _waiting(session: AsyncSession, links: set[str]) -> dict[str, list[Waiting]]:
+    found: dict[str, list[Waiting]] = {}
+    for chunk in _chunks(sorted(links)):
+        rows = await session.exec(select(PendingFact).where(col(PendingFact.link).in_(chunk)).order_by(col(PendingFact.id)))
+        for row in rows:
+            found.setdefault(row.link, []).append(Waiting(_fact_of(row), row.id))
+    return found
 
 
 async def claim_generation(sessions: async_sessionmaker[AsyncSession], generation: str, now: datetime) -> None:
@@ -167,23 +163,41 @@ def _insert(session: AsyncSession):
     return postgres_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
-async def _lock(session: AsyncSession, link: str) -> None:
-    if session.bind.dialect.name == "postgresql":
-        await session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=int(link[:15], 16)))
+def _chunks(items: list) -> list[list]:
+    return [items[start : start + _ROWS_PER_STATEMENT] for start in range(0, len(items), _ROWS_PER_STATEMENT)]
 
 
-def _pending(link: str, fact: Fact, now: datetime) -> PendingFact:
-    return PendingFact(
-        link=link,
-        metric=fact.metric,
-        outcome=fact.outcome,
-        year=fact.period.year,
-        month=fact.period.month,
-        municipality_code=fact.location.municipality_code if fact.location else None,
-        district=fact.location.district if fact.location else None,
-        family=fact.family.value if fact.family else None,
-        received_at=now,
-    )
+async def _lock(session: AsyncSession, links: list[str]) -> None:
+    if links and session.bind.dialect.name == "postgresql":
+        keys = [int(link[:15], 16) for link in links]
+        await session.exec(
+            text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k").bindparams(keys=keys)
+        )
+
+
+def _profile_row(link: str, held: StoredProfile, now: datetime) -> dict:
+    return {
+        "link": link,
+        "municipality_code": held.profile.location.municipality_code,
+        "district": held.profile.location.district,
+        "family": held.profile.family.value,
+        "single_use": held.single_use,
+        "received_at": now,
+    }
+
+
+def _pending_row(link: str, fact: Fact, now: datetime) -> dict:
+    return {
+        "link": link,
+        "metric": fact.metric,
+        "outcome": fact.outcome,
+        "year": fact.period.year,
+        "month": fact.period.month,
+        "municipality_code": fact.location.municipality_code if fact.location else None,
+        "district": fact.location.district if fact.location else None,
+        "family": fact.family.value if fact.family else None,
+        "received_at": now,
+    }
 
 
 def _fact_of(row: PendingFact) -> Fact:
@@ -195,7 +209,3 @@ def _fact_of(row: PendingFact) -> Fact:
         location=location,
         family=Family(row.family) if row.family else None,
     )
-
-
-def _profile_of(row: JoinProfile) -> Profile:
-    return Profile(Location(row.municipality_code, row.district), Family(row.family))

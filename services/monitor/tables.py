@@ -36,6 +36,19 @@ class Counter(MonitorTable, table=True):
     count: int = 0
 
 
+class PeriodChange(MonitorTable, table=True):
+    """When the counts of a metric in a month last changed: a closed year changes when a late
+    fact (last year's outcome, a history load) arrives, and readers can see that it did."""
+
+    __tablename__ = "period_change"
+
+    municipality_code: str = Field(primary_key=True, max_length=4)
+    year: int = Field(primary_key=True)
+    month: int = Field(primary_key=True)
+    metric: str = Field(primary_key=True, max_length=40)
+    changed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
 class JoinProfile(MonitorTable, table=True):
     __tablename__ = "join_profile"
 

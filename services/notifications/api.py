@@ -2,39 +2,46 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, UrlConstraints, field_validator
 from sqlmodel import col, select
 
 from shared.auth import caller
+from shared.entitlement import owns
+from shared.contracts.fields import MAX_URL_LENGTH, Text
 from shared.organisations import Organisation
+from shared.caller import Caller
 from shared.runtime import Runtime
 from shared.webhooks import new_secret
 from services.notifications.fanout import NOTIFIABLE_NAMES
 from services.notifications.tables import Delivery, Subscription
-from services.notifications.verification import CallbackNotVerified, verify_callback
+from services.notifications.verification import UNVERIFIED, CallbackNotVerified, CallbackVerifier
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["notifications"])
-Recipient = Annotated[Organisation, Depends(caller())]
+Recipient = Annotated[Caller, Depends(caller())]
 NOT_FOUND = "not found"
 
 
 class SubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    callback_url: AnyHttpUrl
-    event_types: list[str] = Field(default=[], description="short names, e.g. alert.raised; empty means all")
+    callback_url: Annotated[AnyHttpUrl, UrlConstraints(max_length=MAX_URL_LENGTH)] = Field(
+        description="https in production, at a public address (or a network the deployment allows)"
+    )
+    event_types: list[Text(60)] = Field(default=[], max_length=20, description="short names, e.g. alert.raised; empty means all")
 
     @field_validator("event_types")
     @classmethod
     def _known(cls, values: list[str]) -> list[str]:
         unknown = sorted(set(values) - NOTIFIABLE_NAMES)
         if unknown:
-            raise ValueError(f"not notifiable: {unknown}; choose from {sorted(NOTIFIABLE_NAMES)}")
+            raise ValueError(f"not notifiable; choose from {sorted(NOTIFIABLE_NAMES)}")  # never echo what was sent
         return values
 
 
@@ -75,11 +82,12 @@ RuntimeDep = Annotated[Runtime, Depends(_runtime)]
     status_code=201,
     response_model=SubscriptionCreated,
     summary="Subscribe a webhook",
-    responses={422: {"description": "invalid body, or the callback URL did not echo the verification challenge"}},
+    responses={422: {"description": "invalid body, or the callback URL could not be verified (one answer, whatever failed)"}},
 )
 async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: RuntimeDep, request: Request) -> SubscriptionCreated:
-    """Unless the handshake is switched off, the callback URL first gets a signed verification
-    request and must echo its challenge; otherwise nothing is stored (see README.md)."""
+    """In production the callback must use https at an address the chain may send to; unless the
+    handshake is switched off it first gets a signed verification request and must echo its
+    challenge. Otherwise nothing is stored (see README.md)."""
     subscription = Subscription(
         id=uuid4(),
         organisation_id=organisation.id,
@@ -88,22 +96,23 @@ async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: Runt
         secret=new_secret(),
         created_at=runtime.clock.now(),
     )
-    if runtime.settings.handshake_required:
-        try:
-            await verify_callback(
-                request.app.state.http_client,
-                subscription.callback_url,
-                subscription.secret,
-                subscription.id,
-                subscription.created_at,
-                runtime.settings.verification_timeout_seconds,
-            )
-        except CallbackNotVerified as problem:
-            detail = [{"loc": ["body", "callback_url"], "msg": f"callback URL {problem}", "type": "callback_not_verified"}]
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from None
+    verifier: CallbackVerifier = request.app.state.callback_verifier
+    problem = verifier.url_problem(subscription.callback_url)
+    if problem is not None:
+        raise _callback_refused(f"callback URL {problem}", "callback_url_refused")
+    try:
+        await verifier.verify(subscription.callback_url, subscription.secret, subscription.id, subscription.created_at)
+    except CallbackNotVerified as reason:
+        log.warning("subscription of %s not stored: callback at %s %s", organisation.id, body.callback_url.host, reason)
+        raise _callback_refused(UNVERIFIED, "callback_not_verified") from None
     async with runtime.sessions() as session, session.begin():
         session.add(subscription)
     return SubscriptionCreated.model_validate(subscription.model_dump())
+
+
+def _callback_refused(message: str, kind: str) -> HTTPException:
+    detail = [{"loc": ["body", "callback_url"], "msg": message, "type": kind}]
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail)
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionView], summary="Your webhooks")
@@ -117,7 +126,7 @@ async def list_subscriptions(organisation: Recipient, runtime: RuntimeDep) -> li
 async def unsubscribe(subscription_id: UUID, organisation: Recipient, runtime: RuntimeDep) -> Response:
     async with runtime.sessions() as session, session.begin():
         subscription = await session.get(Subscription, subscription_id)
-        if subscription is None or subscription.organisation_id != organisation.id:
+        if subscription is None or not owns(organisation, subscription.organisation_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         subscription.active = False
         session.add(subscription)
@@ -143,7 +152,7 @@ async def list_deliveries(
 async def replay(delivery_id: UUID, organisation: Recipient, runtime: RuntimeDep, request: Request) -> DeliveryView:
     async with runtime.sessions() as session, session.begin():
         delivery = await session.get(Delivery, delivery_id)
-        if delivery is None or delivery.recipient != organisation.id:
+        if delivery is None or not owns(organisation, delivery.recipient):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         if delivery.status != "dead":
             raise HTTPException(status.HTTP_409_CONFLICT, detail=f"delivery is {delivery.status}, not dead")

@@ -1,5 +1,6 @@
 """The notifications service: webhooks per organisation, signed at-least-once delivery,
-an inbox with acknowledgements, and escalation of alerts nobody took up."""
+an inbox with acknowledgements, escalation of alerts nobody took up, and the same
+deliveries to zaaksystemen subscribed through the ZGW Notificaties API (services.notifications.zgw)."""
 
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -18,8 +19,11 @@ from services.notifications.domain.escalation import ANY_RECIPIENT, EscalationPo
 from services.notifications.escalation import Escalations
 from services.notifications.fanout import Fanout
 from services.notifications.inbox_api import router as inbox_router
+from services.notifications.pinned_transport import PinnedTransport, Resolver, system_resolver
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA
+from services.notifications.verification import CallbackVerifier
+from services.notifications.zgw.api import router as zgw_router
 
 CONSUMER = "notifications"
 
@@ -42,12 +46,28 @@ def escalation_policy(runtime: Runtime) -> EscalationPolicy:
     )
 
 
-def create_app(runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+def deliverer_for(runtime: Runtime, client: httpx.AsyncClient) -> Deliverer:
+    settings: NotificationsSettings = runtime.settings
+    backoff = Backoff(settings.retry_first_delay_seconds, settings.retry_max_delay_seconds, settings.retry_max_attempts)
+    lease = timedelta(seconds=settings.delivery_lease_seconds)
+    return Deliverer(runtime, client, backoff, settings.delivery_concurrency, lease)
+
+
+def callback_client(settings: NotificationsSettings, pinned: PinnedTransport) -> httpx.AsyncClient:
+    """The client of every webhook request: each goes to an address checked for it (pinned_transport)."""
+    return httpx.AsyncClient(timeout=settings.delivery_timeout_seconds, transport=pinned, follow_redirects=False)
+
+
+def create_app(
+    runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None = None, resolver: Resolver = system_resolver
+) -> FastAPI:
+    """`transport` and `resolver` stand in for the network in tests; the address check stays in front of them."""
     settings: NotificationsSettings = runtime.settings
     policy = escalation_policy(runtime)
-    client = httpx.AsyncClient(timeout=settings.delivery_timeout_seconds, transport=transport)
-    backoff = Backoff(settings.retry_first_delay_seconds, settings.retry_max_delay_seconds, settings.retry_max_attempts)
-    deliverer = Deliverer(runtime, client, backoff, settings.delivery_concurrency)
+    pinned = PinnedTransport(settings.callback_policy, transport, resolver)
+    client = callback_client(settings, pinned)
+    deliverer = deliverer_for(runtime, client)
+    verifier = CallbackVerifier(client, pinned, settings.handshake_required, settings.verification_timeout_seconds)
     fanout = runtime.consumer(CONSUMER, Fanout(runtime, policy, deliverer.wake).handlers())
     escalations = Escalations(runtime, policy, deliverer.wake)
 
@@ -71,8 +91,8 @@ def create_app(runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None =
         "an inbox to acknowledge them; escalation when nobody does.",
         version="1.0.0",
         lifespan=lifespan,
-        routers=[router, inbox_router],
+        routers=[router, inbox_router, zgw_router],
         deliverer=deliverer,
         escalations=escalations,
-        http_client=client,
+        callback_verifier=verifier,
     )

@@ -1,36 +1,43 @@
-"""Sends due deliveries to webhooks: signed, concurrent, retried, then dead-lettered.
+"""Sends due deliveries to webhooks and ZGW abonnementen (services.notifications.targets):
+concurrent, retried, then dead-lettered.
 
-A delivery is claimed with a lease (its next attempt moved a minute ahead)
-before it is sent, so two replicas never send it at once and a crash mid-send
-only delays it. A slow receiver holds one slot, never the others.
+Sending once (docs/adr/0012). A delivery is claimed only when a slot is free to send
+it at once, and the claim moves its next attempt a lease ahead, longer than the
+request timeout: the lease runs from the send, so nobody claims it again while that
+send may be in flight. On PostgreSQL the claim locks the rows it takes
+(`FOR UPDATE SKIP LOCKED`): two instances never claim one delivery. A crash mid-send
+only delays the delivery until its lease ends. A slow receiver holds one slot, never
+the others.
 
-Outcomes are written by one recorder, in batches: when idle each outcome is
-written at once, under load many share a transaction.
+Outages. While the database is away, claims pause with a capped backoff and sends
+in flight finish; their outcomes wait in memory (services.notifications.outcomes) and
+are written when it is back, well within the lease; meanwhile this deliverer never
+claims what it sent and has not recorded. A receiver that is away is the retry path.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import httpx
-from sqlmodel import col, select
+from sqlmodel import col
 
-from shared.contracts import event_types
-from shared.contracts.events.deliveries import AlertDelivered
 from shared.runtime import Runtime
-from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
-from services.notifications.backoff import Backoff
-from services.notifications.tables import Delivery, Subscription
+from services.notifications.backoff import Backoff, Streak
+from services.notifications.outcomes import Outcome, OutcomeRecorder
+from services.notifications.tables import Delivery
+from services.notifications.targets import Target, deliveries_with_targets, target_of
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
-BATCH = 100
-RECORD_BATCH = 500
-ANNOUNCED = frozenset({event_types.ALERT_RAISED, event_types.ALERT_ESCALATED})  # deliveries that emit alert.delivered
+LEASE = timedelta(minutes=5)
+IDLE_POLL_SECONDS = 0.2  # how often due retries are looked for when nothing wakes the deliverer
+SHUTDOWN_SEND_WAIT_SECONDS = 10.0
+SHUTDOWN_RECORD_WAIT_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -40,153 +47,140 @@ class Claimed:
     id: UUID
     event_id: UUID
     body: str
-    callback_url: str
-    secret: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    delivery_id: UUID
-    status_code: int | None
-    error: str | None
+    target: Target  # a webhook or a ZGW abonnement (services.notifications.targets)
+    leased_until: datetime
 
 
 class Deliverer:
-    def __init__(self, runtime: Runtime, client: httpx.AsyncClient, backoff: Backoff, concurrency: int = 20):
+    def __init__(
+        self, runtime: Runtime, client: httpx.AsyncClient, backoff: Backoff, concurrency: int = 20, lease: timedelta = LEASE
+    ):
         self._runtime = runtime
         self._client = client
-        self._backoff = backoff
-        self._slots = asyncio.Semaphore(concurrency)
+        self._lease = lease
+        self._free = concurrency
+        self._slot_freed = asyncio.Event()
         self._wakeup = asyncio.Event()
         self._in_flight: set[asyncio.Task] = set()
-        self._outcomes: asyncio.Queue[Outcome] = asyncio.Queue()
+        self._outcomes = OutcomeRecorder(runtime, backoff)
+        self._claims = Streak()
+        self.sent = 0  # requests started (a metric)
+        self.claims = 0  # claim transactions committed (a metric)
 
     def wake(self) -> None:
         self._wakeup.set()
 
+    @property
+    def waiting_for_database(self) -> bool:
+        """True while claiming or recording fails: what readiness should report (see the ADR)."""
+        return self._claims.failing_since is not None or self._outcomes.streak.failing_since is not None
+
+    @property
+    def unrecorded_outcomes(self) -> int:
+        """Sends whose outcome waits for the database (a metric)."""
+        return self._outcomes.unrecorded
+
     async def run(self, stop: asyncio.Event) -> None:
-        recorder = asyncio.create_task(self._record_outcomes())
+        recorder = asyncio.create_task(self._outcomes.run())
         try:
-            while not stop.is_set():
-                claimed = await self.claim_due()
-                for delivery in claimed:
-                    task = asyncio.create_task(self._send_and_queue(delivery))
-                    self._in_flight.add(task)
-                    task.add_done_callback(self._in_flight.discard)
-                if len(claimed) < BATCH:
-                    self._wakeup.clear()
-                    try:
-                        await asyncio.wait_for(self._wakeup.wait(), timeout=0.2)
-                    except TimeoutError:
-                        pass
+            await self._claim_and_send(stop)
         finally:
             if self._in_flight:
-                await asyncio.wait(self._in_flight, timeout=10)
-            recorder.cancel()
-            await asyncio.gather(recorder, return_exceptions=True)
-            await self._record_queued()  # what was sent is recorded before we stop
+                await asyncio.wait(self._in_flight, timeout=SHUTDOWN_SEND_WAIT_SECONDS)
+                for task in self._in_flight:
+                    task.cancel()
+            await self._outcomes.close(recorder, SHUTDOWN_RECORD_WAIT_SECONDS)  # what was sent is recorded first
 
-    async def deliver_due_now(self) -> int:
-        """Send everything due and record the outcomes before returning (tests and the CLI use this)."""
-        claimed = await self.claim_due()
-        await self._record(list(await asyncio.gather(*(self._send(delivery) for delivery in claimed))))
-        return len(claimed)
+    async def _claim_and_send(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self._until_a_slot_is_free()
+            wanted = self._free
+            try:
+                claimed = await self.claim_due(wanted)
+            except Exception:  # noqa: BLE001 - the database may be away; nothing is lost, try again
+                await self._pause_after_failed_claim(stop)
+                continue
+            self._claim_succeeded()
+            self.claims += 1
+            for delivery in claimed:
+                self._start(delivery)
+            if len(claimed) < wanted:
+                self._wakeup.clear()
+                await _wait(self._wakeup, IDLE_POLL_SECONDS)
 
-    async def claim_due(self) -> list[Claimed]:
+    async def claim_due(self, limit: int) -> list[Claimed]:
+        """Lease up to `limit` due deliveries to this deliverer, to be sent now."""
         now = self._runtime.clock.now()
+        leased_until = now + self._lease
         async with self._runtime.sessions() as session, session.begin():
             query = (
-                select(Delivery, Subscription.callback_url, Subscription.secret)
-                .join(Subscription, col(Subscription.id) == col(Delivery.subscription_id))
+                deliveries_with_targets()
                 .where(Delivery.status == "pending", col(Delivery.next_attempt_at) <= now)
                 .order_by(col(Delivery.next_attempt_at))
-                .limit(BATCH)
+                .limit(limit)
             )
+            if self._outcomes.held:  # sent (or being sent) here, outcome not yet written
+                query = query.where(col(Delivery.id).not_in(self._outcomes.held))
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(of=Delivery, skip_locked=True)
             due = (await session.exec(query)).all()
-            for delivery, _, _ in due:
-                delivery.next_attempt_at = now + LEASE
+            for delivery, *_ in due:
+                delivery.next_attempt_at = leased_until
                 session.add(delivery)
-        return [Claimed(d.id, d.event_id, d.body, url, secret) for d, url, secret in due]
+        return [Claimed(d.id, d.event_id, d.body, target_of(*columns), leased_until) for d, *columns in due]
 
-    async def _send_and_queue(self, delivery: Claimed) -> None:
-        self._outcomes.put_nowait(await self._send(delivery))
+    async def _until_a_slot_is_free(self) -> None:
+        while self._free == 0:
+            self._slot_freed.clear()
+            await self._slot_freed.wait()
+
+    def _start(self, delivery: Claimed) -> None:
+        self._free -= 1
+        self._outcomes.hold(delivery.id)
+        task = asyncio.create_task(self._send_and_record(delivery))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _send_and_record(self, delivery: Claimed) -> None:
+        try:
+            outcome = await self._send(delivery)
+        finally:
+            self._free += 1
+            self._slot_freed.set()
+        self._outcomes.add(outcome)
 
     async def _send(self, delivery: Claimed) -> Outcome:
-        async with self._slots:
-            body = delivery.body.encode()
-            headers = {
-                "Content-Type": "application/cloudevents+json",
-                # Wall-clock time, not the service clock: the receiver checks freshness against its own clock.
-                SIGNATURE_HEADER: sign(delivery.secret, body),
-                IDEMPOTENCY_HEADER: str(delivery.event_id),
-            }
-            status_code, error = None, None
-            try:
-                response = await self._client.post(delivery.callback_url, content=body, headers=headers)
-                status_code = response.status_code
-                if not 200 <= status_code < 300:
-                    error = f"HTTP {status_code}"
-            except httpx.HTTPError as exc:
-                error = f"{type(exc).__name__}: {exc}"[:300]
-            return Outcome(delivery.id, status_code, error)
+        body = delivery.body.encode()
+        headers = delivery.target.headers(body, delivery.event_id)
+        status_code, error = None, None
+        try:
+            self.sent += 1
+            response = await self._client.post(delivery.target.url, content=body, headers=headers)
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:300]
+        except Exception as exc:  # noqa: BLE001 - every send ends in an outcome, or it waits for its lease
+            log.exception("sending delivery %s failed", delivery.id)
+            error = type(exc).__name__
+        return Outcome(delivery.id, delivery.leased_until, status_code, error)
 
-    async def _record_outcomes(self) -> None:
-        """The recorder: waits for an outcome, then writes it with every other one queued meanwhile."""
-        while True:
-            batch = [await self._outcomes.get(), *self._queued(RECORD_BATCH - 1)]
-            try:
-                await self._record(batch)
-            except Exception:  # noqa: BLE001 - unrecorded sends are sent again after the lease; receivers dedupe
-                log.exception("recording %d delivery outcomes failed", len(batch))
-                await asyncio.sleep(1.0)
+    async def _pause_after_failed_claim(self, stop: asyncio.Event) -> None:
+        first = self._claims.failing_since is None
+        pause = self._claims.failed(time.monotonic())
+        if first:
+            log.warning("claiming due deliveries failed; retrying with backoff until the database answers", exc_info=True)
+        await _wait(stop, pause)
 
-    async def _record_queued(self) -> None:
-        await self._record(self._queued())
+    def _claim_succeeded(self) -> None:
+        lasted = self._claims.succeeded(time.monotonic())
+        if lasted is not None:
+            log.warning("claiming due deliveries works again after %.1fs", lasted)
 
-    def _queued(self, at_most: int | None = None) -> list[Outcome]:
-        """Outcomes waiting in the queue now, without waiting for more."""
-        taken: list[Outcome] = []
-        while not self._outcomes.empty() and (at_most is None or len(taken) < at_most):
-            taken.append(self._outcomes.get_nowait())
-        return taken
 
-    async def _record(self, outcomes: list[Outcome]) -> None:
-        if not outcomes:
-            return
-        now = self._runtime.clock.now()
-        async with self._runtime.sessions() as session, session.begin():
-            ids = [outcome.delivery_id for outcome in outcomes]
-            deliveries = {d.id: d for d in (await session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))).all()}
-            for outcome in outcomes:
-                self._apply(session, deliveries[outcome.delivery_id], outcome, now)
-        self._runtime.relay.wake()
-
-    def _apply(self, session, delivery: Delivery, outcome: Outcome, now) -> None:
-        delivery.attempts += 1
-        delivery.last_status_code = outcome.status_code
-        delivery.last_error = outcome.error
-        if outcome.error is None:
-            delivery.status, delivery.delivered_at = "delivered", now
-            if delivery.event_type in ANNOUNCED:
-                self._runtime.emit(
-                    session,
-                    AlertDelivered(
-                        event_id=delivery.event_id,
-                        event_type_delivered=delivery.event_type,
-                        recipient=delivery.recipient,
-                        subscription_id=delivery.subscription_id,
-                        attempts=delivery.attempts,
-                        delivered_at=now,
-                    ),
-                    subject=delivery.case_key,
-                )
-        else:
-            next_attempt = self._backoff.next_attempt(delivery.attempts, now)
-            if next_attempt is None:
-                delivery.status = "dead"
-                log.warning("delivery %s of event %s dead after %d attempts", delivery.id, delivery.event_id, delivery.attempts)
-            else:
-                delivery.next_attempt_at = next_attempt
-        session.add(delivery)
+async def _wait(event: asyncio.Event, timeout: float) -> None:
+    try:
+        await asyncio.wait_for(event.wait(), timeout=timeout)
+    except TimeoutError:
+        pass

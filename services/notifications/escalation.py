@@ -20,6 +20,7 @@ from shared.runtime import Runtime
 from services.notifications.domain.escalation import EscalationPolicy
 from services.notifications.fanout import add_deliveries
 from services.notifications.tables import Alert
+from services.notifications.zgw.notificatie import ResourceLinks
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -30,6 +31,7 @@ class Escalations:
         self._runtime = runtime
         self._policy = policy
         self._wake = wake_deliverer
+        self._links = ResourceLinks.of(runtime.settings)
 
     async def check(self, now: datetime) -> int:
         """Escalate every alert whose acknowledgement was due by `now`; returns how many."""
@@ -57,7 +59,7 @@ class Escalations:
                 alert.escalated_at, alert.escalated_to = now, fallback
                 session.add(alert)
                 event = self._runtime.emit(session, self._announcement(alert, fallback, now), subject=alert.case_key)
-                await add_deliveries(session, event, fallback, now)
+                await add_deliveries(session, event, fallback, now, self._links)
                 escalated += 1
         if escalated:
             self._runtime.relay.wake()

@@ -1,5 +1,6 @@
 """Consumer side: an alert or placement event becomes one delivery per matching subscription
-of its recipient (and of any organisation the event names in `also_notify`).
+of its recipient (and of any organisation the event names in `also_notify`): its webhooks,
+and its ZGW abonnementen (services.notifications.zgw.fanout).
 
 Every alert is also recorded, subscribed or not: teams without a webhook read
 it in their inbox, and an unacknowledged one escalates on its timer.
@@ -8,7 +9,6 @@ it in their inbox, and an unacknowledged one escalates on its timer.
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import uuid4
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,7 +18,10 @@ from shared.contracts.envelope import Event, encode
 from shared.runtime import Runtime
 from services.notifications.alerts import record_alert
 from services.notifications.domain.escalation import EscalationPolicy
-from services.notifications.tables import Delivery, Subscription
+from services.notifications.pending import pending_delivery
+from services.notifications.tables import Subscription
+from services.notifications.zgw.fanout import add_abonnement_deliveries
+from services.notifications.zgw.notificatie import ResourceLinks
 
 CONSUMED = (
     event_types.ALERT_RAISED,
@@ -35,8 +38,9 @@ NOTIFIABLE = (*CONSUMED, event_types.ALERT_ESCALATED)
 NOTIFIABLE_NAMES = frozenset(event_types.short_name(t) for t in NOTIFIABLE)
 
 
-async def add_deliveries(session: AsyncSession, event: Event, recipient: str, now: datetime) -> int:
-    """One pending delivery of `event` per active subscription of `recipient` that wants its type."""
+async def add_deliveries(session: AsyncSession, event: Event, recipient: str, now: datetime, links: ResourceLinks) -> int:
+    """One pending delivery of `event` per active subscription of `recipient` that wants its type,
+    webhook or ZGW abonnement (whose notificatie points at the chain's resources through `links`)."""
     name = event_types.short_name(event.type)
     subscriptions = await active_subscriptions(session, recipient)
     body = encode(event).decode()
@@ -44,22 +48,9 @@ async def add_deliveries(session: AsyncSession, event: Event, recipient: str, no
     for subscription in subscriptions:
         if subscription.event_types and name not in subscription.event_types:
             continue
-        session.add(
-            Delivery(
-                id=uuid4(),
-                event_id=event.id,
-                event_type=event.type,
-                subscription_id=subscription.id,
-                recipient=recipient,
-                case_key=event.subject,
-                body=body,
-                status="pending",
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+        session.add(pending_delivery(event, subscription.id, recipient, body, now))
         added += 1
-    return added
+    return added + await add_abonnement_deliveries(session, event, recipient, now, links)
 
 
 async def active_subscriptions(session: AsyncSession, recipient: str) -> list[Subscription]:
@@ -76,6 +67,7 @@ class Fanout:
         self._runtime = runtime
         self._policy = policy
         self._wake = wake_deliverer
+        self._links = ResourceLinks.of(runtime.settings)
 
     def handlers(self):
         return {event_type: self.apply for event_type in CONSUMED}
@@ -86,7 +78,7 @@ class Fanout:
             await record_alert(session, event, self._policy)
         added = 0
         for recipient in recipients(event):
-            added += await add_deliveries(session, event, recipient, now)
+            added += await add_deliveries(session, event, recipient, now, self._links)
         if added:
             self._wake()
 

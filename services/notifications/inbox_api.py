@@ -11,14 +11,15 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, sta
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
+from shared.audit import audit_read
 from shared.auth import caller
-from shared.organisations import Organisation
+from shared.caller import Caller
 from shared.runtime import Runtime
 from services.notifications.alerts import AlertNotFound, acknowledge, visible_to
 from services.notifications.tables import Alert
 
 router = APIRouter(prefix="/v1/inbox", tags=["inbox"])
-Recipient = Annotated[Organisation, Depends(caller())]
+Recipient = Annotated[Caller, Depends(caller())]
 NOT_FOUND = "not found"
 
 
@@ -69,12 +70,24 @@ async def inbox(
     unacknowledged: Annotated[bool, Query(description="only alerts nobody acknowledged yet")] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[InboxItem]:
+    await audit_read(runtime, organisation, "list inbox alerts", f"inbox of {organisation.id}")
     async with runtime.sessions() as session:
         query = select(Alert).where(visible_to(organisation.id))
         if unacknowledged:
             query = query.where(col(Alert.acknowledged_at).is_(None))
         query = query.order_by(col(Alert.raised_at).desc()).limit(limit)
         return [InboxItem.of(alert) for alert in (await session.exec(query)).all()]
+
+
+@router.get("/{alert_id}", response_model=InboxItem, summary="One alert for your organisation")
+async def inbox_alert(alert_id: UUID, organisation: Recipient, runtime: RuntimeDep) -> InboxItem:
+    """The `resourceUrl` of a ZGW alert notificatie (services/notifications/zgw)."""
+    async with runtime.sessions() as session:
+        alert = (await session.exec(select(Alert).where(Alert.alert_id == alert_id, visible_to(organisation.id)))).first()
+    if alert is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+    await audit_read(runtime, organisation, "read inbox alert", alert.case_key)
+    return InboxItem.of(alert)
 
 
 @router.post("/{alert_id}/acknowledge", response_model=InboxItem, summary="Say a person took the alert up")
@@ -89,4 +102,5 @@ async def acknowledge_alert(
         alert = await acknowledge(runtime, alert_id, organisation.id, body.acknowledged_by if body else None)
     except AlertNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND) from None
+    await audit_read(runtime, organisation, "acknowledge alert", alert.case_key)
     return InboxItem.of(alert)

@@ -1,7 +1,10 @@
-from pydantic import Field
+from __future__ import annotations
+
+from pydantic import Field, IPvAnyNetwork, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
+from services.notifications.callback_policy import CallbackPolicy
 
 
 class NotificationsSettings(ServiceSettings):
@@ -16,12 +19,40 @@ class NotificationsSettings(ServiceSettings):
     retry_max_attempts: int = Field(14, ge=1, description="attempts before a delivery is dead-lettered")
     delivery_timeout_seconds: float = Field(10.0, gt=0, description="per webhook request")
     delivery_concurrency: int = Field(20, ge=1, description="webhook requests in flight at once")
+    delivery_lease_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="a delivery claimed for sending is not claimed again for this long; more than the request timeout, "
+        "the rest is how long a database outage may last before another instance could send it again",
+    )
 
     verify_subscriptions: bool | None = Field(
         None,
         description="verification handshake before a subscription is stored; unset: on, except in the test environment",
     )
     verification_timeout_seconds: float = Field(5.0, gt=0, description="how long the callback may take to echo")
+    callback_allowed_networks: list[IPvAnyNetwork] = Field(
+        [],
+        description='production: JSON list of internal networks callbacks may also be in, e.g. ["10.20.0.0/16"] '
+        "(partners on an internal network); public addresses are always allowed, cloud metadata addresses never",
+    )
+
+    public_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^/?#]+(/[^?#]*)?$",
+        description="this service as partners reach it: the `url` of ZGW kanalen and abonnementen, and the inbox alert "
+        "a ZGW alert notification points at; default http://<host>:<port>",
+    )
+    triage_url: str = Field(
+        "http://127.0.0.1:8002",
+        pattern=r"^https?://[^/?#]+(/[^?#]*)?$",
+        description="triage as partners reach it: the case a ZGW alert notification points at (hoofdObject)",
+    )
+    placement_url: str = Field(
+        "http://127.0.0.1:8003",
+        pattern=r"^https?://[^/?#]+(/[^?#]*)?$",
+        description="placement as partners reach it: the request a ZGW placement notification points at",
+    )
 
     escalation_urgent_after_seconds: float = Field(3600.0, gt=0, description="urgent alerts: T, default one hour")
     escalation_working_days: int = Field(2, ge=1, le=30, description="normal-priority alerts: working days (Mon-Fri)")
@@ -32,6 +63,16 @@ class NotificationsSettings(ServiceSettings):
     )
     escalation_check_interval_seconds: float = Field(1.0, gt=0, description="how often the escalation timer looks")
 
+    @model_validator(mode="after")
+    def _lease_outlasts_a_request(self) -> NotificationsSettings:
+        if self.delivery_lease_seconds <= self.delivery_timeout_seconds:
+            raise ValueError("NOTIFICATIONS_DELIVERY_LEASE_SECONDS must be longer than NOTIFICATIONS_DELIVERY_TIMEOUT_SECONDS")
+        return self
+
+    @property
+    def callback_policy(self) -> CallbackPolicy:
+        return CallbackPolicy.for_environment(self.environment, tuple(self.callback_allowed_networks))
+
     @property
     def handshake_required(self) -> bool:
         """Unset means on, except in the `test` environment: the shared end-to-end receiver
@@ -39,3 +80,7 @@ class NotificationsSettings(ServiceSettings):
         if self.verify_subscriptions is not None:
             return self.verify_subscriptions
         return self.environment != "test"
+
+    @property
+    def own_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

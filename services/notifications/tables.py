@@ -1,4 +1,5 @@
-"""Notifications' own tables: subscriptions per organisation, every delivery, every alert."""
+"""Notifications' own tables: subscriptions per organisation (webhooks, and ZGW abonnementen),
+every delivery, every alert."""
 
 from datetime import datetime
 from uuid import UUID
@@ -29,6 +30,22 @@ class Subscription(NotificationsTable, table=True):
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
+class Abonnement(NotificationsTable, table=True):
+    """A ZGW Notificaties API abonnement (services/notifications/zgw, docs/adr/0019). Its
+    deliveries are `Delivery` rows whose `subscription_id` is this id."""
+
+    __tablename__ = "abonnement"
+
+    id: UUID = Field(primary_key=True)
+    organisation_id: str = Field(index=True)
+    callback_url: str
+    auth: str  # the Authorization header value sent with every notificatie; never shown again
+    kanalen: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{naam, filters}]
+    active: bool = True  # false once deleted: queued deliveries still go out, as for webhooks
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
 class Delivery(NotificationsTable, table=True):
     __tablename__ = "delivery"
     __table_args__ = (UniqueConstraint("event_id", "subscription_id"),)
@@ -36,7 +53,7 @@ class Delivery(NotificationsTable, table=True):
     id: UUID = Field(primary_key=True)
     event_id: UUID
     event_type: str
-    subscription_id: UUID = Field(index=True)
+    subscription_id: UUID = Field(index=True)  # a Subscription's or an Abonnement's id
     recipient: str = Field(index=True)
     case_key: str
     body: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,38 +1,42 @@
 """The placement service: shelters, capacity, requests, offers and confirmations,
-the waiting list and the lost-from-view timer."""
+the waiting list and the lost-from-view timer.
+
+The composition root: the Kafka handlers (services.placement.handlers), the timer
+checks and the routers (services.placement.api) get the runtime here."""
 
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from fastapi import FastAPI
 
 from shared import http
-from shared.contracts import event_types, topics
 from shared.runtime import Runtime, serve
-from services.placement.api import router
+from services.placement.api import ROUTERS
+from services.placement.facilities import seed_facilities
+from services.placement.handlers import CONSUMERS, handlers_by_consumer
+from services.placement.in_view import check_lost_from_view
+from services.placement.offers import reconcile
 from services.placement.settings import PlacementSettings
 from services.placement.tables import METADATA
-from services.placement.workflow import PlacementWorkflow, seed_facilities
-
-CONSUMER = "placement"
 
 
 def create_app(runtime: Runtime) -> FastAPI:
     settings: PlacementSettings = runtime.settings
-    workflow = PlacementWorkflow(runtime)
-    requests = runtime.consumer(
-        CONSUMER,
-        {event_types.PLACEMENT_REQUESTED: workflow.on_requested, event_types.PLACEMENT_WITHDRAWN: workflow.on_withdrawn},
-    )
+    handlers = handlers_by_consumer(runtime)
+    consumers = [
+        runtime.consume_worker(runtime.consumer(name, handlers[name]), [topic], name) for topic, name in CONSUMERS.items()
+    ]
+
+    async def tick(now: datetime) -> int:
+        """What the timer worker runs: the lost-from-view rule, then the waiting-list sweep."""
+        return await check_lost_from_view(runtime, now) + await reconcile(runtime, now)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         async with serve(
             runtime,
             tables=[METADATA],
-            workers=[
-                runtime.consume_worker(requests, [topics.PLACEMENT_REQUESTS], CONSUMER),
-                runtime.timer("placement", workflow.tick, settings.timer_interval_seconds),
-            ],
+            workers=[*consumers, runtime.timer("placement", tick, settings.timer_interval_seconds)],
             on_start=lambda: seed_facilities(runtime, settings.seed_file),
         ):
             yield
@@ -43,6 +47,5 @@ def create_app(runtime: Runtime) -> FastAPI:
         summary="Shelter units, requests, offers and confirmations; every family stays in view.",
         version="1.0.0",
         lifespan=lifespan,
-        routers=[router],
-        workflow=workflow,
+        routers=ROUTERS,
     )

@@ -1,4 +1,7 @@
-"""Placement's own tables: facilities with capacity, requests, declines, alternatives."""
+"""Placement's own tables: facilities with capacity, requests, declines, alternatives.
+
+Columns that hold a state or a code are enum columns (shared.persistence.enum_columns):
+the row reads back as the enum, the database keeps the same strings as before."""
 
 from datetime import datetime
 from uuid import UUID
@@ -7,7 +10,12 @@ from sqlalchemy import JSON, Column, Index
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from shared.contracts.events.placement import AlternativeKind, Outflow, WithdrawalOutcome
+from shared.contracts.events.triage import FamilyType, PlacementNeed, WithdrawalReason
 from shared.persistence.database import UtcDateTime
+from shared.persistence.enum_columns import enum_field
+from services.placement.domain.registry import UnitType
+from services.placement.domain.request_status import RequestStatus
 
 placement_registry = registry()
 METADATA = placement_registry.metadata
@@ -25,7 +33,7 @@ class Facility(PlacementTable, table=True):
     name: str
     centre: str
     region: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    unit_type: str
+    unit_type: UnitType = enum_field(UnitType)
     capacity: int
     occupied: int = 0
     accepts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -33,8 +41,7 @@ class Facility(PlacementTable, table=True):
 
 
 class PlacementRequest(PlacementTable, table=True):
-    """One family's request for a place. `status`: offered | waitlisted | placed | ended |
-    withdrawn (`new` only inside the transaction that creates or re-matches it)."""
+    """One family's request for a place; `status` moves as domain/request_status.py allows."""
 
     __tablename__ = "placement_request"
     __table_args__ = (Index("ix_placement_request_waiting", "status", "last_update_at"),)
@@ -44,11 +51,11 @@ class PlacementRequest(PlacementTable, table=True):
     requested_by: str = Field(index=True)
     adults: int
     children_ages: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    family_type: str
-    need: str
+    family_type: FamilyType = enum_field(FamilyType)
+    need: PlacementNeed = enum_field(PlacementNeed)
     municipality_code: str
     reason: str
-    status: str
+    status: RequestStatus = enum_field(RequestStatus)
     facility_id: str | None = Field(default=None, index=True)
     centre: str | None = Field(default=None, index=True)  # whose waiting list the family is on
     out_of_region: bool = False
@@ -56,7 +63,7 @@ class PlacementRequest(PlacementTable, table=True):
     updated_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     last_update_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))  # last report on the family
     lost_from_view_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
-    outflow: str | None = None
+    outflow: Outflow | None = enum_field(Outflow, nullable=True, default=None)
     ended_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
 
 
@@ -77,7 +84,7 @@ class Alternative(PlacementTable, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: UUID = Field(index=True)
-    kind: str
+    kind: AlternativeKind = enum_field(AlternativeKind)
     note: str = ""
     recorded_by: str
     at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
@@ -92,8 +99,18 @@ class Withdrawal(PlacementTable, table=True):
     __tablename__ = "withdrawal"
 
     request_id: UUID = Field(primary_key=True)
-    reason: str
-    status_before: str
-    outcome: str
+    reason: WithdrawalReason = enum_field(WithdrawalReason)
+    status_before: RequestStatus = enum_field(RequestStatus)
+    outcome: WithdrawalOutcome = enum_field(WithdrawalOutcome)
     facility_id: str | None = None
     at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class CaseRegion(PlacementTable, table=True):
+    """The municipality of each triage case (from triage's household.assessed events), so a
+    GGD can name only a case of its own region in a request (shared.entitlement)."""
+
+    __tablename__ = "case_region"
+
+    case_key: str = Field(primary_key=True)
+    municipality_code: str

@@ -7,6 +7,8 @@ Tests hand in an `httpx.AsyncClient` whose transport reaches the services in-pro
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
@@ -15,9 +17,12 @@ from fastapi.staticfiles import StaticFiles
 
 from shared.clock import Clock, SystemClock
 from shared.organisations import Organisations
+from shared.tracing import TraceMiddleware
 from services.portal import web
 from services.portal.backend import Backend, Rejected, SessionExpired, Unavailable
+from services.portal.oidc import OidcClient
 from services.portal.pages import auth, corporation, ggd, municipality, shelter
+from services.portal.session import SessionStore
 from services.portal.settings import PortalSettings
 
 SECURITY_HEADERS = {
@@ -57,6 +62,10 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.organisations = Organisations.load(settings.organisations_file)
     app.state.backend = Backend(settings, client)
+    app.state.sessions = SessionStore(idle=timedelta(minutes=settings.session_idle_minutes))
+    app.state.oidc = oidc_client(settings, client)
+    security_headers = headers_for(settings)
+    app.add_middleware(TraceMiddleware)
     app.state.templates = web.build_templates(app.state.organisations)
 
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
@@ -66,7 +75,7 @@ def create_app(
     @app.middleware("http")
     async def headers(request: Request, call_next) -> Response:
         response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(security_headers)
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"  # pages show case data
         return response
@@ -78,6 +87,11 @@ def create_app(
     @app.exception_handler(SessionExpired)
     async def session_expired(request: Request, _exc: SessionExpired) -> Response:
         return web.to_login(request, expired=True)
+
+    @app.exception_handler(web.CsrfRefused)
+    async def csrf_refused(request: Request, _exc: web.CsrfRefused) -> Response:
+        text = "Dit formulier is verlopen of kwam niet van het portaal. Open de pagina opnieuw en probeer het nog eens."
+        return web.render(request, "error.html", {"title": "Formulier niet geaccepteerd", "text": text}, 403)
 
     @app.exception_handler(web.WrongRole)
     async def wrong_role(request: Request, exc: web.WrongRole) -> Response:
@@ -122,3 +136,28 @@ def create_app(
         )
 
     return app
+
+
+def headers_for(settings: PortalSettings) -> dict[str, str]:
+    """The security headers; logging out posts a form that ends at the identity provider's
+    logout page, so its origin joins `form-action` (browsers apply it to redirects too)."""
+    if not settings.oidc_issuer:
+        return SECURITY_HEADERS
+    issuer = urlsplit(settings.oidc_issuer)
+    policy = SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
+    )
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
+
+
+def oidc_client(settings: PortalSettings, client: httpx.AsyncClient) -> OidcClient | None:
+    """The identity provider where people log in; None in development without one."""
+    if not settings.oidc_issuer:
+        return None
+    return OidcClient(
+        settings.oidc_issuer,
+        settings.oidc_client_id,
+        settings.oidc_client_secret.get_secret_value(),
+        settings.redirect_uri,
+        client,
+    )

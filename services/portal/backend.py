@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import httpx
 
+from shared.tracing import current_trace_id, traceparent
 from services.portal.settings import PortalSettings
 
 
@@ -83,7 +84,11 @@ class Backend:
         url = self._urls[service] + path
         try:
             response = await self._client.request(
-                method, url, headers={"Authorization": f"Bearer {token}", **(headers or {})}, **kwargs
+                method,
+                url,
+                # the page's trace id goes along, so the services' audit rows carry it
+                headers={"Authorization": f"Bearer {token}", "traceparent": traceparent(current_trace_id()), **(headers or {})},
+                **kwargs,
             )
         except httpx.HTTPError as exc:
             raise Unavailable(service, 503, type(exc).__name__) from None

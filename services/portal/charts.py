@@ -47,10 +47,11 @@ class Chart:
 
 
 def numeric(count: Count) -> tuple[float, bool]:
-    """(height to draw, suppressed?) of one count."""
+    """(height to draw, suppressed?) of one count. "x" (a complement, 5 or more) and "."
+    (withheld) have no height to draw: a bar would claim a size the figure does not give."""
     if isinstance(count, int):
         return float(count), False
-    return float(SUPPRESSED_HEIGHT), True
+    return (float(SUPPRESSED_HEIGHT) if count == "<5" else 0.0), True
 
 
 def nice_scale(largest: float, steps: int = 4) -> tuple[float, float]:

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from collections.abc import Mapping
 
+from shared.contracts.districts import DISTRICTS, code_for
+
 CASE_KEY = re.compile(r"^hh-[0-9a-f]{16,64}$")
 WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
 DWELLING_ID = re.compile(r"^\d{16}$")
@@ -103,8 +105,12 @@ def arrears_signal(form: Mapping[str, str], today: date) -> Parsed:
     if amount is None:
         parsed.errors["amount_eur"] = "Vul het bedrag in euro's in, bijvoorbeeld 1450,00."
     district = _text(form, "district")
-    if len(district) > 60:
-        parsed.errors["district"] = "Hooguit 60 tekens."
+    municipality = address.get("adresseerbaarObjectIdentificatie", "")[:4] or address.get("gemeentecode", "")
+    if district:
+        district = code_for(municipality, district) or ""
+        if not district:
+            known = ", ".join(DISTRICTS.get(municipality, {}).values()) or "geen: laat leeg"
+            parsed.errors["district"] = f"Kies een stadsdeel of wijk van de gemeente ({known})."
     if parsed.ok:
         parsed.body = {
             "type": "arrears.reported",

@@ -89,9 +89,13 @@ LABELS: dict[str, dict[str, str]] = {
         "placement": "Opvang",
         "repeat": "Herhaald signaal",
         "late": "Laat signaal",
+        "history": "Historisch signaal",
         "late-in-view": "Ontruiming nadert",
         "state": "Status",
         "escalation-skipped": "Geen escalatie",
+        "capacity": "Boven de jaarcapaciteit",
+        "joined": "Gekoppeld aan de woning",
+        "unlocated": "Woning niet gevonden in de BRP",
     },
     "metric": {
         "signal": "Signalen",

@@ -1,8 +1,10 @@
-"""Portal settings (`PORTAL_` prefix): where the services are, and how the cookie is set.
+"""Portal settings (`PORTAL_` prefix): where the services are, the identity provider, and
+how the cookie is set.
 
 The portal needs no Kafka, no database and no signing key: it is a client of the
-services like any partner system. It reads the organisations file only to offer the
-login list and to know an organisation's name, role and municipality codes.
+services (a backend for frontend) and of the OpenID Connect provider, where people log
+in. It reads the organisations file to know an organisation's name, role and
+municipality codes (and, in development and test, to offer the organisation-key login).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import DEV_ORGANISATIONS_FILE
+
+DEV_PORTAL_CLIENT_SECRET = "dev-signaalketen-portal"  # deploy/keycloak/realm-signaalketen.json
 
 
 class PortalSettings(BaseSettings):
@@ -45,14 +49,47 @@ class PortalSettings(BaseSettings):
     token_url: str | None = Field(
         None, description="OAuth2 token endpoint (any service's POST /oauth/token); default: the intake's"
     )
+    oidc_issuer: str | None = Field(
+        None,
+        validation_alias=AliasChoices("PORTAL_OIDC_ISSUER", "SIGNAL_OIDC_ISSUER", "oidc_issuer"),
+        description="else SIGNAL_OIDC_ISSUER; where people log in (authorization code + PKCE); required in production",
+    )
+    oidc_client_id: str = Field("signaalketen-portal", description="the portal's client id at the identity provider")
+    oidc_client_secret: SecretStr = Field(
+        SecretStr(DEV_PORTAL_CLIENT_SECRET), description="the portal's client secret; the development one is refused in production"
+    )
+    public_url: str | None = Field(
+        None, description="the portal's address as browsers reach it (redirect URI base); default http://<host>:<port>"
+    )
+    session_idle_minutes: int = Field(30, gt=0, le=24 * 60, description="a session unused this long is forgotten")
     request_timeout_seconds: float = Field(10.0, gt=0, description="timeout of each call to a service")
     cookie_secure: bool | None = Field(None, description="Secure flag of the session cookie; default: on in production")
 
     @model_validator(mode="after")
     def _refuse_development_organisations_in_production(self) -> PortalSettings:
-        if self.environment == "production" and self.organisations_file == DEV_ORGANISATIONS_FILE:
-            raise ValueError("development defaults refused in production: set SIGNAL_ORGANISATIONS_FILE")
+        if self.environment == "production":
+            defaults = {
+                "SIGNAL_ORGANISATIONS_FILE": self.organisations_file == DEV_ORGANISATIONS_FILE,
+                "PORTAL_OIDC_ISSUER": not self.oidc_issuer,
+                "PORTAL_OIDC_CLIENT_SECRET": self.oidc_client_secret.get_secret_value() == DEV_PORTAL_CLIENT_SECRET,
+            }
+            offending = [name for name, is_default in defaults.items() if is_default]
+            if offending:
+                raise ValueError(f"development defaults refused in production: set {', '.join(offending)}")
         return self
+
+    @property
+    def development_login(self) -> bool:
+        """The organisation-key login (through the development token issuer): development and test only."""
+        return self.environment != "production"
+
+    @property
+    def redirect_uri(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/") + "/auth/callback"
+
+    @property
+    def home_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def token_endpoint(self) -> str:

@@ -1,8 +1,10 @@
-"""What every page shares: the templates, who is logged in, role checks, messages.
+"""What every page shares: the templates, who is logged in, role checks, CSRF, messages.
 
 A page asks for `require(Role.X)`; without a valid session the browser is sent to
-the login, with the wrong role it gets a 403 page that links to its own page. HTMX
-requests (header `HX-Request`) get fragments; the same forms also work without
+the login (an expired access token is first renewed with the refresh token), with the
+wrong role it gets a 403 page that links to its own page. Every POST must carry the
+session's CSRF token (form field `csrf_token`, or header `X-CSRF-Token`), else 403.
+HTMX requests (header `HX-Request`) get fragments; the same forms also work without
 JavaScript, through a redirect that carries a message key (never free text).
 """
 
@@ -20,10 +22,12 @@ from fastapi.templating import Jinja2Templates
 
 from shared.organisations import Organisations, Role
 from services.portal.labels import label, summary_items
-from services.portal.session import COOKIE, Session, read_session
+from services.portal.session import COOKIE, Entry, Session, csrf_matches
 
 HERE = Path(__file__).parent
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
 MESSAGES = {
     "uitgelogd": "U bent uitgelogd.",
     "verlopen": "Uw sessie is verlopen. Log opnieuw in.",
@@ -49,6 +53,10 @@ class LoginRequired(Exception):
 class WrongRole(Exception):
     def __init__(self, session: Session):
         self.session = session
+
+
+class CsrfRefused(Exception):
+    """A POST without this session's CSRF token."""
 
 
 def build_templates(organisations: Organisations) -> Jinja2Templates:
@@ -83,16 +91,56 @@ def _day(value: str | None) -> str:
     return f"{day}-{month}-{year}"
 
 
-def session_of(request: Request) -> Session | None:
+def entry_of(request: Request) -> Entry | None:
+    """The server-side session the cookie names (logged in or not), if it is still kept."""
     state = request.app.state
-    return read_session(request.cookies.get(COOKIE), state.organisations, state.clock.now())
+    return state.sessions.get(request.cookies.get(COOKIE), state.clock.now())
+
+
+def session_of(request: Request) -> Session | None:
+    """The login of this request, while its access token lasts."""
+    entry = entry_of(request)
+    login = entry.login if entry is not None else None
+    return login if login is not None and login.expires_at > request.app.state.clock.now() else None
+
+
+async def current_session(request: Request) -> Session | None:
+    """The login of this request, its access token renewed when it ran out and may be refreshed."""
+    entry = entry_of(request)
+    if entry is None or entry.login is None:
+        return None
+    now = request.app.state.clock.now()
+    if entry.login.expires_at > now:
+        return entry.login
+    client = request.app.state.oidc
+    if client is None or not entry.login.refreshable(now):
+        return None
+    try:
+        entry.login = await client.refresh(entry.login, now)
+    except Exception:  # noqa: BLE001 - LoginFailed or a provider outage: log in again
+        return None
+    return entry.login
+
+
+async def check_csrf(request: Request) -> None:
+    """Every POST carries the session's CSRF token, as a form field or a header."""
+    if request.method != "POST":
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent and request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        sent = (await request.form()).get(CSRF_FIELD)
+    if not csrf_matches(entry_of(request), str(sent) if sent else None):
+        raise CsrfRefused()
 
 
 def require(role: Role) -> Callable[[Request], Session]:
-    def dependency(request: Request) -> Session:
-        session = session_of(request)
+    async def dependency(request: Request) -> Session:
+        session = await current_session(request)
         if session is None:
-            raise LoginRequired(expired=COOKIE in request.cookies)
+            entry = entry_of(request)
+            # "expired" for a login that ran out or a session the portal forgot, not for a visitor
+            raise LoginRequired(expired=entry.login is not None if entry is not None else COOKIE in request.cookies)
+        await check_csrf(request)
         if session.role is not role:
             raise WrongRole(session)
         return session
@@ -109,8 +157,10 @@ def render(
 ) -> HTMLResponse:
     session = (context or {}).get("session") or session_of(request)
     message_key = request.query_params.get("melding", "")
+    entry = entry_of(request)
     base = {
         "session": session,
+        "csrf_token": entry.csrf_token if entry is not None else "",
         "navigation": NAVIGATION.get(session.role, []) if session else [],
         "message": MESSAGES.get(message_key, ""),
         "path": request.url.path,
@@ -130,24 +180,38 @@ def to_login(request: Request, expired: bool) -> Response:
     response: Response = (
         Response(status_code=200, headers={"HX-Redirect": target}) if is_htmx(request) else redirect(target)
     )
-    forget_session(request, response)
+    if expired:  # a visitor keeps the session that holds their login form's CSRF token
+        forget_session(request, response)
     return response
 
 
-def keep_session(request: Request, response: Response, token: str, max_age: int) -> None:
-    """The token as an HttpOnly, SameSite=Strict cookie that lives as long as the token."""
+def keep_session(request: Request, response: Response, session_id: str) -> None:
+    """The session id as an HttpOnly, SameSite=Lax cookie (Lax: the identity provider's
+    redirect back is a top-level navigation from another site; POSTs are guarded by the
+    CSRF token), Secure outside development and test. It lives as long as the browser
+    session; the server forgets an idle session by itself."""
     response.set_cookie(
         COOKIE,
-        token,
-        max_age=max_age,
+        session_id,
         path="/",
         httponly=True,
-        samesite="strict",
+        samesite="lax",
         secure=request.app.state.settings.secure_cookie,
     )
 
 
 def forget_session(request: Request, response: Response) -> None:
+    request.app.state.sessions.delete(request.cookies.get(COOKIE))
     response.delete_cookie(
-        COOKIE, path="/", httponly=True, samesite="strict", secure=request.app.state.settings.secure_cookie
+        COOKIE, path="/", httponly=True, samesite="lax", secure=request.app.state.settings.secure_cookie
     )
+
+
+def anonymous_entry(request: Request, response: Response) -> Entry:
+    """This browser's session, made (and its cookie set) when it has none: a login form's
+    CSRF token and a pending login need one before anyone is logged in."""
+    entry = entry_of(request)
+    if entry is None:
+        session_id, entry = request.app.state.sessions.create(request.app.state.clock.now())
+        keep_session(request, response, session_id)
+    return entry

@@ -65,14 +65,14 @@ def create_app(
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, problem: Problem) -> JSONResponse:
-        return problem.response(request.url.path)
+        return problem.response(str(request.url))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.error("unexpected %s on %s", type(error).__name__, request.url.path)
         problem = Problem(500, "Interne server fout.", "serverError",
                           type_="https://datatracker.ietf.org/doc/html/rfc7231#section-6.6.1")  # fmt: skip
-        return problem.response(request.url.path)
+        return problem.response(str(request.url))
 
     @app.get("/health")
     async def health() -> dict:

@@ -13,13 +13,17 @@ from sqlmodel import col, select
 
 from shared.audit import audit_read, record_read
 from shared.auth import caller
+from shared.entitlement import may_see_case
+from shared.contracts.fields import CaseKey, Purpose
 from shared.organisations import Organisation, Role
+from shared.caller import Caller
+from shared.organisations import Role
 from shared.runtime import Runtime
-from services.triage.alerting import referrals_in_year, referrals_this_year
+from services.triage.capacity import referrals_in_year, referrals_this_year
 from services.triage.tables import Alert, CaseEntry, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["cases"])
-CaseWorker = Annotated[Organisation, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
+CaseWorker = Annotated[Caller, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
 NOT_FOUND = "no such case"
 
 
@@ -82,20 +86,17 @@ RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 @router.get("/cases/{case_key}", response_model=CaseView, summary="A case routed to your organisation")
 async def read_case(
-    case_key: str,
+    case_key: CaseKey,
     organisation: CaseWorker,
     runtime: RuntimeDep,
-    purpose: Annotated[str, Query(min_length=3, max_length=100, description="why you read this case (audited)")] = "case work",
+    purpose: Annotated[Purpose, Query(description="why you read this case (audited)")] = "case work",
 ) -> CaseView:
     async with runtime.sessions() as session, session.begin():
         case = await session.get(HouseholdCase, case_key)
         alerts = (
             await session.exec(select(Alert).where(Alert.case_key == case_key).order_by(col(Alert.raised_at)))
         ).all()
-        entitled = case is not None and (
-            case.case_lead == organisation.id or any(alert.recipient == organisation.id for alert in alerts)
-        )
-        if not entitled:
+        if case is None or not may_see_case(organisation, case.case_lead, (alert.recipient for alert in alerts)):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
         record_read(session, organisation, "read case", case_key, purpose, runtime.clock.now())
         entries = (
@@ -126,7 +127,7 @@ class CapacityView(BaseModel):
     overflow: int
 
 
-Capacity = Annotated[Organisation, Depends(caller(Role.PREVENTION_TEAM, Role.GGD, Role.MUNICIPALITY))]
+Capacity = Annotated[Caller, Depends(caller(Role.PREVENTION_TEAM, Role.GGD, Role.MUNICIPALITY))]
 
 
 @router.get("/capacity", response_model=list[CapacityView], summary="Referrals per team against its yearly capacity")

@@ -1,13 +1,17 @@
 """The triage service: knows the household behind a signal, who must act, and
-whether they did (feedback, deadlines, reminders and escalations)."""
+whether they did (feedback, deadlines, reminders and escalations).
+
+The composition root: the use cases get their parts here, the Kafka handlers their
+use cases (services.triage.handlers), the routes theirs through `app.state`.
+"""
 
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import FastAPI
 
 from shared import http
-from shared.contracts import topics
 from shared.runtime import Runtime, serve
 from services.triage.alerting import Alerter
 from services.triage.api import router
@@ -15,18 +19,28 @@ from services.triage.rate_limit import RateLimiter
 from services.triage.assessment import HouseholdLookup
 from services.triage.brp.bewoning import HaalCentraalBewoningClient
 from services.triage.brp.client import HaalCentraalBrpClient
+from services.triage.case.correction import CompositionDesk
+from services.triage.case.looking import SignalLookup
+from services.triage.case.placement import PlacementAsker, PlacementNews
+from services.triage.case.signal import SignalTriage
 from services.triage.commands import router as commands_router
-from services.triage.composition import CompositionDesk
 from services.triage.eviction_watch import EvictionWatch
 from services.triage.feedback import FeedbackDesk
-from services.triage.handlers import PlacementFollowUp, SignalTriage
+from services.triage.handlers import CONSUMERS, UseCases, handlers_by_consumer
 from services.triage.rules import RuleSet, load_rules
 from services.triage.settings import TriageSettings
 from services.triage.tables import METADATA
 from services.triage.timers import DeadlineTimers
 
-SIGNALS_CONSUMER = "triage"
-PLACEMENT_CONSUMER = "triage-placement"
+
+@dataclass(frozen=True)
+class Parts:
+    """What the service is made of, wired once."""
+
+    use_cases: UseCases
+    timers: DeadlineTimers
+    feedback_desk: FeedbackDesk
+    composition_desk: CompositionDesk
 
 
 def create_app(
@@ -35,20 +49,15 @@ def create_app(
     settings: TriageSettings = runtime.settings
     rules = rules or load_rules(settings.rules_file, runtime.organisations)
     lookup = lookup or _register_lookup(settings)
-    alerter = Alerter(runtime, rules.yearly_capacity)
-    watch = EvictionWatch(runtime, rules, alerter, settings.urgent_window_days)
-    triage_handlers = SignalTriage(runtime, lookup, rules, alerter, watch)
-    triage = runtime.consumer(SIGNALS_CONSUMER, triage_handlers.handlers())
-    follow_up = runtime.consumer(PLACEMENT_CONSUMER, PlacementFollowUp(runtime).handlers())
-    timers = DeadlineTimers(runtime, rules, alerter, watch, timedelta(days=settings.report_escalation_days))
+    parts = _parts(runtime, settings, rules, lookup)
+    handlers = handlers_by_consumer(parts.use_cases)
+    consumers = [
+        runtime.consume_worker(runtime.consumer(name, handlers[name]), [topic], name) for topic, name in CONSUMERS.items()
+    ]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        workers = [
-            runtime.consume_worker(triage, [topics.SIGNALS], SIGNALS_CONSUMER),
-            runtime.consume_worker(follow_up, [topics.PLACEMENT], PLACEMENT_CONSUMER),
-            runtime.timer("deadlines", timers.check, settings.timer_interval_seconds),
-        ]
+        workers = [*consumers, runtime.timer("deadlines", parts.timers.check, settings.timer_interval_seconds)]
         try:
             async with serve(runtime, tables=[METADATA], workers=workers):
                 yield
@@ -63,9 +72,26 @@ def create_app(
         lifespan=lifespan,
         routers=[router, commands_router],
         rules=rules,
-        timers=timers,
+        timers=parts.timers,
+        feedback_desk=parts.feedback_desk,
+        composition_desk=parts.composition_desk,
+    )
+
+
+def _parts(runtime: Runtime, settings: TriageSettings, rules: RuleSet, lookup: HouseholdLookup) -> Parts:
+    alerter = Alerter(runtime, rules.yearly_capacity)
+    watch = EvictionWatch(runtime, rules, alerter, settings.urgent_window_days)
+    placement = PlacementAsker(runtime, rules)
+    use_cases = UseCases(
+        lookup=SignalLookup(runtime.address_seal, lookup),
+        triage=SignalTriage(runtime, rules, alerter, watch, placement),
+        placement_news=PlacementNews(runtime),
+    )
+    return Parts(
+        use_cases=use_cases,
+        timers=DeadlineTimers(runtime, rules, alerter, watch, timedelta(days=settings.report_escalation_days)),
         feedback_desk=FeedbackDesk(runtime, rules, alerter),
-        composition_desk=CompositionDesk(runtime, rules, alerter, watch),
+        composition_desk=CompositionDesk(runtime, rules, alerter, watch, placement),
     )
 
 

@@ -8,7 +8,7 @@ no answer, BRP Personen (who lives there now) is the fallback.
 
 When the register stays unreachable after the clients' retries,
 `RegisterUnavailable` rises: a transient failure, so the consumer holds the
-signal and asks again until the register answers (docs/adr/0010). A register that
+signal and asks again until the register answers (docs/adr/0025). A register that
 answers but refuses the request (4xx) cannot be helped by waiting: the household is
 then assessed as "composition unknown" (routing treats it as a possible family).
 

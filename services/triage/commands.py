@@ -17,16 +17,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
 from shared.auth import caller
+from shared.entitlement import may_see_case, owns
+from shared.contracts.fields import CalendarDate, CaseKey, FreeText
+from shared.caller import Caller
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.organisations import Organisation, Role
 from shared.runtime import Runtime
-from services.triage.composition import CompositionDesk, Correction
+from services.triage.case.correction import CompositionDesk, Correction
 from services.triage.domain.feedback import FeedbackKind, FeedbackRefused
 from services.triage.feedback import Feedback, FeedbackDesk
 from services.triage.tables import Alert, HouseholdCase
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
-CaseWorker = Annotated[Organisation, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
+CaseWorker = Annotated[Caller, Depends(caller(Role.GGD, Role.PREVENTION_TEAM))]
 ALERT_NOT_FOUND = "no such alert"
 CASE_NOT_FOUND = "no such case"
 
@@ -34,7 +37,7 @@ CASE_NOT_FOUND = "no such case"
 class _Report(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reported_on: date = Field(description="the day the team made contact or wrote the report")
+    reported_on: CalendarDate = Field(description="the day the team made contact or wrote the report")
 
 
 class ContactMadeIn(_Report):
@@ -67,7 +70,7 @@ class CompositionIn(BaseModel):
 
     adults: int = Field(ge=1, le=10)
     children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(default=[], max_length=20)
-    reason: str = Field(min_length=3, max_length=500, description="how the team learned it (kept on the case, not published)")
+    reason: FreeText(500, min_length=3) = Field(description="how the team learned it (kept on the case, not published)")
 
 
 class CompositionOut(BaseModel):
@@ -111,7 +114,7 @@ async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runt
     runtime.relay.wake()
     return FeedbackOut(
         alert_id=recorded.alert_id,
-        type=recorded.kind.value,
+        type=recorded.kind,
         reported_on=recorded.reported_on,
         collection_suspended_until=recorded.collection_suspended_until,
         alerts_raised=recorded.alerts_raised,
@@ -125,7 +128,7 @@ async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runt
     responses={404: {}, 422: {}},
 )
 async def correct_composition(
-    case_key: str, body: CompositionIn, organisation: CaseWorker, runtime: RuntimeDep, request: Request
+    case_key: CaseKey, body: CompositionIn, organisation: CaseWorker, runtime: RuntimeDep, request: Request
 ) -> CompositionOut:
     desk: CompositionDesk = request.app.state.composition_desk
     async with runtime.sessions() as session, session.begin():
@@ -149,16 +152,14 @@ async def correct_composition(
 async def _own_alert(session, alert_id: UUID, team: Organisation) -> Alert:
     """The alert the team reports on; a reminder stands for the alert it is about."""
     alert = await session.get(Alert, alert_id)
-    if alert is not None and alert.regarding_alert_id is not None and alert.recipient == team.id:
+    if alert is not None and alert.regarding_alert_id is not None and owns(team, alert.recipient):
         alert = await session.get(Alert, alert.regarding_alert_id)
-    if alert is None or alert.recipient != team.id:
+    if alert is None or not owns(team, alert.recipient):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=ALERT_NOT_FOUND)
     return alert
 
 
 async def _entitled(session, case: HouseholdCase, organisation: Organisation) -> bool:
-    """The case lead, or a team one of the case's alerts went to."""
-    if case.case_lead == organisation.id:
-        return True
-    query = select(Alert.alert_id).where(Alert.case_key == case.case_key, Alert.recipient == organisation.id)
-    return (await session.exec(query.limit(1))).first() is not None
+    """The case lead, or a team one of the case's alerts went to (shared.entitlement)."""
+    query = select(Alert.recipient).where(Alert.case_key == case.case_key, Alert.recipient == organisation.id)
+    return may_see_case(organisation, case.case_lead, (await session.exec(query.limit(1))).all())

@@ -15,16 +15,22 @@ from uuid import UUID
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.contracts.events.triage import AlertKind, AlertTrigger, Priority
+from shared.contracts.events import signals as signal_events
+from shared.contracts.events.triage import AlertKind, AlertRaised, AlertTrigger, Priority
 from shared.runtime import Runtime
-from services.triage.alerting import Alerter, AlertSpec, note
+from services.triage.alert_shapes import AlertSpec
+from services.triage.alerting import Alerter
+from services.triage.case.received import Signal
 from services.triage.domain.late_in_view import check_due_at, urgent_ggd_alert_needed
+from services.triage.domain.timeline import TimelineKind
 from services.triage.rules import RuleSet
 from services.triage.tables import HouseholdCase, aware
+from services.triage.timeline import note
 
 RULE_ID = "late-in-view-eviction-near"
 ALERT_DUE = timedelta(hours=24)
 BATCH = 100
+SETTLED_BY = frozenset({"eviction.executed", "eviction.cancelled", "eviction.family-found"})
 
 
 class EvictionWatch:
@@ -33,6 +39,19 @@ class EvictionWatch:
         self._rules = rules
         self._alerter = alerter
         self.window_days = window_days
+
+    async def after_signal(
+        self, session: AsyncSession, case: HouseholdCase, signal: Signal, raised: list[AlertRaised], now: datetime
+    ) -> None:
+        """What a signal means for the watch (`raised`: the alerts its routing raised); then look."""
+        if isinstance(signal.data, signal_events.EvictionScheduled):
+            self.scheduled(case, signal.data.eviction_date, signal.data.signal_id)
+            ggd = self._rules.urgent_recipient(case.municipality_code)
+            if any(alert.recipient == ggd and alert.priority is Priority.URGENT for alert in raised):
+                self.ggd_alerted(case, now)
+        elif signal.type in SETTLED_BY:
+            self.settled(case, now)
+        await self.check_if_due(session, case, now, signal.event_id)
 
     def scheduled(self, case: HouseholdCase, eviction_date, signal_id: UUID) -> None:
         """A (new) eviction date: the check is due when it comes within the window."""
@@ -73,7 +92,7 @@ class EvictionWatch:
             "prevention_contact_on": case.prevention_contact_on.isoformat() if case.prevention_contact_on else None,
         }  # fmt: skip
         if not needed:
-            note(session, case.case_key, now, "late-in-view", event_id, {**facts, "alert": False})
+            note(session, case.case_key, now, TimelineKind.LATE_IN_VIEW, event_id, {**facts, "alert": False})
             return False
         recipient = self._rules.urgent_recipient(case.municipality_code)
         morning_before = datetime.combine(case.eviction_date - timedelta(days=1), time(8, 0), tzinfo=now.tzinfo)
@@ -88,7 +107,7 @@ class EvictionWatch:
             signal_id=case.eviction_signal_id or case.last_signal_id,
             signal_type="eviction.scheduled",
         )
-        note(session, case.case_key, now, "late-in-view", event_id, {**facts, "alert": True, "recipient": recipient})
+        note(session, case.case_key, now, TimelineKind.LATE_IN_VIEW, event_id, {**facts, "alert": True, "recipient": recipient})
         self._alerter.raise_alert(session, case, spec, now, event_id)
         case.eviction_urgent_alerted_at = now
         session.add(case)

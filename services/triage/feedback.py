@@ -18,7 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.contracts.events.prevention import ContactMade, FinalReport, IntermediateReport, PreventionOutcome
 from shared.contracts.events.triage import AlertTrigger, Report
 from shared.runtime import Runtime
-from services.triage.alerting import Alerter, note
+from services.triage.alerting import Alerter
+from services.triage.case.facts import household_facts
 from services.triage.domain.feedback import (
     FINAL_REPORT_SIGNAL,
     FeedbackKind,
@@ -28,9 +29,10 @@ from services.triage.domain.feedback import (
     counts_as_contact,
 )
 from services.triage.domain.routing import SignalFacts, route
-from services.triage.handlers import household_facts
 from services.triage.rules import RuleSet
+from services.triage.domain.timeline import TimelineKind
 from services.triage.tables import Alert, HouseholdCase, ReportDeadline, aware
+from services.triage.timeline import note
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class FeedbackDesk:
             alert.intermediate_report_on = feedback.reported_on
             await self._close(session, alert.alert_id, now, Report.INTERMEDIATE)
         else:
-            alert.final_report_on, alert.outcome = feedback.reported_on, feedback.outcome.value
+            alert.final_report_on, alert.outcome = feedback.reported_on, feedback.outcome
             alert.debt_settlement_pending = feedback.debt_settlement_pending
             await self._close(session, alert.alert_id, now)  # a final report closes what is still open
         if counts_as_contact(feedback.kind, feedback.outcome) and case.prevention_contact_on is None:
@@ -80,10 +82,10 @@ class FeedbackDesk:
             suspension = collection_suspended_until(
                 aware(alert.final_report_due).date(), feedback.reported_on, feedback.debt_settlement_pending
             )
-        note(session, case.case_key, now, "feedback", None, {
-            "alert_id": str(alert.alert_id), "type": feedback.kind.value, "by": team,
+        note(session, case.case_key, now, TimelineKind.FEEDBACK, None, {
+            "alert_id": str(alert.alert_id), "type": feedback.kind, "by": team,
             "reported_on": feedback.reported_on.isoformat(),
-            **({"outcome": feedback.outcome.value, "debt_settlement_pending": feedback.debt_settlement_pending}
+            **({"outcome": feedback.outcome, "debt_settlement_pending": feedback.debt_settlement_pending}
                if feedback.kind is FeedbackKind.FINAL else {}),
             **({"collection_suspended_until": suspension.isoformat()} if suspension else {}),
         })  # fmt: skip
@@ -103,15 +105,16 @@ class FeedbackDesk:
             municipality_code=case.municipality_code,
             district=case.district,
             observed_on=feedback.reported_on,
-            outcome=feedback.outcome.value,
+            outcome=feedback.outcome,
             reported_by=team,
             corporation=case.corporation,
         )
         decision = route(facts, household_facts(case), self._rules.rules, now)
         if decision is None:
-            note(session, case.case_key, now, "decision", None, {"rule": None, "reason": "no rule for this outcome", "outcome": feedback.outcome.value})
+            unrouted = {"rule": None, "reason": "no rule for this outcome", "outcome": feedback.outcome}
+            note(session, case.case_key, now, TimelineKind.DECISION, None, unrouted)
             return []
-        note(session, case.case_key, now, "decision", None, {**decision.trace, "recipient": decision.recipient})
+        note(session, case.case_key, now, TimelineKind.DECISION, None, {**decision.trace, "recipient": decision.recipient})
         if not decision.alerts:
             return []
         return await self._alerter.raise_decision(
@@ -121,7 +124,7 @@ class FeedbackDesk:
     async def _close(self, session: AsyncSession, alert_id: UUID, now: datetime, report: Report | None = None) -> None:
         query = select(ReportDeadline).where(ReportDeadline.alert_id == alert_id, col(ReportDeadline.received_at).is_(None))
         if report is not None:
-            query = query.where(ReportDeadline.report == report.value)
+            query = query.where(ReportDeadline.report == report)
         for deadline in (await session.exec(query)).all():
             deadline.received_at = now
             session.add(deadline)

@@ -1,6 +1,9 @@
 """Triage's own tables: one case per household (dwelling), its timeline, its alerts
 and the reports teams owe on them.
 
+Columns that hold a state or a code are enum columns (shared.persistence.enum_columns):
+the row reads back as the enum, the database keeps the same strings as before.
+
 Identifying data stays out: the case knows the dwelling only as its pseudonym
 and the household only as counts and ages in years. Deadlines are `due_at`-style
 columns that the timer worker (services.triage.timers) selects when they pass.
@@ -14,7 +17,13 @@ from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from shared.contracts.events.placement import WithdrawalOutcome
+from shared.contracts.events.prevention import PreventionOutcome
+from shared.contracts.events.triage import AlertKind, AlertTrigger, CompositionSource, Priority, Report, WithdrawalReason
 from shared.persistence.database import UtcDateTime
+from shared.persistence.enum_columns import enum_field
+from services.triage.domain.case import CaseState
+from services.triage.domain.timeline import TimelineKind
 
 triage_registry = registry()
 METADATA = triage_registry.metadata
@@ -45,12 +54,12 @@ class HouseholdCase(TriageTable, table=True):
     case_key: str = Field(primary_key=True)
     municipality_code: str = Field(index=True)
     district: str | None = None
-    state: str
+    state: CaseState = enum_field(CaseState)
     is_family: bool | None = None
     persons: int = 0
     minors: int = 0
     minor_ages: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    composition_source: str = "unknown"
+    composition_source: CompositionSource = enum_field(CompositionSource, default=CompositionSource.UNKNOWN)
     uncertain: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     assessed_on: date | None = None
     case_lead: str | None = None
@@ -87,7 +96,7 @@ class CaseEntry(TriageTable, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_key: str = Field(index=True)
     at: datetime = _moment(nullable=False)
-    kind: str  # signal | assessment | decision | alert | placement | state
+    kind: TimelineKind = enum_field(TimelineKind)
     event_id: UUID | None = None
     summary: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
@@ -99,16 +108,16 @@ class Alert(TriageTable, table=True):
     case_key: str = Field(index=True)
     signal_id: UUID
     recipient: str = Field(index=True)
-    kind: str
-    priority: str
+    kind: AlertKind = enum_field(AlertKind)
+    priority: Priority = enum_field(Priority)
     due: datetime = _moment(nullable=False)
     rule_id: str
     raised_at: datetime = _moment(nullable=False)
     reason: str = ""
     signal_type: str = ""
-    trigger: str = "signal"
+    trigger: AlertTrigger = enum_field(AlertTrigger, default=AlertTrigger.SIGNAL)
     regarding_alert_id: UUID | None = None  # reminders and escalations: the alert they are about
-    report: str | None = None
+    report: Report | None = enum_field(Report, nullable=True, default=None)
     fingerprint: str | None = Field(default=None, index=True)
     intermediate_report_due: datetime | None = _maybe_moment()
     final_report_due: datetime | None = _maybe_moment()
@@ -117,7 +126,7 @@ class Alert(TriageTable, table=True):
     contact_made_on: date | None = None
     intermediate_report_on: date | None = None
     final_report_on: date | None = None
-    outcome: str | None = None
+    outcome: PreventionOutcome | None = enum_field(PreventionOutcome, nullable=True, default=None)
     debt_settlement_pending: bool = False
 
 
@@ -131,7 +140,7 @@ class ReportDeadline(TriageTable, table=True):
     alert_id: UUID = Field(index=True)
     case_key: str = Field(index=True)
     team: str
-    report: str  # intermediate | final
+    report: Report = enum_field(Report)
     due_at: datetime = _moment(nullable=False, index=True)
     received_at: datetime | None = _maybe_moment()
     reminded_at: datetime | None = _maybe_moment()
@@ -163,5 +172,6 @@ class PlacementAskRecord(TriageTable, table=True):
     asked_at: datetime = _moment(nullable=False)
     withdrawn_at: datetime | None = _maybe_moment()
     superseded_at: datetime | None = _maybe_moment()  # a new story began (domain.placement.starts_new_story)
-    withdrawal_reason: str | None = None
-    outcome: str | None = None  # what placement made of the withdrawal: withdrawn | too_late
+    withdrawal_reason: WithdrawalReason | None = enum_field(WithdrawalReason, nullable=True, default=None)
+    # what placement made of the withdrawal
+    outcome: WithdrawalOutcome | None = enum_field(WithdrawalOutcome, nullable=True, default=None)

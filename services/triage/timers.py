@@ -15,10 +15,12 @@ from sqlmodel import col, select
 
 from shared.contracts.events.triage import AlertKind, AlertTrigger, Priority, Report
 from shared.runtime import Runtime
-from services.triage.alerting import Alerter, AlertSpec, note
+from services.triage.alert_shapes import AlertSpec
+from services.triage.alerting import Alerter
 from services.triage.eviction_watch import EvictionWatch
 from services.triage.rules import RuleSet
 from services.triage.tables import Alert, HouseholdCase, ReportDeadline, aware
+from services.triage.timeline import note
 
 BATCH = 100
 ESCALATION_DUE = timedelta(hours=24)

@@ -11,7 +11,7 @@ Kafka does. What a failure means decides what happens (shared.faults.classify):
   at once with the reason and its original bytes; the consumer goes on.
 - unknown (a bug): retried `RetryPolicy.attempts` times; then dead-lettered, unless
   this service's own database does not answer, in which case it is held as transient.
-  Why: docs/adr/0010-transient-is-not-poison.md.
+  Why: docs/adr/0025-transient-is-not-poison.md.
 
 A batch of records (one partition, in order) is first handled as a whole, in one
 database transaction, when the consumer has a batch handler: that is what makes a
@@ -27,6 +27,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Awaitable, Callable, Sequence
 
+from shared.bus.dead_letter_metrics import count_dead_letter
 from shared.bus.port import Bus, OutgoingRecord, Record
 from shared.contracts.envelope import ContractError, Event, decode
 from shared.contracts.topics import dead_letter_topic
@@ -197,3 +198,4 @@ class EventConsumer:
         log.warning(
             "dead-lettered record %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason[:300]
         )
+        count_dead_letter(record.topic, self._group_id, reason)

@@ -8,9 +8,10 @@ from typing import Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError, for_code
 
 from shared.bus.port import BatchHandler, OutgoingRecord, Record
+from shared.bus.topic_plan import TopicSpec
 
 log = logging.getLogger(__name__)
 FETCH_MAX_RECORDS = 500  # per fetch, over all partitions: one transaction per partition's share
@@ -31,7 +32,10 @@ class KafkaBus:
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self._bootstrap,
             client_id=self._client_id,
-            enable_idempotence=True,  # implies acks=all: a record is acknowledged once the log has it
+            # acks=all: acknowledged once every in-sync replica has the record (at least the topic's
+            # min.insync.replicas); idempotence: a retry after a lost answer writes it once.
+            acks="all",
+            enable_idempotence=True,
             linger_ms=self._linger_ms,
             request_timeout_ms=15000,
         )
@@ -101,6 +105,9 @@ class KafkaBus:
             self._consumers.pop(group_id, None)
             await consumer.stop()
 
+    def assigned_partitions(self) -> dict[str, int]:
+        return {group_id: len(consumer.assignment()) for group_id, consumer in list(self._consumers.items())}
+
     async def lag(self) -> dict[str, int]:
         """Records fetched-but-unhandled or not yet fetched, per consumer group (high-water mark
         minus position, from the last fetch), for operators and the readiness of a backlog."""
@@ -118,19 +125,39 @@ class KafkaBus:
             lags[group_id] = total
         return lags
 
-    async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None:
+    async def ensure_topics(self, topics: Sequence[TopicSpec | str], partitions: int = 6) -> None:
         admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
         await admin.start()
         try:
             existing = set(await admin.list_topics())
-            missing = [NewTopic(name, partitions, 1) for name in topics if name not in existing]
+            missing = [_new_topic(topic, partitions) for topic in topics]
+            missing = [topic for topic in missing if topic.name not in existing]
             if missing:
                 try:
-                    await admin.create_topics(missing)
+                    answer = await admin.create_topics(missing)
                 except TopicAlreadyExistsError:
-                    pass  # another service created them in the meantime
+                    return  # another service created them in the meantime
+                _raise_creation_errors(answer)
         finally:
             await admin.close()
+
+
+def _new_topic(topic: TopicSpec | str, partitions: int) -> NewTopic:
+    if isinstance(topic, TopicSpec):
+        return NewTopic(topic.name, topic.partitions, topic.replication, topic_configs=topic.configs())
+    return NewTopic(topic, partitions, 1)
+
+
+def _raise_creation_errors(answer) -> None:
+    """The broker answers per topic; a topic it refused (a replication factor above the
+    number of brokers, say) must stop the service, not leave it consuming nothing."""
+    refused = [
+        f"{topic}: {for_code(code).__name__}{f' ({message[0]})' if message and message[0] else ''}"
+        for topic, code, *message in answer.topic_errors
+        if code not in (0, TopicAlreadyExistsError.errno)
+    ]
+    if refused:
+        raise RuntimeError(f"Kafka refused to create topics (SIGNAL_TOPIC_REPLICATION vs brokers?): {'; '.join(refused)}")
 
 
 async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int) -> None:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from shared.bus.port import BatchHandler, OutgoingRecord, Record
+from shared.bus.topic_plan import TopicSpec
 
 
 class InMemoryBus:
@@ -74,8 +75,15 @@ class InMemoryBus:
             if not await self.deliver_pending(topics, group_id, handle):
                 await asyncio.sleep(0.01)
 
-    async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None:
+    async def ensure_topics(self, topics: Sequence[TopicSpec | str], partitions: int = 6) -> None:
         return None
+
+    def assigned_partitions(self) -> dict[str, int]:
+        """One process holds every partition it has seen."""
+        held: dict[str, int] = defaultdict(int)
+        for group_id, _topic, _partition in self._committed:
+            held[group_id] += 1
+        return dict(held)
 
     async def lag(self) -> dict[str, int]:
         lags: dict[str, int] = defaultdict(int)

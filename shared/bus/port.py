@@ -6,6 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Protocol, Sequence
 
+from shared.bus.topic_plan import TopicSpec
+
 Headers = tuple[tuple[str, bytes], ...]
 
 
@@ -50,7 +52,13 @@ class Bus(Protocol):
         An offset is committed only after `handle` returned for its batch, so a crash
         replays what was not finished (at-least-once; consumers dedupe)."""
 
-    async def ensure_topics(self, topics: Sequence[str], partitions: int) -> None: ...
+    async def ensure_topics(self, topics: Sequence[TopicSpec | str], partitions: int = 6) -> None:
+        """Create the topics that do not exist; never alter one that does. A TopicSpec carries
+        its partitions, replication and configs (deploy/kafka/topics.yaml); a bare name gets
+        `partitions`, one replica and the broker's defaults (tests)."""
 
     async def lag(self) -> dict[str, int]:
         """Unconsumed records per consumer group of this process."""
+
+    def assigned_partitions(self) -> dict[str, int]:
+        """Partitions this process holds now, per consumer group: how instances share the work."""

@@ -16,6 +16,9 @@ from shared.contracts.envelope import Event
 from shared.persistence.database import ChainTable
 
 Effect = Callable[[AsyncSession, Event], Awaitable[None]]
+# Runs once after a batch's effects, in their transaction: for a consumer that gathers what
+# its effects collected and writes it together (the monitor's counters).
+Finish = Callable[[AsyncSession], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,11 @@ class ProcessedEvent(ChainTable, table=True):
 
 
 async def handle_once(
-    sessions: async_sessionmaker[AsyncSession], consumer: str, event: Event, effect: Effect
+    sessions: async_sessionmaker[AsyncSession], consumer: str, event: Event, effect: Effect, finish: Finish | None = None
 ) -> bool:
     """Run `effect` for `event` unless `consumer` already did; True when it ran now."""
     try:
-        return await handle_all_once(sessions, consumer, [(event, effect)]) == 1
+        return await handle_all_once(sessions, consumer, [(event, effect)], finish) == 1
     except IntegrityError:
         # A concurrent delivery of the same event won the race and committed first.
         async with sessions() as session:
@@ -60,9 +63,13 @@ async def handle_once(
 
 
 async def handle_all_once(
-    sessions: async_sessionmaker[AsyncSession], consumer: str, work: Sequence[tuple[Event, Effect]]
+    sessions: async_sessionmaker[AsyncSession],
+    consumer: str,
+    work: Sequence[tuple[Event, Effect]],
+    finish: Finish | None = None,
 ) -> int:
-    """Run each effect once for its event, in order, all in ONE transaction; returns how many ran.
+    """Run each effect once for its event, in order, all in ONE transaction (then `finish`,
+    when any ran); returns how many ran.
 
     All or nothing: when any effect fails (or a concurrent delivery stored one of the
     ids first) nothing is kept and the error rises, so the caller can fall back to
@@ -88,4 +95,6 @@ async def handle_all_once(
             session.add(ProcessedEvent(consumer=consumer, event_id=event.id))
             await effect(session, event)
             ran += 1
+        if ran and finish is not None:
+            await finish(session)
     return ran

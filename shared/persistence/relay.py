@@ -10,7 +10,7 @@ by CloudEvent id.
 Events of one key leave in the order their transactions committed: the outbox
 serialises the transactions that stage events for one key (a per-key lock, see
 outbox.py), so a later commit always holds a higher id. Why this and not a
-snapshot horizon: docs/adr/0010-transient-is-not-poison.md.
+snapshot horizon: docs/adr/0025-transient-is-not-poison.md.
 
 The database or the broker away is transient: the relay reports a hold in the
 runtime's outages and tries again with capped backoff, for as long as it takes.

@@ -56,6 +56,8 @@ def chain(request, kafka_bootstrap, postgres_admin_url, tmp_path_factory):
         "SIGNAL_TOPIC_PREFIX": prefix,
         "REGISTER_PORT": str(ports["register"]),
         "TRIAGE_REGISTER_URL": f"http://127.0.0.1:{ports['register']}/haalcentraal/api/brp",
+        "NOTIFICATIONS_TRIAGE_URL": f"http://127.0.0.1:{ports['triage']}",  # ZGW notificaties point at the case there
+        "NOTIFICATIONS_PLACEMENT_URL": f"http://127.0.0.1:{ports['placement']}",
         "NOTIFICATIONS_VERIFY_SUBSCRIPTIONS": "true",  # the receiver echoes the handshake's challenge
         "NOTIFICATIONS_RETRY_FIRST_DELAY_SECONDS": "0.3",
         "NOTIFICATIONS_RETRY_MAX_DELAY_SECONDS": "2",

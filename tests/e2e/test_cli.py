@@ -82,7 +82,7 @@ def month_of_ymere(run: str) -> list[dict]:
     rows.insert(10, {"reference": f"{run}-scheduled", "type": "eviction.scheduled", "adresseerbaarObjectIdentificatie": "0363010000970002",
                      "observed_on": TODAY.isoformat(), "eviction_date": (TODAY + timedelta(days=60)).isoformat()})
     rows.insert(20, {"reference": f"{run}-found", "type": "eviction.family-found", "adresseerbaarObjectIdentificatie": "0363010000970003",
-                     "observed_on": TODAY.isoformat(), "adults": "2", "children_ages": "3;7", "district": "Nieuw-West"})
+                     "observed_on": TODAY.isoformat(), "adults": "2", "children_ages": "3;7", "district": "nieuw-west"})
     rows.insert(BAD_DATE_ROW - 2, arrears(f"{run}-bad-date", "0363010000960001", observed_on="2026-02-30"))
     rows.insert(BAD_NUMBER_ROW - 2, arrears(f"{run}-bad-number", "0363010000960002", months="twee"))
     rows.insert(ZERO_MONTHS_ROW - 2, arrears(f"{run}-zero-months", "0363010000960003", months=0))

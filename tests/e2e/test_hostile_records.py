@@ -24,6 +24,7 @@ CONSUMERS = {
     "prevention": ["arrears-feedback"],
     "placement-requests": ["placement"],
     "placement": ["notifications", "triage-placement"],
+    "triage": ["placement-cases"],
 }
 HOSTILE = {
     "random bytes": (os.urandom(64), "not JSON"),

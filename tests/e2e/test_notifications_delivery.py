@@ -26,8 +26,10 @@ from shared.webhooks import (
     InvalidSignature,
     ReplayGuard,
     verification_answer,
+    verified_event,
     verify,
 )
+from services.notifications.verification import UNVERIFIED
 from tests.support.processes import free_port
 from tests.support.wait import eventually
 
@@ -55,7 +57,7 @@ class Request:
 
 class PartnerReceiver:
     """A partner's webhook endpoint as README.md tells partners to write one: answer the
-    challenge, verify the signature, act once per Idempotency-Key, then say 2xx.
+    challenge, verify the signature, act once per CloudEvent id of the signed body, then say 2xx.
 
     `down` answers 503 without acting; `lose_answers` acts and then answers 503 (the
     answer lost on the way back), so the chain retries what was already done;
@@ -108,11 +110,11 @@ class PartnerReceiver:
         if self.down:
             return 503, b"{}"
         try:
-            verify(self.secret or "", headers.get(SIGNATURE_HEADER), body)
+            event = verified_event(self.secret or "", headers.get(SIGNATURE_HEADER), body)
         except InvalidSignature as problem:
             return 401, json.dumps({"error": str(problem)}).encode()
-        if self._guard.first_time(headers.get(IDEMPOTENCY_HEADER, "")):
-            self.effects.append(json.loads(body))
+        if self._guard.first_time(event["id"]):
+            self.effects.append(event)
         if self.lose_answers:
             self.lose_answers -= 1
             return 503, b"{}"
@@ -199,9 +201,11 @@ def test_only_a_callback_that_echoes_the_challenge_is_subscribed(chain, partner,
     assert accepted.status_code == 201, accepted.text
     for refused in (no_echo, unreachable):
         assert refused.status_code == 422, refused.text
-        assert refused.json()["detail"][0]["loc"] == ["body", "callback_url"]
-    assert "HTTP 401" in no_echo.json()["detail"][0]["msg"], "it could not verify the request, so it refused it"
-    assert "could not be reached" in unreachable.json()["detail"][0]["msg"]
+        assert refused.json()["detail"] == [
+            {"loc": ["body", "callback_url"], "msg": UNVERIFIED, "type": "callback_not_verified"}
+        ], "one answer: a web server that refused is not told from a closed port"
+    log = chain.processes["notifications"].log_text()
+    assert "HTTP 401" in log and "could not be reached" in log, "the reasons are in the service log"
     assert [s["id"] for s in stored] == [accepted.json()["id"]], "nothing stored for the refused ones"
 
     [handshake] = partner.requests
@@ -242,8 +246,10 @@ def test_a_tampered_or_replayed_delivery_is_refused_at_the_receiver(chain, partn
     assert tampered != original.body
     with httpx.Client() as client:
         resent = client.post(partner.url, content=original.body, headers=_signed_headers(original))
+        rekeyed = client.post(partner.url, content=original.body, headers={**_signed_headers(original), IDEMPOTENCY_HEADER: "new"})
         forged = client.post(partner.url, content=tampered, headers=_signed_headers(original))
     assert resent.status_code == 204 and len(partner.effects_of(signal_id)) == 1, "a resent copy has no second effect"
+    assert rekeyed.status_code == 204 and len(partner.effects_of(signal_id)) == 1, "the unsigned header is not the key"
     assert forged.status_code == 401 and "does not match" in forged.json()["error"]
 
     signed_at = verify(partner.secret, original.headers[SIGNATURE_HEADER], original.body)

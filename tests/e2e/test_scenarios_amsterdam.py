@@ -1,4 +1,4 @@
-"""The report's Amsterdam scenarios (DOMAIN.md §8.3) through the real services on Kafka:
+"""The report's Amsterdam scenarios (docs/domain.md#scenarios) through the real services on Kafka:
 the family eviction, the last-chance route, and the Vroeg Eropaf path with its 14- and
 28-day reports and its "not reached" variant. Each asserts who was alerted, with what
 priority and by when; deadlines pass by moving every service's clock.
@@ -61,7 +61,7 @@ def signal_status(chain, corporation: str, signal_id: str, ready) -> dict:
 
 
 def test_family_eviction_in_amsterdam_alerts_ggd_vangnet_every_time(chain):
-    """§8.3.2: an eviction date for a family, the eviction, the bailiff reporting the children."""
+    """docs/domain.md#a-family-evicted-in-amsterdam: an eviction date for a family, the eviction, the bailiff reporting the children."""
     start = service_now(chain)
     scheduled = post_signal(chain, "deurwaarder-amsterdam", ONE_PARENT_FAMILY, {
         "type": "eviction.scheduled", "eviction_date": str((start + timedelta(days=10)).date()),
@@ -95,7 +95,7 @@ def test_family_eviction_in_amsterdam_alerts_ggd_vangnet_every_time(chain):
 
 
 def test_last_chance_route_groot_overleg_then_ggd_arranges_the_conditional_dwelling(chain):
-    """§8.3.3: nuisance, a verdict with a last-chance clause, the eviction as a step to a conditional dwelling."""
+    """docs/domain.md#last-chance-in-amsterdam: nuisance, a verdict with a last-chance clause, the eviction as a step to a conditional dwelling."""
     start = service_now(chain)
     verdict = post_signal(chain, "ymere", UNREGISTERED, {"type": "eviction.verdict-issued", "grounds": "nuisance", "last_chance": True})
     overleg = the_alert(chain, MELDPUNT, "Meldpunt alert for the last-chance verdict", signal_id=verdict)
@@ -120,7 +120,7 @@ def test_last_chance_route_groot_overleg_then_ggd_arranges_the_conditional_dwell
 
 
 def test_vroeg_eropaf_reports_at_14_and_28_days_and_the_not_reached_variant(chain):
-    """§8.3.1: two households reported at two months on the same day. The family is reached:
+    """docs/domain.md#vroeg-eropaf-reached-and-not-reached-amsterdam: two households reported at two months on the same day. The family is reached:
     contact, interim report, final report with a debt settlement, collection suspended. The
     other tenant is not reached: reminder, escalation, final "not reached", Meldpunt."""
     t0 = service_now(chain)

@@ -1,4 +1,4 @@
-"""The report's Friesland and Utrecht scenarios (DOMAIN.md §8.2, §8.3.4) through the real
+"""The report's Friesland and Utrecht scenarios (docs/domain.md#scenarios) through the real
 services on Kafka: the family that slipped through (found at the eviction), the hidden
 family (a later correction to "family"), and a planned family eviction in Leeuwarden
 that comes within the urgent window. Each asserts who was alerted, with what priority
@@ -61,7 +61,7 @@ def processed_by_triage(chain, organisation: str, dwelling: str, signal_id: str)
 
 
 def test_the_family_that_slipped_through_in_friesland(chain):
-    """§8.3.4: the corporation did not know children lived there; the eviction crew found them."""
+    """docs/domain.md#the-family-found-at-the-door-friesland: the corporation did not know children lived there; the eviction crew found them."""
     post_signal(chain, "woonfriesland", FRIESLAND_UNREGISTERED, {"type": "arrears.reported", "months": 3, "amount_eur": "1650.00"})
     team = the_alert(chain, SOCIAAL_TEAM, "the Sociaal Team takes up the arrears", rule_id="lwd-housing-problems")
     assert team["is_family"] is False and team["priority"] == "normal"
@@ -91,7 +91,7 @@ def test_the_family_that_slipped_through_in_friesland(chain):
 
 
 def test_the_hidden_family_is_corrected_later_and_the_ggd_alerted(chain):
-    """§8.2: evicted for subletting, he declared he lived alone; his daughter of 16 was hidden."""
+    """docs/domain.md#the-hidden-family-utrecht: evicted for subletting, he declared he lived alone; his daughter of 16 was hidden."""
     start = service_now(chain)
     verdict = post_signal(chain, "mitros", UTRECHT_UNREGISTERED, {"type": "eviction.verdict-issued", "grounds": "subletting"})
     meldpunt = the_alert(chain, MELDPUNT_HUURSCHULDEN, "Meldpunt Huurschulden intake", signal_id=verdict)

@@ -16,11 +16,15 @@ from shared.clock import FakeClock
 from shared.contracts.envelope import new_event
 from shared.contracts.events.placement import Outflow
 from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementRequested
+from shared.errors import Conflict
 from shared.persistence.database import create_tables
 from shared.runtime import build_runtime
+from services.placement.facilities import seed_facilities, update_capacity
+from services.placement.handlers import on_requested
+from services.placement.in_view import end
 from services.placement.settings import PlacementSettings
+from services.placement.shelter_answers import confirm as confirm_offer
 from services.placement.tables import METADATA, Facility, PlacementRequest
-from services.placement.workflow import Conflict, PlacementWorkflow, seed_facilities
 
 pytestmark = pytest.mark.postgres
 PARALLEL = 8
@@ -37,17 +41,17 @@ async def _placement(new_database, free_units: int):
             if facility.id == UNITS:
                 facility.occupied = facility.capacity - free_units  # ... but these two-parent units
             session.add(facility)
-    return runtime, PlacementWorkflow(runtime)
+    return runtime
 
 
-async def _request(runtime, workflow) -> uuid.UUID:
+async def _request(runtime) -> uuid.UUID:
     data = PlacementRequested(
         request_id=uuid.uuid4(), requested_by="ggd-amsterdam-vangnet", adults=2, children_ages=[4, 9],
         family_type=FamilyType.TWO_PARENT, need=PlacementNeed.CRISIS, municipality_code="0363", reason="family_evicted",
     )
     event = new_event(data, source=runtime.settings.source_urn, subject=f"hh-{uuid.uuid4().hex[:16]}", time=datetime.now(UTC))
     async with runtime.sessions() as session, session.begin():
-        await workflow.on_requested(session, event)
+        await on_requested(runtime, session, event)
     return data.request_id
 
 
@@ -57,16 +61,16 @@ async def _statuses(runtime) -> list[str]:
 
 
 async def test_parallel_confirmations_for_one_free_unit_place_exactly_one_family(new_database):
-    runtime, workflow = await _placement(new_database, free_units=PARALLEL)
-    request_ids = [await _request(runtime, workflow) for _ in range(PARALLEL)]
+    runtime = await _placement(new_database, free_units=PARALLEL)
+    request_ids = [await _request(runtime) for _ in range(PARALLEL)]
     assert await _statuses(runtime) == ["offered"] * PARALLEL
     async with runtime.sessions() as session:
         unit = await session.get(Facility, UNITS)
-    await workflow.update_capacity(UNITS, "hvo-querido", unit.occupied + 1)  # the shelter loses seven units
+    await update_capacity(runtime, UNITS, "hvo-querido", unit.occupied + 1)  # the shelter loses seven units
 
     async def confirm(request_id):
         try:
-            await workflow.confirm(request_id, "hvo-querido")
+            await confirm_offer(runtime, request_id, "hvo-querido")
             return "placed"
         except Conflict:
             return "refused"
@@ -83,14 +87,14 @@ async def test_parallel_confirmations_for_one_free_unit_place_exactly_one_family
 
 
 async def test_parallel_outflows_offer_each_freed_unit_to_one_waiting_family(new_database):
-    runtime, workflow = await _placement(new_database, free_units=2)
-    placed = [await _request(runtime, workflow) for _ in range(2)]
+    runtime = await _placement(new_database, free_units=2)
+    placed = [await _request(runtime) for _ in range(2)]
     for request_id in placed:
-        await workflow.confirm(request_id, "hvo-querido")
-    waiting = [await _request(runtime, workflow) for _ in range(5)]
+        await confirm_offer(runtime, request_id, "hvo-querido")
+    waiting = [await _request(runtime) for _ in range(5)]
     assert (await _statuses(runtime)).count("waitlisted") == 5
 
-    await asyncio.gather(*(workflow.end(request_id, "hvo-querido", Outflow.OMKLAP) for request_id in placed))
+    await asyncio.gather(*(end(runtime, request_id, "hvo-querido", Outflow.OMKLAP) for request_id in placed))
 
     async with runtime.sessions() as session:
         unit = await session.get(Facility, UNITS)
@@ -101,21 +105,21 @@ async def test_parallel_outflows_offer_each_freed_unit_to_one_waiting_family(new
 
 
 async def test_capacity_cannot_be_lowered_below_occupied_while_confirmations_race(new_database):
-    runtime, workflow = await _placement(new_database, free_units=3)
-    request_ids = [await _request(runtime, workflow) for _ in range(3)]
+    runtime = await _placement(new_database, free_units=3)
+    request_ids = [await _request(runtime) for _ in range(3)]
     async with runtime.sessions() as session:
         occupied_before = (await session.get(Facility, UNITS)).occupied
 
     async def lower():
         try:
-            await workflow.update_capacity(UNITS, "hvo-querido", occupied_before)
+            await update_capacity(runtime, UNITS, "hvo-querido", occupied_before)
             return "lowered"
         except Conflict:
             return "refused"
 
     async def confirm(request_id):
         try:
-            await workflow.confirm(request_id, "hvo-querido")
+            await confirm_offer(runtime, request_id, "hvo-querido")
             return "placed"
         except Conflict:
             return "refused"

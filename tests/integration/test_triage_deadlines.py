@@ -14,7 +14,8 @@ from shared.contracts.events.triage import AlertKind, AlertTrigger, Priority
 from shared.persistence.database import create_tables
 from shared.persistence.outbox import OutboxMessage
 from shared.runtime import build_runtime
-from services.triage.alerting import Alerter, AlertSpec
+from services.triage.alert_shapes import AlertSpec
+from services.triage.alerting import Alerter
 from services.triage.eviction_watch import EvictionWatch
 from services.triage.rules import load_rules
 from services.triage.settings import TriageSettings

@@ -1,7 +1,9 @@
 """A real HTTP server that plays a partner's webhook endpoint in tests.
 
-It verifies signatures with the helper partners get (shared.webhooks), can be
-told to be "down" (answer 503) for a while, and records every request.
+It verifies signatures with the helper partners get (shared.webhooks) and acts
+once per CloudEvent id taken from the signed body, as services/notifications/README.md
+tells partners to. It can be told to be "down" (answer 503) for a while or to
+be slow (`delay` seconds per delivery), and records every request.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verify
+from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
 
 
 @dataclass
@@ -35,12 +38,17 @@ class _Server(ThreadingHTTPServer):
 
 
 class WebhookReceiver:
-    def __init__(self):
+    def __init__(self, *, delay: float = 0.0):
         self.received: list[Received] = []
         self.secrets: dict[str, str] = {}  # path -> subscription secret
         self.down = False
+        self.delay = delay  # seconds a delivery takes to answer: a slow partner
         self._guard = ReplayGuard()
         self._lock = threading.Lock()
+        self._server = _Server(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _handler(self):
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,36 +57,42 @@ class WebhookReceiver:
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if receiver.down:
-                    self.send_response(503)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
+                    return self._answer(503)
                 answer = verification_answer(body)
                 if answer is not None:  # the subscription handshake: echo the challenge
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(answer)))
-                    self.end_headers()
-                    self.wfile.write(answer)
-                    return
-                secret = receiver.secrets.get(self.path)
-                try:
-                    verify(secret or "", self.headers.get(SIGNATURE_HEADER), body)
-                    verified = secret is not None
-                except InvalidSignature:
-                    verified = False
+                    return self._answer(200, answer)
+                arrived = time.monotonic()
+                verified, first = receiver.accept(self.path, self.headers.get(SIGNATURE_HEADER), body)
                 with receiver._lock:
-                    first = verified and receiver._guard.first_time(self.path + " " + self.headers.get(IDEMPOTENCY_HEADER, ""))
-                    receiver.received.append(Received(self.path, dict(self.headers), body, verified, first, time.monotonic()))
-                self.send_response(204 if verified else 401)
-                self.send_header("Content-Length", "0")
+                    receiver.received.append(Received(self.path, dict(self.headers), body, verified, first, arrived))
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                self._answer(204 if verified else 401)
+
+            def _answer(self, status: int, body: bytes = b"") -> None:
+                self.send_response(status)
+                if body:
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                self.wfile.write(body)
 
             def log_message(self, *args):
                 return
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        return Handler
+
+    def accept(self, path: str, signature: str | None, body: bytes) -> tuple[bool, bool]:
+        """(verified, first time): deduplicated on the signed body's CloudEvent id, per endpoint."""
+        secret = self.secrets.get(path)
+        try:
+            event = verified_event(secret or "", signature, body)
+        except InvalidSignature:
+            return False, False
+        if secret is None:
+            return False, False
+        with self._lock:
+            return True, self._guard.first_time(f"{path} {event['id']}")
 
     @property
     def base_url(self) -> str:
@@ -101,3 +115,8 @@ class WebhookReceiver:
         with self._lock:
             found = [r.event for r in self.received if r.path == path and r.verified and r.first_time]
         return [e for e in found if event_type is None or e["type"] == event_type]
+
+    def sends_per_event(self, path: str) -> Counter:
+        """How often each CloudEvent id arrived at `path`, acted on or not: more than 1 is a repeat."""
+        with self._lock:
+            return Counter(r.event["id"] for r in self.received if r.path == path and r.verified)

@@ -2,8 +2,25 @@
 
 import pytest
 
+from shared import runtime
 from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
+from shared.persistence.database import create_tables
+
+
+@pytest.fixture(scope="package", autouse=True)
+def schema_from_models():
+    """The fast path of unit tests: an app on SQLite gets its tables from the models at start
+    instead of from the migrations (services themselves only check the schema). Allowed
+    because tests/unit/shared/test_migrations_match_models.py and its PostgreSQL twin in
+    tests/integration prove both give the same schema."""
+
+    async def create_from_models(engine, _service, tables):
+        await create_tables(engine, *tables)
+
+    with pytest.MonkeyPatch.context() as patch:  # package scope: before module-scoped apps start
+        patch.setattr(runtime, "prepare_schema", create_from_models)
+        yield
 
 
 @pytest.fixture

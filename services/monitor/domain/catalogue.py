@@ -58,3 +58,18 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     OUTFLOW: tuple(o.value for o in Outflow),
     ALERT_FOLLOW_UP: (ACKNOWLEDGED, ESCALATED),
 }
+
+# The date each metric is counted by (its period is that date's calendar month). The fact's
+# own date wherever the events carry one; the moment the chain recorded it only for what the
+# chain itself decides (an alert, a shelter request or placement), which happened then.
+COUNTED_BY: dict[str, str] = {
+    SIGNAL: "observed_on: the day the partner saw it",
+    VERDICT: "the verdict's day (observed_on of eviction.verdict-issued)",
+    EVICTION: "the eviction's date: eviction_date of eviction.scheduled; of eviction.cancelled and "
+    "eviction.executed when the signaller gives it, else their observed_on",
+    ALERT: "the moment triage raised the alert (Dutch local time)",
+    PREVENTION: "referred and report_missing: the moment of the alert; reports: reported_on, the day the team made it",
+    PLACEMENT: "the moment triage requested or placement decided (Dutch local time)",
+    OUTFLOW: "the moment the placement ended (Dutch local time)",
+    ALERT_FOLLOW_UP: "acknowledged_at or escalated_at (Dutch local time)",
+}

@@ -41,8 +41,8 @@ def figure_rows(cells: Iterable[tuple[Cell, int]]) -> list[FigureRow]:
     ]
 
 
-# Table 1 of the report (amsterdam_evictions_2000_2007.csv) and the outcome each column counts.
-# Households gone with unknown destination (noorderzonners, §2.3.4) get a column of their
+# Table 1 of the report (docs/domain.md#table-1-evictions-in-amsterdam-20002007) and the outcome each column counts.
+# Households gone with unknown destination (noorderzonners, docs/domain.md#glossary) get a column of their
 # own; in Boedelbeheer's figures they are part of "ontruimd".
 EVICTION_COLUMNS: dict[str, str] = {
     "aanbod_offered": c.SCHEDULED,
@@ -53,6 +53,12 @@ EVICTION_COLUMNS: dict[str, str] = {
     "noorderzon_left_unknown_destination": "left_unknown_destination",
 }
 FAMILY_SUFFIX = "_families"
+
+
+def table_cell(column: str) -> tuple[tuple[str, str], str]:
+    """The (metric, outcome) and family a column of the eviction table counts."""
+    outcome = EVICTION_COLUMNS[column.removesuffix(FAMILY_SUFFIX)]
+    return (c.EVICTION, outcome), (Family.FAMILY.value if column.endswith(FAMILY_SUFFIX) else ALL_FAMILIES)
 
 
 def eviction_columns() -> list[str]:

@@ -1,7 +1,10 @@
-"""The period a count belongs to: the calendar month of the event's `time`, in Dutch local time.
+"""The period a count belongs to: the calendar month of the fact's own date.
 
-A municipality publishes per calendar month as its residents live it, so an event at
-23:30 UTC on 31 December counts for January. Dutch local time is CET (UTC+1), and
+Which date that is, per metric, is decided in reading.py (an eviction's outcome by the
+eviction's date, a signal by `observed_on`, a report by the day it was made, ...). A
+date is a day in the Netherlands already. A moment (an alert raised, a placement
+confirmed) counts in its month in Dutch local time, as the residents live it: a moment
+at 23:30 UTC on 31 December counts for January. Dutch local time is CET (UTC+1), and
 CEST (UTC+2) from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
 Sunday of October (the EU rule). It is computed here rather than read from a time
 zone database, so the rule holds on a slim image without tzdata and can be tested.
@@ -20,6 +23,10 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+def period_of_day(day: date) -> Period:
+    return Period(day.year, day.month)
 
 
 def period_of(moment: datetime) -> Period:

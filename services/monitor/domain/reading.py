@@ -1,4 +1,6 @@
-"""Which facts and profiles one event of the chain contributes (see facts.py for the join).
+"""Which facts and profiles one event of the chain contributes (see facts.py for the join),
+and the date each fact is counted by: the fact's own date, never the moment it reached the
+chain or the monitor (`COUNTED_BY` in catalogue.py says which date, per metric).
 
 Only routing facts are read: municipality, district, family yes/no, type and outcome.
 The case pseudonym (`subject`) is never read; join keys are ids of a signal, alert or
@@ -8,11 +10,12 @@ placement request, and the store keeps them only as keyed hashes, only until joi
 from __future__ import annotations
 
 from shared.contracts import event_types
+from shared.contracts.districts import counted_as
 from shared.contracts.envelope import Event
 from shared.contracts.events import deliveries, placement, prevention, signals, triage
 from services.monitor.domain import catalogue as c
 from services.monitor.domain.facts import Fact, Family, JoinKey, JoinKind, Location, Profile, Reading, family_of
-from services.monitor.domain.period import period_of
+from services.monitor.domain.period import Period, period_of, period_of_day
 
 _PLACEMENT_OUTCOMES: dict[type, str] = {
     placement.PlacementOffered: c.OFFERED,
@@ -44,53 +47,60 @@ COUNTED_TYPES: tuple[str, ...] = (
 
 def read(event: Event) -> Reading:
     data = event.data
-    period = period_of(event.envelope.time)
+    # What the chain itself decided (an alert, a request, a placement) happened when its
+    # service recorded it: the event's time. Partners' facts carry their own dates.
+    recorded = period_of(event.envelope.time)
     if isinstance(data, signals.SignalData):
-        return _signal(event.type, data, period)
+        return _signal(event.type, data)
     if isinstance(data, triage.HouseholdAssessed):
         key = JoinKey(JoinKind.SIGNAL, data.signal_id)
         return Reading(profiles=((key, Profile(_where(data), family_of(data.is_family))),))
     if isinstance(data, triage.AlertRaised):
-        return _alert(data, period)
+        return _alert(data, recorded)
     if isinstance(data, triage.PlacementRequested):
         family = Family.FAMILY if data.children_ages else Family.NO_FAMILY
         where = Location(data.municipality_code)
         key = JoinKey(JoinKind.REQUEST, data.request_id)
-        fact = Fact(c.PLACEMENT, c.REQUESTED, period, where, family)
+        fact = Fact(c.PLACEMENT, c.REQUESTED, recorded, where, family)
         return Reading(facts=(fact,), profiles=((key, Profile(where, family)),))
     if isinstance(data, placement.PlacementData):
-        return _placement(data, period)
+        return _placement(data, recorded)
     if isinstance(data, prevention.PreventionData):
         outcome = data.outcome.value if isinstance(data, prevention.FinalReport) else _PREVENTION_OUTCOMES[type(data)]
-        return Reading(facts=(Fact(c.PREVENTION, outcome, period, join=JoinKey(JoinKind.ALERT, data.alert_id)),))
+        fact = Fact(c.PREVENTION, outcome, period_of_day(data.reported_on), join=JoinKey(JoinKind.ALERT, data.alert_id))
+        return Reading(facts=(fact,))
     if isinstance(data, deliveries.AlertAcknowledged):
+        period = period_of(data.acknowledged_at)
         return Reading(facts=(Fact(c.ALERT_FOLLOW_UP, c.ACKNOWLEDGED, period, join=JoinKey(JoinKind.ALERT, data.alert_id)),))
     if isinstance(data, deliveries.AlertEscalated):
+        period = period_of(data.escalated_at)
         fact = Fact(c.ALERT_FOLLOW_UP, c.ESCALATED, period, _where(data), join=JoinKey(JoinKind.ALERT, data.alert_id))
         return Reading(facts=(fact,))
     return Reading()
 
 
-def _signal(event_type: str, data: signals.SignalData, period) -> Reading:
+def _signal(event_type: str, data: signals.SignalData) -> Reading:
+    """A signal counts by the day the partner observed it; a verdict by its day (observed_on);
+    a scheduled eviction and its outcome by the eviction's date."""
     key = JoinKey(JoinKind.SIGNAL, data.signal_id)
     where = _where(data)
 
-    def fact(metric: str, outcome: str) -> Fact:
-        return Fact(metric, outcome, period, where, join=key)
+    def fact(metric: str, outcome: str, day=data.observed_on) -> Fact:
+        return Fact(metric, outcome, period_of_day(day), where, join=key)
 
     facts = [fact(c.SIGNAL, event_types.short_name(event_type))]
     if isinstance(data, signals.VerdictIssued):
         facts.append(fact(c.VERDICT, data.grounds.value))
     elif isinstance(data, signals.EvictionScheduled):
-        facts.append(fact(c.EVICTION, c.SCHEDULED))
+        facts.append(fact(c.EVICTION, c.SCHEDULED, data.eviction_date))
     elif isinstance(data, signals.EvictionCancelled):
-        facts.append(fact(c.EVICTION, c.WITHDRAWN))
+        facts.append(fact(c.EVICTION, c.WITHDRAWN, data.eviction_date or data.observed_on))
     elif isinstance(data, signals.EvictionExecuted):
-        facts.append(fact(c.EVICTION, data.outcome.value))
+        facts.append(fact(c.EVICTION, data.outcome.value, data.eviction_date or data.observed_on))
     return Reading(facts=tuple(facts))
 
 
-def _alert(data: triage.AlertRaised, period) -> Reading:
+def _alert(data: triage.AlertRaised, period: Period) -> Reading:
     where = _where(data)
     family = family_of(data.is_family)
     facts = [Fact(c.ALERT, data.kind.value, period, where, family)]
@@ -102,7 +112,7 @@ def _alert(data: triage.AlertRaised, period) -> Reading:
     return Reading(facts=tuple(facts), profiles=((key, Profile(where, family)),))
 
 
-def _placement(data: placement.PlacementData, period) -> Reading:
+def _placement(data: placement.PlacementData, period: Period) -> Reading:
     key = JoinKey(JoinKind.REQUEST, data.request_id)
     where = Location(data.municipality_code)
     facts = [Fact(c.PLACEMENT, _placement_outcome(data), period, where, join=key)]
@@ -118,4 +128,5 @@ def _placement_outcome(data: placement.PlacementData) -> str:
 
 
 def _where(data) -> Location:
-    return Location(data.municipality_code, (data.district or "").strip())
+    """Only a district code of the municipality is counted as such; anything else as "unknown"."""
+    return Location(data.municipality_code, counted_as(data.municipality_code, data.district))

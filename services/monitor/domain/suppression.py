@@ -17,7 +17,11 @@ from collections.abc import Collection
 
 SMALL_CELL_LIMIT = 5
 SUPPRESSED = "<5"
-RULE = f"counts from 1 to {SMALL_CELL_LIMIT - 1} are shown as '{SUPPRESSED}'; 0 stays 0"
+RULE = (
+    f"counts from 1 to {SMALL_CELL_LIMIT - 1} are shown as '{SUPPRESSED}'; counts that would give one of them away "
+    "(by a total or a difference of published figures) as 'x'; a table too small to protect that way as '.'; "
+    "0 stays 0"
+)
 
 
 def publishable(count: int) -> int | str:

@@ -1,4 +1,4 @@
-"""When a waitlisted family counts as lost from view (DOMAIN.md §4 DISAPPEARED_FROM_VIEW).
+"""When a waitlisted family counts as lost from view (docs/domain.md#lost-from-view).
 
 A family on the waiting list that nobody reported on for `days` days: GGD must
 look for it. The alert fires once per silence: after it fired, only a new
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from services.placement.domain.request_status import RequestStatus
+
 
 def silence_cutoff(now: datetime, days: int) -> datetime:
     """Requests last updated at or before this moment have been silent long enough."""
@@ -17,9 +19,9 @@ def silence_cutoff(now: datetime, days: int) -> datetime:
 
 
 def is_lost_from_view(
-    status: str, last_update_at: datetime, alerted_at: datetime | None, now: datetime, days: int
+    status: RequestStatus, last_update_at: datetime, alerted_at: datetime | None, now: datetime, days: int
 ) -> bool:
-    if status != "waitlisted":
+    if status != RequestStatus.WAITLISTED:
         return False
     if alerted_at is not None and alerted_at >= last_update_at:
         return False  # this silence was reported already

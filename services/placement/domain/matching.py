@@ -5,20 +5,21 @@ not a night shelter: that is an alternative GGD records, not a placement),
 a free unit, the family type accepted, not declined this request before.
 Preference: inside the family's region, then the unit type that fits the family
 best, then the most free units. Out-of-region facilities are offered last and
-flagged: a family from elsewhere is not silently refused (DOMAIN.md C11).
+flagged: a family from elsewhere is not silently refused (docs/domain.md#regional-entitlement).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.contracts.events.triage import FamilyType
 from services.placement.domain.registry import UnitType
 
 TONIGHT = (UnitType.FAMILY_TWO_PARENT, UnitType.MOTHER_WITH_CHILDREN, UnitType.CRISIS, UnitType.CARE_24H)
 PREFERENCE = {
-    "two_parent": (UnitType.FAMILY_TWO_PARENT, UnitType.CRISIS, UnitType.CARE_24H),
-    "one_parent": (UnitType.MOTHER_WITH_CHILDREN, UnitType.CRISIS, UnitType.FAMILY_TWO_PARENT, UnitType.CARE_24H),
-    "unknown": (UnitType.CRISIS, UnitType.FAMILY_TWO_PARENT, UnitType.MOTHER_WITH_CHILDREN, UnitType.CARE_24H),
+    FamilyType.TWO_PARENT: (UnitType.FAMILY_TWO_PARENT, UnitType.CRISIS, UnitType.CARE_24H),
+    FamilyType.ONE_PARENT: (UnitType.MOTHER_WITH_CHILDREN, UnitType.CRISIS, UnitType.FAMILY_TWO_PARENT, UnitType.CARE_24H),
+    FamilyType.UNKNOWN: (UnitType.CRISIS, UnitType.FAMILY_TWO_PARENT, UnitType.MOTHER_WITH_CHILDREN, UnitType.CARE_24H),
 }
 
 
@@ -41,14 +42,14 @@ class Match:
 def best_match(
     family_type: str, municipality_code: str, facilities: list[FacilityFacts], declined: frozenset[str]
 ) -> Match | None:
-    preference = PREFERENCE.get(family_type, PREFERENCE["unknown"])
+    preference = PREFERENCE.get(family_type, PREFERENCE[FamilyType.UNKNOWN])
     eligible = [
         facility
         for facility in facilities
         if facility.unit_type in TONIGHT
         and facility.free > 0
         and facility.id not in declined
-        and (family_type == "unknown" or family_type in facility.accepts)
+        and (family_type == FamilyType.UNKNOWN or family_type in facility.accepts)
         and facility.unit_type in preference
     ]
     if not eligible:

@@ -1,7 +1,7 @@
 """What a facility is: its unit type, the households it takes, the region it serves.
 
 Pure vocabulary and rules, so the seed file, the API and matching agree on one
-spelling (DOMAIN.md §1.3 and the report's capacity tables)."""
+spelling (docs/domain.md#shelter-and-care; the report's capacity tables: docs/domain.md#shelter-capacity)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def waitlist_centre(
 
     A family waits in the region it comes from. A family from outside every region
     waits where the requesting GGD works, flagged out of region, rather than
-    being refused (DOMAIN.md C11). Without either, it waits on no centre's list
+    being refused (docs/domain.md#regional-entitlement). Without either, it waits on no centre's list
     but stays visible to the GGD that asked."""
     for centre, region in sorted(regions.items()):
         if municipality_code in region:
@@ -40,3 +40,8 @@ def waitlist_centre(
             if code in region:
                 return centre, True
     return None, True
+
+
+def out_of_waitlist_region(centre: str | None, municipality_code: str, regions: Mapping[str, frozenset[str]]) -> bool:
+    """Is a family from outside the region of the centre whose list it waits on (or on no list)?"""
+    return centre is None or municipality_code not in regions.get(centre, frozenset())

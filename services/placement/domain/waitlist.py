@@ -12,7 +12,7 @@ A family's position is counted on the list of the centre municipality it waits
 in (see registry.waitlist_centre): GGD and the shelters of that centre see it.
 
 A freed unit goes to the highest-priority waitlisted family it fits, families
-from inside the facility's region before families from elsewhere (DOMAIN.md C11:
+from inside the facility's region before families from elsewhere (docs/domain.md#regional-entitlement:
 out-of-region families are served, flagged, but not ahead of the region's own).
 """
 
@@ -45,6 +45,11 @@ class Priority:
     minors_present: bool
     crisis: bool
     days_waiting: int
+
+
+def waitlisted_because(declined_before: bool) -> str:
+    """The reason a family goes (back) on the list, as the waitlisted event says it."""
+    return "no free unit for this family type" + (" (declined elsewhere)" if declined_before else "")
 
 
 def days_waiting(since: datetime, now: datetime) -> int:

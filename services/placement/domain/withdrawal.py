@@ -1,17 +1,28 @@
 """What a withdrawn request means in each status (triage withdraws it when the
-eviction was reversed). Pure: the workflow applies it."""
+eviction was reversed). Pure: services/placement/withdrawals.py applies it."""
 
 from __future__ import annotations
 
 from shared.contracts.events.placement import WithdrawalOutcome
+from services.placement.domain.request_status import RequestStatus
 
 _BY_STATUS = {
-    "waitlisted": WithdrawalOutcome.WITHDRAWN,  # off the list; the families behind it move up
-    "offered": WithdrawalOutcome.WITHDRAWN,  # the offer ends; its unit is free again
-    "placed": WithdrawalOutcome.TOO_LATE,  # the family lives there now: never undone from afar
+    RequestStatus.WAITLISTED: WithdrawalOutcome.WITHDRAWN,  # off the list; the families behind it move up
+    RequestStatus.OFFERED: WithdrawalOutcome.WITHDRAWN,  # the offer ends; its unit is free again
+    RequestStatus.PLACED: WithdrawalOutcome.TOO_LATE,  # the family lives there now: never undone from afar
 }
 
 
-def withdrawal_outcome(status: str) -> WithdrawalOutcome | None:
+def withdrawal_outcome(status: RequestStatus) -> WithdrawalOutcome | None:
     """None: nothing to withdraw (the placement ended, or it was withdrawn before)."""
     return _BY_STATUS.get(status)
+
+
+def shelter_involved(status_before: RequestStatus, shelter: str | None) -> str | None:
+    """The shelter to tell: the one the family was offered to or placed with, if any."""
+    return shelter if status_before in (RequestStatus.OFFERED, RequestStatus.PLACED) else None
+
+
+def frees_a_unit(outcome: WithdrawalOutcome, status_before: RequestStatus) -> bool:
+    """A withdrawn offer gives its held unit back, to the next family on the list."""
+    return outcome is WithdrawalOutcome.WITHDRAWN and status_before == RequestStatus.OFFERED

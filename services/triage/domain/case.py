@@ -26,7 +26,7 @@ ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.EVICTION_SCHEDULED: frozenset(
         {S.EVICTION_SCHEDULED, S.AWAITING_PLACEMENT, S.LOST_FROM_VIEW, S.RESOLVED}
     ),
-    # RESOLVED from AWAITING_PLACEMENT: the eviction was reversed after a family was found at the door (§4.4.2).
+    # RESOLVED from AWAITING_PLACEMENT: the eviction was reversed after a family was found at the door (docs/domain.md#the-family-found-at-the-door-friesland).
     S.AWAITING_PLACEMENT: frozenset({S.AWAITING_PLACEMENT, S.PLACED, S.LOST_FROM_VIEW, S.RESOLVED}),
     S.PLACED: frozenset({S.PLACED, S.RESOLVED}),
     S.LOST_FROM_VIEW: frozenset({S.AWAITING_PLACEMENT, S.PLACED, S.SIGNALLED, S.EVICTION_SCHEDULED}),

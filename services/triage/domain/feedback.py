@@ -2,11 +2,11 @@
 
 A team that received a prevention alert reports back: contact made, an
 intermediate report (tussenmelding, due 14 days after the signal) and a final
-report (terugmelding, due 28 days after) with an outcome (DOMAIN.md §2.2.3,
-time rules T07-T09). Each report is given once; a final report closes what is
+report (terugmelding, due 28 days after) with an outcome (docs/domain.md#time-rules,
+time rules T07-T10). Each report is given once; a final report closes what is
 still open. A report cannot be dated in the future or before the alert.
 
-Collection suspension (Vroeg Eropaf, T09): the corporation suspends collection
+Collection suspension (Vroeg Eropaf, T09 and T10): the corporation suspends collection
 until a timely final report; after it, for at most 9 months while a debt
 settlement request is pending (on condition that the monthly rent is paid,
 which the corporation watches itself). Without a final report the suspension
@@ -62,7 +62,7 @@ def check_feedback(kind: FeedbackKind, reported_on: date, so_far: FeedbackSoFar,
         FeedbackKind.INTERMEDIATE: so_far.intermediate_report_on,
     }.get(kind)
     if earlier is not None:
-        raise FeedbackRefused("type", f"{kind.value} was already reported on {earlier}", conflict=True)
+        raise FeedbackRefused("type", f"{kind} was already reported on {earlier}", conflict=True)
 
 
 def counts_as_contact(kind: FeedbackKind, outcome: PreventionOutcome | None = None) -> bool:

@@ -1,6 +1,6 @@
 """The family rule: is the household behind a signal a family with children?
 
-The study's definition (DOMAIN.md §2.1): "a household of two or more persons of
+The study's definition (docs/domain.md#what-counts-as-a-family): "a household of two or more persons of
 whom at least one is a child under the age of 18". Triage applies it to the
 people the population register lists at the dwelling, on a reference date the
 caller chooses (the eviction date, or the day the signal was observed), never
@@ -35,7 +35,7 @@ trusted when it is cited in an alert. Assumptions, where the definition is silen
   family, but `minors` is then a lower bound.
 * An empty dwelling is not a family, but the register showing nobody deserves
   a note ("no_registered_residents"): sub-tenants and squatters, families among
-  them, are often not registered where they live (DOMAIN.md §2.2, C6 and C12).
+  them, are often not registered where they live (docs/domain.md#families-the-register-does-not-show).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Late in view: an eviction close by for a family no prevention team has reached.
 
 Helpers hear "two or three times a month" that a family will be evicted within
-days (DOMAIN.md §3.1, T12). When an eviction is scheduled within the window
+days (docs/domain.md#time-rules, T13). When an eviction is scheduled within the window
 (TRIAGE_URGENT_WINDOW_DAYS, default 14) for a family, or a household that may
 be one, and no prevention team has made contact, the GGD gets an urgent alert,
 whatever the routing rule said. The check is due when the window opens, so a

@@ -161,7 +161,7 @@ def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
             if organisation is None:
                 problems.append(f"rule {spec.id}: unknown recipient {recipient!r}")
             elif organisation.role not in RECIPIENT_ROLES:
-                problems.append(f"rule {spec.id}: {recipient!r} is a {organisation.role.value}, not a team that acts")
+                problems.append(f"rule {spec.id}: {recipient!r} is a {organisation.role}, not a team that acts")
     for team, capacity in document.yearly_capacity.items():
         if organisations.get(team) is None:
             problems.append(f"yearly capacity for unknown organisation {team!r}")

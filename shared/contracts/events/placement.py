@@ -20,7 +20,7 @@ class PlacementData(EventData):
 
 
 class AlternativeKind(StrEnum):
-    """Where a waitlisted family stays meanwhile (DOMAIN.md §4 ALTERNATIVE_ACCOMMODATION, FAMILY_SPLIT)."""
+    """Where a waitlisted family stays meanwhile (docs/domain.md#while-a-family-waits)."""
 
     HOTEL = "hotel"
     HOLIDAY_HOME = "holiday_home"

@@ -32,8 +32,9 @@ class SignalData(EventData):
     reported_by: str = Field(description="organisation id of the signaller")
     sealed_address: str = Field(description="encrypted dwelling identification (intake and triage only)")
     municipality_code: MunicipalityCode
-    district: str | None = None
+    district: str | None = Field(default=None, description="a district code of the municipality (shared.contracts.districts)")
     observed_on: date
+    history: bool = Field(default=False, description="the partner loads its past: counted and recorded, alerts no one")
 
 
 class ArrearsReported(SignalData):
@@ -83,6 +84,9 @@ class EvictionCancelled(SignalData):
     event_type = event_types.EVICTION_CANCELLED
 
     reason: str | None = Field(default=None, max_length=200)
+    eviction_date: date | None = Field(
+        default=None, description="the date the eviction was scheduled for, when the signaller gives it"
+    )
 
 
 class EvictionOutcome(StrEnum):
@@ -96,6 +100,9 @@ class EvictionExecuted(SignalData):
     event_type = event_types.EVICTION_EXECUTED
 
     outcome: EvictionOutcome
+    eviction_date: date | None = Field(
+        default=None, description="the date the eviction was scheduled for, when the signaller gives it; else observed_on"
+    )
 
 
 class FamilyFoundAtEviction(SignalData):

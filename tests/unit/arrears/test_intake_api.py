@@ -1,6 +1,7 @@
 """The intake over HTTP: validation, publication without the address, idempotency, group commit."""
 
 import asyncio
+from datetime import date
 
 
 from shared.contracts import event_types
@@ -75,7 +76,7 @@ async def test_unknown_signal_type_gets_422_on_type_and_nothing_is_published(app
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "type"]
-    assert "arrears.forgiven" in error["msg"]
+    assert "arrears.reported" in error["msg"] and "arrears.forgiven" not in error["msg"], "names the choices, never echoes (issue 11)"
     assert "1069JD" not in response.text, "the 422 body must not echo the address back"
     assert bus.records("signals") == []
 
@@ -153,3 +154,18 @@ async def test_concurrent_posts_share_commits_yet_each_key_gets_exactly_one_sign
 async def _at_least(bus, count):
     records = bus.records("signals")
     return records if len(records) >= count else None
+
+
+async def test_an_outcome_may_name_the_date_its_eviction_was_set_for_and_the_event_carries_it(app, bus):
+    """The monitor counts an eviction's outcome in the eviction's period: a cancellation on
+    28 November of an eviction set for 2 December counts in December."""
+    address = {"adresseerbaarObjectIdentificatie": FAMILY_DWELLING}
+    cancelled = {"type": "eviction.cancelled", "address": address, "observed_on": "2026-11-28", "eviction_date": "2026-12-02"}
+    executed = {"type": "eviction.executed", "address": address, "observed_on": "2026-11-28", "outcome": "paid_at_door"}
+    async with running(app) as client:
+        for body in (cancelled, executed):
+            response = await client.post("/v1/signals", json=body, headers=key("deurwaarder-amsterdam"))
+            assert response.status_code == 202, response.text
+        records = await wait_for(lambda: _at_least(bus, 2), what="both outcomes on the bus")
+    dates = {decode(record.value).type: decode(record.value).data.eviction_date for record in records}
+    assert dates == {event_types.EVICTION_CANCELLED: date(2026, 12, 2), event_types.EVICTION_EXECUTED: None}

@@ -57,3 +57,19 @@ def test_credentials_are_required_unless_the_export_is_public(tmp_path):
 def test_a_prefix_that_is_no_topic_name_is_refused(tmp_path):
     result = runner.invoke(app, ["topics", "create", "--prefix", "a b/"])
     assert result.exit_code == 2
+
+
+def test_the_dead_letter_workbench_wants_who_and_for_replay_and_discard_why_before_it_touches_kafka():
+    nobroker = ["--bootstrap", f"127.0.0.1:{free_port()}", "--prefix", "none."]
+    anonymous = runner.invoke(app, ["dlq", "list", *nobroker], env={"SIGNAL_OPERATOR": ""})
+    no_reason = runner.invoke(app, ["dlq", "replay", "signals", "--all", "--operator", "ops.devries", *nobroker])
+    personal = runner.invoke(app, ["dlq", "discard", "signals", "--all", "--operator", "ops.devries", "--reason", "BSN 999993653", *nobroker])
+    unnamed = runner.invoke(app, ["dlq", "discard", "signals", "--operator", "ops.devries", "--reason", "test data", *nobroker])
+    bad_offset = runner.invoke(app, ["dlq", "discard", "signals", "--offset", "3", "--operator", "ops.devries", "--reason", "x y", *nobroker])
+    unreachable = runner.invoke(app, ["dlq", "list", "--operator", "ops.devries", *nobroker])
+    assert anonymous.exit_code == 2 and "--operator" in anonymous.stderr
+    assert no_reason.exit_code == 2 and "--reason is required" in no_reason.stderr
+    assert personal.exit_code == 2 and "never personal data" in " ".join(personal.stderr.split())
+    assert unnamed.exit_code == 2 and "--offset PARTITION/OFFSET" in " ".join(unnamed.stderr.split())
+    assert bad_offset.exit_code == 2 and "expected PARTITION/OFFSET" in " ".join(bad_offset.stderr.split())
+    assert unreachable.exit_code == 2 and "Kafka at 127.0.0.1:" in unreachable.stderr

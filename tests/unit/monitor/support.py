@@ -20,6 +20,11 @@ def _event(data, at: datetime, case: str | None = None, event_id: uuid.UUID | No
     return new_event(data, source=SOURCE, subject=case or subject(), time=at, event_id=event_id)
 
 
+def with_time(event: Event, at: datetime) -> Event:
+    """The same fact, received by the chain at `at` (a late signal)."""
+    return _event(event.data, at, event.subject, event_id=event.id)
+
+
 def signal(model: type[signals.SignalData], at: datetime, *, municipality: str = "0363", district: str | None = None,
            case: str | None = None, **facts) -> Event:
     signal_id = uuid.uuid4()
@@ -75,7 +80,7 @@ def assessed(of: Event, is_family: bool | None, at: datetime | None = None) -> E
 
 
 def alert(at, *, kind=triage.AlertKind.PREVENTION, is_family: bool | None = True, municipality="0363",
-          district: str | None = "Nieuw-West", report: triage.Report | None = None) -> Event:
+          district: str | None = "nieuw-west", report: triage.Report | None = None) -> Event:
     data = triage.AlertRaised(
         alert_id=uuid.uuid4(),
         signal_id=uuid.uuid4(),

@@ -10,6 +10,7 @@ from shared.bus.port import OutgoingRecord
 from shared.clock import FakeClock
 from shared.contracts.envelope import encode
 from services.monitor.app import create_app
+from services.monitor.domain.publication import WITHHELD_SERIES
 from services.monitor.settings import DEV_LINK_KEY, MonitorSettings
 from tests.support.apps import key, running, unit_runtime
 from tests.support.wait import wait_for
@@ -33,12 +34,12 @@ def stream():
     three scheduled, one withdrawn in Utrecht."""
     events = []
     for _ in range(6):
-        executed = s.executed(s.on(12), "evicted", district="Nieuw-West")
+        executed = s.executed(s.on(12), "evicted", district="nieuw-west")
         events += [executed, s.assessed(executed, True)]
     paid = s.executed(s.on(13), "paid_at_door")
     events += [paid, s.assessed(paid, False)]
     for _ in range(3):
-        events.append(s.scheduled(s.on(14)))
+        events.append(s.scheduled(s.on(1)))  # the eviction on the 21st: November too
     events.append(s.cancelled(s.on(14), municipality="0344"))
     return events
 
@@ -69,7 +70,7 @@ async def test_a_municipality_reads_exact_counts_for_itself(app, bus):
     async with running(app) as client:
         await publish(bus, *stream())
         body = await settled(client)
-    assert body["exact"] is True and body["districts"] == ["Nieuw-West"]
+    assert body["exact"] is True and body["districts"] == ["nieuw-west"]
     assert figure(body, "eviction", "evicted", "family") == 6
     assert figure(body, "eviction", "paid_at_door", "no_family") == 1
     assert figure(body, "eviction", "paid_at_door") == 1
@@ -98,18 +99,29 @@ async def test_another_municipality_and_the_public_see_small_cells_suppressed(ap
     async with running(app) as client:
         await publish(bus, *stream())
         await settled(client)
+        exact = (await client.get("/v1/figures", params=AMSTERDAM, headers=key("gemeente-amsterdam"))).json()
         utrecht = (await client.get("/v1/figures", params=AMSTERDAM, headers=key("gemeente-utrecht"))).json()
         public = (await client.get("/v1/public/figures", params=AMSTERDAM)).json()
         own_utrecht = (
             await client.get("/v1/figures", params={**AMSTERDAM, "municipality": "0344"}, headers=key("gemeente-utrecht"))
         ).json()
-    for body in (utrecht, public):
-        assert body["exact"] is False
-        assert figure(body, "eviction", "evicted", "family") == 6, "5 and more are shown as they are"
-        assert figure(body, "eviction", "paid_at_door") == "<5"
-        assert figure(body, "eviction", "scheduled") == "<5"
-        assert figure(body, "eviction", "withdrawn") == 0, "0 stays 0"
-        assert figure(body, "signal", "eviction.executed") == 7
+    assert utrecht["figures"] == public["figures"], "another municipality sees what the public sees"
+    counts = {(f["metric"], f["outcome"], f["family"]): f["count"] for f in exact["figures"]}
+    for published in public["figures"]:
+        true = counts[(published["metric"], published["outcome"], published["family"])]
+        if (published["metric"], published["outcome"]) in WITHHELD_SERIES:
+            assert published["count"] == "x"
+        elif 1 <= true <= 4:
+            assert published["count"] == "<5"
+        elif true == 0:
+            assert published["count"] == 0, "0 stays 0"
+        else:
+            assert published["count"] in (true, "x")
+    assert figure(public, "eviction", "paid_at_door") == "<5" and figure(public, "eviction", "scheduled") == "<5"
+    assert figure(public, "eviction", "paid_at_door", "no_family") == "<5"
+    assert figure(public, "eviction", "evicted") == 6, "no total or difference gives a small cell away through it"
+    assert figure(public, "signal", "eviction.executed") == "x", "counted again as evictions: never published"
+    assert figure(public, "eviction", "withdrawn") == 0
     assert own_utrecht["exact"] is True and figure(own_utrecht, "eviction", "withdrawn") == 1
 
 
@@ -150,10 +162,12 @@ async def test_the_eviction_table_is_shaped_like_table_1_of_the_report(app, bus)
             "aanbod_offered_families": 0, "afgemeld_withdrawn_families": 0, "niet_not_executed_families": 0,
             "betaald_paid_at_door_families": 0, "ontruimd_evicted_families": 6,
             "noorderzon_left_unknown_destination_families": 0,
+            "last_changed": "2026-11-28T12:00:00Z",
         }
     ]
     assert public["exact"] is False
-    assert public["rows"][0]["aanbod_offered"] == "<5" and public["rows"][0]["ontruimd_evicted"] == 6
+    assert public["rows"][0]["aanbod_offered"] == "<5" and public["rows"][0]["betaald_paid_at_door"] == "<5"
+    assert public["rows"][0]["ontruimd_evicted"] == 6
     lines = as_csv.text.splitlines()
     assert lines[0].startswith("year,aanbod_offered,afgemeld_withdrawn,niet_not_executed,betaald_paid_at_door,ontruimd_evicted")
     assert lines[1].startswith("2026,<5,0,0,<5,6,0,")
@@ -164,7 +178,7 @@ async def test_figures_per_district_and_for_the_whole_year(app, bus):
         await publish(bus, *stream())
         await settled(client)
         district = (
-            await client.get("/v1/figures", params={**AMSTERDAM, "district": "Nieuw-West"}, headers=key("gemeente-amsterdam"))
+            await client.get("/v1/figures", params={**AMSTERDAM, "district": "nieuw-west"}, headers=key("gemeente-amsterdam"))
         ).json()
         whole_year = {"municipality": "0363", "year": 2026}
         year = (await client.get("/v1/figures", params=whole_year, headers=key("gemeente-amsterdam"))).json()
@@ -172,6 +186,40 @@ async def test_figures_per_district_and_for_the_whole_year(app, bus):
     assert figure(district, "eviction", "evicted") == 6 and figure(district, "eviction", "paid_at_door") == 0
     assert year["month"] is None and figure(year, "signal", "eviction.executed") == 7
     assert figure(december, "signal", "eviction.executed") == 0
+
+
+async def test_a_late_fact_changes_its_own_closed_year_and_says_when(tmp_path, bus):
+    """Last year's outcome posted this year counts in last year's table; that year's row
+    (and the figures of its month) say when they last changed, and so does Last-Modified."""
+    clock = FakeClock(s.on(28))
+    app = create_app(unit_runtime(MonitorSettings, tmp_path, bus, clock))
+    amsterdam = key("gemeente-amsterdam")
+    async with running(app) as client:
+
+        async def table():
+            return (await client.get("/v1/tables/evictions", params={"municipality": "0363"}, headers=amsterdam))
+
+        await publish(bus, s.executed(s.on(12), "evicted"))
+        await wait_for(lambda: _rows(table), what="this year's eviction counted")
+        clock.advance(days=40)  # January 2027: 2025 is a closed year
+        late = s.executed(s.on(20, 12, 2025), "paid_at_door", eviction_date=s.on(19, 12, 2025).date())
+        late = s.with_time(late, clock.now())
+        await publish(bus, late)
+        rows = await wait_for(lambda: _rows(table, 2), what="the late outcome counted in 2025")
+        december = await client.get("/v1/figures", params={"municipality": "0363", "year": 2025, "month": 12}, headers=amsterdam)
+        answer = await table()
+    assert [row["year"] for row in rows] == [2025, 2026]
+    assert rows[0]["betaald_paid_at_door"] == 1 and rows[1]["ontruimd_evicted"] == 1
+    assert rows[0]["last_changed"] == "2027-01-07T12:00:00Z", "2025 changed when its late fact arrived"
+    assert rows[1]["last_changed"] == "2026-11-28T12:00:00Z", "2026 did not change since"
+    assert december.json()["last_changed"] == "2027-01-07T12:00:00Z"
+    assert figure(december.json(), "eviction", "paid_at_door") == 1
+    assert answer.headers["Last-Modified"] == "Thu, 07 Jan 2027 12:00:00 GMT"
+
+
+async def _rows(table, count: int = 1):
+    rows = (await table()).json()["rows"]
+    return rows if len(rows) == count else None
 
 
 @pytest.mark.parametrize(

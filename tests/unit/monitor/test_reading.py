@@ -11,11 +11,11 @@ NOV = Period(2026, 11)
 
 
 def test_an_executed_eviction_counts_as_a_signal_and_as_its_outcome_waiting_for_the_family():
-    event = s.executed(s.on(5), "paid_at_door", district="Zuidoost")
+    event = s.executed(s.on(5), "paid_at_door", district="zuidoost")
     reading = read(event)
     assert [(f.metric, f.outcome) for f in reading.facts] == [(c.SIGNAL, "eviction.executed"), (c.EVICTION, "paid_at_door")]
     fact = reading.facts[1]
-    assert fact.location == Location("0363", "Zuidoost") and fact.family is None and fact.period == NOV
+    assert fact.location == Location("0363", "zuidoost") and fact.family is None and fact.period == NOV
     assert fact.join.kind is JoinKind.SIGNAL and fact.join.id == event.data.signal_id
     assert reading.profiles == ()
 
@@ -86,10 +86,10 @@ def test_the_envelope_subject_is_never_part_of_what_is_counted():
 
 
 def test_a_fact_counted_as_unknown_moves_to_family_when_its_profile_arrives():
-    fact = Fact(c.EVICTION, "evicted", NOV, Location("0363", "Noord"))
+    fact = Fact(c.EVICTION, "evicted", NOV, Location("0363", "noord"))
     profile = Profile(Location("0363", "Centrum"), Family.FAMILY)
-    before = Cell("0363", "Noord", 2026, 11, c.EVICTION, "evicted", "unknown")
-    after = Cell("0363", "Noord", 2026, 11, c.EVICTION, "evicted", "family")
+    before = Cell("0363", "noord", 2026, 11, c.EVICTION, "evicted", "unknown")
+    after = Cell("0363", "noord", 2026, 11, c.EVICTION, "evicted", "family")
     assert resolve(fact, None) == before
     assert rejoin(fact, profile) == [(before, -1), (after, +1)], "the event's own district wins"
 
@@ -103,3 +103,29 @@ def test_a_fact_without_a_place_is_counted_only_when_its_profile_arrives():
 def test_an_unknown_family_profile_leaves_an_unknown_fact_where_it_is():
     fact = Fact(c.EVICTION, "evicted", NOV, Location("0363"))
     assert rejoin(fact, Profile(Location("0363"), Family.UNKNOWN)) == []
+
+
+def test_each_fact_counts_by_its_own_date_not_by_when_it_arrived():
+    received = s.on(10, 1, 2027)  # everything below reaches the chain in January 2027
+    cases = [
+        (s.arrears(s.on(3, 11, 2026)), {c.SIGNAL: Period(2026, 11)}),
+        (s.verdict(s.on(3, 10, 2026), "nuisance"), {c.SIGNAL: Period(2026, 10), c.VERDICT: Period(2026, 10)}),
+        (s.scheduled(s.on(20, 12, 2026)), {c.SIGNAL: Period(2026, 12), c.EVICTION: Period(2027, 1)}),  # date +20 days
+        (s.cancelled(s.on(29, 12, 2026), eviction_date=s.on(4, 1, 2027).date()), {c.SIGNAL: Period(2026, 12), c.EVICTION: Period(2027, 1)}),
+        (s.cancelled(s.on(29, 12, 2026)), {c.EVICTION: Period(2026, 12)}),  # no eviction date given: observed_on
+        (s.executed(s.on(2, 1, 2027), "evicted", eviction_date=s.on(28, 12, 2026).date()), {c.EVICTION: Period(2026, 12)}),
+        (s.executed(s.on(5, 6, 2026), "evicted"), {c.EVICTION: Period(2026, 6)}),
+    ]
+    for event, periods in cases:
+        facts = {f.metric: f.period for f in read(s.with_time(event, received)).facts}
+        for metric, period in periods.items():
+            assert facts[metric] == period, (event.type, metric)
+
+
+def test_a_report_counts_by_the_day_it_was_made_and_an_acknowledgement_by_its_moment():
+    alert = s.alert(s.on(5, 10))
+    report = s.with_time(s.final_report(alert, s.on(30, 10)), s.on(3, 12))
+    assert read(report).facts[0].period == Period(2026, 10)
+    acknowledged = s.with_time(s.acknowledged(alert, s.on(31, 10, hour=23)), s.on(3, 12))  # 00:00 on 1 November, local
+    assert read(acknowledged).facts[0].period == NOV
+    assert read(alert).facts[0].period == Period(2026, 10), "an alert counts when triage raised it"

@@ -4,18 +4,24 @@ endpoint behind httpx.MockTransport that verifies with the partner helper (share
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 from shared.bus.memory import InMemoryBus
 from shared.bus.port import OutgoingRecord
 from shared.contracts import topics
 from shared.contracts.envelope import Event, encode, new_event
 from shared.contracts.events.triage import AlertKind, AlertRaised, Priority
-from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verify
+from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
+from services.notifications.settings import NotificationsSettings
+from tests.support.issuer_server import IssuerServer
+from tests.support.production import organisations_without_keys
 
 SOURCE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
 
@@ -37,7 +43,7 @@ def alert_event(recipient: str, raised_at: datetime, *, priority: Priority = Pri
         minors=1,
         minor_ages=[6],
         municipality_code="0363",
-        district="Nieuw-West",
+        district="nieuw-west",
     )
     return new_event(data, source=SOURCE, subject=f"hh-{uuid.uuid4().hex[:16]}", time=raised_at)
 
@@ -75,11 +81,11 @@ class PartnerEndpoint:
                 answer = json.dumps({"challenge": self.challenge_answer}).encode()
             return httpx.Response(self.challenge_status, content=answer)
         try:
-            verify(self.secrets.get(str(request.url), ""), request.headers.get(SIGNATURE_HEADER), body)
+            event = verified_event(self.secrets.get(str(request.url), ""), request.headers.get(SIGNATURE_HEADER), body)
         except InvalidSignature:
             return httpx.Response(401)
-        if self._guard.first_time(request.headers[IDEMPOTENCY_HEADER]):
-            self.effects.append(json.loads(body))
+        if self._guard.first_time(event["id"]):  # the signed body's id, never the unsigned Idempotency-Key header
+            self.effects.append(event)
         if self.failures:
             self.failures -= 1
             return httpx.Response(503)
@@ -87,3 +93,17 @@ class PartnerEndpoint:
 
     def deliveries(self) -> list[httpx.Request]:
         return [r for r in self.requests if verification_answer(r.content) is None]
+
+
+def production_settings(tmp_path: Path, issuer: IssuerServer, **overrides) -> NotificationsSettings:
+    """Production, built explicitly: own secrets, an organisations file without development
+    keys and an OpenID Connect issuer, as a deployment must have."""
+    return NotificationsSettings(
+        environment="production",
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db",
+        pseudonym_key=secrets.token_urlsafe(32),
+        address_keys=Fernet.generate_key().decode(),
+        organisations_file=organisations_without_keys(tmp_path),
+        oidc_issuer=issuer.issuer,
+        **overrides,
+    )

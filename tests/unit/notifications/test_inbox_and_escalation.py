@@ -219,3 +219,18 @@ def test_an_unknown_fallback_organisation_refuses_to_start(tmp_path, bus, clock)
 async def _async(value):
     """wait_for polls an async probe; this one hands back a value the lambda computed."""
     return value
+
+
+async def test_reading_the_inbox_and_acknowledging_are_audited(app, bus, clock):
+    async with running(app) as client:
+        event = alert_event(GGD, clock.now())
+        await publish(bus, event)
+        await arrived(client, GGD, event)
+        acknowledged = await client.post(
+            f"/v1/inbox/{event.data.alert_id}/acknowledge", json={"acknowledged_by": "mw-0417"}, headers=key(GGD)
+        )
+        log = (await client.get("/v1/audit", headers=key("functionaris-gegevensbescherming"))).json()
+    assert acknowledged.status_code == 200, acknowledged.text
+    assert log[0]["action"] == "acknowledge alert" and log[0]["subject"] == event.subject
+    assert {entry["action"] for entry in log[1:]} == {"list inbox alerts"}
+    assert all(entry["organisation_id"] == GGD and entry["trace_id"] for entry in log)

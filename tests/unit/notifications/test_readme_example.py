@@ -1,5 +1,6 @@
 """The receiver example in services/notifications/README.md, run as written against the service:
-it passes the handshake, acts once per delivery, and refuses tampered and replayed copies."""
+it passes the handshake, acts once per CloudEvent id of the signed body (whatever the unsigned
+Idempotency-Key header says), and refuses tampered and replayed copies."""
 
 import re
 import time
@@ -57,6 +58,11 @@ async def test_the_readme_receiver_subscribes_acts_once_and_refuses_tampered_and
 
     handle, body, headers = example["handle"], delivery.content, delivery.headers
     assert handle(headers, body)[0] == 204 and len(effects) == 1, "the same event again: answered, not acted on"
+    rekeyed = httpx.Headers(headers)
+    rekeyed[IDEMPOTENCY_HEADER] = "a-key-never-seen"  # the header is not signed: anyone can change it
+    assert handle(rekeyed, body)[0] == 204 and len(effects) == 1, "deduplicated on the signed body's id, not the header"
+    del rekeyed[IDEMPOTENCY_HEADER]
+    assert handle(rekeyed, body)[0] == 204 and len(effects) == 1
     tampered = body.replace(b'"persons":3', b'"persons":4')
     assert tampered != body and handle(headers, tampered)[0] == 401
     old = {SIGNATURE_HEADER: sign(secret, body, int(time.time()) - 600), IDEMPOTENCY_HEADER: "another-id"}

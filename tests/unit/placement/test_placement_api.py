@@ -16,9 +16,11 @@ from shared.contracts.envelope import decode, encode, new_event
 from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementRequested
 from shared.runtime import build_runtime
 from services.placement.app import create_app
+from services.placement.in_view import check_lost_from_view
 from services.placement.settings import PlacementSettings
 from services.placement.tables import Facility
 from tests.support.apps import key, running
+from tests.support.triage_cases import assessed_case
 from tests.support.wait import wait_for
 
 GGD = "ggd-amsterdam-vangnet"
@@ -135,9 +137,9 @@ async def test_ggd_requests_a_place_over_http_and_gets_the_same_matching_as_tria
     assert by_shelter_post.status_code == 403
 
 
-async def test_a_request_from_a_triage_case_joins_that_case_once(app, bus):
-    case_key = "hh-" + uuid.uuid4().hex
+async def test_a_request_from_a_triage_case_joins_that_case_once(app, bus, runtime, clock):
     async with running(app) as client:
+        case_key = await assessed_case(bus, runtime, "0363", clock.now())  # placement knows the case's region
         request = await post_request(client, case_key=case_key)
         again = await client.post("/v1/requests", json={**FAMILY, "case_key": case_key}, headers=key(GGD))
         await published(bus, event_types.PLACEMENT_OFFERED, request["id"])
@@ -242,23 +244,22 @@ async def test_an_alternative_keeps_the_family_on_the_list_and_counts_as_an_upda
 
 
 async def test_lost_from_view_fires_once_per_silence_and_again_after_an_update(app, runtime, clock, bus):
-    workflow = app.state.workflow
     async with running(app) as client:
         await full_except(runtime)
         request = await post_request(client)
 
         clock.advance(days=13, hours=23)
-        assert await workflow.check_lost_from_view(clock.now()) == 0
+        assert await check_lost_from_view(runtime, clock.now()) == 0
         clock.advance(days=1, hours=1)
-        assert await workflow.check_lost_from_view(clock.now()) == 1
+        assert await check_lost_from_view(runtime, clock.now()) == 1
         [alert] = await published(bus, event_types.PLACEMENT_LOST_FROM_VIEW, request["id"])
         clock.advance(days=30)
-        assert await workflow.check_lost_from_view(clock.now()) == 0, "one alert per silence"
+        assert await check_lost_from_view(runtime, clock.now()) == 0, "one alert per silence"
         seen = (await client.get("/v1/waitlist", headers=key(GGD))).json()
 
         await client.post(f"/v1/requests/{request['id']}/alternative", json={"kind": "with_relatives"}, headers=key(GGD))
         clock.advance(days=14)
-        assert await workflow.check_lost_from_view(clock.now()) == 1
+        assert await check_lost_from_view(runtime, clock.now()) == 1
         [_, second] = await published(bus, event_types.PLACEMENT_LOST_FROM_VIEW, request["id"], count=2)
 
     assert alert.data.recipient == GGD and alert.data.days_without_update == 15

@@ -7,6 +7,8 @@ bearer tokens from their real /oauth/token."""
 
 from __future__ import annotations
 
+import re
+
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -51,6 +53,7 @@ class InProcessChain:
     clock: FakeClock
     apps: dict[str, FastAPI]
     portal: httpx.AsyncClient
+    portal_app: FastAPI
 
     def service(self, name: str, organisation: str | None = None) -> httpx.AsyncClient:
         headers = {"X-API-Key": f"dev-{organisation}"} if organisation else {}
@@ -59,11 +62,26 @@ class InProcessChain:
         )
 
     async def login(self, organisation: str) -> httpx.Response:
+        """Log in with the organisation's development key, as the form does; afterwards the
+        client sends the new session's CSRF token with every request (as the forms do)."""
+        self.portal.headers.pop("X-CSRF-Token", None)
         response = await self.portal.post(
-            "/inloggen", data={"organisation": organisation, "secret": f"dev-{organisation}"}
+            "/inloggen", data={"organisation": organisation, "secret": f"dev-{organisation}", "csrf_token": await self.csrf()}
         )
         assert response.status_code == 303, response.text
+        self.portal.headers["X-CSRF-Token"] = await self.csrf(response.headers["location"])
         return response
+
+    async def csrf(self, path: str = "/inloggen") -> str:
+        """The CSRF token the portal puts in its forms on this page."""
+        page = await self.portal.get(path)
+        return csrf_in(page.text)
+
+
+def csrf_in(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
 
 
 def service_apps(tmp_path: Path, bus: InMemoryBus, clock: FakeClock) -> dict[str, FastAPI]:
@@ -109,7 +127,7 @@ async def in_process_chain(tmp_path: Path, clock: FakeClock):
         client = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=portal), base_url="http://portal.test")
         )
-        yield InProcessChain(bus=bus, clock=clock, apps=apps, portal=client)
+        yield InProcessChain(bus=bus, clock=clock, apps=apps, portal=client, portal_app=portal)
 
 
 # --- a small accessibility check on rendered pages ---------------------------------------------------

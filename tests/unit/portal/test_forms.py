@@ -79,7 +79,7 @@ def test_an_arrears_signal_accepts_dutch_amounts():
         "observed_on": "2026-11-27",
         "months": 2,
         "amount_eur": "1450.50",
-        "district": "Nieuw-West",
+        "district": "nieuw-west",
     }
     assert forms.arrears_signal({**form, "amount_eur": "1450.5"}, TODAY).body["amount_eur"] == "1450.50"
 

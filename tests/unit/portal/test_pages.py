@@ -14,7 +14,9 @@ import pytest_asyncio
 from shared.bus.port import OutgoingRecord
 from shared.clock import FakeClock
 from shared.contracts.envelope import encode
+from services.portal.pages import auth, corporation, ggd, municipality, shelter
 from services.portal.session import COOKIE
+from tests.support.triage_cases import assessed_case
 from tests.support.wait import wait_for
 from tests.unit.monitor import support as monitor_events
 from tests.unit.notifications.support import alert_event, publish
@@ -47,6 +49,7 @@ async def services(tmp_path_factory):
 def chain(services):
     """The module's chain, with the browser's cookies forgotten: each test logs in itself."""
     services.portal.cookies.clear()
+    services.portal.headers.pop("X-CSRF-Token", None)
     return services
 
 
@@ -62,33 +65,59 @@ async def test_the_login_page_lists_the_organisations_with_a_page_and_is_accessi
     assert 'type="password"' in page.text
 
 
-async def test_logging_in_keeps_the_token_in_an_httponly_strict_cookie_and_opens_the_role_page(chain):
+async def test_logging_in_keeps_only_a_random_session_id_in_an_httponly_lax_cookie_and_opens_the_role_page(chain):
+    anonymous = chain.portal.cookies.get(COOKIE)
     response = await chain.login(HVO)
     assert response.headers["location"] == "/opvang"
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE}=")
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=900" in cookie and "Path=/" in cookie
+    session_id = cookie.split(";")[0].split("=", 1)[1]
+    assert cookie.startswith(f"{COOKIE}=") and session_id != anonymous and "." not in session_id, "an id, not a JWT"
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie, "plain http in test; Secure in production"
     page = await chain.portal.get("/opvang")
     assert page.status_code == 200 and "HVO Querido" in page.text
+    assert len(chain.portal_app.state.sessions) >= 1
 
 
-async def test_a_wrong_secret_gets_no_cookie_and_a_message(chain):
-    response = await chain.portal.post("/inloggen", data={"organisation": HVO, "secret": "dev-ymere"})
+async def test_a_wrong_secret_logs_nobody_in_and_says_so(chain):
+    csrf = await chain.csrf()
+    response = await chain.portal.post("/inloggen", data={"organisation": HVO, "secret": "dev-ymere", "csrf_token": csrf})
     assert response.status_code == 401
-    assert "set-cookie" not in response.headers
     assert "De organisatie of de sleutel klopt niet." in response.text
     assert_accessible(response.text)
-    missing = await chain.portal.post("/inloggen", data={"organisation": "", "secret": ""})
+    assert (await chain.portal.get("/opvang")).headers["location"] == "/inloggen"
+    missing = await chain.portal.post("/inloggen", data={"organisation": "", "secret": "", "csrf_token": csrf})
     assert missing.status_code == 422
     assert "Kies uw organisatie." in missing.text and 'aria-invalid="true"' in missing.text
 
 
-async def test_logging_out_clears_the_cookie(chain):
+async def test_every_post_without_the_sessions_csrf_token_is_refused(chain):
+    login = await chain.portal.post("/inloggen", data={"organisation": HVO, "secret": f"dev-{HVO}"})
+    assert login.status_code == 403 and "Het formulier was verlopen" in login.text
+    await chain.login(GGD)
+    token = chain.portal.headers.pop("X-CSRF-Token")
+    routes = [route for page in (auth, corporation, ggd, municipality, shelter) for route in page.router.routes]
+    posts = [route.path for route in routes if "POST" in route.methods and route.path != "/inloggen"]
+    assert len(posts) >= 6
+    refused = {}
+    for path in posts:
+        url = path.replace("{alert_id}", "00000000-0000-0000-0000-000000000000").replace("{request_id}", "00000000-0000-0000-0000-000000000000")
+        without = await chain.portal.post(url, data={"worker": ""})
+        forged = await chain.portal.post(url, data={"worker": "", "csrf_token": "forged"})
+        refused[path] = (without.status_code, forged.status_code)
+    still_in = await chain.portal.get("/ggd")
+    chain.portal.headers["X-CSRF-Token"] = token
+    assert refused == dict.fromkeys(posts, (403, 403)) | {"/uitloggen": (303, 303)}
+    assert still_in.status_code == 200, "a refused logout leaves the session as it was"
+
+
+async def test_logging_out_forgets_the_session_and_clears_the_cookie(chain):
     await chain.login(HVO)
+    session_id = chain.portal.cookies.get(COOKIE)
     response = await chain.portal.post("/uitloggen")
     assert response.status_code == 303 and response.headers["location"] == "/inloggen?melding=uitgelogd"
     assert f'{COOKIE}=""' in response.headers["set-cookie"] and "Max-Age=0" in response.headers["set-cookie"]
+    assert chain.portal_app.state.sessions.get(session_id, chain.clock.now()) is None
     assert (await chain.portal.get("/opvang")).headers["location"] == "/inloggen"
 
 
@@ -219,6 +248,10 @@ async def test_ggd_asks_for_a_placement_and_follows_its_status(chain):
         "municipality_code": "0363",
         "case_key": "hh-0123456789abcdef",
     }
+    unknown = await chain.portal.post("/ggd/opvang", data=fields)
+    assert unknown.status_code == 404 and "Deze zaak is niet bekend in uw regio." in unknown.text
+    placement = chain.apps["placement"].state.runtime
+    await assessed_case(chain.bus, placement, "0363", chain.clock.now(), case_key="hh-0123456789abcdef")
     created = await chain.portal.post("/ggd/opvang", data=fields)
     assert created.status_code == 303 and created.headers["location"].startswith(
         "/ggd/opvang?melding=aangevraagd#verzoek-"

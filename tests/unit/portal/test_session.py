@@ -1,46 +1,58 @@
-"""The session cookie is the services' bearer token; the portal reads its claims to pick
-the page and sends it to the services, which verify it."""
+"""Sessions are kept server-side, keyed by a random id; the browser never holds a token.
+A login replaces the session id; an idle session is forgotten; the CSRF token belongs
+to one session."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.organisations import Role
-from shared.settings import DEV_ORGANISATIONS_FILE, DEV_TOKEN_SIGNING_KEY
-from shared.organisations import Organisations
-from shared.tokens import TokenIssuer
-from services.portal.session import home_of, login_choices, read_session
+from shared.organisations import Organisations, Role
+from shared.settings import DEV_ORGANISATIONS_FILE
+from services.portal.oidc import code_challenge
+from services.portal.session import Session, SessionStore, csrf_matches, home_of, login_choices
 from services.portal.settings import PortalSettings
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 ORGANISATIONS = Organisations.load(DEV_ORGANISATIONS_FILE)
-ISSUER = TokenIssuer(DEV_TOKEN_SIGNING_KEY, "urn:test")
 
 
-def token(organisation_id: str, at: datetime = NOW) -> str:
-    return ISSUER.issue(ORGANISATIONS.get(organisation_id), at)
+def login(organisation_id: str = "hvo-querido") -> Session:
+    return Session(organisation=ORGANISATIONS.get(organisation_id), token="access-token", expires_at=NOW + timedelta(minutes=15))
 
 
-def test_a_token_names_the_organisation_and_its_role():
-    session = read_session(token("hvo-querido"), ORGANISATIONS, NOW)
-    assert session.organisation.id == "hvo-querido" and session.role is Role.SHELTER
-    assert session.expires_at == NOW + timedelta(minutes=15)
+def test_a_login_gets_a_new_random_session_id_and_csrf_token_and_the_old_session_is_gone():
+    store = SessionStore()
+    anonymous_id, anonymous = store.create(NOW)
+    logged_in_id = store.log_in(anonymous_id, login(), NOW)
+    entry = store.get(logged_in_id, NOW)
+    assert logged_in_id != anonymous_id and len(logged_in_id) >= 43  # 256 random bits, url-safe
+    assert store.get(anonymous_id, NOW) is None
+    assert entry.login.organisation.id == "hvo-querido" and entry.login.role is Role.SHELTER
+    assert entry.login.csrf_token == entry.csrf_token != anonymous.csrf_token
 
 
-@pytest.mark.parametrize("cookie", [None, "", "not-a-jwt", "a.b.c"])
-def test_no_or_a_malformed_cookie_is_no_session(cookie):
-    assert read_session(cookie, ORGANISATIONS, NOW) is None
+def test_an_idle_session_is_forgotten_and_a_used_one_kept():
+    store = SessionStore(idle=timedelta(minutes=30))
+    used = store.log_in(None, login(), NOW)
+    idle = store.log_in(None, login("ymere"), NOW)
+    assert store.get(used, NOW + timedelta(minutes=25)) is not None
+    assert store.get(used, NOW + timedelta(minutes=50)) is not None  # last seen at 25
+    assert store.get(idle, NOW + timedelta(minutes=50)) is None
+    assert store.get("guessed", NOW) is None and store.get(None, NOW) is None
 
 
-def test_an_expired_token_is_no_session():
-    assert read_session(token("ymere", NOW - timedelta(minutes=15)), ORGANISATIONS, NOW) is None
+def test_the_csrf_token_must_be_this_sessions():
+    store = SessionStore()
+    _, one = store.create(NOW)
+    _, other = store.create(NOW)
+    assert csrf_matches(one, one.csrf_token)
+    assert not csrf_matches(one, other.csrf_token)
+    assert not csrf_matches(one, "") and not csrf_matches(one, None) and not csrf_matches(None, one.csrf_token)
 
 
-def test_a_token_whose_role_differs_from_the_organisations_file_is_no_session():
-    forged = TokenIssuer("another-key-of-at-least-32-bytes-long", "x").issue(
-        ORGANISATIONS.get("ymere").model_copy(update={"role": Role.MUNICIPALITY}), NOW
-    )
-    assert read_session(forged, ORGANISATIONS, NOW) is None
+def test_pkce_uses_the_s256_challenge_of_rfc_7636():
+    # RFC 7636, appendix B
+    assert code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
 
 def test_the_login_list_offers_only_roles_with_a_page():
@@ -51,13 +63,17 @@ def test_the_login_list_offers_only_roles_with_a_page():
     assert home_of(Role.POLICE) == "/geen-pagina" and home_of(Role.GGD) == "/ggd"
 
 
-def test_production_refuses_the_development_organisations_and_sets_a_secure_cookie(tmp_path):
-    with pytest.raises(ValueError, match="SIGNAL_ORGANISATIONS_FILE"):
+def test_production_refuses_the_development_organisations_and_login_and_sets_a_secure_cookie(tmp_path):
+    with pytest.raises(ValueError, match="SIGNAL_ORGANISATIONS_FILE, PORTAL_OIDC_ISSUER, PORTAL_OIDC_CLIENT_SECRET"):
         PortalSettings(environment="production")
     own = tmp_path / "organisations.json"
     own.write_text(DEV_ORGANISATIONS_FILE.read_text())
-    settings = PortalSettings(environment="production", organisations_file=own)
-    assert settings.secure_cookie is True
-    assert PortalSettings(environment="development").secure_cookie is False
-    assert settings.token_endpoint == "http://127.0.0.1:8001/oauth/token"
-    assert settings.port == 8006
+    settings = PortalSettings(
+        environment="production", organisations_file=own, oidc_issuer="https://login.example.nl/realms/signaalketen",
+        oidc_client_secret="generated-for-this-deployment", public_url="https://portaal.example.nl",
+    )  # fmt: skip
+    assert settings.secure_cookie is True and settings.development_login is False
+    assert settings.redirect_uri == "https://portaal.example.nl/auth/callback"
+    development = PortalSettings(environment="development")
+    assert development.secure_cookie is False and development.development_login is True
+    assert development.redirect_uri == "http://127.0.0.1:8006/auth/callback"

@@ -1,18 +1,26 @@
-"""Every role against every endpoint of every service: 401 without credentials, 403
-for a role that may not use it, and past the gate (any other answer) for one that may.
-The expectations are written out here (ARCHITECTURE.md's roles table), not derived
-from the code, and every endpoint a service documents must appear in them."""
+"""Every organisation of every role against every endpoint of every service, on real
+objects of several organisations (tests/support/access_worlds.py): 401 without
+credentials, 403 for a role that may not use the endpoint, 404 for an object of
+another organisation (the same answer as for one that does not exist), and for the
+entitled the endpoint's own success status, with only the caller's data.
+
+The role expectations are written out here (docs/domain.md#who-may-do-what), not derived
+from the code, and every endpoint a service documents must appear in them; who owns
+which object is written out in the worlds."""
 
 from __future__ import annotations
 
 import importlib
 import re
+import uuid
 
 import pytest
 
 from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
-from shared.organisations import Role
+from shared.organisations import Organisations, Role
+from shared.settings import DEV_ORGANISATIONS_FILE
+from tests.support.access_worlds import WORLDS, Row, decoded, remember_posts, shared_rows
 from tests.support.apps import key, running, unit_runtime
 
 R = Role
@@ -54,7 +62,16 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
         ("GET", "/v1/deliveries"): ANY,
         ("POST", "/v1/deliveries/{delivery_id}/replay"): ANY,
         ("GET", "/v1/inbox"): ANY,
+        ("GET", "/v1/inbox/{alert_id}"): ANY,
         ("POST", "/v1/inbox/{alert_id}/acknowledge"): ANY,
+        ("GET", "/notificaties/api/v1/kanaal"): ANY,
+        ("GET", "/notificaties/api/v1/kanaal/{uuid}"): ANY,
+        ("GET", "/notificaties/api/v1/abonnement"): ANY,
+        ("POST", "/notificaties/api/v1/abonnement"): ANY,
+        ("GET", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
+        ("PUT", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
+        ("PATCH", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
+        ("DELETE", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
     },
     "monitor": {
         ("GET", "/v1/figures"): {R.MUNICIPALITY},
@@ -74,20 +91,6 @@ EVERY_SERVICE = {
     ("POST", "/oauth/token"): PUBLIC,
     ("GET", "/v1/audit"): {R.PRIVACY_OFFICER},
 }
-ONE_OF_EACH = {
-    R.CORPORATION: "ymere",
-    R.BAILIFF: "deurwaarder-amsterdam",
-    R.POLICE: "politie-amsterdam",
-    R.PREVENTION_TEAM: "vroeg-eropaf-amsterdam",
-    R.GGD: "ggd-amsterdam-vangnet",
-    R.SHELTER: "hvo-querido",
-    R.MUNICIPALITY: "gemeente-amsterdam",
-    R.PRIVACY_OFFICER: "functionaris-gegevensbescherming",
-}
-PATH_VALUES = {
-    "case_key": "hh-0123456789abcdef0123456789abcdef",
-    "facility_id": "roggeveen-two-parent",
-}
 SETTINGS = {
     "arrears": "ArrearsSettings",
     "triage": "TriageSettings",
@@ -95,50 +98,103 @@ SETTINGS = {
     "notifications": "NotificationsSettings",
     "monitor": "MonitorSettings",
 }
+ORGANISATIONS = list(Organisations.load(DEV_ORGANISATIONS_FILE))
+NOT_ALLOWED = {"detail": "this role may not use this endpoint"}
+UUID_IN_PATH = re.compile(r"/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def build_app(service: str, tmp_path):
+def build_app(service: str, tmp_path, bus: InMemoryBus, clock: FakeClock):
     settings = getattr(importlib.import_module(f"services.{service}.settings"), SETTINGS[service])
+    if service == "notifications":
+        settings = _without_handshake(settings)
     create_app = importlib.import_module(f"services.{service}.app").create_app
-    return create_app(unit_runtime(settings, tmp_path, InMemoryBus(), FakeClock()))
+    return create_app(unit_runtime(settings, tmp_path, bus, clock))
 
 
-def concrete(path: str) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES.get(m.group(1), "00000000-0000-4000-8000-000000000000"), path)
+def _without_handshake(settings_class):
+    class Settings(settings_class):
+        verify_subscriptions: bool | None = False
+
+    Settings.__name__ = settings_class.__name__
+    return Settings
+
+
+async def call(client, method: str, row: Row, organisation: str | None, url: str | None = None):
+    headers = key(organisation) if organisation else {}
+    if row.form is not None:
+        return await client.request(method, url or row.url, data=row.form, headers=headers)
+    return await client.request(method, url or row.url, json=row.body, headers=headers)
+
+
+def expected_status(allowed: set[Role] | None, row: Row, organisation) -> int:
+    if allowed is not PUBLIC and organisation.role not in allowed:
+        return 403
+    if row.owners is not None and organisation.id not in row.owners:
+        return 404
+    return row.success
+
+
+def owners_last(row: Row) -> list:
+    """Strangers first: their calls must change nothing the owners' calls then rely on."""
+    return sorted(ORGANISATIONS, key=lambda org: (row.owners is not None and org.id in row.owners, org.id))
 
 
 @pytest.mark.parametrize("service", sorted(EXPECTED))
-async def test_every_role_against_every_endpoint(service, tmp_path):
-    app = build_app(service, tmp_path)
+async def test_every_organisation_against_every_endpoint_on_real_objects(service, tmp_path, bus, clock):
+    app = build_app(service, tmp_path, bus, clock)
     expected = {**EVERY_SERVICE, **EXPECTED[service]}
     documented = {(method.upper(), path) for path, ops in app.openapi()["paths"].items() for method in ops}
     assert documented == set(expected), "every endpoint needs its row in the matrix"
 
     wrong = []
     async with running(app) as client:
+        world = await WORLDS[service](client, app.state.runtime, bus, clock)
+        rows = {**shared_rows(), **world.rows}
+        assert set(rows) == set(expected), "every endpoint needs a real object in the world"
         for (method, path), allowed in sorted(expected.items()):
-            url = concrete(path)
-            anonymous = await client.request(method, url, json={})
-            if allowed is not PUBLIC and anonymous.status_code != 401:
+            row = rows[(method, path)]
+            anonymous = await call(client, method, row, None)
+            if anonymous.status_code != (row.success if allowed is PUBLIC else 401):
                 wrong.append(f"{method} {path} without credentials: {anonymous.status_code}")
-            if allowed is PUBLIC:
-                continue
-            for role, organisation in ONE_OF_EACH.items():
-                status = (await client.request(method, url, json={}, headers=key(organisation))).status_code
-                if role in allowed and status in (401, 403):
-                    wrong.append(f"{method} {path} as {role.value}: {status}, expected access")
-                if role not in allowed and status != 403:
-                    wrong.append(f"{method} {path} as {role.value}: {status}, expected 403")
+            for organisation in owners_last(row):
+                response = await call(client, method, row, organisation.id)
+                want = expected_status(allowed, row, organisation)
+                if response.status_code != want:
+                    wrong.append(f"{method} {path} as {organisation.id}: {response.status_code}, expected {want}")
+                    continue
+                if want == 403 and response.json() != NOT_ALLOWED:
+                    wrong.append(f"{method} {path} as {organisation.id}: the refusal says more than the rule")
+                if want == row.success:
+                    body = decoded(response)
+                    remember_posts(world, organisation.id, method, path, body)
+                    if row.only_mine is not None and not row.only_mine(organisation.id, body):
+                        wrong.append(f"{method} {path} as {organisation.id}: data of another organisation")
     assert wrong == []
 
 
 @pytest.mark.parametrize("service", sorted(EXPECTED))
-async def test_a_refusal_says_nothing_about_the_data(service, tmp_path):
-    app = build_app(service, tmp_path)
+async def test_another_organisations_object_looks_exactly_like_no_object(service, tmp_path, bus, clock):
+    app = build_app(service, tmp_path, bus, clock)
     async with running(app) as client:
-        for (method, path), allowed in EXPECTED[service].items():
-            if allowed in (PUBLIC, ANY):
+        world = await WORLDS[service](client, app.state.runtime, bus, clock)
+        compared = 0
+        for (method, path), row in world.rows.items():
+            if row.owners is None or not UUID_IN_PATH.search(row.url):
                 continue
-            outsider = next(org for role, org in ONE_OF_EACH.items() if role not in allowed)
-            response = await client.request(method, concrete(path), json={}, headers=key(outsider))
-            assert response.json() == {"detail": "this role may not use this endpoint"}
+            allowed = EXPECTED[service][(method, path)]
+            stranger = next(o for o in ORGANISATIONS if o.role in allowed and o.id not in row.owners)
+            owner = sorted(row.owners)[0]
+            missing = UUID_IN_PATH.sub(f"/{uuid.uuid4()}", row.url, count=1)
+            theirs = await call(client, method, row, stranger.id)
+            nothing = await call(client, method, row, owner, url=missing)
+            assert theirs.status_code == nothing.status_code == 404, f"{method} {path}"
+            assert _without_instance(theirs.json()) == _without_instance(nothing.json()), (
+                f"{method} {path}: a stranger learns the object exists"
+            )
+            compared += 1
+    assert compared or service == "monitor"
+
+
+def _without_instance(body: dict) -> dict:
+    """A problem+json body names the request's own path as `instance` (RFC 9457); it tells nothing more."""
+    return {key: value for key, value in body.items() if key != "instance"}

@@ -15,7 +15,7 @@ from tests.support.processes import REPO
 REAL_SECRETS = {
     "SIGNAL_PSEUDONYM_KEY": "a-real-pseudonym-key-from-the-vault",
     "SIGNAL_ADDRESS_KEYS": "cmVhbC1hZGRyZXNzLWtleS1mcm9tLXRoZS12YXVsdCE=",
-    "SIGNAL_TOKEN_SIGNING_KEY": "a-real-token-signing-key-from-the-vault-32b",
+    "SIGNAL_OIDC_ISSUER": "https://login.example/realms/signaalketen",
 }
 
 
@@ -23,19 +23,20 @@ def test_no_environment_means_production_and_the_development_secrets_are_refused
     monkeypatch.delenv("SIGNAL_ENVIRONMENT")
     with pytest.raises(ValidationError) as refused:
         ArrearsSettings()
-    for variable in ("SIGNAL_PSEUDONYM_KEY", "SIGNAL_ADDRESS_KEYS", "SIGNAL_ORGANISATIONS_FILE", "SIGNAL_TOKEN_SIGNING_KEY"):
+    for variable in ("SIGNAL_PSEUDONYM_KEY", "SIGNAL_ADDRESS_KEYS", "SIGNAL_ORGANISATIONS_FILE", "SIGNAL_OIDC_ISSUER"):
         assert variable in str(refused.value)
 
 
 def test_no_environment_with_real_secrets_is_production_without_development_keys(monkeypatch, tmp_path):
     monkeypatch.delenv("SIGNAL_ENVIRONMENT")
     organisations = tmp_path / "organisations.json"
-    organisations.write_text("[]")
+    organisations.write_text('{"organisations": []}')
     for name, value in {**REAL_SECRETS, "SIGNAL_ORGANISATIONS_FILE": str(organisations)}.items():
         monkeypatch.setenv(name, value)
     settings = ServiceSettings()
     assert settings.environment == "production" and not settings.accepts_development_keys
-    assert PortalSettings(organisations_file=organisations).environment == "production"
+    portal = PortalSettings(organisations_file=organisations, oidc_client_secret="a-real-portal-secret")
+    assert portal.environment == "production" and not portal.development_login
 
 
 def test_the_tests_say_test_explicitly():

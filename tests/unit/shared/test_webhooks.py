@@ -1,6 +1,6 @@
 import pytest
 
-from shared.webhooks import InvalidSignature, ReplayGuard, sign, verify
+from shared.webhooks import InvalidSignature, ReplayGuard, sign, verified_event, verify
 
 
 def test_a_signed_body_verifies_and_a_tampered_one_does_not():
@@ -29,3 +29,14 @@ def test_the_replay_guard_lets_each_event_through_once():
     assert guard.first_time("a") and not guard.first_time("a")
     assert guard.first_time("b") and guard.first_time("c")
     assert guard.first_time("a"), "forgotten after capacity is exceeded"
+
+
+def test_a_verified_event_is_the_signed_cloudevent_and_its_id_the_key_to_deduplicate_on():
+    body = b'{"id": "e-1", "type": "nl.signaalketen.alert.raised.v1"}'
+    event = verified_event("secret", sign("secret", body, timestamp=1_000), body, now=1_010)
+    assert event["id"] == "e-1"
+    for not_an_event in (b"[]", b'{"type": "x"}', b'{"id": ""}', b"not json"):
+        with pytest.raises(InvalidSignature):
+            verified_event("secret", sign("secret", not_an_event, timestamp=1_000), not_an_event, now=1_010)
+    with pytest.raises(InvalidSignature, match="does not match"):
+        verified_event("secret", sign("secret", body, timestamp=1_000), body.replace(b"e-1", b"e-2"), now=1_010)

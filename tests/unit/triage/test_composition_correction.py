@@ -1,4 +1,4 @@
-"""The hidden family (DOMAIN.md §8.2): a later correction to "family" re-evaluates the case."""
+"""The hidden family (docs/domain.md#the-hidden-family-utrecht): a later correction to "family" re-evaluates the case."""
 
 from datetime import timedelta
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from shared.contracts import event_types
 from tests.support.apps import key
-from tests.unit.triage.conftest import AMSTERDAM_FAMILY, AMSTERDAM_SINGLE, UTRECHT_FAMILY
+from tests.support.triage import AMSTERDAM_FAMILY, AMSTERDAM_SINGLE, UTRECHT_FAMILY
 
 EROPAF = "vroeg-eropaf-amsterdam"
 MELDPUNT = "meldpunt-zorg-overlast-amsterdam"

@@ -1,4 +1,4 @@
-"""The family rule (DOMAIN.md §2.1): two or more persons, at least one under 18 on the reference date."""
+"""The family rule (docs/domain.md#what-counts-as-a-family): two or more persons, at least one under 18 on the reference date."""
 
 from datetime import date
 

@@ -4,7 +4,7 @@ on the day it comes within the window; Leeuwarden's corporations hear about chil
 from datetime import datetime, time, timedelta
 
 from tests.support.apps import key
-from tests.unit.triage.conftest import AMSTERDAM_FAMILY, LEEUWARDEN_FAMILY, OSS_FAMILY, UTRECHT_FAMILY
+from tests.support.triage import AMSTERDAM_FAMILY, LEEUWARDEN_FAMILY, OSS_FAMILY, UTRECHT_FAMILY
 
 RULE = "late-in-view-eviction-near"
 

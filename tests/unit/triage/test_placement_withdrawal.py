@@ -12,7 +12,7 @@ from shared.contracts.events.placement import PlacementWithdrawalHandled, Withdr
 from shared.contracts.events.triage import WithdrawalReason
 from services.triage.domain.placement import starts_new_story, withdrawal_reason
 from services.triage.tables import PlacementAskRecord
-from tests.unit.triage.conftest import LEEUWARDEN_FAMILY
+from tests.support.triage import LEEUWARDEN_FAMILY
 
 PLACEMENT = "urn:nld:oin:00000099000000000001:systeem:signaalketen-placement"
 

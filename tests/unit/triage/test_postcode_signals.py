@@ -20,7 +20,7 @@ from services.triage.brp.client import HaalCentraalBrpClient, RegisterUnavailabl
 from services.triage.domain.case_key import BY_ALIAS, BY_DWELLING, OWN_KEY, choose_case_key
 from services.triage.tables import CaseAlias, CaseEntry, HouseholdCase
 from tests.support.register_server import PERSONEN_BASE
-from tests.unit.triage.conftest import LEEUWARDEN_FAMILY, MODELS, SOURCES
+from tests.support.triage import LEEUWARDEN_FAMILY, MODELS, SOURCES
 
 SOCIAAL_TEAM = "sociaal-team-leeuwarden"
 # The same household as LEEUWARDEN_FAMILY (our fixture), by its postcode address.

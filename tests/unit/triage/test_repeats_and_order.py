@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from services.triage.domain.repeats import ArrearsLevel, arrears_rose, ends_episode
 from services.triage.domain.sequence import is_late, next_stage
-from tests.unit.triage.conftest import AMSTERDAM_FAMILY, AMSTERDAM_SINGLE
+from tests.support.triage import AMSTERDAM_FAMILY, AMSTERDAM_SINGLE
 
 D = date(2026, 11, 20)
 EROPAF = "vroeg-eropaf-amsterdam"

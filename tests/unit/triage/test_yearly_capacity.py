@@ -1,4 +1,4 @@
-"""Utrecht's Meldpunt Huurschulden takes 200 referrals a year (§3.4.2): referrals
+"""Utrecht's Meldpunt Huurschulden takes 200 referrals a year (docs/domain.md#utrecht): referrals
 beyond it are still sent (nothing is dropped, families first) but marked as
 overflow, and the count against the capacity is readable."""
 
@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from services.triage.alerting import over_capacity
+from services.triage.capacity import over_capacity
 from services.triage.app import create_app
 from services.triage.rules import DEFAULT_RULES, load_rules
 from tests.support.apps import key, running
-from tests.unit.triage.conftest import Triage, UTRECHT_FAMILY
+from tests.support.triage import Triage, UTRECHT_FAMILY
 
 MELDPUNT = "meldpunt-huurschulden-utrecht"
 

@@ -1,0 +1,140 @@
+"""Writes what sending found out (delivered, retry later, dead) in batches, and keeps trying
+while the database is away: an outcome is never dropped, since a dropped one is sent again.
+
+An outcome is written only while its delivery still carries the lease its claim set (a
+fence): written twice (a commit whose answer was lost) or after another instance took the
+delivery over, it changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.contracts.events.deliveries import AlertDelivered
+from shared.contracts import event_types
+from shared.runtime import Runtime
+from services.notifications.backoff import Backoff, Streak
+from services.notifications.tables import Delivery
+
+log = logging.getLogger(__name__)
+RECORD_BATCH = 500
+ANNOUNCED = frozenset({event_types.ALERT_RAISED, event_types.ALERT_ESCALATED})  # deliveries that emit alert.delivered
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivery_id: UUID
+    leased_until: datetime  # the lease the claim set: the fence
+    status_code: int | None
+    error: str | None
+
+
+class OutcomeRecorder:
+    """One writer per deliverer: waits for outcomes, writes each with every other one queued meanwhile."""
+
+    def __init__(self, runtime: Runtime, backoff: Backoff):
+        self._runtime = runtime
+        self._backoff = backoff
+        self._pending: list[Outcome] = []
+        self._arrived = asyncio.Event()
+        self._closing = False
+        self.held: set[UUID] = set()  # claimed here and not yet recorded: never claimed again here
+        self.streak = Streak()
+
+    def hold(self, delivery_id: UUID) -> None:
+        self.held.add(delivery_id)
+
+    def add(self, outcome: Outcome) -> None:
+        self._pending.append(outcome)
+        self._arrived.set()
+
+    @property
+    def unrecorded(self) -> int:
+        return len(self._pending)
+
+    async def run(self) -> None:
+        while self._pending or not self._closing:
+            if not self._pending:
+                self._arrived.clear()
+                await self._arrived.wait()
+                continue
+            batch = self._pending[:RECORD_BATCH]
+            try:
+                await self._write(batch)
+            except Exception:  # noqa: BLE001 - kept and written when the database is back
+                await self._pause_after_failure(len(batch))
+                continue
+            lasted = self.streak.succeeded(time.monotonic())
+            if lasted is not None:
+                log.warning("delivery outcomes recorded again after %.1fs of failures", lasted)
+            del self._pending[: len(batch)]
+            self.held.difference_update(outcome.delivery_id for outcome in batch)
+
+    async def close(self, task: asyncio.Task, timeout: float) -> None:
+        """Write what is left, for at most `timeout` seconds, then stop the writer."""
+        self._closing = True
+        self._arrived.set()
+        await asyncio.wait({task}, timeout=timeout)
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            log.warning("%d delivery outcome(s) not recorded at shutdown: sent again after their lease", self.unrecorded)
+
+    async def _pause_after_failure(self, size: int) -> None:
+        first = self.streak.failing_since is None
+        pause = self.streak.failed(time.monotonic())
+        if first:
+            log.warning("recording %d delivery outcome(s) failed; keeping them and retrying", size, exc_info=True)
+        await asyncio.sleep(pause)
+
+    async def _write(self, outcomes: list[Outcome]) -> None:
+        now = self._runtime.clock.now()
+        async with self._runtime.sessions() as session, session.begin():
+            ids = [outcome.delivery_id for outcome in outcomes]
+            deliveries = {d.id: d for d in (await session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))).all()}
+            for outcome in outcomes:
+                delivery = deliveries.get(outcome.delivery_id)
+                if delivery is None or delivery.status != "pending" or delivery.next_attempt_at != outcome.leased_until:
+                    log.info("outcome of delivery %s not recorded: its lease has moved on", outcome.delivery_id)
+                    continue
+                self._apply(session, delivery, outcome, now)
+        self._runtime.relay.wake()
+
+    def _apply(self, session: AsyncSession, delivery: Delivery, outcome: Outcome, now: datetime) -> None:
+        delivery.attempts += 1
+        delivery.last_status_code = outcome.status_code
+        delivery.last_error = outcome.error
+        if outcome.error is None:
+            delivery.status, delivery.delivered_at = "delivered", now
+            if delivery.event_type in ANNOUNCED:
+                self._announce(session, delivery, now)
+        else:
+            next_attempt = self._backoff.next_attempt(delivery.attempts, now)
+            if next_attempt is None:
+                delivery.status = "dead"
+                log.warning("delivery %s of event %s dead after %d attempts", delivery.id, delivery.event_id, delivery.attempts)
+            else:
+                delivery.next_attempt_at = next_attempt
+        session.add(delivery)
+
+    def _announce(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+        self._runtime.emit(
+            session,
+            AlertDelivered(
+                event_id=delivery.event_id,
+                event_type_delivered=delivery.event_type,
+                recipient=delivery.recipient,
+                subscription_id=delivery.subscription_id,
+                attempts=delivery.attempts,
+                delivered_at=now,
+            ),
+            subject=delivery.case_key,
+        )

@@ -1,0 +1,121 @@
+"""What placement's API takes and answers: bodies refused at the door when malformed,
+views that never say who a family is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.events.placement import AlternativeKind, Outflow
+from shared.contracts.events.signals import MunicipalityCode
+from shared.contracts.events.triage import Age, FamilyType, PlacementNeed
+from shared.contracts.fields import CaseKey, FreeText
+from services.placement.domain.family import Composition
+from services.placement.domain.registry import UnitType
+
+
+class FacilityView(BaseModel):
+    id: str
+    shelter: str
+    name: str
+    centre: str = Field(description="centre municipality (CBS code)")
+    region: list[str] = Field(description="municipality codes the facility serves")
+    unit_type: UnitType
+    capacity: int
+    occupied: int
+    offered: int = Field(description="units held by offers the shelter has not answered yet")
+    free: int = Field(description="units a new family can be offered: capacity - occupied - offered")
+    accepts: list[str] = Field(description="household types accepted: one_parent, two_parent")
+    note: str
+
+
+class FacilityPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    capacity: int = Field(ge=0, le=10_000, description="may not go below the units occupied")
+
+
+class AlternativeView(BaseModel):
+    kind: AlternativeKind
+    note: str
+    recorded_by: str
+    at: datetime
+
+
+class RequestView(BaseModel):
+    id: UUID
+    case_key: str
+    requested_by: str
+    adults: int
+    children_ages: list[int]
+    family_type: str
+    need: str
+    municipality_code: str
+    status: str
+    facility_id: str | None
+    centre: str | None = Field(description="centre whose waiting list the family is on")
+    out_of_region: bool
+    waitlist_position: int | None = Field(description="1 = next in line on the centre's list; only while waitlisted")
+    days_waiting: int
+    last_update_at: datetime
+    lost_from_view_at: datetime | None
+    outflow: str | None
+    ended_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    alternatives: list[AlternativeView] = Field(description="where the family stays meanwhile (GGD that asked only)")
+
+
+class RequestIn(BaseModel):
+    """A GGD asks for a place: the family's composition and need, never who they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    adults: int = Field(ge=1, le=10)
+    children_ages: list[Age] = Field(default_factory=list, max_length=20)
+    family_type: FamilyType
+    need: PlacementNeed
+    municipality_code: MunicipalityCode
+    case_key: CaseKey | None = Field(None, description="the triage case this request belongs to, if any (of your region)")
+    reason: str = Field("requested_by_ggd", pattern=r"^[a-z_]{3,60}$", description="machine-readable reason code")
+
+    def composition(self) -> Composition:
+        return Composition.of(self)
+
+
+class WaitlistEntry(BaseModel):
+    request_id: UUID
+    centre: str | None
+    position: int | None
+    family_type: str
+    adults: int
+    children_ages: list[int]
+    need: str
+    municipality_code: str
+    out_of_region: bool
+    minors_present: bool
+    days_waiting: int
+    waiting_since: datetime
+    last_update_at: datetime
+    lost_from_view: bool
+
+
+class DeclineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: FreeText(300, min_length=3)
+
+
+class EndIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outflow: Outflow = Field(description="where the family went: contingent_dwelling, omklap, own_network, unknown")
+
+
+class AlternativeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AlternativeKind
+    note: FreeText(500) = Field("", description="for GGD's own follow-up; stays in this service")

@@ -1,0 +1,67 @@
+"""Which case a signal belongs to, found or opened, and the alias that remembers it
+(the rule is services.triage.domain.case_key; this applies it to the tables and the
+timeline).
+
+A signal keyed on a postcode address joins the dwelling's case once the register
+told the BAG id; the events triage emits about it carry that case's key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.triage.assessment import Location
+from services.triage.case.received import Signal
+from services.triage.domain.case import CaseState
+from services.triage.domain.case_key import choose_case_key
+from services.triage.domain.timeline import TimelineKind
+from services.triage.tables import CaseAlias, HouseholdCase
+from services.triage.timeline import note
+
+
+async def case_for(
+    session: AsyncSession, pseudonym: Callable[[str], str], signal: Signal, location: Location | None, now: datetime
+) -> tuple[HouseholdCase, bool]:
+    """The case this signal belongs to, and whether this signal opened it (nothing of it
+    is stored yet: no reports, no requests to look for)."""
+    case_key = await _case_key(session, pseudonym, signal, location, now)
+    case = await session.get(HouseholdCase, case_key)
+    if case is not None:
+        return case, False
+    municipality = signal.data.municipality_code
+    opened = HouseholdCase(case_key=case_key, municipality_code=municipality, state=CaseState.SIGNALLED, opened_at=now, updated_at=now)
+    return opened, True
+
+
+async def _case_key(
+    session: AsyncSession, pseudonym: Callable[[str], str], signal: Signal, location: Location | None, now: datetime
+) -> str:
+    """The case's key; the alias recorded when it is new."""
+    signal_key = signal.key
+    object_id = location.object_id if location is not None else None
+    dwelling_key = pseudonym(object_id) if object_id else None
+    alias = await session.get(CaseAlias, signal_key) if dwelling_key != signal_key else None
+    choice = choose_case_key(signal_key, dwelling_key, alias.case_key if alias else None)
+    if choice.new_alias:
+        await _record_alias(session, alias, signal, choice.case_key, now)
+    elif choice.case_key != signal_key:
+        note(session, choice.case_key, now, TimelineKind.JOINED, signal.event_id, {"signal_key": signal_key, "how": choice.how})
+    elif location is not None and location.reason is not None:
+        note(session, signal_key, now, TimelineKind.UNLOCATED, signal.event_id, {"reason": location.reason})
+    return choice.case_key
+
+
+async def _record_alias(session: AsyncSession, alias: CaseAlias | None, signal: Signal, case_key: str, now: datetime) -> None:
+    if alias is None:
+        alias = CaseAlias(alias_key=signal.key, case_key=case_key, recorded_at=now)
+    alias.case_key, alias.recorded_at = case_key, now
+    session.add(alias)
+    note(session, case_key, now, TimelineKind.JOINED, signal.event_id, {
+        "signal_key": signal.key, "reason": "signalled by postcode address; the register told the dwelling",
+    })  # fmt: skip
+    if await session.get(HouseholdCase, signal.key) is not None:
+        # Opened on the postcode key while the dwelling was unknown: not merged, pointed onwards.
+        note(session, signal.key, now, TimelineKind.JOINED, signal.event_id, {"continued_in": case_key})

@@ -1,0 +1,60 @@
+"""How a signal moves the case on: whether it came too late, its stage, its state (the
+transitions table in services.triage.domain.case), and what later rules remember
+about the dwelling. Pure: the caller writes the timeline.
+
+Order: a signal observed before the case reached a later stage is late: recorded,
+no alert (domain.sequence). A signal may imply a state the table does not allow from
+where the case is: the case keeps its state and the timeline says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.contracts.events import signals as signal_events
+from shared.organisations import Organisation, Role
+from services.triage.case.received import Signal
+from services.triage.domain.case import CaseState, implied_state, next_state
+from services.triage.domain.sequence import is_late, next_stage
+from services.triage.tables import HouseholdCase
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What the timeline says about the move: late (nothing else changed), or the state kept."""
+
+    late: dict | None = None
+    state_kept: dict | None = None
+
+
+def move_on(case: HouseholdCase, signal: Signal, signaller: Organisation | None) -> Moved:
+    """Stage, state and remembered facts after the signal, unless it came too late."""
+    observed_on = signal.data.observed_on
+    if is_late(signal.type, observed_on, case.stage, case.stage_on):
+        return Moved(late={
+            "type": signal.type, "observed_on": observed_on.isoformat(), "case_stage_on": case.stage_on.isoformat(),
+            "reason": "observed before the case reached a later stage: recorded, no alert",
+        })  # fmt: skip
+    case.stage, case.stage_on = next_stage(signal.type, observed_on, case.stage_on)
+    target = implied_state(signal.type, signal.outcome)
+    kept = None if move_state(case, target, signal.type) else {"kept": case.state, "implied": target}
+    _remember(case, signal, signaller)
+    return Moved(state_kept=kept)
+
+
+def move_state(case: HouseholdCase, target: CaseState, signal_type: str | None = None) -> bool:
+    """Move the case to `target` when the transitions table allows it; False: it kept its state."""
+    case.state, moved = next_state(case.state, target, signal_type)
+    return moved
+
+
+def _remember(case: HouseholdCase, signal: Signal, signaller: Organisation | None) -> None:
+    """What later rules need to know about the dwelling: district, corporation, last chance, arrears."""
+    data = signal.data
+    case.district = data.district or case.district
+    if signaller is not None and signaller.role is Role.CORPORATION:
+        case.corporation = signaller.id
+    if isinstance(data, signal_events.VerdictIssued):
+        case.last_chance = data.last_chance
+    if isinstance(data, signal_events.ArrearsReported):
+        case.last_arrears_months = data.months

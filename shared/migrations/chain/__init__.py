@@ -1,0 +1,1 @@
+"""Alembic migration scripts (see shared/migrations); Alembic skips this file."""

@@ -1,0 +1,111 @@
+"""What the monitor costs beside the rest of the chain, on the Table 1 stream (Amsterdam's
+scheduled evictions 2000-2007, each ending in one outcome: about 60,000 signals at scale 1).
+Prints figures; asserts nothing.
+
+    .venv/bin/python -m tests.benchmarks.bench_monitor [scale]     # scale 1 (default): the whole table
+
+The register stand-in, the four services and the monitor run as processes on real Kafka and
+PostgreSQL. The stream is posted through the batch intake (batches of 1,000) by the bailiff;
+the run ends when the monitor's Table 1 holds every posted eviction and every consumer and
+outbox is empty. Per process: CPU seconds (user + system, from /proc/<pid>/stat) over the
+run, and per posted signal; the monitor's events counted (its processed-event rows).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+import asyncpg
+import httpx
+
+from tests.benchmarks.bench_chain import cpu_seconds
+from tests.benchmarks.chain import REGISTER_RATE, start_chain
+from tests.conftest import POSTGRES, create_database, drop_database
+from tests.support import table1
+from tests.support.processes import ServiceProcess, free_port
+
+BATCH = 1000
+AMSTERDAM = {"X-API-Key": "dev-gemeente-amsterdam"}
+OUTCOMES = tuple(table1.OUTCOME_COLUMNS)
+
+
+def post_all(url: str, rows: list[dict]) -> float:
+    with httpx.Client(base_url=url, timeout=600, headers={"X-API-Key": f"dev-{table1.BAILIFF}"}) as client:
+        started = time.monotonic()
+        for start in range(0, len(rows), BATCH):
+            response = client.post("/v1/signals/batch", json={"signals": rows[start : start + BATCH]})
+            response.raise_for_status()
+            rejected = response.json()["rejected"]
+            if rejected:
+                raise RuntimeError(f"{len(rejected)} rows rejected, first: {rejected[0]}")
+        return time.monotonic() - started
+
+
+def counted(monitor: str) -> tuple[int, int]:
+    """(scheduled, ended) over every year of the monitor's Table 1."""
+    body = httpx.get(monitor + "/v1/tables/evictions", params={"municipality": "0363"}, headers=AMSTERDAM, timeout=30).json()
+    rows = body["rows"]
+    return sum(r["aanbod_offered"] for r in rows), sum(r[c] for r in rows for c in OUTCOMES)
+
+
+def quiet(urls: list[str]) -> bool:
+    for url in urls:
+        metrics = httpx.get(url + "/metrics", timeout=30).json()
+        if metrics["consumer_lag"] or metrics["outbox_backlog"]:
+            return False
+    return True
+
+
+async def processed_events(database_url: str) -> int:
+    connection = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return await connection.fetchval("SELECT count(*) FROM processed_event")
+    finally:
+        await connection.close()
+
+
+def bench(scale: int) -> None:
+    rows = table1.table(scale)
+    stream = table1.signals(rows)
+    evictions = sum(row.offered for row in rows)
+    chain = start_chain(database="postgres")
+    name, monitor_db = create_database(POSTGRES, "monitor")
+    env = {**chain.env, "MONITOR_PORT": str(free_port()), "MONITOR_DATABASE_URL": monitor_db}
+    monitor = ServiceProcess("services.monitor", int(env["MONITOR_PORT"]), env, chain.processes["arrears"]._log_path.parent)  # noqa: SLF001
+    try:
+        monitor.start().wait_ready()
+        pids = {**chain.pids(), "monitor": monitor._process.pid}  # noqa: SLF001
+        before = {process: cpu_seconds(pid) for process, pid in pids.items()}
+        started = time.monotonic()
+        posting = post_all(chain.url("arrears"), stream)
+        urls = [chain.url(s) for s in ("arrears", "triage", "placement", "notifications")] + [monitor.url]
+        deadline = time.monotonic() + 7200
+        while time.monotonic() < deadline:
+            if counted(monitor.url) == (evictions, evictions) and quiet(urls):
+                time.sleep(2)
+                if quiet(urls):
+                    break
+            time.sleep(1)
+        wall = time.monotonic() - started
+        cpu = {process: cpu_seconds(pid) - before[process] for process, pid in pids.items()}
+        consumed = asyncio.run(processed_events(monitor_db))
+        final = counted(monitor.url)
+    finally:
+        monitor.stop()
+        chain.stop()
+        drop_database(POSTGRES, name)
+    signals = len(stream)
+    print(f"Table 1 stream at scale 1/{scale}: {evictions:,} evictions, {signals:,} signals posted in batches of {BATCH}"
+          f" (PostgreSQL; register rate limit {REGISTER_RATE}/s)")
+    print(f"  counted in Table 1: {final[0]:,} scheduled, {final[1]:,} ended; the monitor handled {consumed:,} events")
+    print(f"  wall {wall:.1f}s (posting {posting:.1f}s): {signals / wall:.0f} signals/s end to end,"
+          f" the monitor {consumed / wall:.0f} events/s")
+    print("  CPU seconds: " + ", ".join(f"{p} {s:.1f}" for p, s in cpu.items()))
+    print("  CPU ms per posted signal: " + ", ".join(f"{p} {1000 * s / signals:.2f}" for p, s in cpu.items()))
+    print(f"  CPU ms per event the monitor handled: {1000 * cpu['monitor'] / max(consumed, 1):.2f}")
+
+
+if __name__ == "__main__":
+    bench(int(sys.argv[1]) if len(sys.argv) > 1 else 1)

@@ -1,0 +1,58 @@
+"""The dead-letter counter an alert rule watches, raised by the consumer itself, and the
+open-dead-letter gauges in Prometheus' text format (parsed with prometheus-client's parser)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
+
+from services.cli.dlq.exporter import exposition
+from services.cli.dlq.letters import DeadLetter, Location, summarise
+from shared.bus.consumer import EventConsumer, RetryPolicy, Unprocessable
+from shared.bus.memory import InMemoryBus
+from shared.contracts.envelope import encode
+from tests.unit.shared.test_envelope import arrears_event
+
+
+def counted(topic: str, group: str, kind: str) -> float:
+    labels = {"topic": topic, "consumer_group": group, "reason_kind": kind}
+    return REGISTRY.get_sample_value("signaalketen_dead_letters_total", labels) or 0.0
+
+
+async def test_every_dead_letter_raises_the_counter_by_topic_group_and_kind_of_reason():
+    bus = InMemoryBus()
+    bus.append_raw("metrics-signals", b"garbage")
+    bus.append_raw("metrics-signals", encode(arrears_event()))
+    bus.append_raw("metrics-signals", encode(arrears_event()))
+    before = {kind: counted("metrics-signals", "metrics-group", kind) for kind in ("rejected", "unprocessable")}
+
+    async def handle(_event):
+        raise Unprocessable("seal")
+
+    consumer = EventConsumer(bus, "metrics-group", handle, RetryPolicy(attempts=1))
+    await bus.deliver_pending(["metrics-signals"], "metrics-group", consumer.process_batch)
+    assert counted("metrics-signals", "metrics-group", "rejected") == before["rejected"] + 1
+    assert counted("metrics-signals", "metrics-group", "unprocessable") == before["unprocessable"] + 2
+    assert consumer.dead_lettered == 3
+
+
+def test_open_dead_letters_per_topic_in_prometheus_text_format():
+    oldest = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    letters = [
+        DeadLetter(Location("acc.signals.dlq", 0, n), Location("acc.signals", 0, n), "g", "rejected: x", oldest.replace(minute=n), None, b"")
+        for n in range(3)
+    ]
+    read_at = datetime(2026, 11, 29, tzinfo=UTC)
+    text = exposition([summarise("acc.signals.dlq", letters, {"acc.signals.dlq/0/0"}), summarise("acc.alerts.dlq", [], set())], read_at)
+    samples = {
+        (sample.name, sample.labels.get("topic")): sample.value
+        for family in text_string_to_metric_families(text) for sample in family.samples
+    }  # fmt: skip
+    assert samples == {
+        ("signaalketen_dead_letters_open", "acc.signals.dlq"): 2,
+        ("signaalketen_dead_letters_open", "acc.alerts.dlq"): 0,
+        ("signaalketen_dead_letters_oldest_open_timestamp_seconds", "acc.signals.dlq"): oldest.replace(minute=1).timestamp(),
+        ("signaalketen_dead_letters_read_timestamp_seconds", None): read_at.timestamp(),
+    }
