@@ -11,6 +11,8 @@ import pytest
 
 from shared.clock import FakeClock
 from shared.bus.memory import InMemoryBus
+from shared.migrations import runner
+from shared.persistence.database import create_engine
 from shared.runtime import build_runtime
 from services.arrears.app import create_app
 from services.arrears.settings import ArrearsSettings
@@ -28,8 +30,11 @@ def behind(proxy: FaultProxy, url: str) -> str:
 
 
 @pytest.fixture
-def proxied_database(new_database):
+async def proxied_database(new_database):
     url = new_database("intake")
+    engine = create_engine(url)  # migrated as a deploy does, before the service starts
+    await runner.upgrade(engine, "arrears")
+    await engine.dispose()
     proxy = FaultProxy(urlsplit(url).port, name="arrears-db").start()
     yield proxy, behind(proxy, url)
     proxy.stop()
