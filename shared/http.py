@@ -110,6 +110,7 @@ async def _dependency_away(request: Request, exc: Exception) -> JSONResponse:
     verdict = classify(exc)
     if not verdict.transient:
         raise exc
+    request.app.state.runtime.outages.noted(verdict)
     log.warning("%s %s: %s away (%s); answered 503", request.method, request.url.path, verdict.dependency, verdict.reason)
     return JSONResponse(
         {"detail": f"temporarily unavailable ({verdict.dependency} not answering); retry after {RETRY_AFTER_SECONDS} s"},

@@ -46,10 +46,15 @@ class Outages:
     transient_failures: Counter = field(default_factory=Counter)
     unclassified: Counter = field(default_factory=Counter)  # failures that are no dependency's (bugs), per worker
 
-    def failed(self, holder: str, verdict: Verdict) -> int:
-        """`holder` could not go on because of a transient failure; returns its consecutive failures."""
+    def noted(self, verdict: Verdict) -> Dependency:
+        """A transient failure that holds nothing (a request answered 503): counted only."""
         dependency = verdict.dependency or Dependency.NETWORK
         self.transient_failures[dependency.value] += 1
+        return dependency
+
+    def failed(self, holder: str, verdict: Verdict) -> int:
+        """`holder` could not go on because of a transient failure; returns its consecutive failures."""
+        dependency = self.noted(verdict)
         hold = self.holds.get(holder)
         if hold is None or hold.dependency is not dependency:
             self.holds[holder] = Hold(dependency, time.monotonic(), 1, verdict.reason)

@@ -106,7 +106,12 @@ def _sleep_until(moment: float) -> None:
 
 
 def _transient_failures(chain: FaultChain, service: str, dependency: str) -> int:
-    return int(chain.metrics(service).get(f"transient_failures:{dependency}", 0))
+    """The service's count so far; asked again when a busy service does not answer in time."""
+    for _attempt in range(3):
+        figures = chain.metrics(service)
+        if figures:
+            return int(figures.get(f"transient_failures:{dependency}", 0))
+    return 0
 
 
 def report(run: OutageRun) -> list[str]:
