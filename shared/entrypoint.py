@@ -22,7 +22,7 @@ from shared.settings import ServiceSettings
 
 def run(settings_class: type[ServiceSettings], create_app: Callable[[Runtime], FastAPI]) -> None:
     settings = load_settings(settings_class)
-    configure(settings.service_name, settings.log_level)
+    configure(settings.service_name, settings.log_level, settings.log_lines)
     if sys.argv[1:] == ["migrate"]:
         from shared.migrations.commands import migrate
 

@@ -1,15 +1,58 @@
-"""Log lines carry event ids, case pseudonyms and organisation ids, never personal data."""
+"""Log lines carry event ids, case pseudonyms and organisation ids, never personal data.
+
+Two formats: plain text for a developer's terminal, and one JSON object per line for the
+log collectors operators already run (Loki, Elastic, Splunk): `time`, `level`, `service`,
+`logger`, `message`, and `trace_id` while a request is handled (the id its audit records
+carry and its `X-Trace-Id` answer names), plus the exception as text when there is one.
+Production logs JSON unless told otherwise (`SIGNAL_LOG_FORMAT`)."""
+
+from __future__ import annotations
 
 import logging
 import sys
+from enum import StrEnum
+from typing import IO
+
+from pythonjsonlogger.json import JsonFormatter
+
+from shared.tracing import trace_id_in_context
 
 
-def configure(service: str, level: str = "INFO") -> None:
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=level,
-        format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s",
-        force=True,
-    )
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class _RequestContext(logging.Filter):
+    """Puts the service name, and the trace id of the request in hand, on every record."""
+
+    def __init__(self, service: str):
+        super().__init__()
+        self._service = service
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.service = self._service
+        trace_id = trace_id_in_context()
+        if trace_id is not None:
+            record.trace_id = trace_id
+        return True
+
+
+def formatter(service: str, log_format: LogFormat) -> logging.Formatter:
+    if log_format is LogFormat.JSON:
+        return JsonFormatter(
+            "{asctime}{levelname}{service}{name}{message}",
+            style="{",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger", "exc_info": "exception"},
+            datefmt="%Y-%m-%dT%H:%M:%S%z",
+        )
+    return logging.Formatter(f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s")
+
+
+def configure(service: str, level: str = "INFO", log_format: LogFormat = LogFormat.TEXT, *, stream: IO[str] | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(formatter(service, log_format))
+    handler.addFilter(_RequestContext(service))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)

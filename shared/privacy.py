@@ -33,19 +33,28 @@ def household_pseudonym(key: bytes, dwelling_id: str) -> str:
 POSTCODE_IDENTIFICATION_PREFIX = "postcode:"
 
 
-def postcode_identification(postcode: str, huisnummer: int, huisletter: str | None = None, toevoeging: str | None = None) -> str:
+def postcode_identification(
+    postcode: str,
+    huisnummer: int,
+    huisletter: str | None = None,
+    toevoeging: str | None = None,
+    gemeentecode: str | None = None,
+) -> str:
     """The normalised postcode address a pseudonym is keyed on when there is no BAG id.
 
     Case, spaces and a missing letter or addition never make two keys for one
     address: `1011 ab`, 12, `a` and `1011AB`, 12, `A` are the same dwelling. The
-    prefix keeps it apart from any BAG id (16 digits)."""
+    municipality is part of the key: a postcode does not always stay inside one
+    municipality, so the same postcode and number in two municipalities are two
+    dwellings (two cases). The prefix keeps it apart from any BAG id (16 digits)."""
     parts = (
         postcode.replace(" ", "").upper(),
         str(int(huisnummer)),
         (huisletter or "").strip().upper(),
         (toevoeging or "").strip().upper(),
     )
-    return POSTCODE_IDENTIFICATION_PREFIX + ":".join(parts)
+    where = f"{gemeentecode}/" if gemeentecode else ""
+    return POSTCODE_IDENTIFICATION_PREFIX + where + ":".join(parts)
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ class Dwelling:
         """What the case pseudonym is keyed on: the BAG id when known, else the postcode address."""
         if self.adresseerbaar_object_id:
             return self.adresseerbaar_object_id
-        return postcode_identification(self.postcode, self.huisnummer, self.huisletter, self.toevoeging)
+        return postcode_identification(self.postcode, self.huisnummer, self.huisletter, self.toevoeging, self.gemeentecode)
 
 
 def dwelling_pseudonym(key: bytes, dwelling: Dwelling) -> str:

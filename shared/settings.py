@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.logging import LogFormat
 from shared.organisations import hash_api_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -88,10 +89,19 @@ class ServiceSettings(BaseSettings):
         "00000099000000000001", validation_alias=_chain("chain_oin"), description="OIN of the chain operator (CloudEvents source)"
     )
     log_level: str = Field("INFO", validation_alias=_chain("log_level"), description="Python log level")
+    log_format: LogFormat | None = Field(
+        None,
+        validation_alias=_chain("log_format"),
+        description="`text` or `json` (one object per line, with the request's trace id); default json in production, else text",
+    )
 
     database_url: str = Field("sqlite+aiosqlite:///.run/service.db", description="SQLite file (default) or postgresql+asyncpg URL")
     host: str = Field("127.0.0.1", description="listen address")
     port: int = Field(8000, description="listen port")
+
+    @property
+    def log_lines(self) -> LogFormat:
+        return self.log_format or (LogFormat.JSON if self.environment == "production" else LogFormat.TEXT)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> ServiceSettings:

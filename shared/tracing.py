@@ -28,6 +28,11 @@ def new_trace_id() -> str:
     return secrets.token_hex(16)
 
 
+def trace_id_in_context() -> str | None:
+    """The trace id of the request being handled, or None outside one (no new id made)."""
+    return _trace_id.get()
+
+
 def current_trace_id() -> str:
     """The request's trace id; outside a request (a consumer, a timer) a new one."""
     return _trace_id.get() or new_trace_id()

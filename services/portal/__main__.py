@@ -8,7 +8,7 @@ from shared.entrypoint import load_settings
 from shared.logging import configure
 
 settings = load_settings(PortalSettings)
-configure("portal", settings.log_level)
+configure("portal", settings.log_level, settings.log_lines)
 uvicorn.run(
     create_app(settings),
     host=settings.host,

@@ -1,4 +1,4 @@
-"""The portal app: pages for GGD, shelters, corporations and municipalities.
+"""The portal app: pages for GGD, prevention teams, shelters, corporations, bailiffs, police and municipalities.
 
 `create_app(settings, client=None)` builds it; nothing connects at import or here.
 Tests hand in an `httpx.AsyncClient` whose transport reaches the services in-process.
@@ -21,7 +21,7 @@ from shared.tracing import TraceMiddleware
 from services.portal import web
 from services.portal.backend import Backend, Rejected, SessionExpired, Unavailable
 from services.portal.oidc import OidcClient
-from services.portal.pages import auth, corporation, ggd, municipality, shelter
+from services.portal.pages import auth, corporation, evictions, ggd, ggd_family, municipality, prevention, shelter
 from services.portal.session import SessionStore
 from services.portal.settings import PortalSettings
 
@@ -51,7 +51,7 @@ def create_app(
 
     app = FastAPI(
         title="Signal chain: portal",
-        summary="Pages for GGD, shelters, corporations and municipalities, on the services' APIs.",
+        summary="Pages for every actor of the chain, on the services' APIs.",
         version="1.0.0",
         lifespan=lifespan,
         docs_url=None,
@@ -69,7 +69,18 @@ def create_app(
     app.state.templates = web.build_templates(app.state.organisations)
 
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
-    for router in (auth.router, ggd.router, shelter.router, corporation.router, municipality.router):
+    routers = (
+        auth.router,
+        ggd.router,
+        ggd_family.router,
+        prevention.router,
+        shelter.router,
+        corporation.router,
+        evictions.bailiff,
+        evictions.police,
+        municipality.router,
+    )
+    for router in routers:
         app.include_router(router)
 
     @app.middleware("http")

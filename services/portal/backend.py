@@ -72,6 +72,9 @@ class Backend:
     ) -> Any:
         return (await self._call("POST", service, path, token, json=json, headers=headers)).json()
 
+    async def patch(self, service: str, path: str, token: str, json: Any = None) -> Any:
+        return (await self._call("PATCH", service, path, token, json=json)).json()
+
     async def download(
         self, service: str, path: str, token: str, params: Mapping[str, Any] | None = None
     ) -> httpx.Response:

@@ -22,7 +22,6 @@ WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
 DWELLING_ID = re.compile(r"^\d{16}$")
 POSTCODE = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
 MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
-MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
 FAMILY_TYPES = ("two_parent", "one_parent", "unknown")
 NEEDS = ("crisis", "family")
 FORM_ERROR = "_form"  # an error that belongs to no single field
@@ -38,13 +37,13 @@ class Parsed:
         return not self.errors
 
 
-def _text(form: Mapping[str, str], name: str) -> str:
+def text(form: Mapping[str, str], name: str) -> str:
     return str(form.get(name) or "").strip()
 
 
-def _whole(text: str, low: int, high: int) -> int | None:
+def whole(value: str, low: int, high: int) -> int | None:
     try:
-        number = int(text)
+        number = int(value)
     except ValueError:
         return None
     return number if low <= number <= high else None
@@ -53,26 +52,22 @@ def _whole(text: str, low: int, high: int) -> int | None:
 def placement_request(form: Mapping[str, str]) -> Parsed:
     """GGD asks for a place: composition and need, never who the family is."""
     parsed = Parsed()
-    adults = _whole(_text(form, "adults"), 1, 10)
+    adults = whole(text(form, "adults"), 1, 10)
     if adults is None:
         parsed.errors["adults"] = "Vul het aantal volwassenen in: een heel getal van 1 tot en met 10."
-    ages_text = _text(form, "children_ages")
-    ages = [part.strip() for part in re.split(r"[,;\s]+", ages_text) if part.strip()]
-    children = [_whole(age, 0, 17) for age in ages]
-    if None in children or len(children) > 20:
-        parsed.errors["children_ages"] = (
-            "Vul de leeftijden van de kinderen in als hele getallen van 0 tot en met 17, gescheiden door komma's."
-        )
-    family_type = _text(form, "family_type")
+    children = children_ages(text(form, "children_ages"))
+    if children is None:
+        parsed.errors["children_ages"] = CHILDREN_AGES_ERROR
+    family_type = text(form, "family_type")
     if family_type not in FAMILY_TYPES:
         parsed.errors["family_type"] = "Kies de gezinssamenstelling."
-    need = _text(form, "need")
+    need = text(form, "need")
     if need not in NEEDS:
         parsed.errors["need"] = "Kies wat het gezin nodig heeft."
-    municipality = _text(form, "municipality_code")
+    municipality = text(form, "municipality_code")
     if not MUNICIPALITY_CODE.match(municipality):
         parsed.errors["municipality_code"] = "Vul een gemeentecode van vier cijfers in, bijvoorbeeld 0363."
-    case_key = _text(form, "case_key")
+    case_key = text(form, "case_key")
     if case_key and not CASE_KEY.match(case_key):
         parsed.errors["case_key"] = "Dit is geen zaaknummer van de keten (het begint met hh-)."
     if parsed.ok:
@@ -87,24 +82,39 @@ def placement_request(form: Mapping[str, str]) -> Parsed:
     return parsed
 
 
+CHILDREN_AGES_ERROR = "Vul de leeftijden van de kinderen in als hele getallen van 0 tot en met 17, gescheiden door komma's."
+
+
+def children_ages(value: str) -> list[int] | None:
+    """"3, 7" (or "3 7", "3;7") as [3, 7]; None when an age is not 0-17 or there are more than 20."""
+    ages = [whole(part, 0, 17) for part in re.split(r"[,;\s]+", value) if part.strip()]
+    return None if None in ages or len(ages) > 20 else ages
+
+
+def past_day(value: str, today: date) -> date | None:
+    """A date (jjjj-mm-dd) that is not in the future, or None."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if day <= today else None
+
+
 def arrears_signal(form: Mapping[str, str], today: date) -> Parsed:
     """A corporation reports rent arrears for one dwelling, as the intake expects: by its BAG
     id, or by postcode, house number and municipality code (what a person at a desk knows)."""
     parsed = Parsed()
-    address = _dwelling_address(form, parsed.errors)
-    try:
-        observed_on = date.fromisoformat(_text(form, "observed_on"))
-        if observed_on > today:
-            raise ValueError("in the future")
-    except ValueError:
+    address = dwelling_address(form, parsed.errors)
+    observed_on = past_day(text(form, "observed_on"), today)
+    if observed_on is None:
         parsed.errors["observed_on"] = "Vul een datum in (jjjj-mm-dd), niet in de toekomst."
-    months = _whole(_text(form, "months"), 1, 120)
+    months = whole(text(form, "months"), 1, 120)
     if months is None:
         parsed.errors["months"] = "Vul het aantal maanden achterstand in: 1 tot en met 120."
-    amount = _amount(_text(form, "amount_eur"))
+    amount = _amount(text(form, "amount_eur"))
     if amount is None:
         parsed.errors["amount_eur"] = "Vul het bedrag in euro's in, bijvoorbeeld 1450,00."
-    district = _text(form, "district")
+    district = text(form, "district")
     municipality = address.get("adresseerbaarObjectIdentificatie", "")[:4] or address.get("gemeentecode", "")
     if district:
         district = code_for(municipality, district) or ""
@@ -123,22 +133,22 @@ def arrears_signal(form: Mapping[str, str], today: date) -> Parsed:
     return parsed
 
 
-def _dwelling_address(form: Mapping[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    dwelling = _text(form, "dwelling")
-    if dwelling or not (_text(form, "postcode") or _text(form, "huisnummer")):
+def dwelling_address(form: Mapping[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    dwelling = text(form, "dwelling")
+    if dwelling or not (text(form, "postcode") or text(form, "huisnummer")):
         if not DWELLING_ID.match(dwelling):
             errors["dwelling"] = "Vul het BAG-verblijfsobjectnummer in (16 cijfers), of postcode, huisnummer en gemeentecode."
         return {"adresseerbaarObjectIdentificatie": dwelling}
-    postcode = _text(form, "postcode").replace(" ", "").upper()
+    postcode = text(form, "postcode").replace(" ", "").upper()
     if not POSTCODE.match(postcode):
         errors["postcode"] = "Vul een postcode in, bijvoorbeeld 1069 JD."
-    number = _whole(_text(form, "huisnummer"), 1, 99999)
+    number = whole(text(form, "huisnummer"), 1, 99999)
     if number is None:
         errors["huisnummer"] = "Vul het huisnummer in: een heel getal."
-    municipality = _text(form, "gemeentecode")
+    municipality = text(form, "gemeentecode")
     if not MUNICIPALITY_CODE.match(municipality):
         errors["gemeentecode"] = "Vul de gemeentecode in: 4 cijfers, bijvoorbeeld 0363 voor Amsterdam."
-    letter, addition = _text(form, "huisletter"), _text(form, "huisnummertoevoeging")
+    letter, addition = text(form, "huisletter"), text(form, "huisnummertoevoeging")
     return {
         "postcode": postcode,
         "huisnummer": number,
@@ -148,12 +158,12 @@ def _dwelling_address(form: Mapping[str, str], errors: dict[str, str]) -> dict[s
     }
 
 
-def _amount(text: str) -> Decimal | None:
+def _amount(value: str) -> Decimal | None:
     """Dutch or plain notation: 1.450,00 or 1450,00 or 1450.00."""
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
     try:
-        amount = Decimal(text.replace("€", "").strip())
+        amount = Decimal(value.replace("€", "").strip())
     except InvalidOperation:
         return None
     if (
@@ -167,14 +177,14 @@ def _amount(text: str) -> Decimal | None:
 
 
 def decline_reason(form: Mapping[str, str]) -> Parsed:
-    reason = _text(form, "reason")
+    reason = text(form, "reason")
     if not 3 <= len(reason) <= 300:
         return Parsed(errors={"reason": "Geef een reden van 3 tot 300 tekens."})
     return Parsed(body={"reason": reason})
 
 
 def acknowledgement(form: Mapping[str, str]) -> Parsed:
-    worker = _text(form, "worker")
+    worker = text(form, "worker")
     if worker and not WORKER_ID.match(worker):
         return Parsed(
             errors={
@@ -196,17 +206,17 @@ def figures_query(
 ) -> tuple[FiguresQuery, dict[str, str]]:
     """The municipality page's filter; a wrong value falls back to the default and says so."""
     errors: dict[str, str] = {}
-    municipality = _text(params, "gemeente") or default_municipality
+    municipality = text(params, "gemeente") or default_municipality
     if not MUNICIPALITY_CODE.match(municipality):
         errors["gemeente"] = "Een gemeentecode heeft vier cijfers."
         municipality = default_municipality
-    year_text = _text(params, "jaar")
-    year = _whole(year_text, 2000, 2100) if year_text else this_year
+    year_text = text(params, "jaar")
+    year = whole(year_text, 2000, 2100) if year_text else this_year
     if year is None:
         errors["jaar"] = "Kies een jaar van 2000 tot en met 2100."
         year = this_year
-    month_text = _text(params, "maand")
-    month = _whole(month_text, 1, 12) if month_text else None
+    month_text = text(params, "maand")
+    month = whole(month_text, 1, 12) if month_text else None
     if month_text and month is None:
         errors["maand"] = "Kies een maand van 1 tot en met 12."
     return FiguresQuery(municipality, year, month), errors

@@ -46,6 +46,30 @@ LABELS: dict[str, dict[str, str]] = {
         "refused": "Hulp geweigerd",
         "already_known": "Al bekend bij hulpverlening",
     },
+    "feedback_type": {
+        "contact-made": "Contact gelegd",
+        "report-intermediate": "Tussenrapportage (na 14 dagen)",
+        "report-final": "Eindrapportage (na 28 dagen)",
+    },
+    "eviction_outcome": {
+        "evicted": "Ontruimd",
+        "paid_at_door": "Betaald aan de deur, niet ontruimd",
+        "not_executed": "Niet doorgegaan",
+        "left_unknown_destination": "Vertrokken, onbekend waarheen",
+    },
+    "alternative_kind": {
+        "hotel": "Hotel",
+        "holiday_home": "Vakantiewoning of bungalowpark",
+        "with_relatives": "Bij familie of vrienden",
+        "family_split": "Gezin tijdelijk gesplitst",
+        "night_shelter": "Nachtopvang",
+    },
+    "outflow": {
+        "contingent_dwelling": "Voorwaardelijke woning",
+        "omklap": "Omklap (eigen huurcontract)",
+        "own_network": "Eigen netwerk",
+        "unknown": "Onbekend",
+    },
     "request_status": {
         "offered": "Aangeboden aan opvang",
         "waitlisted": "Op wachtlijst",

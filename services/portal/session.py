@@ -21,7 +21,15 @@ from shared.organisations import Organisation, Organisations, Role
 
 COOKIE = "signaalketen_sessie"
 # The roles with a page of their own, in the order the login list shows them.
-PAGE_ROLES = (Role.GGD, Role.SHELTER, Role.CORPORATION, Role.MUNICIPALITY)
+PAGE_ROLES = (
+    Role.GGD,
+    Role.PREVENTION_TEAM,
+    Role.SHELTER,
+    Role.CORPORATION,
+    Role.BAILIFF,
+    Role.POLICE,
+    Role.MUNICIPALITY,
+)
 
 
 @dataclass(frozen=True)
@@ -122,4 +130,7 @@ def home_of(role: Role) -> str:
         Role.SHELTER: "/opvang",
         Role.CORPORATION: "/corporatie",
         Role.MUNICIPALITY: "/gemeente",
+        Role.PREVENTION_TEAM: "/preventie",
+        Role.BAILIFF: "/deurwaarder",
+        Role.POLICE: "/politie",
     }.get(role, "/geen-pagina")

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.logging import LogFormat
 from shared.settings import DEV_ORGANISATIONS_FILE
 
 DEV_PORTAL_CLIENT_SECRET = "dev-signaalketen-portal"  # deploy/keycloak/realm-signaalketen.json
@@ -37,6 +38,11 @@ class PortalSettings(BaseSettings):
         "INFO",
         validation_alias=AliasChoices("PORTAL_LOG_LEVEL", "SIGNAL_LOG_LEVEL", "log_level"),
         description="else SIGNAL_LOG_LEVEL; Python log level",
+    )
+    log_format: LogFormat | None = Field(
+        None,
+        validation_alias=AliasChoices("PORTAL_LOG_FORMAT", "SIGNAL_LOG_FORMAT", "log_format"),
+        description="`text` or `json` (one object per line); default json in production, else text",
     )
     host: str = Field("127.0.0.1", description="listen address")
     port: int = Field(8006, description="listen port")
@@ -77,6 +83,10 @@ class PortalSettings(BaseSettings):
             if offending:
                 raise ValueError(f"development defaults refused in production: set {', '.join(offending)}")
         return self
+
+    @property
+    def log_lines(self) -> LogFormat:
+        return self.log_format or (LogFormat.JSON if self.environment == "production" else LogFormat.TEXT)
 
     @property
     def development_login(self) -> bool:

@@ -36,11 +36,19 @@ MESSAGES = {
     "geplaatst": "De plaatsing is bevestigd.",
     "afgewezen": "De afwijzing is vastgelegd. Het gezin wordt elders aangeboden of op de wachtlijst gezet.",
     "verstuurd": "Het signaal is ontvangen door de keten.",
+    "teruggemeld": "De terugmelding is vastgelegd.",
+    "samenstelling": "De samenstelling is gecorrigeerd. De zaak is opnieuw beoordeeld.",
+    "alternatief": "De verblijfplaats is vastgelegd. Het gezin blijft op de wachtlijst.",
+    "capaciteit": "De capaciteit is aangepast.",
+    "vertrokken": "Het vertrek is vastgelegd. De eenheid is weer vrij.",
 }
 NAVIGATION = {
     Role.GGD: [("/ggd", "Meldingen"), ("/ggd/opvang", "Opvang aanvragen")],
+    Role.PREVENTION_TEAM: [("/preventie", "Meldingen en rapportages")],
     Role.SHELTER: [("/opvang", "Capaciteit en verzoeken")],
     Role.CORPORATION: [("/corporatie", "Signalen")],
+    Role.BAILIFF: [("/deurwaarder", "Ontruimingen")],
+    Role.POLICE: [("/politie", "Meldingen")],
     Role.MUNICIPALITY: [("/gemeente", "Monitor")],
 }
 

@@ -106,7 +106,7 @@ class HouseholdLookup:
         key = ("locate", dwelling.identification)
         try:
             found = await self._cached(key, lambda: self._client.dwellings_at_postcode(
-                dwelling.postcode, dwelling.huisnummer, dwelling.huisletter, dwelling.toevoeging
+                dwelling.postcode, dwelling.huisnummer, dwelling.huisletter, dwelling.toevoeging, dwelling.gemeentecode
             ))  # fmt: skip
         except _REGISTER_ERRORS as exc:
             log.warning("locating the dwelling of case %s failed (%s): stays on its postcode key", case_key, type(exc).__name__)

@@ -22,9 +22,7 @@ import httpx
 
 from tests.benchmarks.bench_chain import cpu_seconds
 from tests.benchmarks.chain import REGISTER_RATE, start_chain
-from tests.conftest import POSTGRES, create_database, drop_database
 from tests.support import table1
-from tests.support.processes import ServiceProcess, free_port
 
 BATCH = 1000
 AMSTERDAM = {"X-API-Key": "dev-gemeente-amsterdam"}
@@ -70,17 +68,14 @@ def bench(scale: int) -> None:
     rows = table1.table(scale)
     stream = table1.signals(rows)
     evictions = sum(row.offered for row in rows)
-    chain = start_chain(database="postgres")
-    name, monitor_db = create_database(POSTGRES, "monitor")
-    env = {**chain.env, "MONITOR_PORT": str(free_port()), "MONITOR_DATABASE_URL": monitor_db}
-    monitor = ServiceProcess("services.monitor", int(env["MONITOR_PORT"]), env, chain.processes["arrears"]._log_path.parent)  # noqa: SLF001
+    chain = start_chain(database="postgres")  # every service, the monitor included
+    monitor, monitor_db = chain.processes["monitor"], chain.databases["monitor"][1]
     try:
-        monitor.start().wait_ready()
-        pids = {**chain.pids(), "monitor": monitor._process.pid}  # noqa: SLF001
+        pids = chain.pids()
         before = {process: cpu_seconds(pid) for process, pid in pids.items()}
         started = time.monotonic()
         posting = post_all(chain.url("arrears"), stream)
-        urls = [chain.url(s) for s in ("arrears", "triage", "placement", "notifications")] + [monitor.url]
+        urls = [chain.url(s) for s in ("arrears", "triage", "placement", "notifications", "monitor")]
         deadline = time.monotonic() + 7200
         while time.monotonic() < deadline:
             if counted(monitor.url) == (evictions, evictions) and quiet(urls):
@@ -93,9 +88,7 @@ def bench(scale: int) -> None:
         consumed = asyncio.run(processed_events(monitor_db))
         final = counted(monitor.url)
     finally:
-        monitor.stop()
         chain.stop()
-        drop_database(POSTGRES, name)
     signals = len(stream)
     print(f"Table 1 stream at scale 1/{scale}: {evictions:,} evictions, {signals:,} signals posted in batches of {BATCH}"
           f" (PostgreSQL; register rate limit {REGISTER_RATE}/s)")

@@ -1,6 +1,7 @@
 """Start the real local chain for benchmarks: Kafka and PostgreSQL from deploy/, the
 register stand-in and the services as processes (like `make up`, with fresh databases
-and a unique topic prefix)."""
+and a unique topic prefix). Every consumer of the chain runs by default, the monitor
+included; the portal (no database, no Kafka) on request."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pathlib import Path
 from tests.conftest import KAFKA, POSTGRES, create_database, drop_database
 from tests.support.processes import ServiceProcess, free_port
 
-SERVICES = ("arrears", "triage", "placement", "notifications")
+SERVICES = ("arrears", "triage", "placement", "notifications", "monitor")  # every service with a database and consumers
+PAGES = "portal"
 REGISTER_RATE = "2000"
 
 
@@ -38,9 +40,10 @@ class BenchChain:
 def start_chain(
     *, database: str = "postgres", extra_env: dict[str, str] | None = None, services: tuple[str, ...] = SERVICES
 ) -> BenchChain:
-    """The register stand-in and `services` as processes, on fresh databases and topics."""
+    """The register stand-in and `services` as processes, on fresh databases and topics;
+    `services` may name the portal too (it reads the others over HTTP)."""
     log_dir = Path(tempfile.mkdtemp(prefix="bench-logs-"))
-    ports = {name: free_port() for name in (*SERVICES, "register")}
+    ports = {name: free_port() for name in (*SERVICES, PAGES, "register")}
     env = {
         "SIGNAL_ENVIRONMENT": "test",
         "SIGNAL_KAFKA_BOOTSTRAP": KAFKA,
@@ -55,8 +58,11 @@ def start_chain(
         **(extra_env or {}),
     }
     databases: dict[str, tuple[str, str]] = {}
+    env.update({f"PORTAL_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in SERVICES})
     for name in services:
         env[f"{name.upper()}_PORT"] = str(ports[name])
+        if name == PAGES:
+            continue
         if database == "postgres":
             databases[name] = create_database(POSTGRES, name)
             env[f"{name.upper()}_DATABASE_URL"] = databases[name][1]

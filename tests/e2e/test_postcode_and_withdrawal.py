@@ -64,7 +64,7 @@ def test_a_household_signalled_by_postcode_and_by_bag_id_has_one_case(chain):
     assert signals_on(case) == [by_postcode, by_bag, risen] and case["case_key"] == dwelling_key
     assert sorted(a["alert_id"] for a in case["alerts"]) == sorted([first["alert_id"], again["alert_id"]])
     assert case["is_family"] is True and case["municipality_code"] == "0080"
-    postcode_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), postcode_identification("8911AB", 12))
+    postcode_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), postcode_identification("8911AB", 12, gemeentecode="0080"))
     with chain.client("triage", SOCIAAL_TEAM) as client:
         assert client.get(f"/v1/cases/{postcode_key}", params={"purpose": "check"}).status_code == 404, "no second case"
 

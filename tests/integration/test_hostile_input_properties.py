@@ -54,7 +54,7 @@ def caller(service: str, endpoint: tuple[str, str], owners: set[str] | None) -> 
 async def served(request, new_database):
     service, bus, clock = request.param, InMemoryBus(), FakeClock()
     app = build(service, new_database(service), bus, clock)
-    async with running(app) as client:
+    async with running(app, migrate=True) as client:
         world = await WORLDS[service](client, app.state.runtime, bus, clock)
         yield service, client, {**shared_rows(), **world.rows}
 
@@ -119,7 +119,7 @@ async def test_every_string_of_every_body_refuses_control_characters(served, dat
 @pytest.fixture
 async def intake(new_database):
     app = build("arrears", new_database("arrears"), InMemoryBus(), FakeClock())
-    async with running(app) as client:
+    async with running(app, migrate=True) as client:
         yield client
 
 

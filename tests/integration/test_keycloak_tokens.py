@@ -84,7 +84,7 @@ async def test_keycloak_tokens_are_verified_by_every_service(service, tmp_path, 
     _settings, path, organisation = READS[service]
     token = client_token(keycloak_issuer, organisation)
     app = service_app(service, tmp_path, wall_clock, keycloak_issuer)
-    async with running(app) as client:
+    async with running(app, migrate=True) as client:
         accepted = await client.get(path, headers=bearer(token))
         refused = {name: (await client.get(path, headers=bearer(forged))).status_code for name, forged in forgeries(keycloak_issuer, token).items()}
         outsider = "hvo-querido" if service == "arrears" else "politie-amsterdam"  # police may post signals
@@ -100,14 +100,14 @@ async def test_keycloak_tokens_are_verified_by_every_service(service, tmp_path, 
 async def test_a_service_expecting_another_issuer_refuses_the_realms_tokens(tmp_path, wall_clock, keycloak_issuer):
     other_issuer = keycloak_issuer.rsplit("/", 1)[0] + "/master"
     app = service_app("placement", tmp_path, wall_clock, other_issuer)
-    async with running(app) as client:
+    async with running(app, migrate=True) as client:
         response = await client.get("/v1/requests", headers=bearer(client_token(keycloak_issuer, "ggd-amsterdam-vangnet")))
     assert response.status_code == 401
 
 
 async def test_organisation_a_cannot_read_organisation_bs_request(tmp_path, wall_clock, keycloak_issuer):
     app = service_app("placement", tmp_path, wall_clock, keycloak_issuer)
-    async with running(app) as client:
+    async with running(app, migrate=True) as client:
         created = await client.post("/v1/requests", json=FAMILY, headers=bearer(client_token(keycloak_issuer, "ggd-amsterdam-vangnet")))
         other_ggd = bearer(client_token(keycloak_issuer, "ggd-utrecht"))
         read = await client.get(f"/v1/requests/{created.json()['id']}", headers=other_ggd)
@@ -120,7 +120,7 @@ async def test_the_audit_names_the_person_who_read(tmp_path, wall_clock, keycloa
     token = person_token(keycloak_issuer, "ggd.devries")
     sub = jwt.decode(token, options={"verify_signature": False})["sub"]
     app = service_app("placement", tmp_path, wall_clock, keycloak_issuer)
-    async with running(app) as client:
+    async with running(app, migrate=True) as client:
         created = (await client.post("/v1/requests", json=FAMILY, headers=bearer(token))).json()
         read = await client.get(f"/v1/requests/{created['id']}", headers=bearer(token))
         officer = bearer(person_token(keycloak_issuer, "fg.mulder"))

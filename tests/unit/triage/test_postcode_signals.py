@@ -120,6 +120,25 @@ async def test_an_address_the_register_does_not_know_stays_on_its_postcode_key_w
     assert alert.is_family is None, "routed as a possible family, never dropped"
 
 
+async def test_the_same_postcode_and_number_in_another_municipality_is_another_dwelling(triage):
+    """The partner's gemeentecode goes to the register as gemeenteVanInschrijving and into
+    the case key: an address in Amsterdam that shares Leeuwarden's postcode and number
+    never joins the Leeuwarden family's case."""
+    elsewhere = Dwelling(postcode="8911AB", huisnummer=12, gemeentecode="0363")
+    leeuwarden, leeuwarden_key = await signal_by_postcode(
+        triage, "arrears.reported", LEEUWARDEN_BY_POSTCODE, months=2, amount_eur=Decimal("1300.00")
+    )
+    amsterdam, amsterdam_key = await signal_by_postcode(
+        triage, "arrears.reported", elsewhere, by="ymere", months=2, amount_eur=Decimal("1300.00")
+    )
+    assert amsterdam_key != leeuwarden_key
+    family_case, family_entries = await case_and_timeline(triage, triage.case_key(LEEUWARDEN_FAMILY))
+    assert signals_on(family_entries) == [leeuwarden]
+    other_case, other_entries = await case_and_timeline(triage, amsterdam_key)
+    assert signals_on(other_entries) == [amsterdam] and other_case.municipality_code == "0363"
+    assert other_case.uncertain == ["dwelling_not_found_in_register"], "nobody registered in Amsterdam lives there"
+
+
 async def test_a_family_found_at_the_door_by_postcode_joins_the_dwelling_case(triage):
     await triage.signal("arrears.reported", LEEUWARDEN_FAMILY, by="woonfriesland", months=2, amount_eur=Decimal("1300.00"))
     found, _ = await signal_by_postcode(

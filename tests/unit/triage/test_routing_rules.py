@@ -20,8 +20,8 @@ def rules():
     return load_rules(DEFAULT_RULES, Organisations.load(DEV_ORGANISATIONS_FILE)).rules
 
 
-def signal(kind, municipality="0363", **facts):
-    return SignalFacts(signal_type=kind, municipality_code=municipality, district=None, observed_on=date(2026, 11, 27), **facts)
+def signal(kind, municipality="0363", district=None, **facts):
+    return SignalFacts(signal_type=kind, municipality_code=municipality, district=district, observed_on=date(2026, 11, 27), **facts)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,34 @@ def test_amsterdam(rules, facts, household, recipient, priority):
     decision = route(facts, household, rules, NOW)
     assert decision.recipient == recipient
     assert decision.priority.value == priority
+
+
+@pytest.mark.parametrize("district", ["noord", "nieuw-west", "weesp"])
+def test_amsterdam_sends_two_months_of_arrears_to_the_stadsdeel_that_makes_the_visit(rules, district):
+    decision = route(signal("arrears.reported", district=district, arrears_months=2), FAMILY, rules, NOW)
+    assert decision.recipient == f"vroeg-eropaf-amsterdam-{district}"
+    assert decision.intermediate_report_due is not None and decision.suspends_collection
+
+
+def test_amsterdam_without_a_district_sends_it_to_the_city_desk_and_other_rules_ignore_the_district(rules):
+    assert route(signal("arrears.reported", arrears_months=2), FAMILY, rules, NOW).recipient == "vroeg-eropaf-amsterdam"
+    verdict = signal("eviction.verdict-issued", district="noord", grounds="rent_arrears")
+    assert route(verdict, SINGLE, rules, NOW).recipient == "meldpunt-zorg-overlast-amsterdam"
+
+
+def test_rules_routing_to_a_district_the_municipality_does_not_have_are_refused_when_loaded():
+    organisations = Organisations.load(DEV_ORGANISATIONS_FILE)
+    document = RuleFile.model_validate(
+        {
+            "placement_leads": {"*": "ketenregie"},
+            "rules": [
+                {"id": "ams-x", "description": "d", "municipality": "0363", "signal_types": ["arrears.reported"],
+                 "recipient": "vroeg-eropaf-amsterdam", "district_recipients": {"overvecht": "vroeg-eropaf-amsterdam-noord"}},
+            ],
+        }
+    )  # fmt: skip
+    with pytest.raises(InvalidRules, match="rule ams-x: district_recipients names 'overvecht', not a district code of 0363"):
+        validate(document, organisations)
 
 
 def test_utrecht_puts_families_first_at_verdict(rules):

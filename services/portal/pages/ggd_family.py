@@ -1,0 +1,121 @@
+"""GGD Vangnet follows a family: where it is now (a placement request's status, its
+place on the waiting list, where it stays meanwhile, where it went after the shelter),
+records where a waiting family stays meanwhile, and corrects who lives there.
+
+Placement answers the first two (`GET /v1/requests/{id}`, `POST /v1/requests/{id}/alternative`;
+the alternatives only to the GGD that asked), triage the third
+(`POST /v1/cases/{case_key}/composition`, for the GGD a case was routed to).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from shared.organisations import Role
+from services.portal import care_forms, forms, web
+from services.portal.backend import Rejected
+from services.portal.pages.ggd import CASE_KEY, PURPOSES
+from services.portal.session import Session
+
+router = APIRouter(prefix="/ggd", include_in_schema=False)
+Ggd = Annotated[Session, Depends(web.require(Role.GGD))]
+NOT_WAITLISTED = "Het gezin staat niet (meer) op de wachtlijst: een verblijfplaats legt u alleen vast zolang het wacht."
+COMPOSITION_FIELDS = {
+    "adults": ("adults", "Het aantal volwassenen werd niet geaccepteerd."),
+    "children_ages": ("children_ages", "De leeftijden werden niet geaccepteerd."),
+    "reason": ("reason", "Deze toelichting werd niet geaccepteerd: 3 tot 500 tekens, één alinea."),
+}
+ALTERNATIVE_FIELDS = {
+    "kind": ("kind", "Kies waar het gezin intussen verblijft."),
+    "note": ("note", "Deze aantekening werd niet geaccepteerd."),
+    "status": ("kind", NOT_WAITLISTED),
+}
+
+
+# --- where is the family now ---------------------------------------------------------------------
+
+
+@router.get("/opvang/{request_id}")
+async def family_now(request: Request, request_id: UUID, session: Ggd) -> Response:
+    return await _family_page(request, session, request_id, {}, {})
+
+
+async def _family_page(
+    request: Request, session: Session, request_id: UUID, form: dict, errors: dict[str, str], status_code: int = 200
+) -> Response:
+    backend = request.app.state.backend
+    view = await backend.get("placement", f"/v1/requests/{request_id}", session.token)
+    facilities = {f["id"]: f for f in await backend.get("placement", "/v1/facilities", session.token)}
+    context = {
+        "session": session,
+        "r": view,
+        "facility": facilities.get(view["facility_id"]) if view["facility_id"] else None,
+        "form": form,
+        "errors": errors,
+        "kinds": care_forms.ALTERNATIVE_KINDS,
+    }
+    return web.render(request, "ggd/family.html", context, status_code)
+
+
+@router.post("/opvang/{request_id}/alternatief")
+async def record_alternative(request: Request, request_id: UUID, session: Ggd) -> Response:
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    parsed = care_forms.alternative(form)
+    if not parsed.ok:
+        return await _family_page(request, session, request_id, form, parsed.errors, 422)
+    try:
+        await request.app.state.backend.post(
+            "placement", f"/v1/requests/{request_id}/alternative", session.token, json=parsed.body
+        )
+    except Rejected as exc:
+        if exc.status not in (409, 422):
+            raise
+        errors = forms.service_errors(exc.detail, ALTERNATIVE_FIELDS, NOT_WAITLISTED)
+        return await _family_page(request, session, request_id, form, errors, exc.status)
+    return web.redirect(f"/ggd/opvang/{request_id}?melding=alternatief")
+
+
+# --- composition ---------------------------------------------------------------------------------
+
+
+@router.get("/zaken/{case_key}/samenstelling")
+async def composition_form(request: Request, case_key: str, session: Ggd, doel: str = "") -> Response:
+    _check_case_key(case_key)
+    return _composition_page(request, session, case_key, {"doel": doel}, {})
+
+
+@router.post("/zaken/{case_key}/samenstelling")
+async def correct_composition(request: Request, case_key: str, session: Ggd) -> Response:
+    _check_case_key(case_key)
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    parsed = care_forms.composition(form)
+    if not parsed.ok:
+        return _composition_page(request, session, case_key, form, parsed.errors, 422)
+    try:
+        await request.app.state.backend.post(
+            "triage", f"/v1/cases/{case_key}/composition", session.token, json=parsed.body
+        )
+    except Rejected as exc:
+        if exc.status != 422:
+            raise
+        errors = forms.service_errors(exc.detail, COMPOSITION_FIELDS, "De correctie werd niet geaccepteerd.")
+        return _composition_page(request, session, case_key, form, errors, 422)
+    purpose = form.get("doel", "") if form.get("doel", "") in PURPOSES else PURPOSES[-1]
+    return web.redirect(f"/ggd/zaken/{case_key}?{urlencode({'doel': purpose, 'melding': 'samenstelling'})}")
+
+
+def _composition_page(
+    request: Request, session: Session, case_key: str, form: dict, errors: dict[str, str], status_code: int = 200
+) -> Response:
+    context = {"session": session, "case_key": case_key, "form": form, "errors": errors}
+    return web.render(request, "ggd/composition.html", context, status_code)
+
+
+def _check_case_key(case_key: str) -> None:
+    if not CASE_KEY.match(case_key):
+        raise Rejected("triage", 404)

@@ -1,0 +1,24 @@
+"""The month benchmark, small, in every CI run, so it cannot rot: a few hundred arrears
+signals through the whole chain (every service as a process, the monitor included) on real
+Kafka and PostgreSQL. It prints the benchmark's figures; it asserts only what a user would
+notice: every alert arrived once, and every consumer of the chain handled every record.
+Speed is judged from `make bench`, never here."""
+
+from __future__ import annotations
+
+from services.monitor.settings import MonitorSettings
+from tests.benchmarks.bench_chain import month_run, print_month
+
+SIGNALS = 300
+
+
+def test_a_small_month_reaches_every_subscriber_and_every_consumer(capsys):
+    run = month_run(SIGNALS, post_batch=100, patience=180)
+
+    with capsys.disabled():
+        print(f"\nbenchmark smoke (python -m tests.benchmarks.bench_chain month {SIGNALS} for the same run by hand):")
+        print_month(run, None, 0)
+    assert run["delivered"] == SIGNALS
+    assert "monitor" in run["cpu"]
+    assert MonitorSettings(environment="test").consumer_name in run["groups"], f"the monitor's consumer was not among {run['groups']}"
+    assert run["lag_left"] == 0

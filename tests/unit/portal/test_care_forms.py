@@ -1,0 +1,57 @@
+"""The forms of the people who follow a family: a prevention team's reports, the GGD's
+composition and alternatives, the shelter's capacity and outflow."""
+
+from datetime import date
+
+from services.portal import care_forms as cf
+
+TODAY = date(2026, 11, 28)
+
+
+def test_the_reports_still_open_on_an_alert_in_their_order():
+    assert cf.open_feedback({}) == ["contact-made", "report-intermediate", "report-final"]
+    assert cf.open_feedback({"contact_made_on": "2026-11-20"}) == ["report-intermediate", "report-final"]
+    assert cf.open_feedback({"intermediate_report_on": "2026-11-20"}) == ["contact-made", "report-final"]
+    assert cf.open_feedback({"final_report_on": "2026-11-27"}) == [], "the final report closes the alert"
+
+
+def test_contact_and_the_intermediate_report_carry_a_date_only():
+    parsed = cf.prevention_feedback({"type": "contact-made", "reported_on": "2026-11-27", "outcome": "refused"}, TODAY)
+    assert parsed.body == {"type": "contact-made", "reported_on": "2026-11-27"}
+    assert cf.prevention_feedback({"type": "report-intermediate", "reported_on": "2026-11-28"}, TODAY).ok
+
+
+def test_the_final_report_needs_an_outcome_and_may_say_a_debt_settlement_is_pending():
+    final = {"type": "report-final", "reported_on": "2026-11-27", "outcome": "debt_help_started", "debt_settlement_pending": "ja"}
+    assert cf.prevention_feedback(final, TODAY).body == {
+        "type": "report-final", "reported_on": "2026-11-27", "outcome": "debt_help_started", "debt_settlement_pending": True,
+    }  # fmt: skip
+    assert cf.prevention_feedback({**final, "debt_settlement_pending": ""}, TODAY).body["debt_settlement_pending"] is False
+    assert set(cf.prevention_feedback({**final, "outcome": ""}, TODAY).errors) == {"outcome"}
+    assert set(cf.prevention_feedback({**final, "outcome": "moved"}, TODAY).errors) == {"outcome"}
+
+
+def test_a_report_needs_a_known_type_and_a_day_not_in_the_future():
+    parsed = cf.prevention_feedback({"type": "visit", "reported_on": "2026-11-29"}, TODAY)
+    assert set(parsed.errors) == {"type", "reported_on"} and not parsed.body
+
+
+def test_a_composition_has_adults_ages_and_how_the_worker_knows():
+    parsed = cf.composition({"adults": "2", "children_ages": "6, 11", "reason": " huisbezoek "})
+    assert parsed.body == {"adults": 2, "children_ages": [6, 11], "reason": "huisbezoek"}
+    assert cf.composition({"adults": "1", "children_ages": "", "reason": "bij bezoek"}).body["children_ages"] == []
+    wrong = cf.composition({"adults": "11", "children_ages": "18", "reason": "x"})
+    assert set(wrong.errors) == {"adults", "children_ages", "reason"}
+
+
+def test_an_alternative_is_one_of_placements_kinds_with_an_optional_note():
+    assert cf.alternative({"kind": "hotel"}).body == {"kind": "hotel"}
+    assert cf.alternative({"kind": "family_split", "note": "vader bij broer"}).body == {"kind": "family_split", "note": "vader bij broer"}
+    assert set(cf.alternative({"kind": "tent", "note": "x" * 501}).errors) == {"kind", "note"}
+
+
+def test_capacity_is_a_whole_number_and_outflow_one_of_placements_codes():
+    assert cf.capacity({"capacity": "0"}).body == {"capacity": 0}
+    assert not cf.capacity({"capacity": "-1"}).ok and not cf.capacity({"capacity": "2,5"}).ok
+    assert cf.outflow({"outflow": "omklap"}).body == {"outflow": "omklap"}
+    assert set(cf.outflow({"outflow": "street"}).errors) == {"outflow"}
