@@ -35,7 +35,7 @@ def event(case_key: str, label: str):
 
 
 async def stage_and_commit(sessions, case_key: str, label: str, hold: float, started: asyncio.Event | None, commits: list):
-    """Stage one event for the case, flush (drawing its id), wait `hold`, commit; note the commit."""
+    """Stage one event for the case, flush (drawing its id), wait `hold`, note the commit, commit."""
     async with sessions() as session:
         async with session.begin():
             add_to_outbox(session, TOPIC, event(case_key, label))
@@ -45,7 +45,9 @@ async def stage_and_commit(sessions, case_key: str, label: str, hold: float, sta
                 started.set()
             await flushing
             await asyncio.sleep(hold)
-        commits.append((case_key, label))
+            # Noted as the last step before COMMIT, while this transaction still holds the case:
+            # after `commit()` returns, a quicker successor could be noted first on a busy machine.
+            commits.append((case_key, label))
 
 
 async def overlapping_on_one_case(sessions, case_key: str, commits: list, rng: random.Random) -> None:
