@@ -3,7 +3,7 @@
 #   make test   - every test, on real Kafka, PostgreSQL and Keycloak (started here if needed)
 PYTHON := .venv/bin/python
 
-.PHONY: up test install infra browser stop-infra unit bench chaos clean
+.PHONY: up test install infra browser stop-infra unit bench chaos faults clean
 
 up: install
 	deploy/local/up.sh
@@ -42,3 +42,8 @@ clean: stop-infra
 
 chaos: install infra
 	$(PYTHON) -m tests.chaos.run_chaos
+
+# Outages of 5 s, 60 s and 5 minutes of every service's database and of the register
+# while signals stream; one line per fault; non-zero exit when anything was lost.
+faults: install infra
+	$(PYTHON) -m tests.faults.run_faults

@@ -1,17 +1,22 @@
 """HTTP pieces every service shares: health endpoints, clear validation errors, and
-domain errors (shared.errors) mapped to their status once."""
+domain errors (shared.errors) mapped to their status once, and 503 with Retry-After while a
+dependency (the database) is away."""
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from pydantic import BaseModel, Field
 
 from shared.audit import router as audit_router
 from shared.clock import AdjustableClock
 from shared.errors import Conflict, FieldConflict, NotFound
+from shared.faults import TransientFailure, classify
 from shared.json_depth import JsonDepthLimit
 from shared.oidc import OidcSettings, OidcVerifier
 from shared.runtime import Runtime
@@ -20,7 +25,9 @@ from shared.tokens import TokenIssuer
 from shared.tokens import router as token_router
 from shared.tracing import TraceMiddleware
 
+log = logging.getLogger(__name__)
 health = APIRouter(tags=["health"])
+RETRY_AFTER_SECONDS = 5
 
 
 @health.get("/health/live", summary="The process is up")
@@ -28,25 +35,34 @@ async def live() -> dict[str, str]:
     return {"status": "live"}
 
 
-@health.get("/health/ready", summary="Database reachable and workers started", responses={503: {}})
+@health.get("/health/ready", summary="Database reachable, workers started, no work held for a dependency", responses={503: {}})
 async def ready(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
-    checks = {"database": await runtime.database_ok(), "workers": runtime.started.is_set()}
+    away = runtime.outages.away()
+    checks = {"database": await runtime.database_ok(), "workers": runtime.started.is_set(), "dependencies": not away}
     code = 200 if all(checks.values()) else 503
-    return JSONResponse({"status": "ready" if code == 200 else "not ready", "checks": checks}, status_code=code)
+    body = {"status": "ready" if code == 200 else "not ready", "checks": checks, "away": away}
+    return JSONResponse(body, status_code=code)
 
 
 @health.get("/metrics", summary="Counters for operators (no personal data)")
-async def metrics(request: Request) -> dict[str, int]:
+async def metrics(request: Request) -> dict[str, int | float | None]:
     runtime: Runtime = request.app.state.runtime
     lag = await runtime.bus.lag()
+    try:
+        backlog = await runtime.relay.backlog()
+    except Exception as exc:  # noqa: BLE001 - metrics answer most when the database does not
+        if not classify(exc).transient:
+            raise
+        backlog = None
     return {
-        "outbox_backlog": await runtime.relay.backlog(),
+        "outbox_backlog": backlog,
         "outbox_published": runtime.relay.published,
         "dead_lettered": sum(consumer.dead_lettered for consumer in runtime.consumers),
         "consumer_lag": sum(lag.values()),
         **{f"consumer_lag:{group}": value for group, value in sorted(lag.items())},
         **{f"consumer_partitions:{group}": held for group, held in sorted(runtime.bus.assigned_partitions().items())},
+        **runtime.outages.metrics(),
     }
 
 
@@ -87,6 +103,20 @@ def clean_errors(errors, prefix: tuple[str | int, ...] = ()) -> list[dict]:
 
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
     return JSONResponse({"detail": clean_errors(exc.errors())}, status_code=422)
+
+
+async def _dependency_away(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After when the request failed because a dependency is away; else a 500 as before."""
+    verdict = classify(exc)
+    if not verdict.transient:
+        raise exc
+    request.app.state.runtime.outages.noted(verdict)
+    log.warning("%s %s: %s away (%s); answered 503", request.method, request.url.path, verdict.dependency, verdict.reason)
+    return JSONResponse(
+        {"detail": f"temporarily unavailable ({verdict.dependency} not answering); retry after {RETRY_AFTER_SECONDS} s"},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
@@ -141,6 +171,8 @@ def install(app: FastAPI) -> None:
     if isinstance(app.state.runtime.clock, AdjustableClock):
         app.include_router(test_clock)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for failure in (SQLAlchemyError, OSError, TransientFailure):
+        app.add_exception_handler(failure, _dependency_away)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(FieldConflict, _field_conflict)

@@ -27,6 +27,7 @@ from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.organisations import Organisations
 from shared.migrations.runner import require_current
+from shared.outages import Outages
 from shared.persistence.database import create_engine, session_factory
 from shared.persistence.group_commit import GroupCommit
 from shared.persistence.inbox import Effect, Finish, Prepared, handle_all_once, handle_once
@@ -34,6 +35,7 @@ from shared.persistence.outbox import add_to_outbox
 from shared.persistence.relay import OutboxRelay
 from shared.privacy import AddressSeal, household_pseudonym
 from shared.settings import ServiceSettings
+from shared.timers import timer_worker
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ DEFAULT_PARTITIONS = 6  # deploy/kafka/topics.yaml's default
 # Lookups of one batch in flight at once: enough to hide a register's latency, few enough
 # that an HTTP client's connection pool does not spend its time queueing hundreds.
 PREPARE_CONCURRENCY = 16
+DATABASE_PROBE_SECONDS = 3.0  # readiness and the consumer's "is it us or the database?" question
 # A service never creates or changes its tables: `python -m services.<name> migrate` does at
 # deploy, and the service only checks at start that its database is current. Unit tests on
 # SQLite swap in create-from-metadata here (tests/unit/conftest.py), which
@@ -60,6 +63,7 @@ class Runtime:
     organisations: Organisations
     address_seal: AddressSeal
     writes: GroupCommit
+    outages: Outages = field(default_factory=Outages)
     consumers: list[EventConsumer] = field(default_factory=list)
     started: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -120,7 +124,10 @@ class Runtime:
             if await handle_all_once(self.sessions, name, list(zip(handled, effects)), finish):
                 self.relay.wake()
 
-        consumer = EventConsumer(self.bus, self.group_id(name), handle, retry, handle_batch=handle_batch)
+        consumer = EventConsumer(
+            self.bus, self.group_id(name), handle, retry,
+            handle_batch=handle_batch, outages=self.outages, database_answers=self.database_ok,
+        )  # fmt: skip
         self.consumers.append(consumer)
         return consumer
 
@@ -132,11 +139,20 @@ class Runtime:
 
     def consume_worker(self, consumer: EventConsumer, topic_names: Sequence[str], name: str) -> Worker:
         topics = [self.settings.topic(topic) for topic in topic_names]
-        return lambda stop: self.bus.consume(topics, self.group_id(name), consumer.process_batch, stop)
+
+        async def work(stop: asyncio.Event) -> None:
+            consumer.stopping = stop  # a partition held for a missing dependency lets go at once
+            await self.bus.consume(topics, self.group_id(name), consumer.process_batch, stop)
+
+        return work
+
+    def timer(self, name: str, check: Callable, interval: float) -> Worker:
+        """A timer worker on this runtime's clock; a dependency away shows in its outages."""
+        return timer_worker(self.clock, check, interval, outages=self.outages, name=name)
 
     async def database_ok(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
+            async with asyncio.timeout(DATABASE_PROBE_SECONDS), self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
             return True
         except Exception:  # noqa: BLE001 - readiness reports, it does not raise
@@ -156,16 +172,18 @@ def build_runtime(
     bus = bus or KafkaBus(settings.kafka_bootstrap, client_id=f"signaalketen-{settings.service_name}")
     if clock is None:
         clock = AdjustableClock() if settings.environment == "test" else SystemClock()
+    outages = Outages()
     return Runtime(
         settings=settings,
         bus=bus,
         engine=engine,
         sessions=sessions,
-        relay=OutboxRelay(sessions, bus),
+        relay=OutboxRelay(sessions, bus, outages=outages),
         clock=clock,
         organisations=organisations or Organisations.load(settings.organisations_file),
         address_seal=AddressSeal(settings.address_key_list()),
         writes=GroupCommit(sessions),
+        outages=outages,
     )
 
 

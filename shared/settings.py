@@ -4,6 +4,10 @@ Chain-wide values are read from `SIGNAL_*` variables; each service adds its own
 with its own prefix (`ARREARS_DATABASE_URL`, `TRIAGE_PORT`, ...). The
 development secrets below let `make up` run with no set-up; outside
 development and test the services refuse to start with them.
+
+A service started without `SIGNAL_ENVIRONMENT` runs as production: a deployer who
+forgets it gets a service that refuses the development secrets and the development
+API keys, not an open one. `make up` says `development`, the tests say `test`.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = "service"
     environment: Literal["development", "test", "production"] = Field(
-        "development",
+        "production",
         validation_alias=_chain("environment"),
         description="development (make up), test (adjustable clock, X-API-Key) or production (bearer tokens, no default secrets)",
     )

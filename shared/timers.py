@@ -4,25 +4,62 @@ A timer worker calls `check(now)` every `interval` seconds. The check selects
 what is due (`due_at <= now`) from the database, acts, and records that it
 acted, in one transaction; nothing sleeps until a deadline, so a restart loses
 nothing and a test moves the clock instead of waiting.
+
+A check that fails loses nothing either: what was due stays due. A transient
+failure (the database away) is reported as a hold in the runtime's outages and
+retried with capped backoff; any other failure is logged with its traceback and
+the check runs again at the next tick (there is nothing to dead-letter).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Awaitable, Callable
 
 from shared.clock import Clock
+from shared.faults import classify
+from shared.outages import Outages, RetryPolicy, pause
+
+log = logging.getLogger(__name__)
 
 Check = Callable[[object], Awaitable[int]]
 
 
-def timer_worker(clock: Clock, check: Callable, interval: float = 1.0):
+def timer_worker(
+    clock: Clock,
+    check: Callable,
+    interval: float = 1.0,
+    *,
+    outages: Outages | None = None,
+    name: str = "timer",
+    retry: RetryPolicy = RetryPolicy(),
+):
+    outages = outages if outages is not None else Outages()
+    holder = f"timer {name}"
+
     async def run(stop: asyncio.Event) -> None:
+        failures = 0
         while not stop.is_set():
-            await check(clock.now())
+            wait = interval
             try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
+                await check(clock.now())
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - classified; what was due stays due
+                failures += 1
+                wait = max(interval, retry.delay(failures))
+                verdict = classify(exc)
+                if verdict.transient:
+                    outages.failed(holder, verdict)
+                    log.warning("%s held: %s away (%s); retrying in %.1fs", holder, verdict.dependency, verdict.reason, wait)
+                else:
+                    outages.unclassified[holder] += 1
+                    log.exception("%s failed; it runs again in %.1fs", holder, wait)
+            else:
+                failures = 0
+                outages.recovered(holder)
+            if await pause(stop, wait):
+                return
 
     return run

@@ -11,6 +11,10 @@ import uuid
 
 import pytest
 
+# Unset, SIGNAL_ENVIRONMENT means production (development secrets refused). The tests
+# run as "test", and so do the settings they build and the processes they start.
+os.environ["SIGNAL_ENVIRONMENT"] = "test"
+
 KAFKA = os.environ.get("SIGNAL_TEST_KAFKA", "127.0.0.1:9092")
 KEYCLOAK_ISSUER = os.environ.get("SIGNAL_TEST_KEYCLOAK_ISSUER", "http://127.0.0.1:8180/realms/signaalketen")
 POSTGRES = os.environ.get("SIGNAL_TEST_POSTGRES", "postgresql://signal:signal@127.0.0.1:55432/postgres")

@@ -2,4 +2,4 @@ from services.arrears.app import create_app
 from services.arrears.settings import ArrearsSettings
 from shared.entrypoint import run
 
-run(ArrearsSettings(), create_app)
+run(ArrearsSettings, create_app)

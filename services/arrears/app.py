@@ -8,7 +8,6 @@ from fastapi import FastAPI
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.arrears.api import router
 from services.arrears.handlers import CONSUMERS, EVENT_HANDLERS
 from services.arrears.domain.retention import RetentionPolicy
@@ -27,7 +26,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def lifespan(_app: FastAPI):
         workers = [
             *consumers,
-            timer_worker(runtime.clock, retention_check(runtime, policy), settings.retention_interval_seconds),
+            runtime.timer("retention", retention_check(runtime, policy), settings.retention_interval_seconds),
         ]
         async with serve(runtime, tables=[METADATA], workers=workers):
             yield

@@ -8,7 +8,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.monitor.api import public, router
 from services.monitor.handlers import EVENT_HANDLERS, consumers
 from services.monitor.publishing import Publications
@@ -36,7 +35,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def lifespan(_app: FastAPI):
         workers = [
             *consumer_workers,
-            timer_worker(runtime.clock, purge, settings.purge_interval_seconds),
+            runtime.timer("purge", purge, settings.purge_interval_seconds),
         ]
         on_start = lambda: claim_generation(runtime.sessions, settings.generation, runtime.clock.now())  # noqa: E731
         async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start):

@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.notifications.api import router
 from services.notifications.backoff import Backoff
 from services.notifications.deliverer import Deliverer
@@ -77,7 +76,7 @@ def create_app(
         workers = [
             *consumers,
             deliverer.run,
-            timer_worker(runtime.clock, escalations.check, settings.escalation_check_interval_seconds),
+            runtime.timer("escalations", escalations.check, settings.escalation_check_interval_seconds),
         ]
         try:
             async with serve(runtime, tables=[METADATA], workers=workers):

@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.placement.api import ROUTERS
 from services.placement.facilities import seed_facilities
 from services.placement.handlers import CONSUMERS, EVENT_HANDLERS
@@ -37,7 +36,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         async with serve(
             runtime,
             tables=[METADATA],
-            workers=[*consumers, timer_worker(runtime.clock, tick, settings.timer_interval_seconds)],
+            workers=[*consumers, runtime.timer("placement", tick, settings.timer_interval_seconds)],
             on_start=lambda: seed_facilities(runtime, settings.seed_file),
         ):
             yield

@@ -4,9 +4,10 @@ import uvicorn
 
 from services.portal.app import create_app
 from services.portal.settings import PortalSettings
+from shared.entrypoint import load_settings
 from shared.logging import configure
 
-settings = PortalSettings()
+settings = load_settings(PortalSettings)
 configure("portal", settings.log_level, settings.log_lines)
 uvicorn.run(
     create_app(settings),

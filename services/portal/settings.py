@@ -25,9 +25,9 @@ class PortalSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore", populate_by_name=True)
 
     environment: Literal["development", "test", "production"] = Field(
-        "development",
+        "production",
         validation_alias=AliasChoices("PORTAL_ENVIRONMENT", "SIGNAL_ENVIRONMENT", "environment"),
-        description="else SIGNAL_ENVIRONMENT; production: Secure cookie, the development organisations file is refused",
+        description="else SIGNAL_ENVIRONMENT (unset: production); production: Secure cookie, the development organisations file is refused",
     )
     organisations_file: Path = Field(
         DEV_ORGANISATIONS_FILE,

@@ -14,7 +14,6 @@ from fastapi import FastAPI
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
-from shared.timers import timer_worker
 from services.triage.alerting import Alerter
 from services.triage.api import router
 from services.triage.rate_limit import RateLimiter
@@ -57,7 +56,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        workers = [*consumers, timer_worker(runtime.clock, parts.timers.check, settings.timer_interval_seconds)]
+        workers = [*consumers, runtime.timer("deadlines", parts.timers.check, settings.timer_interval_seconds)]
         try:
             async with serve(runtime, tables=[METADATA], workers=workers):
                 yield

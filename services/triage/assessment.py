@@ -6,9 +6,11 @@ arrives after the fact. Possible residents (mogelijkeBewoners: a partial move-in
 or move-out date) make the answer uncertain, never absent. When Bewoning gives
 no answer, BRP Personen (who lives there now) is the fallback.
 
-When the register stays unreachable after the clients' retries, the household
-is assessed as "composition unknown" (routing then treats it as a possible
-family) rather than stalling the partition or dropping the signal.
+When the register stays unreachable after the clients' retries,
+`RegisterUnavailable` rises: a transient failure, so the consumer holds the
+signal and asks again until the register answers (docs/adr/0025). A register that
+answers but refuses the request (4xx) cannot be helped by waiting: the household is
+then assessed as "composition unknown" (routing treats it as a possible family).
 
 A signal without a BAG id is first located (`locate`): Personen by postcode and
 house number tells the dwelling's BAG id, and the household is then assessed by
@@ -28,7 +30,7 @@ from shared.contracts.events.triage import CompositionSource
 from shared.privacy import Dwelling
 from services.triage.rate_limit import RateLimiter
 from services.triage.brp.bewoning import HaalCentraalBewoningClient, Occupancy
-from services.triage.brp.client import HaalCentraalBrpClient, RegisterRequestRejected, RegisterUnavailable
+from services.triage.brp.client import HaalCentraalBrpClient, RegisterRequestRejected
 from services.triage.domain.household import (
     POSSIBLE_RESIDENTS,
     REGISTER_UNAVAILABLE,
@@ -44,7 +46,7 @@ NOT_LOCATED = "dwelling_not_found_in_register"  # nobody registered at the postc
 SEVERAL_DWELLINGS = "address_covers_several_dwellings"  # no letter or addition, several BAG ids behind it
 MANY_RESIDENTS = "many_residents"  # over 100 people (an institution): the register names nobody
 PERSONEN_FALLBACK = "composition_now_not_on_date"  # Bewoning gave no answer; Personen tells who lives there now
-_REGISTER_ERRORS = (RegisterUnavailable, RegisterRequestRejected)
+_REGISTER_ERRORS = (RegisterRequestRejected,)  # RegisterUnavailable rises: the consumer holds and retries
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class HouseholdLookup:
         return Assessment(household, CompositionSource.REGISTER)
 
     async def locate(self, dwelling: Dwelling, *, case_key: str) -> Location:
-        """The BAG id of a dwelling known by postcode and house number; never raises."""
+        """The BAG id of a dwelling known by postcode and house number; raises only RegisterUnavailable."""
         if dwelling.adresseerbaar_object_id:
             return Location(dwelling.adresseerbaar_object_id)
         key = ("locate", dwelling.identification)

@@ -6,15 +6,17 @@ import asyncio
 import logging
 from typing import Sequence
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError, TopicAlreadyExistsError, for_code
+from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError, for_code
 
 from shared.bus.port import BatchHandler, OutgoingRecord, Record
 from shared.bus.topic_plan import TopicSpec
 
 log = logging.getLogger(__name__)
 FETCH_MAX_RECORDS = 500  # per fetch, over all partitions: one transaction per partition's share
+STOP_GRACE_SECONDS = 10.0  # at shutdown, for the batches in hand to finish and commit
+REVOKE_GRACE_SECONDS = 2.0  # at a rebalance, likewise, before a held partition is let go
 
 
 class KafkaBus:
@@ -72,7 +74,6 @@ class KafkaBus:
         self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event
     ) -> None:
         consumer = AIOKafkaConsumer(
-            *topics,
             bootstrap_servers=self._bootstrap,
             client_id=self._client_id,
             group_id=group_id,
@@ -83,23 +84,24 @@ class KafkaBus:
             session_timeout_ms=15000,
             heartbeat_interval_ms=1000,
         )
+        work = PartitionWork(consumer, handle)
+        consumer.subscribe(list(topics), listener=work)
         await consumer.start()
         self._consumers[group_id] = consumer
         try:
             while not stop.is_set():
+                # Partitions are handled side by side, each strictly in order: one
+                # household's events stay ordered while different households overlap.
+                # A partition with records in hand is paused, so one held for a missing
+                # dependency waits as long as it takes while polling (and membership) goes on.
                 batches = await consumer.getmany(timeout_ms=200, max_records=FETCH_MAX_RECORDS)
                 if consumer.assignment():
                     self.assigned.set()
-                # Partitions are handled side by side, each strictly in order: one
-                # household's events stay ordered while different households overlap.
-                outcomes = await asyncio.gather(
-                    *(_handle_partition(consumer, partition, records, handle) for partition, records in batches.items()),
-                    return_exceptions=True,
-                )
-                failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-                if failures:
-                    raise failures[0]  # after every partition finished: nothing runs on behind our back
+                for partition, records in batches.items():
+                    work.start(partition, records)
+                work.reap()
         finally:
+            await work.finish(STOP_GRACE_SECONDS)
             self._consumers.pop(group_id, None)
             await consumer.stop()
 
@@ -158,11 +160,6 @@ def _raise_creation_errors(answer) -> None:
         raise RuntimeError(f"Kafka refused to create topics (SIGNAL_TOPIC_REPLICATION vs brokers?): {'; '.join(refused)}")
 
 
-async def _handle_partition(consumer: AIOKafkaConsumer, partition: TopicPartition, records, handle: BatchHandler) -> None:
-    await handle([_record(raw) for raw in records])
-    await _commit(consumer, partition, records[-1].offset + 1)
-
-
 async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int) -> None:
     try:
         await consumer.commit({partition: offset})
@@ -170,6 +167,65 @@ async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, offset:
         # The partition moved to another member during a rebalance; it will replay
         # these records and the processed-event table makes that harmless.
         log.info("commit for %s lost to a rebalance; records will be replayed", partition)
+    except KafkaError as exc:
+        # The broker is away: the next commit of this partition covers these records;
+        # a restart before it replays them, harmlessly.
+        log.warning("commit for %s failed (%s); the next commit covers it", partition, type(exc).__name__)
+
+
+class PartitionWork(ConsumerRebalanceListener):
+    """One task per partition with records in hand, the partition paused meanwhile.
+
+    A task handles its records, then commits their offsets. When it ends, its
+    partition resumes. A task that fails (a bug: EventConsumer itself raises only when
+    the service stops) makes `consume` raise after the others finished, so its worker
+    restarts from the committed offsets."""
+
+    def __init__(self, consumer: AIOKafkaConsumer, handle: BatchHandler):
+        self._consumer = consumer
+        self._handle = handle
+        self._tasks: dict[TopicPartition, asyncio.Task] = {}
+
+    def start(self, partition: TopicPartition, records) -> None:
+        self._consumer.pause(partition)
+        self._tasks[partition] = asyncio.create_task(self._run(partition, records))
+
+    async def _run(self, partition: TopicPartition, records) -> None:
+        await self._handle([_record(raw) for raw in records])
+        await _commit(self._consumer, partition, records[-1].offset + 1)
+
+    def reap(self) -> None:
+        for partition, task in list(self._tasks.items()):
+            if not task.done():
+                continue
+            del self._tasks[partition]
+            if not task.cancelled() and task.exception() is not None:
+                raise task.exception()
+            if partition in self._consumer.assignment():
+                self._consumer.resume(partition)
+
+    async def finish(self, grace: float) -> None:
+        """Let the tasks in hand finish (a held one stops at once when the service stops), then cancel."""
+        await _settle(list(self._tasks.values()), grace)
+        self._tasks.clear()
+
+    async def on_partitions_revoked(self, revoked) -> None:
+        # Finish quickly what is in hand (its commit still counts); a partition held
+        # for a missing dependency is cancelled, uncommitted: its new owner replays it.
+        tasks = [self._tasks.pop(partition) for partition in revoked if partition in self._tasks]
+        await _settle(tasks, REVOKE_GRACE_SECONDS)
+
+    async def on_partitions_assigned(self, assigned) -> None:
+        return None
+
+
+async def _settle(tasks: list[asyncio.Task], grace: float) -> None:
+    if not tasks:
+        return
+    _done, pending = await asyncio.wait(tasks, timeout=grace)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _record(raw) -> Record:

@@ -44,6 +44,10 @@ class InMemoryBus:
         log = self._logs[(topic, 0)]
         log.append(Record(topic, 0, len(log), key, value))
 
+    def committed(self, group_id: str, topic: str, partition: int = 0) -> int:
+        """The next offset `group_id` will read on the partition (what it committed)."""
+        return self._committed[(group_id, topic, partition)]
+
     def records(self, topic: str) -> list[Record]:
         found = [record for (name, _), log in self._logs.items() if name == topic for record in log]
         return sorted(found, key=lambda record: (record.partition, record.offset))

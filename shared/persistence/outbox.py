@@ -1,13 +1,23 @@
 """Transactional outbox: events are written in the same transaction as the state
 change that caused them, and the relay (relay.py) publishes them afterwards.
-Every publish of the chain goes through here; nothing writes to Kafka directly."""
+Every publish of the chain goes through here; nothing writes to Kafka directly.
+
+Order per key: on PostgreSQL, a transaction takes a lock on each key it stages
+events for (`pg_advisory_xact_lock`, held until it commits or rolls back) just
+before its outbox rows are inserted. Two transactions staging events for one case
+therefore take turns: the second inserts, and so draws its ids, only after the
+first committed. Within a key, id order is commit order, and the relay publishes in
+id order. SQLite needs no lock: it has one writer at a time, and a transaction
+keeps the write lock from its first write until it commits.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, event, text
+from sqlalchemy.orm import Session
 from sqlmodel import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,3 +51,24 @@ def add_to_outbox(session: AsyncSession, topic: str, event: Event) -> OutboxMess
     )
     session.add(message)
     return message
+
+
+# Two int4 keys: a space of its own, apart from the relay's single bigint lock.
+OUTBOX_KEY_LOCK_CLASS = 7_318_002
+_LOCK_KEYS = text(
+    "SELECT count(pg_advisory_xact_lock(:lock_class, h)) FROM "
+    "(SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ordered"
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _lock_keys_before_staging(session: Session, _flush_context, _instances) -> None:
+    """Take the per-key locks (in hash order, so two transactions never wait on each other
+    crosswise) before this flush inserts outbox rows and draws their ids."""
+    keys = sorted({item.key for item in session.new if isinstance(item, OutboxMessage)})
+    if not keys:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    connection.execute(_LOCK_KEYS, {"lock_class": OUTBOX_KEY_LOCK_CLASS, "keys": keys})

@@ -6,6 +6,14 @@ key reach Kafka in commit order. Rows are marked sent only after Kafka
 acknowledged them; a failed row, and every later row of the same key, waits for
 the next round. A crash between publish and mark re-publishes: consumers dedupe
 by CloudEvent id.
+
+Events of one key leave in the order their transactions committed: the outbox
+serialises the transactions that stage events for one key (a per-key lock, see
+outbox.py), so a later commit always holds a higher id. Why this and not a
+snapshot horizon: docs/adr/0025-transient-is-not-poison.md.
+
+The database or the broker away is transient: the relay reports a hold in the
+runtime's outages and tries again with capped backoff, for as long as it takes.
 """
 
 from __future__ import annotations
@@ -20,12 +28,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.bus.port import Bus, OutgoingRecord
+from shared.faults import Dependency, FailureKind, Verdict, classify
+from shared.outages import Outages, RetryPolicy, pause
 from shared.persistence.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 RELAY_LOCK_ID = 7_318_001  # arbitrary, constant per database: "the outbox relay"
 CONTENT_TYPE_HEADER = ("content-type", b"application/cloudevents+json")
+HOLDER = "outbox relay"
 
 
 class OutboxRelay:
@@ -37,6 +48,8 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_interval: float = 0.5,
         keep_sent_for: timedelta = timedelta(days=7),
+        outages: Outages | None = None,
+        retry: RetryPolicy = RetryPolicy(),
     ):
         self._sessions = sessions
         self._bus = bus
@@ -44,6 +57,9 @@ class OutboxRelay:
         self._idle_interval = idle_interval
         self._keep_sent_for = keep_sent_for
         self._wakeup = asyncio.Event()
+        self._outages = outages if outages is not None else Outages()
+        self._retry = retry
+        self._publish_failure: BaseException | None = None  # of the last round, if any
         self.published = 0
 
     def wake(self) -> None:
@@ -52,6 +68,7 @@ class OutboxRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         rounds = 0
+        failures = 0
         while not stop.is_set():
             try:
                 sent = await self.relay_once()
@@ -60,17 +77,39 @@ class OutboxRelay:
                     await self.purge_sent()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - the relay must outlive a database or broker hiccup
-                log.exception("outbox relay round failed; retrying")
-                sent = 0
-                await asyncio.sleep(1.0)
+            except Exception as exc:  # noqa: BLE001 - the relay must outlive a database or broker outage
+                failures += 1
+                self._failed(classify(exc), failures)
+                if await pause(stop, self._retry.delay(failures)):
+                    break
+                continue
+            if self._publish_failure is not None:
+                failures += 1
+                self._failed(Verdict(FailureKind.TRANSIENT, Dependency.BROKER, repr(self._publish_failure)[:300]), failures)
+                if await pause(stop, self._retry.delay(failures)):
+                    break
+                continue
+            failures = 0
+            self._outages.recovered(HOLDER)
             if sent < self._batch_size:
                 self._wakeup.clear()
                 try:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=self._idle_interval)
                 except TimeoutError:
                     pass
-        await self.relay_once()  # flush what the last requests staged before shutting down
+        try:
+            await self.relay_once()  # flush what the last requests staged before shutting down
+        except Exception as exc:  # noqa: BLE001 - what is left is published after the restart
+            log.warning("outbox relay: final flush failed (%s); the next start publishes it", type(exc).__name__)
+
+    def _failed(self, verdict: Verdict, failures: int) -> None:
+        if verdict.transient:
+            self._outages.failed(HOLDER, verdict)
+            if failures == 1 or failures % 20 == 0:
+                log.warning("outbox relay held: %s away (%s)", verdict.dependency, verdict.reason)
+        else:
+            self._outages.unclassified[HOLDER] += 1
+            log.error("outbox relay round failed: %s; retrying", verdict.reason, exc_info=failures == 1)
 
     async def relay_once(self) -> int:
         async with self._sessions() as session, session.begin():
@@ -82,6 +121,7 @@ class OutboxRelay:
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = list((await session.exec(query)).all())
+            self._publish_failure = None
             if not rows:
                 return 0
             results = await self._bus.publish(
@@ -94,6 +134,8 @@ class OutboxRelay:
                     sent_ids.append(row.id)
                     continue
                 held_keys.add(row.key)
+                if error is not None and self._publish_failure is None:
+                    self._publish_failure = error
                 reason = repr(error) if error else "held behind an earlier failure of its key"
                 await session.exec(
                     update(OutboxMessage)

@@ -15,7 +15,7 @@ from shared.settings import ServiceSettings
 
 
 def unit_runtime(settings_class: type[ServiceSettings], tmp_path: Path, bus: InMemoryBus, clock: FakeClock) -> Runtime:
-    settings = settings_class(database_url=f"sqlite+aiosqlite:///{tmp_path}/{settings_class.__name__}.db")
+    settings = settings_class(environment="test", database_url=f"sqlite+aiosqlite:///{tmp_path}/{settings_class.__name__}.db")
     return build_runtime(settings, bus=bus, clock=clock)
 
 

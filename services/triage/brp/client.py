@@ -14,8 +14,10 @@ dwelling id, not the response; only the query type, attempt and status.
 
 Failure policy: connection errors, timeouts, 5xx and 429 are retried with
 exponential backoff (backoff, 2*backoff, ...) up to `attempts` tries, then
-`RegisterUnavailable` is raised, so the caller can assess the household as
-"composition unknown" instead of stalling. Any other 4xx means the request
+`RegisterUnavailable` is raised. That is a transient failure
+(shared.faults.TransientFailure, dependency "register"): the consumer holds the
+signal's partition and tries again until the register answers, rather than decide
+about a family without knowing who lives there. Any other 4xx means the request
 itself is wrong; retrying cannot help, so `RegisterRequestRejected` carries the
 problem+json the register sent.
 """
@@ -29,6 +31,7 @@ from datetime import date
 
 import httpx
 
+from shared.faults import Dependency, TransientFailure
 from services.triage.domain.household import PartialDate, Resident
 
 log = logging.getLogger(__name__)
@@ -45,8 +48,10 @@ class RegisterError(Exception):
     """The register gave no usable answer."""
 
 
-class RegisterUnavailable(RegisterError):
-    """No answer after every attempt (down, timing out, or failing with 5xx)."""
+class RegisterUnavailable(RegisterError, TransientFailure):
+    """No usable answer after every attempt (down, timing out, failing with 5xx): it can pass."""
+
+    dependency = Dependency.REGISTER
 
     def __init__(self, operation: str, attempts: int, last_failure: str):
         super().__init__(f"register {operation}: no answer after {attempts} attempt(s), last: {last_failure}")

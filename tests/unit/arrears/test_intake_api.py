@@ -105,7 +105,7 @@ async def test_same_idempotency_key_returns_the_first_signal(app, bus):
 async def test_health_and_metrics_for_operators(app, bus):
     async with running(app) as client:
         assert (await client.get("/health/live")).status_code == 200
-        assert (await client.get("/health/ready")).json()["checks"] == {"database": True, "workers": True}
+        assert (await client.get("/health/ready")).json()["checks"] == {"database": True, "workers": True, "dependencies": True}
         await client.post("/v1/signals", json=arrears_body(), headers=key("ymere"))
 
         async def drained():

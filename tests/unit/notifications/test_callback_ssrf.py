@@ -98,7 +98,7 @@ def endpoints():
 
 
 async def test_every_failed_verification_gets_one_and_the_same_answer(tmp_path, bus, clock, endpoints, caplog):
-    settings = NotificationsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", verification_timeout_seconds=0.5)
+    settings = NotificationsSettings(environment="development", database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", verification_timeout_seconds=0.5)
     answers = {}
     async with running(create_app(build_runtime(settings, bus=bus, clock=clock))) as client:
         for name, url in endpoints.items():

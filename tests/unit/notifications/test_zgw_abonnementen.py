@@ -31,7 +31,11 @@ def subscriber():
 
 
 def notifications(tmp_path, bus, clock):
-    settings = NotificationsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", public_url="https://meldingen.example")
+    settings = NotificationsSettings(
+        environment="development",  # the test notificatie is sent there (the test environment skips it)
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db",
+        public_url="https://meldingen.example",
+    )
     return create_app(build_runtime(settings, bus=bus, clock=clock))
 
 

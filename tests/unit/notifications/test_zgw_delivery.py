@@ -46,6 +46,7 @@ def subscribers():
 
 def notifications(tmp_path, bus, clock):
     settings = NotificationsSettings(
+        environment="development",  # the test notificatie is sent there (the test environment skips it)
         database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db",
         triage_url="https://triage.example",
         public_url="https://meldingen.example",

@@ -1,4 +1,5 @@
-"""Who lived there on the day: BRP Bewoning first, Personen as fallback, "unknown" as the last resort.
+"""Who lived there on the day: BRP Bewoning first, Personen as fallback when Bewoning refuses,
+and a register that does not answer is a transient failure (the consumer waits for it).
 
 Against the register stand-in on a loopback port; one scripted transport makes a
 possible resident who is a child, a case the official test set lacks."""
@@ -12,7 +13,8 @@ from shared.contracts.events.triage import CompositionSource
 from shared.privacy import Dwelling
 from services.triage.assessment import PERSONEN_FALLBACK, HouseholdLookup
 from services.triage.brp.bewoning import HaalCentraalBewoningClient
-from services.triage.brp.client import HaalCentraalBrpClient
+from services.triage.brp.client import HaalCentraalBrpClient, RegisterUnavailable
+from shared.faults import Dependency, classify
 from services.triage.settings import TriageSettings
 from tests.support.register_server import BEWONING_BASE, PERSONEN_BASE
 
@@ -72,10 +74,10 @@ async def test_a_possible_resident_who_is_a_child_leaves_the_family_question_ope
     assert assessment.household.is_family is None and "possible_residents" in assessment.household.uncertain
 
 
-async def test_personen_is_the_fallback_when_bewoning_gives_no_answer(register_root):
+async def test_personen_is_the_fallback_when_bewoning_refuses_the_question(register_root):
     brp = HouseholdLookup(
         HaalCentraalBrpClient(register_root + PERSONEN_BASE, attempts=1),
-        bewoning=HaalCentraalBewoningClient(CLOSED + "/bewoning", attempts=1, timeout=1.0),
+        bewoning=HaalCentraalBewoningClient(register_root + "/no-bewoning-here", attempts=1, timeout=1.0),
     )
     assessment = await brp.assess(Dwelling("0363010001004477"), date(2026, 11, 27), case_key="hh-4")
     await brp.aclose()
@@ -83,14 +85,21 @@ async def test_personen_is_the_fallback_when_bewoning_gives_no_answer(register_r
     assert PERSONEN_FALLBACK in assessment.household.uncertain
 
 
-async def test_with_both_away_the_composition_is_unknown_never_dropped():
-    brp = HouseholdLookup(
-        HaalCentraalBrpClient(CLOSED + "/brp", attempts=1, timeout=1.0),
-        bewoning=HaalCentraalBewoningClient(CLOSED + "/bewoning", attempts=1, timeout=1.0),
-    )
-    assessment = await brp.assess(Dwelling("0363010001004477"), date(2026, 11, 27), case_key="hh-5")
-    await brp.aclose()
-    assert assessment.source is CompositionSource.UNKNOWN and assessment.household.is_family is None
+async def test_a_register_that_does_not_answer_is_transient_never_a_guess(register_root):
+    for personen, bewoning in ((CLOSED + "/brp", CLOSED + "/bewoning"), (register_root + PERSONEN_BASE, CLOSED + "/bewoning")):
+        brp = HouseholdLookup(
+            HaalCentraalBrpClient(personen, attempts=1, timeout=1.0),
+            bewoning=HaalCentraalBewoningClient(bewoning, attempts=1, timeout=1.0),
+        )
+        try:
+            await brp.assess(Dwelling("0363010001004477"), date(2026, 11, 27), case_key="hh-5")
+        except RegisterUnavailable as away:
+            verdict = classify(away)
+        else:
+            raise AssertionError("an unanswered register gave an assessment")
+        finally:
+            await brp.aclose()
+        assert verdict.transient and verdict.dependency is Dependency.REGISTER
 
 
 async def test_answers_are_cached_per_dwelling_and_date(register_root):
