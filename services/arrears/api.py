@@ -25,6 +25,7 @@ from services.arrears.intake import (
     fingerprint,
     idempotency_conflict,
     may_post,
+    note_of,
     plan_rows,
     replays,
     to_event_data,
@@ -240,6 +241,7 @@ def _new_signal(
         sealed_address=sealed,
         received_at=runtime.clock.now(),
         outcome=getattr(getattr(body, "outcome", None), "value", None),
+        note=note_of(body),
     )
     return signal, data
 

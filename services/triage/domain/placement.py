@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.contracts.events.triage import FamilyType, PlacementNeed, WithdrawalReason
+from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementReason, WithdrawalReason
 
 
 @dataclass(frozen=True)
@@ -13,7 +13,7 @@ class PlacementAsk:
     children_ages: tuple[int, ...]
     family_type: FamilyType
     need: PlacementNeed
-    reason: str
+    reason: PlacementReason
 
 
 def placement_needed(
@@ -25,9 +25,9 @@ def placement_needed(
 ) -> PlacementAsk | None:
     """A family found at the door, or a family evicted, needs a place tonight."""
     if signal_type == "eviction.family-found":
-        reason = "family_found_at_eviction"
+        reason = PlacementReason.FAMILY_FOUND_AT_EVICTION
     elif signal_type == "eviction.executed" and outcome == "evicted" and is_family:
-        reason = "family_evicted"
+        reason = PlacementReason.FAMILY_EVICTED
     else:
         return None
     adults = max(adults, 1)
