@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from shared.audit import router as audit_router
+import shared.retention  # noqa: F401 - every service database has a deletion log (chain table)
 from shared.clock import AdjustableClock
 from shared.errors import Conflict, FieldConflict, NotFound
 from shared.json_depth import JsonDepthLimit
