@@ -101,6 +101,7 @@ def _register_lookup(settings: TriageSettings) -> HouseholdLookup:
         "api_key": settings.register_api_key.get_secret_value() if settings.register_api_key else None,
         "timeout": settings.register_timeout_seconds,
         "attempts": settings.register_attempts,
+        "protocol": settings.register_protocol,
     }
     bewoning_url = settings.bewoning_base_url()
     return HouseholdLookup(
