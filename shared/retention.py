@@ -80,6 +80,10 @@ def retention_worker(runtime, job: str, sweeps: Sequence[Sweep], interval: float
     return timer_worker(runtime.clock, check, interval)
 
 
+def months_after(moment: datetime, months: int) -> datetime:
+    return months_before(moment, -months)
+
+
 def months_before(moment: datetime, months: int) -> datetime:
     """The same moment `months` calendar months earlier (the last day of a shorter month)."""
     index = moment.year * 12 + moment.month - 1 - months

@@ -30,6 +30,13 @@ class TriageSettings(ServiceSettings):
     urgent_window_days: int = Field(14, ge=0, le=365, description="eviction this close, family not reached: urgent GGD alert")
     report_escalation_days: float = Field(7.0, gt=0, le=365, description="after a reminder, this long until escalation")
     timer_interval_seconds: float = Field(5.0, gt=0, le=3600, description="how often the deadline timer looks")
+    follow_up_months: int = Field(
+        12, ge=1, le=60, description="how long after a prevention alert triage watches what happens at the dwelling"
+    )
+    retention_months: int = Field(
+        24, ge=1, le=120, description="a case (timeline, alerts, composition) is deleted this long after its last activity"
+    )
+    retention_interval_seconds: float = Field(3600.0, gt=0, description="how often the retention job runs")
     # What every register request says about itself (services/triage/brp/protocol.py) and its audit row names.
     register_doelbinding: str = Field(
         "signaalketen-voorkomen-huisuitzetting", description="x-doelbinding: the purpose binding of the BRP authorisation"
