@@ -6,7 +6,14 @@ readable by the privacy officer through `GET /v1/audit` on every service that ho
 such data.
 
 Columns `caller_subject`, `caller_kind`, `caller_name`, `caller_employee_number` and
-`trace_id` were added with named people (ADR 0013); rows written before have none."""
+`trace_id` were added with named people (ADR 0013); rows written before have none.
+
+Aligned with the Logboek Dataverwerkingen standard where its fields fit (ADR 0023):
+`trace_id` (W3C trace context, as the standard asks for HTTP), `processing_activity_id`
+(its `dpl.core.processing_activity_id`: the processing activity in the register of
+processing activities) and `legal_basis` (the activity's legal basis, which the
+standard leaves to that register; kept on the row so the privacy officer sees it without
+a second lookup). Rows written before ADR 0023 have neither."""
 
 from __future__ import annotations
 
@@ -24,9 +31,11 @@ from shared.contracts.fields import Text
 from shared.caller import Caller, CallerKind, system_caller
 from shared.organisations import Organisation, Role
 from shared.persistence.database import ChainTable, UtcDateTime
+from shared.processing import ProcessingActivity
 from shared.tracing import current_trace_id
 
 DEFAULT_PURPOSE = "case work"
+
 CHAIN_OPERATOR = "signaalketen"  # the organisation id under which the chain's own systems read
 
 
@@ -45,9 +54,14 @@ class AuditEntry(ChainTable, table=True):
     caller_name: str | None = None  # the person's display name
     caller_employee_number: str | None = None
     trace_id: str | None = Field(default=None, index=True)
+    processing_activity_id: str | None = None
+    legal_basis: str | None = None
 
 
-def audit_entry(who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime, trace_id: str) -> AuditEntry:
+def audit_entry(
+    who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime, trace_id: str,
+    activity: ProcessingActivity | None = None,
+) -> AuditEntry:  # fmt: skip
     reader = who if isinstance(who, Caller) else system_caller(who)
     return AuditEntry(
         at=at,
@@ -61,31 +75,39 @@ def audit_entry(who: Caller | Organisation, action: str, subject: str, purpose: 
         caller_name=reader.display_name,
         caller_employee_number=reader.employee_number,
         trace_id=trace_id,
+        processing_activity_id=activity.id if activity else None,
+        legal_basis=activity.legal_basis if activity else None,
     )
 
 
-def record_read(session: AsyncSession, who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime) -> None:
+def record_read(
+    session: AsyncSession, who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime,
+    activity: ProcessingActivity | None = None,
+) -> None:  # fmt: skip
     """Write the audit line in the same transaction as the read it records."""
-    session.add(audit_entry(who, action, subject, purpose, at, current_trace_id()))
+    session.add(audit_entry(who, action, subject, purpose, at, current_trace_id(), activity))
 
 
 def record_system_read(
-    session: AsyncSession, system: str, action: str, subject: str, purpose: str, at: datetime, trace_id: str
-) -> None:
+    session: AsyncSession, system: str, action: str, subject: str, purpose: str, at: datetime, trace_id: str,
+    activity: ProcessingActivity | None = None,
+) -> None:  # fmt: skip
     """A read the chain's own system makes, not on a partner's request: triage asking the
     population register who lives at a dwelling while it triages a signal."""
     session.add(
         AuditEntry(
             at=at, organisation_id=CHAIN_OPERATOR, role="system", action=action, subject=subject, purpose=purpose,
             caller_subject=system, caller_kind=CallerKind.SYSTEM.value, trace_id=trace_id,
+            processing_activity_id=activity.id if activity else None, legal_basis=activity.legal_basis if activity else None,
         )
     )  # fmt: skip
 
 
 async def audit_read(runtime, who: Caller | Organisation, action: str, subject: str, purpose: str = DEFAULT_PURPOSE) -> None:
-    """Record a read made outside a writing transaction (list and view endpoints)."""
+    """Record a read made outside a writing transaction (list and view endpoints), under the
+    service's processing activity."""
     async with runtime.sessions() as session, session.begin():
-        record_read(session, who, action, subject, purpose, runtime.clock.now())
+        record_read(session, who, action, subject, purpose, runtime.clock.now(), runtime.settings.processing_activity)
 
 
 class AuditView(BaseModel):
@@ -100,6 +122,8 @@ class AuditView(BaseModel):
     caller_name: str | None
     caller_employee_number: str | None
     trace_id: str | None
+    processing_activity_id: str | None = None
+    legal_basis: str | None = None
 
 
 router = APIRouter(prefix="/v1", tags=["audit"])

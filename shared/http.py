@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pydantic import BaseModel, Field
 
 from shared.audit import router as audit_router
+import shared.retention  # noqa: F401 - every service database has a deletion log (chain table)
 from shared.clock import AdjustableClock
 from shared.errors import Conflict, FieldConflict, NotFound
 from shared.faults import TransientFailure, classify

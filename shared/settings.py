@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.logging import LogFormat
 from shared.organisations import hash_api_key
+from shared.processing import ProcessingActivity
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key-change-me"
@@ -94,6 +95,18 @@ class ServiceSettings(BaseSettings):
         validation_alias=_chain("log_format"),
         description="`text` or `json` (one object per line, with the request's trace id); default json in production, else text",
     )
+    processing_activity_id: str | None = Field(
+        None,
+        validation_alias=_chain("processing_activity_id"),
+        description="URI of this service's processing activity in the register of processing activities "
+        "(audit rows; Logboek Dataverwerkingen); default urn:nld:signaalketen:verwerkingsactiviteit:<service>",
+    )
+    legal_basis: str = Field(
+        "AVG art. 6 lid 1 sub e; Wet gemeentelijke schuldhulpverlening art. 3a (vroegsignalering); "
+        "Wmo 2015 (maatschappelijke opvang)",
+        validation_alias=_chain("legal_basis"),
+        description="legal basis of that processing activity, as its register entry says (audit rows)",
+    )
 
     database_url: str = Field("sqlite+aiosqlite:///.run/service.db", description="SQLite file (default) or postgresql+asyncpg URL")
     host: str = Field("127.0.0.1", description="listen address")
@@ -127,6 +140,12 @@ class ServiceSettings(BaseSettings):
     def issues_development_tokens(self) -> bool:
         """The HS256 `POST /oauth/token` issuer: development and test only."""
         return self.environment in ("development", "test")
+
+    @property
+    def processing_activity(self) -> ProcessingActivity:
+        """What the audit rows of this service's reads name as processing activity and legal basis."""
+        default = f"urn:nld:signaalketen:verwerkingsactiviteit:{self.service_name}"
+        return ProcessingActivity(self.processing_activity_id or default, self.legal_basis)
 
     @property
     def token_issuer(self) -> str:

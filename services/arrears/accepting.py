@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.organisations import Organisation
 from shared.privacy import Dwelling
 from shared.runtime import Runtime
-from services.arrears.intake import CheckedRow, PlannedRow, RowFate, fingerprint, plan_rows, to_event_data
+from services.arrears.intake import CheckedRow, PlannedRow, RowFate, fingerprint, note_of, plan_rows, to_event_data
 from services.arrears.tables import Signal
 
 
@@ -85,6 +85,7 @@ def _new_signal(
         sealed_address=sealed,
         received_at=runtime.clock.now(),
         outcome=getattr(getattr(body, "outcome", None), "value", None),
+        note=note_of(body),
     )
     return signal, data
 

@@ -50,8 +50,17 @@ def replays(stored_fingerprint: str | None, body: SignalBase) -> bool:
     return stored_fingerprint is None or stored_fingerprint == fingerprint(body)
 
 
+# What a partner writes in its own words stays here (`Signal.note`); the bus carries codes (docs/adr/0023).
+KEPT_AT_INTAKE = frozenset({"reason"})
+
+
+def note_of(body: SignalBase) -> str | None:
+    """The signaller's own words on the signal (why an eviction was called off), if any."""
+    return next((getattr(body, name) for name in sorted(KEPT_AT_INTAKE) if getattr(body, name, None)), None)
+
+
 def to_event_data(body: SignalBase, *, signal_id: UUID, organisation: Organisation, sealed_address: str):
-    facts = body.model_dump(exclude={"type", "address"})
+    facts = body.model_dump(exclude={"type", "address", *KEPT_AT_INTAKE})
     return SIGNALS[body.type](
         signal_id=signal_id,
         reported_by=organisation.id,

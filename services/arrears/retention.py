@@ -49,7 +49,7 @@ async def purge_identifying_data(runtime: Runtime, policy: RetentionPolicy, now:
         purged = 0
         for rule, case_keys in due.items():
             result = await session.exec(
-                update(Signal).where(col(Signal.case_key).in_(case_keys), col(Signal.sealed_address).is_not(None)).values(sealed_address=None)
+                update(Signal).where(col(Signal.case_key).in_(case_keys), col(Signal.sealed_address).is_not(None)).values(sealed_address=None, note=None)
             )
             session.add(RetentionDeletion(at=now, rule=rule, cases=len(case_keys), signals=result.rowcount))
             purged += result.rowcount

@@ -36,7 +36,8 @@ class Signal(ArrearsTable, table=True):
     observed_on: date
     sealed_address: str | None = Field(sa_column=Column(Text, nullable=True))  # None once retention ended
     received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
-    outcome: str | None = None  # of an executed eviction: evicted, paid_at_door, ... (drives retention)
+    outcome: str | None = None  # eviction.executed: evicted, paid_at_door, ... (drives retention)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # the signaller's own words; never on Kafka, removed with the address
 
 
 class SignalRouting(ArrearsTable, table=True):

@@ -8,11 +8,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
+from shared.retention import retention_worker
+from shared.retention import router as retention_router
 from services.monitor.api import public, router
 from services.monitor.handlers import EVENT_HANDLERS, consumers
 from services.monitor.publishing import Publications
 from services.monitor.settings import MonitorSettings
-from services.monitor.counts import CountStore, claim_generation, retention_cutoff
+from services.monitor.retention import RETENTION_JOB, monitor_sweeps
+from services.monitor.counts import CountStore, claim_generation
 from services.monitor.tables import METADATA
 
 
@@ -27,15 +30,11 @@ def create_app(runtime: Runtime) -> FastAPI:
     bound = bind(EVENT_HANDLERS, reading, lambda handler: handler(counts))
     consumer_workers = consume_workers(runtime, reading, bound, finish=write_counts)
 
-    async def purge(now) -> int:
-        profiles, pending = await counts.purge(runtime.sessions, retention_cutoff(now, settings.join_retention_days))
-        return profiles + pending
-
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         workers = [
             *consumer_workers,
-            runtime.timer("purge", purge, settings.purge_interval_seconds),
+            retention_worker(runtime, RETENTION_JOB, monitor_sweeps(settings.join_retention_days), settings.purge_interval_seconds),
         ]
         on_start = lambda: claim_generation(runtime.sessions, settings.generation, runtime.clock.now())  # noqa: E731
         async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start):
@@ -47,7 +46,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         summary="How many signals, evictions, families, placements: aggregated counts only, small cells suppressed.",
         version="1.0.0",
         lifespan=lifespan,
-        routers=[router, public],
+        routers=[router, public, retention_router],
     )
     app.state.counts = counts
     app.state.publications = Publications(runtime.sessions, lambda: counts.version)

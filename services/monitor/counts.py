@@ -1,4 +1,4 @@
-"""Counting into the database: counters, the join between topics, purging, the generation.
+"""Counting into the database: counters, the join between topics, the generation (purging: retention.py).
 
 The consumer hands the monitor a fetched batch in one transaction, with one processed-event
 row per event, so a redelivered event counts once. Each event's reading is collected
@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, insert, text
+from sqlalchemy import delete, insert, text
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -27,8 +26,6 @@ from services.monitor.domain.facts import Cell, Fact, Family, JoinKey, Location,
 from services.monitor.domain.period import Period
 from services.monitor.domain.settlement import Settlement, StoredProfile, Waiting, settle
 from services.monitor.tables import Counter, Generation, JoinProfile, PendingFact, PeriodChange
-
-log = logging.getLogger(__name__)
 
 COUNTER_KEY = ["municipality_code", "district", "year", "month", "metric", "outcome", "family"]
 _CHANGE_KEY = ["municipality_code", "year", "month", "metric"]
@@ -73,22 +70,6 @@ class CountStore:
         await _write_counts(session, settled.changed(), now)
         await _write_joins(session, settled, now)
         self.version += 1
-
-    async def purge(self, sessions: async_sessionmaker[AsyncSession], cutoff: datetime) -> tuple[int, int]:
-        """Drop join rows received before `cutoff`; returns (profiles, pending facts) dropped."""
-        async with sessions() as session, session.begin():
-            uncounted = (
-                await session.exec(
-                    select(func.count())
-                    .select_from(PendingFact)
-                    .where(col(PendingFact.received_at) <= cutoff, col(PendingFact.municipality_code).is_(None))
-                )
-            ).one()
-            profiles = await session.exec(delete(JoinProfile).where(col(JoinProfile.received_at) <= cutoff))
-            pending = await session.exec(delete(PendingFact).where(col(PendingFact.received_at) <= cutoff))
-        if uncounted:
-            log.warning("purged %d facts that never learned their municipality (their profile never came)", uncounted)
-        return profiles.rowcount, pending.rowcount
 
 
 async def _write_counts(session: AsyncSession, deltas: dict[Cell, int], now: datetime) -> None:
@@ -153,10 +134,6 @@ async def claim_generation(sessions: async_sessionmaker[AsyncSession], generatio
             f"this database holds the counts of generation {owner!r}; generation {generation!r} needs an empty "
             "database (see services/monitor/README.md, 'Rebuild')"
         )
-
-
-def retention_cutoff(now: datetime, days: int) -> datetime:
-    return now - timedelta(days=days)
 
 
 def _insert(session: AsyncSession):

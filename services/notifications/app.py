@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
+from shared.retention import retention_worker
+from shared.retention import router as retention_router
 from services.notifications.api import router
 from services.notifications.backoff import Backoff
 from services.notifications.deliverer import Deliverer
@@ -21,6 +23,7 @@ from services.notifications.fanout import Fanout
 from services.notifications.handlers import CONSUMERS, EVENT_HANDLERS
 from services.notifications.inbox_api import router as inbox_router
 from services.notifications.pinned_transport import PinnedTransport, Resolver, system_resolver
+from services.notifications.retention import RETENTION_JOB, notification_sweeps
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA
 from services.notifications.verification import CallbackVerifier
@@ -43,6 +46,10 @@ def escalation_policy(runtime: Runtime) -> EscalationPolicy:
         zone=ZoneInfo(settings.working_days_timezone),
         fallback=dict(settings.escalation_fallback),
     )
+
+
+def retention_sweeps(settings: NotificationsSettings):
+    return notification_sweeps(settings.retention_delivered_days, settings.retention_dead_days, settings.retention_inbox_months)
 
 
 def deliverer_for(runtime: Runtime, client: httpx.AsyncClient) -> Deliverer:
@@ -77,6 +84,7 @@ def create_app(
             *consumers,
             deliverer.run,
             runtime.timer("escalations", escalations.check, settings.escalation_check_interval_seconds),
+            retention_worker(runtime, RETENTION_JOB, retention_sweeps(settings), settings.retention_interval_seconds),
         ]
         try:
             async with serve(runtime, tables=[METADATA], workers=workers):
@@ -91,7 +99,7 @@ def create_app(
         "an inbox to acknowledge them; escalation when nobody does.",
         version="1.0.0",
         lifespan=lifespan,
-        routers=[router, inbox_router, zgw_router],
+        routers=[router, inbox_router, zgw_router, retention_router],
         deliverer=deliverer,
         escalations=escalations,
         callback_verifier=verifier,

@@ -62,6 +62,10 @@ class NotificationsSettings(ServiceSettings):
         description='JSON: recipient organisation id -> fallback organisation id; "*" for every other recipient',
     )
     escalation_check_interval_seconds: float = Field(1.0, gt=0, description="how often the escalation timer looks")
+    retention_delivered_days: int = Field(30, ge=1, description="a delivered delivery (and its body) is deleted this long after delivery")
+    retention_dead_days: int = Field(90, ge=1, description="a dead delivery is deleted this long after it was made")
+    retention_inbox_months: int = Field(12, ge=1, le=120, description="an inbox alert is deleted this long after it was raised")
+    retention_interval_seconds: float = Field(3600.0, gt=0, description="how often the retention job runs")
 
     @model_validator(mode="after")
     def _lease_outlasts_a_request(self) -> NotificationsSettings:

@@ -13,11 +13,14 @@ from fastapi import FastAPI
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
+from shared.retention import retention_worker
+from shared.retention import router as retention_router
 from services.placement.api import ROUTERS
 from services.placement.facilities import seed_facilities
 from services.placement.handlers import CONSUMERS, EVENT_HANDLERS
 from services.placement.in_view import check_lost_from_view
 from services.placement.offers import reconcile
+from services.placement.retention import RETENTION_JOB, placement_sweeps
 from services.placement.settings import PlacementSettings
 from services.placement.tables import METADATA
 
@@ -36,7 +39,11 @@ def create_app(runtime: Runtime) -> FastAPI:
         async with serve(
             runtime,
             tables=[METADATA],
-            workers=[*consumers, runtime.timer("placement", tick, settings.timer_interval_seconds)],
+            workers=[
+                *consumers,
+                runtime.timer("placement", tick, settings.timer_interval_seconds),
+                retention_worker(runtime, RETENTION_JOB, placement_sweeps(settings.retention_months), settings.retention_interval_seconds),
+            ],
             on_start=lambda: seed_facilities(runtime, settings.seed_file),
         ):
             yield
@@ -47,5 +54,5 @@ def create_app(runtime: Runtime) -> FastAPI:
         summary="Shelter units, requests, offers and confirmations; every family stays in view.",
         version="1.0.0",
         lifespan=lifespan,
-        routers=ROUTERS,
+        routers=[*ROUTERS, retention_router],
     )

@@ -17,6 +17,7 @@ from shared.contracts.events.placement import (
     PlacementEnded,
     PlacementLostFromView,
     PlacementWaitlisted,
+    WaitlistReason,
 )
 from shared.errors import Conflict, FieldConflict, NotFound
 from shared.runtime import Runtime
@@ -46,7 +47,7 @@ async def record_alternative(runtime: Runtime, request_id: UUID, ggd: str, kind:
         if not await move(session, request.id, still_waiting, still_waiting, updated_at=now, last_update_at=now):
             raise FieldConflict("status", "this request has just left the waiting list", "request")
         session.add(Alternative(request_id=request.id, kind=kind, note=note, recorded_by=ggd, at=now))
-        reason = "alternative_recorded"
+        reason = WaitlistReason.ALTERNATIVE_RECORDED
         tell(runtime, session, request, PlacementWaitlisted, reason=reason, out_of_region=request.out_of_region, alternative=kind)
     runtime.relay.wake()
     return request

@@ -17,3 +17,5 @@ class PlacementSettings(ServiceSettings):
     seed_file: Path = DEFAULT_SEED
     lost_from_view_days: int = Field(14, ge=1, description="days without update before a waitlisted family is lost from view")
     timer_interval_seconds: float = Field(5.0, gt=0, description="how often the lost-from-view rule is checked")
+    retention_months: int = Field(12, ge=1, le=120, description="an ended or withdrawn request is deleted this long after it ended")
+    retention_interval_seconds: float = Field(3600.0, gt=0, description="how often the retention job runs")

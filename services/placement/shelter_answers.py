@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.contracts.events.placement import PlacementConfirmed, PlacementDeclined
+from shared.contracts.events.placement import DeclineReason, PlacementConfirmed, PlacementDeclined
 from shared.errors import Conflict, NotFound
 from shared.runtime import Runtime
 from services.placement.domain.request_status import RequestStatus
@@ -65,15 +65,16 @@ async def confirm(runtime: Runtime, request_id: UUID, shelter: str) -> Placement
     return request
 
 
-async def decline(runtime: Runtime, request_id: UUID, shelter: str, reason: str) -> PlacementRequest:
-    """The family is offered elsewhere or waitlisted; the unit the offer held goes to the waiting list."""
+async def decline(runtime: Runtime, request_id: UUID, shelter: str, reason: str, code: DeclineReason = DeclineReason.OTHER) -> PlacementRequest:
+    """The family is offered elsewhere or waitlisted; the unit the offer held goes to the waiting list.
+    The shelter's own words (`reason`) stay here; the event says the `code`."""
     async with runtime.sessions() as session, session.begin():
         request, facility = await _offered_to(session, request_id, shelter)
         now = runtime.clock.now()
         if not await move(session, request.id, RequestStatus.OFFERED, RequestStatus.NEW, at_facility=facility.id):
             raise Conflict("this request is no longer open")
-        session.add(Decline(request_id=request.id, facility_id=facility.id, reason=reason, at=now))
-        tell(runtime, session, request, PlacementDeclined, shelter=facility.shelter, facility=facility.name, reason=reason)
+        session.add(Decline(request_id=request.id, facility_id=facility.id, reason=reason, code=code, at=now))
+        tell(runtime, session, request, PlacementDeclined, shelter=facility.shelter, facility=facility.name, reason_code=code)
         await session.flush()
         await offer_or_waitlist(runtime, session, request, now)
         await fill_from_waitlist(runtime, session, now)  # the unit this offer held is free again

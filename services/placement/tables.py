@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, Index
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from shared.contracts.events.placement import AlternativeKind, Outflow, WithdrawalOutcome
+from shared.contracts.events.placement import AlternativeKind, DeclineReason, Outflow, WithdrawalOutcome
 from shared.contracts.events.triage import FamilyType, PlacementNeed, WithdrawalReason
 from shared.persistence.database import UtcDateTime
 from shared.persistence.enum_columns import enum_field
@@ -73,7 +73,8 @@ class Decline(PlacementTable, table=True):
     id: int | None = Field(default=None, primary_key=True)
     request_id: UUID = Field(index=True)
     facility_id: str
-    reason: str
+    reason: str  # the shelter's own words: never on Kafka (the event carries `code`)
+    code: DeclineReason = enum_field(DeclineReason, default=DeclineReason.OTHER)
     at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 

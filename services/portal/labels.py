@@ -122,6 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         "capacity": "Boven de jaarcapaciteit",
         "joined": "Gekoppeld aan de woning",
         "unlocated": "Woning niet gevonden in de BRP",
+        "follow-up": "Uitkomst na preventie",
     },
     "metric": {
         "signal": "Signalen",
@@ -132,6 +133,8 @@ LABELS: dict[str, dict[str, str]] = {
         "placement": "Opvang van gezinnen",
         "outflow": "Uitstroom uit de opvang",
         "alert_follow_up": "Opvolging van meldingen",
+        "case_outcome": "Uitkomst na preventie (met eindrapportage)",
+        "case_outcome_report_missing": "Uitkomst na preventie (eindrapportage ontbreekt)",
     },
     "outcome": {
         # signals carry their type
@@ -185,6 +188,9 @@ LABELS: dict[str, dict[str, str]] = {
         "omklap": "Omklap (eigen huurcontract)",
         "own_network": "Eigen netwerk",
         "unknown": "Onbekend",
+        # what became of the household after prevention
+        "no_eviction": "Geen ontruiming",
+        "eviction_not_executed": "Ontruiming aangezegd, niet uitgevoerd",
         # follow-up
         "acknowledged": "Bevestigd",
         "escalated": "Geëscaleerd",

@@ -11,6 +11,7 @@ refuses to start (exit code 2) rather than answer for real families.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -33,8 +34,10 @@ def main() -> None:
         raise SystemExit(2)
     host = os.environ.get("REGISTER_HOST", "127.0.0.1")
     port = int(os.environ.get("REGISTER_PORT", "8090"))
+    level = os.environ.get("REGISTER_LOG_LEVEL", "info")
+    logging.basicConfig(level=level.upper(), format="%(asctime)s register %(levelname)s %(name)s: %(message)s")
     app = create_app(api_key=os.environ.get("REGISTER_API_KEY") or None)
-    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("REGISTER_LOG_LEVEL", "info"))
+    uvicorn.run(app, host=host, port=port, log_level=level)
 
 
 if __name__ == "__main__":

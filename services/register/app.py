@@ -6,6 +6,8 @@ municipality's endpoint is a configuration change:
 * POST /haalcentraal/api/brp/personen       (BRP Personen 2.x)
 * POST /haalcentraal/api/bewoning/bewoningen (BRP Bewoning 2.x)
 * GET  /health
+* GET  /haalcentraal/protocollering          (stand-in only: the purpose headers of the
+  latest requests, services/register/protocollering.py)
 
 The official OpenAPI documents are served next to the endpoints
 (.../openapi.yaml); FastAPI's own generated schema is switched off because it
@@ -29,6 +31,7 @@ from services.register.bewoning import BewoningApi
 from services.register.personen import PersonenApi
 from services.register.problems import Problem
 from services.register.population import RegisterStore
+from services.register.protocollering import Protocollering
 
 PERSONEN_PATH = "/haalcentraal/api/brp/personen"
 BEWONING_PATH = "/haalcentraal/api/bewoning/bewoningen"
@@ -62,6 +65,7 @@ def create_app(
     bewoning = BewoningApi(store)
     app = FastAPI(title="BRP stand-in", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
+    app.state.protocollering = protocollering = Protocollering()
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, problem: Problem) -> JSONResponse:
@@ -81,12 +85,18 @@ def create_app(
     @app.post(PERSONEN_PATH)
     async def search_persons(request: Request) -> JSONResponse:
         body = await _read_query(request, api_key)
+        protocollering.record(request, body.get("type"))
         return JSONResponse(personen.search(body, today()), media_type=JSON_UTF8)
 
     @app.post(BEWONING_PATH)
     async def search_occupancy(request: Request) -> JSONResponse:
         body = await _read_query(request, api_key)
+        protocollering.record(request, body.get("type"))
         return JSONResponse(bewoning.search(body), media_type=JSON_UTF8)
+
+    @app.get("/haalcentraal/protocollering", include_in_schema=False)
+    async def protocol(limit: int = 100) -> list[dict]:
+        return protocollering.latest(max(1, min(limit, 10_000)))
 
     @app.get("/haalcentraal/api/brp/openapi.yaml", include_in_schema=False)
     async def personen_spec() -> FileResponse:

@@ -23,15 +23,17 @@ from services.triage.capacity import YearlyCapacity
 from services.triage.domain.repeats import ArrearsLevel, arrears_rose, fingerprint
 from services.triage.domain.routing import Decision, SignalFacts
 from services.triage.domain.timeline import TimelineKind
+from services.triage.follow_up import FollowUps
 from services.triage.rules import RECIPIENT_ROLES
 from services.triage.tables import Alert, HouseholdCase, ReportDeadline
 from services.triage.timeline import note
 
 
 class Alerter:
-    def __init__(self, runtime: Runtime, yearly_capacity: dict[str, int] | None = None):
+    def __init__(self, runtime: Runtime, yearly_capacity: dict[str, int] | None = None, follow_ups: FollowUps | None = None):
         self._runtime = runtime
         self._capacity = YearlyCapacity(yearly_capacity or {})
+        self.follow_ups = follow_ups  # every prevention alert is followed up (services.triage.follow_up)
 
     async def raise_decision(
         self,
@@ -79,6 +81,8 @@ class Alerter:
         self._runtime.emit(session, raised, subject=case.case_key)
         session.add_all(alert_rows(raised, spec, case.case_key, now))
         note(session, case.case_key, now, TimelineKind.ALERT, event_id, alert_line(raised))
+        if self.follow_ups is not None:
+            self.follow_ups.watch(session, raised, case.case_key, now)
         return raised
 
     async def reports_open(self, session: AsyncSession, case_key: str, team: str) -> bool:

@@ -14,6 +14,8 @@ from fastapi import FastAPI
 from shared import http
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
+from shared.retention import retention_worker
+from shared.retention import router as retention_router
 from services.triage.alerting import Alerter
 from services.triage.api import router
 from services.triage.rate_limit import RateLimiter
@@ -27,7 +29,9 @@ from services.triage.case.signal import SignalTriage
 from services.triage.commands import router as commands_router
 from services.triage.eviction_watch import EvictionWatch
 from services.triage.feedback import FeedbackDesk
+from services.triage.follow_up import FollowUps
 from services.triage.handlers import CONSUMERS, EVENT_HANDLERS, UseCases
+from services.triage.retention import RETENTION_JOB, triage_sweeps
 from services.triage.rules import RuleSet, load_rules
 from services.triage.settings import TriageSettings
 from services.triage.tables import METADATA
@@ -40,6 +44,7 @@ class Parts:
 
     use_cases: UseCases
     timers: DeadlineTimers
+    follow_ups: FollowUps
     feedback_desk: FeedbackDesk
     composition_desk: CompositionDesk
 
@@ -56,7 +61,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        workers = [*consumers, runtime.timer("deadlines", parts.timers.check, settings.timer_interval_seconds)]
+        workers = [
+            *consumers,
+            runtime.timer("deadlines", parts.timers.check, settings.timer_interval_seconds),
+            runtime.timer("follow-ups", parts.follow_ups.close_due, settings.timer_interval_seconds),
+            retention_worker(runtime, RETENTION_JOB, triage_sweeps(settings.retention_months), settings.retention_interval_seconds),
+        ]
         try:
             async with serve(runtime, tables=[METADATA], workers=workers):
                 yield
@@ -69,16 +79,18 @@ def create_app(
         summary="One case per household: who lives there, who must act, why, and whether they did.",
         version="1.1.0",
         lifespan=lifespan,
-        routers=[router, commands_router],
+        routers=[router, commands_router, retention_router],
         rules=rules,
         timers=parts.timers,
+        follow_ups=parts.follow_ups,
         feedback_desk=parts.feedback_desk,
         composition_desk=parts.composition_desk,
     )
 
 
 def _parts(runtime: Runtime, settings: TriageSettings, rules: RuleSet, lookup: HouseholdLookup) -> Parts:
-    alerter = Alerter(runtime, rules.yearly_capacity)
+    follow_ups = FollowUps(runtime, settings.follow_up_months)
+    alerter = Alerter(runtime, rules.yearly_capacity, follow_ups)
     watch = EvictionWatch(runtime, rules, alerter, settings.urgent_window_days)
     placement = PlacementAsker(runtime, rules)
     use_cases = UseCases(
@@ -89,6 +101,7 @@ def _parts(runtime: Runtime, settings: TriageSettings, rules: RuleSet, lookup: H
     return Parts(
         use_cases=use_cases,
         timers=DeadlineTimers(runtime, rules, alerter, watch, timedelta(days=settings.report_escalation_days)),
+        follow_ups=follow_ups,
         feedback_desk=FeedbackDesk(runtime, rules, alerter),
         composition_desk=CompositionDesk(runtime, rules, alerter, watch, placement),
     )
@@ -99,6 +112,7 @@ def _register_lookup(settings: TriageSettings) -> HouseholdLookup:
         "api_key": settings.register_api_key.get_secret_value() if settings.register_api_key else None,
         "timeout": settings.register_timeout_seconds,
         "attempts": settings.register_attempts,
+        "protocol": settings.register_protocol,
     }
     bewoning_url = settings.bewoning_base_url()
     return HouseholdLookup(

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.contracts.events.triage import AlertKind
 from services.triage.alert_shapes import AlertSpec
 from services.triage.domain.timeline import TimelineKind
-from services.triage.tables import Alert
+from services.triage.tables import Alert, ReferralTally
 from services.triage.timeline import note
 
 
@@ -30,6 +30,7 @@ async def referrals_this_year(session: AsyncSession, recipient: str, now: dateti
 
 
 async def referrals_in_year(session: AsyncSession, recipient: str, year: int, until: datetime | None = None) -> int:
+    """The alerts triage still holds, and those of cases its retention deleted (`referral_tally`)."""
     start = datetime(year, 1, 1, tzinfo=UTC)
     end = until or datetime(year + 1, 1, 1, tzinfo=UTC)
     query = select(func.count()).select_from(Alert).where(
@@ -38,7 +39,8 @@ async def referrals_in_year(session: AsyncSession, recipient: str, year: int, un
         col(Alert.raised_at) >= start,
         col(Alert.raised_at) <= end,
     )
-    return (await session.exec(query)).one()
+    tally = await session.get(ReferralTally, (recipient, year))
+    return (await session.exec(query)).one() + (tally.referrals if tally is not None else 0)
 
 
 class YearlyCapacity:

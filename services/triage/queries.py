@@ -46,7 +46,7 @@ async def read_case(runtime: Runtime, organisation: Organisation, case_key: str,
         )
         if case is None or not may_see_case(organisation, case.case_lead, (alert.recipient for alert in alerts)):
             raise NotFound(NOT_FOUND)
-        record_read(session, organisation, "read case", case_key, purpose, runtime.clock.now())
+        record_read(session, organisation, "read case", case_key, purpose, runtime.clock.now(), runtime.settings.processing_activity)
         entries = (
             await session.exec(select(CaseEntry).where(CaseEntry.case_key == case_key).order_by(col(CaseEntry.id)))
         ).all()

@@ -3,7 +3,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from shared.processing import ProcessingActivity
 from shared.settings import ServiceSettings
+from services.triage.brp.protocol import REGISTER_CLIENT, Protocol
 from services.triage.rules import DEFAULT_RULES
 
 
@@ -28,6 +30,40 @@ class TriageSettings(ServiceSettings):
     urgent_window_days: int = Field(14, ge=0, le=365, description="eviction this close, family not reached: urgent GGD alert")
     report_escalation_days: float = Field(7.0, gt=0, le=365, description="after a reminder, this long until escalation")
     timer_interval_seconds: float = Field(5.0, gt=0, le=3600, description="how often the deadline timer looks")
+    follow_up_months: int = Field(
+        12, ge=1, le=60, description="how long after a prevention alert triage watches what happens at the dwelling"
+    )
+    retention_months: int = Field(
+        24, ge=1, le=120, description="a case (timeline, alerts, composition) is deleted this long after its last activity"
+    )
+    retention_interval_seconds: float = Field(3600.0, gt=0, description="how often the retention job runs")
+    # What every register request says about itself (services/triage/brp/protocol.py) and its audit row names.
+    register_doelbinding: str = Field(
+        "signaalketen-voorkomen-huisuitzetting", description="x-doelbinding: the purpose binding of the BRP authorisation"
+    )
+    register_verwerking: str = Field("Triage van signalen", description="x-verwerking: the processing activity's name")
+    register_origin_oin: str | None = Field(None, description="x-origin-oin; default: SIGNAL_CHAIN_OIN")
+    register_processing_activity_id: str = Field(
+        "urn:nld:signaalketen:verwerkingsactiviteit:triage-huishoudsamenstelling",
+        description="URI of the register lookup's processing activity (audit rows)",
+    )
+    register_legal_basis: str = Field(
+        "Wet BRP art. 3.3 (verstrekking aan organen van de gemeente); Wet gemeentelijke schuldhulpverlening art. 3a",
+        description="legal basis of the register lookup (audit rows)",
+    )
+
+    @property
+    def register_protocol(self) -> Protocol:
+        return Protocol(
+            doelbinding=self.register_doelbinding,
+            verwerking=self.register_verwerking,
+            origin_oin=self.register_origin_oin or self.chain_oin,
+            gebruiker=REGISTER_CLIENT,
+        )
+
+    @property
+    def register_activity(self) -> ProcessingActivity:
+        return ProcessingActivity(self.register_processing_activity_id, self.register_legal_basis)
 
     def bewoning_base_url(self) -> str | None:
         if not self.use_bewoning:

@@ -22,7 +22,9 @@ from shared.contracts.events.prevention import PreventionOutcome
 from shared.contracts.events.triage import AlertKind, AlertTrigger, CompositionSource, Priority, Report, WithdrawalReason
 from shared.persistence.database import UtcDateTime
 from shared.persistence.enum_columns import enum_field
+from shared.contracts.events.follow_up import CaseOutcome
 from services.triage.domain.case import CaseState
+from services.triage.domain.follow_up import FollowUpState
 from services.triage.domain.timeline import TimelineKind
 
 triage_registry = registry()
@@ -175,3 +177,32 @@ class PlacementAskRecord(TriageTable, table=True):
     withdrawal_reason: WithdrawalReason | None = enum_field(WithdrawalReason, nullable=True, default=None)
     # what placement made of the withdrawal
     outcome: WithdrawalOutcome | None = enum_field(WithdrawalOutcome, nullable=True, default=None)
+
+
+class PreventionFollowUp(TriageTable, table=True):
+    """What became of the household after a prevention alert (domain.follow_up): watched
+    until `until`, or until an eviction is carried out; `outcome` once recorded."""
+
+    __tablename__ = "prevention_follow_up"
+
+    alert_id: UUID = Field(primary_key=True)
+    case_key: str = Field(index=True)
+    municipality_code: str
+    district: str | None = None
+    is_family: bool | None = None
+    alerted_at: datetime = _moment(nullable=False)
+    until: datetime = _moment(nullable=False, index=True)
+    state: FollowUpState = enum_field(FollowUpState, default=FollowUpState.WATCHING)
+    outcome: CaseOutcome | None = enum_field(CaseOutcome, nullable=True, default=None)
+    recorded_at: datetime | None = _maybe_moment()
+
+
+class ReferralTally(TriageTable, table=True):
+    """Prevention referrals per team and year whose alerts the retention job deleted, so the
+    yearly capacity figures survive it (services.triage.capacity)."""
+
+    __tablename__ = "referral_tally"
+
+    recipient: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    referrals: int = 0

@@ -64,6 +64,7 @@ HOUSEHOLD_ASSESSED = f"{PREFIX}.household.assessed.v1"
 ALERT_RAISED = f"{PREFIX}.alert.raised.v1"
 PLACEMENT_REQUESTED = f"{PREFIX}.placement.requested.v1"
 PLACEMENT_WITHDRAWN = f"{PREFIX}.placement.withdrawn.v1"  # the eviction was reversed: the request is no longer needed
+PREVENTION_FOLLOWED_UP = f"{PREFIX}.prevention.followed-up.v1"  # what became of the household after a prevention alert
 
 # Prevention feedback (topic `prevention`)
 PREVENTION_CONTACT_MADE = f"{PREFIX}.prevention.contact-made.v1"

@@ -37,6 +37,7 @@ def metadata_of(branch: str) -> MetaData:
         import shared.audit  # noqa: F401 - registers audit_entry in CHAIN_METADATA
         import shared.persistence.inbox  # noqa: F401 - processed_event
         import shared.persistence.outbox  # noqa: F401 - outbox
+        import shared.retention  # noqa: F401 - deletion_log
 
         return CHAIN_METADATA
     return importlib.import_module(f"services.{check_service(branch)}.tables").METADATA

@@ -68,7 +68,6 @@ async def arrears_world(client, runtime, bus, clock) -> World:
         ("GET", "/v1/signals"): Row("/v1/signals", only_mine=own_signals),
         ("POST", "/v1/signals/batch"): Row("/v1/signals/batch", 200, {"signals": [family_found("0363010001004477")]}),
         ("GET", "/v1/signals/{signal_id}"): Row(f"/v1/signals/{ymere_signal}", owners={"ymere"}),
-        ("GET", "/v1/retention/deletions"): Row("/v1/retention/deletions"),
     }
     return world
 
@@ -322,6 +321,7 @@ def shared_rows() -> dict[tuple[str, str], Row]:
             "/oauth/token", form={"grant_type": "client_credentials", "client_id": "ymere", "client_secret": "dev-ymere"}
         ),
         ("GET", "/v1/audit"): Row("/v1/audit"),
+        ("GET", "/v1/retention/deletions"): Row("/v1/retention/deletions"),
     }
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from shared.bus.port import OutgoingRecord
 from shared.contracts.envelope import Event, encode, new_event
-from shared.contracts.events import deliveries, placement, prevention, signals, triage
+from shared.contracts.events import deliveries, follow_up, placement, prevention, signals, triage
 
 SOURCE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-test"
 SEALED = "sealed-dwelling"  # the monitor never opens it
@@ -124,6 +124,22 @@ def alert(at, *, kind=triage.AlertKind.PREVENTION, is_family: bool | None = True
 def final_report(of_alert: Event, at, outcome: str = "arrangement") -> Event:
     data = prevention.FinalReport(
         alert_id=of_alert.data.alert_id, reported_by="vroeg-eropaf-amsterdam", reported_on=at.date(), outcome=outcome
+    )
+    return _event(data, at, of_alert.subject)
+
+
+def followed_up(of_alert: Event, outcome: follow_up.CaseOutcome, at, *, report_missing: bool = False) -> Event:
+    """What triage published when it stopped following the household after `of_alert`."""
+    raised = of_alert.data
+    data = follow_up.PreventionFollowedUp(
+        alert_id=raised.alert_id,
+        alerted_at=of_alert.envelope.time,
+        outcome=outcome,
+        report_missing=report_missing,
+        followed_until=(of_alert.envelope.time + timedelta(days=365)).date(),
+        municipality_code=raised.municipality_code,
+        district=raised.district,
+        is_family=raised.is_family,
     )
     return _event(data, at, of_alert.subject)
 

@@ -7,6 +7,8 @@ shape of an output never depends on what happened (an absent row would say "none
 from __future__ import annotations
 
 from shared.contracts.event_types import SignalType
+from shared.contracts import event_types
+from shared.contracts.events.follow_up import CaseOutcome
 from shared.contracts.events.placement import Outflow
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.contracts.events.signals import EvictionOutcome, VerdictGrounds
@@ -17,6 +19,9 @@ VERDICT = "verdict"  # eviction verdicts, by grounds
 EVICTION = "eviction"  # scheduled evictions (aanbod) and what became of them
 ALERT = "alert"  # alerts raised, by kind
 PREVENTION = "prevention"  # prevention referrals, reports and final outcomes
+CASE_OUTCOME = "case_outcome"  # what became of the household after a prevention referral, the team's final report in
+CASE_OUTCOME_REPORT_MISSING = "case_outcome_report_missing"  # the same, the team's final report missing
+CASE_OUTCOME_METRICS = (CASE_OUTCOME, CASE_OUTCOME_REPORT_MISSING)  # together: one outcome per referral
 PLACEMENT = "placement"  # shelter requests and what became of them
 OUTFLOW = "outflow"  # where families went when a placement ended
 ALERT_FOLLOW_UP = "alert_follow_up"  # acknowledged or escalated
@@ -46,6 +51,8 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     EVICTION: (SCHEDULED, WITHDRAWN, *(o.value for o in EvictionOutcome)),
     ALERT: tuple(k.value for k in AlertKind),
     PREVENTION: (REFERRED, CONTACT_MADE, INTERMEDIATE_REPORT, *(o.value for o in PreventionOutcome), REPORT_MISSING),
+    CASE_OUTCOME: tuple(o.value for o in CaseOutcome),
+    CASE_OUTCOME_REPORT_MISSING: tuple(o.value for o in CaseOutcome),
     PLACEMENT: (REQUESTED, OFFERED, PLACED, WAITLISTED, DECLINED, LOST_FROM_VIEW, ENDED, WITHDRAWN, WITHDRAWAL_TOO_LATE),
     OUTFLOW: tuple(o.value for o in Outflow),
     ALERT_FOLLOW_UP: (ACKNOWLEDGED, ESCALATED),
@@ -61,6 +68,8 @@ COUNTED_BY: dict[str, str] = {
     f"{SignalType.EVICTION_EXECUTED} when the signaller gives it, else their observed_on",
     ALERT: "the moment triage raised the alert (Dutch local time)",
     PREVENTION: "referred and report_missing: the moment of the alert; reports: reported_on, the day the team made it",
+    CASE_OUTCOME: "the moment of the prevention alert followed up (alerted_at), like its referral",
+    CASE_OUTCOME_REPORT_MISSING: "the moment of the prevention alert followed up (alerted_at), like its referral",
     PLACEMENT: "the moment triage requested or placement decided (Dutch local time)",
     OUTFLOW: "the moment the placement ended (Dutch local time)",
     ALERT_FOLLOW_UP: "acknowledged_at or escalated_at (Dutch local time)",

@@ -6,7 +6,8 @@ suppressed count can be derived from the others (secondary.py).
 The figures of a year form tables of flat hierarchies: family statuses add up to "all",
 months to the year, districts (and the part of the city in no published district, which is
 never published) to the city. Some series add up to another series too (`LINKED`): those
-share one table with a series dimension. A year stands alone (no figure spans two years)
+share one table with a series dimension; a series counted from the same facts as another
+(`MIRRORED`) shares its suppression. A year stands alone (no figure spans two years)
 and so does a municipality, so one municipality-year is settled at a time, the same way
 for every output: the figures, Table 1 and their CSV.
 """
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from shared.contracts.event_types import SignalType
+from shared.contracts.events.follow_up import CaseOutcome
 from shared.contracts.events.placement import Outflow
 from shared.contracts.events.signals import EvictionOutcome, VerdictGrounds
 from services.monitor.domain import catalogue as c
@@ -38,9 +40,12 @@ LINKED: tuple[tuple[Series, tuple[Series, ...]], ...] = (
     ((c.SIGNAL, SignalType.VERDICT_ISSUED.value), tuple((c.VERDICT, g.value) for g in VerdictGrounds)),
     ((c.EVICTION, c.SCHEDULED), ((c.EVICTION, c.WITHDRAWN), *((c.EVICTION, o.value) for o in EvictionOutcome))),
     ((c.PLACEMENT, c.ENDED), tuple((c.OUTFLOW, o.value) for o in Outflow)),
-    ((c.ALERT, "prevention"), ((c.PREVENTION, c.REFERRED),)),
+    ((c.PREVENTION, c.REFERRED), tuple((m, o.value) for m in c.CASE_OUTCOME_METRICS for o in CaseOutcome)),
     ((c.ALERT, "reminder"), ((c.PREVENTION, c.REPORT_MISSING),)),
 )
+# Series counted from the same facts as another, cell for cell: a prevention alert is a
+# referral. They share its suppression (a reader sees they are equal).
+MIRRORED: dict[Series, Series] = {(c.ALERT, "prevention"): (c.PREVENTION, c.REFERRED)}
 # Signals counted again, on another date, by the eviction metric: published, they would be a
 # second total over the same evictions. The public sees the eviction metric instead.
 WITHHELD_SERIES: frozenset[Series] = frozenset(
@@ -91,10 +96,14 @@ def publish(cells: Iterable[tuple[Cell, int]], districts: Sequence[str]) -> Publ
         if any(s in by_series for s in (total, *parts)):
             _settle_linked(publication, place, total, parts, by_series)
     for series, counts in by_series.items():
-        if series not in linked and series not in WITHHELD_SERIES:
+        if series not in linked and series not in WITHHELD_SERIES and series not in MIRRORED:
             dimensions = (FAMILIES, MONTHS, place)
             for coord, state in protect(dimensions, complete(dimensions, counts)).items():
                 publication.status[(series, coord)] = state
+    for mirror, original in MIRRORED.items():
+        for (series, coord), state in list(publication.status.items()):
+            if series == original:
+                publication.status[(mirror, coord)] = state
     return publication
 
 

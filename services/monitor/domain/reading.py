@@ -12,7 +12,7 @@ from __future__ import annotations
 from shared.contracts import event_types
 from shared.contracts.districts import counted_as
 from shared.contracts.envelope import Event
-from shared.contracts.events import deliveries, placement, prevention, signals, triage
+from shared.contracts.events import deliveries, follow_up, placement, prevention, signals, triage
 from services.monitor.domain import catalogue as c
 from services.monitor.domain.facts import Fact, Family, JoinKey, JoinKind, Location, Profile, Reading, family_of
 from services.monitor.domain.period import Period, period_of, period_of_day
@@ -42,6 +42,7 @@ COUNTED_TYPES: tuple[str, ...] = (
     event_types.PREVENTION_REPORT_FINAL,
     event_types.ALERT_ACKNOWLEDGED,
     event_types.ALERT_ESCALATED,
+    event_types.PREVENTION_FOLLOWED_UP,
 )
 
 
@@ -68,6 +69,11 @@ def read(event: Event) -> Reading:
     if isinstance(data, prevention.PreventionData):
         outcome = data.outcome.value if isinstance(data, prevention.FinalReport) else _PREVENTION_OUTCOMES[type(data)]
         fact = Fact(c.PREVENTION, outcome, period_of_day(data.reported_on), join=JoinKey(JoinKind.ALERT, data.alert_id))
+        return Reading(facts=(fact,))
+    if isinstance(data, follow_up.PreventionFollowedUp):
+        # one per prevention referral, in the referral's period, so the outcomes are its parts
+        metric = c.CASE_OUTCOME_REPORT_MISSING if data.report_missing else c.CASE_OUTCOME
+        fact = Fact(metric, data.outcome.value, period_of(data.alerted_at), _where(data), family_of(data.is_family))
         return Reading(facts=(fact,))
     if isinstance(data, deliveries.AlertAcknowledged):
         period = period_of(data.acknowledged_at)

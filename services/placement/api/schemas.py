@@ -8,9 +8,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.events.placement import AlternativeKind, Outflow
+from shared.contracts.events.placement import AlternativeKind, DeclineReason, Outflow
 from shared.contracts.events.signals import MunicipalityCode
-from shared.contracts.events.triage import Age, FamilyType, PlacementNeed
+from shared.contracts.events.triage import Age, FamilyType, PlacementNeed, PlacementReason
 from shared.contracts.fields import CaseKey, FreeText
 from services.placement.domain.family import Composition
 from services.placement.domain.registry import UnitType
@@ -79,7 +79,7 @@ class RequestIn(BaseModel):
     need: PlacementNeed
     municipality_code: MunicipalityCode
     case_key: CaseKey | None = Field(None, description="the triage case this request belongs to, if any (of your region)")
-    reason: str = Field("requested_by_ggd", pattern=r"^[a-z_]{3,60}$", description="machine-readable reason code")
+    reason: PlacementReason = Field(PlacementReason.REQUESTED_BY_GGD, description="why a place is asked for (a code)")
 
     def composition(self) -> Composition:
         return Composition.of(self)
@@ -105,7 +105,8 @@ class WaitlistEntry(BaseModel):
 class DeclineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: FreeText(300, min_length=3)
+    reason: FreeText(300, min_length=3) = Field(description="in the shelter's own words; stays in this service")
+    reason_code: DeclineReason = Field(DeclineReason.OTHER, description="the reason as a code: what GGD and the monitor hear")
 
 
 class EndIn(BaseModel):

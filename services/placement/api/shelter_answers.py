@@ -33,7 +33,7 @@ async def confirm(request_id: UUID, organisation: Shelter, runtime: RuntimeDep) 
     responses={404: {}, 409: {}},
 )
 async def decline(request_id: UUID, body: DeclineIn, organisation: Shelter, runtime: RuntimeDep) -> RequestView:
-    await shelter_answers.decline(runtime, request_id, organisation.id, body.reason)
+    await shelter_answers.decline(runtime, request_id, organisation.id, body.reason, body.reason_code)
     # The family is no longer routed to this shelter: it sees only that the decline was recorded.
     return await request_view(runtime, request_id, organisation, hide_family=True)
 

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Iterable
 from uuid import UUID
 
+from shared.contracts.events.placement import WaitlistReason
 from services.placement.domain.matching import FacilityFacts, Match, best_match
 
 
@@ -47,9 +48,9 @@ class Priority:
     days_waiting: int
 
 
-def waitlisted_because(declined_before: bool) -> str:
+def waitlisted_because(declined_before: bool) -> WaitlistReason:
     """The reason a family goes (back) on the list, as the waitlisted event says it."""
-    return "no free unit for this family type" + (" (declined elsewhere)" if declined_before else "")
+    return WaitlistReason.DECLINED_ELSEWHERE if declined_before else WaitlistReason.NO_FREE_UNIT
 
 
 def days_waiting(since: datetime, now: datetime) -> int:

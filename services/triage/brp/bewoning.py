@@ -20,6 +20,7 @@ from datetime import date
 import httpx
 
 from services.triage.brp.client import JsonPoster, RegisterUnavailable, resident_from
+from services.triage.brp.protocol import Protocol
 from services.triage.domain.household import Resident
 
 ON_DATE = "BewoningMetPeildatum"
@@ -42,10 +43,11 @@ class HaalCentraalBewoningClient:
         attempts: int = 3,
         backoff: float = 0.2,
         transport: httpx.AsyncBaseTransport | None = None,
+        protocol: Protocol | None = None,
     ):
         self._url = base_url.rstrip("/") + "/bewoningen"
         self._poster = JsonPoster(
-            api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport
+            api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport, protocol=protocol
         )
 
     async def occupancy_on(self, adresseerbaar_object_id: str, peildatum: date) -> Occupancy:

@@ -10,7 +10,8 @@ family rule needs. A signal without a BAG id is located first
 BSNs stay inside that method. The secrecy flag (`geheimhoudingPersoonsgegevens`) arrives
 without asking; the API refuses it in `fields` ("niet toegestane veldnaam").
 No BSN, no name leaves this module. Nothing personal is logged either: not the
-dwelling id, not the response; only the query type, attempt and status.
+dwelling id, not the response; only the query type, attempt and status. Every request
+carries the purpose headers a BRP gateway logs (services.triage.brp.protocol).
 
 Failure policy: connection errors, timeouts, 5xx and 429 are retried with
 exponential backoff (backoff, 2*backoff, ...) up to `attempts` tries, then
@@ -32,6 +33,7 @@ from datetime import date
 import httpx
 
 from shared.faults import Dependency, TransientFailure
+from services.triage.brp.protocol import Protocol
 from services.triage.domain.household import PartialDate, Resident
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,7 @@ class JsonPoster:
         attempts: int,
         backoff: float,
         transport: httpx.AsyncBaseTransport | None,
+        protocol: Protocol | None = None,
     ):
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
@@ -94,6 +97,7 @@ class JsonPoster:
             headers["X-API-KEY"] = api_key
         self._http = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(timeout), transport=transport)
         self._attempts, self._backoff = attempts, backoff
+        self._protocol = protocol
 
     async def post(self, url: str, body: dict, operation: str) -> dict:
         payload = json.dumps(body).encode()
@@ -109,7 +113,8 @@ class JsonPoster:
     async def _try(self, url: str, payload: bytes, operation: str) -> dict | str:
         """The answer, or a short description of a failure worth retrying."""
         try:
-            response = await self._http.post(url, content=payload)
+            headers = self._protocol.headers() if self._protocol is not None else None
+            response = await self._http.post(url, content=payload, headers=headers)
         except _RETRYABLE_ERRORS as error:
             return type(error).__name__
         except httpx.HTTPError as error:  # bad URL, unsupported scheme: retrying will not help
@@ -141,10 +146,11 @@ class HaalCentraalBrpClient:
         attempts: int = 3,
         backoff: float = 0.2,
         transport: httpx.AsyncBaseTransport | None = None,
+        protocol: Protocol | None = None,
     ):
         self._url = base_url.rstrip("/") + "/personen"
         self._poster = JsonPoster(
-            api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport
+            api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport, protocol=protocol
         )
 
     async def residents_at(self, adresseerbaar_object_id: str) -> list[Resident]:

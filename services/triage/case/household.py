@@ -17,6 +17,7 @@ from shared.audit import record_system_read
 from shared.contracts.events.triage import CompositionSource, HouseholdAssessed
 from shared.runtime import Runtime
 from services.triage.assessment import Assessment
+from services.triage.brp.protocol import REGISTER_CLIENT
 from services.triage.case.received import Signal
 from services.triage.domain.household import HouseholdAssessment
 from services.triage.domain.timeline import TimelineKind
@@ -26,7 +27,6 @@ from services.triage.timeline import note
 # Where the family was seen by people, not read from the register.
 SEEN_BY_PEOPLE = frozenset({CompositionSource.REPORTED_AT_EVICTION, CompositionSource.REPORTED_BY_CASE_WORKER})
 KEPT_EARLIER = "register_unavailable_used_earlier_assessment"
-REGISTER_CLIENT = "signaalketen-register-client"  # triage's client at the register (deploy/keycloak/realm.py)
 
 
 def take_in(
@@ -36,16 +36,20 @@ def take_in(
     on = signal.reference_date
     _take_composition(case, assessment.household, assessment.source, on)
     emit_assessment(runtime, session, case, signal.data.signal_id, assessment.source, on, signal.event_id, now)
-    _audit_register_read(session, case.case_key, assessment, signal, now)
+    _audit_register_read(runtime, session, case.case_key, assessment, signal, now)
 
 
-def _audit_register_read(session: AsyncSession, case_key: str, assessment: Assessment, signal: Signal, now: datetime) -> None:
+def _audit_register_read(
+    runtime: Runtime, session: AsyncSession, case_key: str, assessment: Assessment, signal: Signal, now: datetime
+) -> None:
     """Who lives at the dwelling, read from the register (or its short cache) for this
-    signal: audited like a person's read, under triage's register client; the trace id
-    is the signal event's id."""
+    signal: audited like a person's read, under triage's register client, naming the
+    dwelling's pseudonym, the signal, the processing activity and its legal basis; the
+    trace id is the signal event's id, the one the register request carried."""
     if assessment.source is CompositionSource.REGISTER:
         purpose = f"triage of signal {signal.data.signal_id} ({signal.type})"
-        record_system_read(session, REGISTER_CLIENT, "register lookup", case_key, purpose, now, signal.event_id.hex)
+        activity = runtime.settings.register_activity
+        record_system_read(session, REGISTER_CLIENT, "register lookup", case_key, purpose, now, signal.event_id.hex, activity)
 
 
 def _take_composition(case: HouseholdCase, household: HouseholdAssessment, source: CompositionSource, on: date) -> None:

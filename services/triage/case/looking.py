@@ -16,6 +16,7 @@ from shared.bus.consumer import Unprocessable
 from shared.contracts.events.triage import CompositionSource
 from shared.privacy import AddressSeal, SealBroken
 from services.triage.assessment import Assessment, HouseholdLookup, Location
+from services.triage.brp.protocol import LookupPurpose, looking_up_for
 from services.triage.case.received import Signal
 from services.triage.domain.household import HouseholdAssessment, unknown_composition
 
@@ -34,6 +35,11 @@ class SignalLookup:
         self._lookup = lookup
 
     async def look(self, signal: Signal) -> Looked:
+        """The register requests name the signal as their purpose (brp.protocol)."""
+        with looking_up_for(LookupPurpose(signal.data.signal_id, signal.event_id.hex)):
+            return await self._look(signal)
+
+    async def _look(self, signal: Signal) -> Looked:
         try:
             dwelling = self._seal.open(signal.data.sealed_address)
         except SealBroken as exc:

@@ -42,6 +42,8 @@ class SignalTriage(CaseDesk):
         received = {"type": signal.type, "signal_id": str(signal.data.signal_id)}
         note(session, case.case_key, now, TimelineKind.SIGNAL, signal.event_id, received)
         case.updated_at = now
+        if not opened_now and self.alerter.follow_ups is not None:  # a new case has no prevention alert to follow up
+            await self.alerter.follow_ups.observe(session, case.case_key, signal.type, signal.outcome, signal.data.observed_on, now)
         if signal.data.history:
             note(session, case.case_key, now, TimelineKind.HISTORY, signal.event_id, {
                 "type": signal.type, "observed_on": signal.data.observed_on.isoformat(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.contracts.event_types import SignalType
-from shared.contracts.events.triage import FamilyType, PlacementNeed, WithdrawalReason
+from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementReason, WithdrawalReason
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,7 @@ class PlacementAsk:
     children_ages: tuple[int, ...]
     family_type: FamilyType
     need: PlacementNeed
-    reason: str
+    reason: PlacementReason
 
 
 def placement_needed(
@@ -26,9 +26,9 @@ def placement_needed(
 ) -> PlacementAsk | None:
     """A family found at the door, or a family evicted, needs a place tonight."""
     if signal_type == SignalType.FAMILY_FOUND:
-        reason = "family_found_at_eviction"
+        reason = PlacementReason.FAMILY_FOUND_AT_EVICTION
     elif signal_type == SignalType.EVICTION_EXECUTED and outcome == "evicted" and is_family:
-        reason = "family_evicted"
+        reason = PlacementReason.FAMILY_EVICTED
     else:
         return None
     adults = max(adults, 1)

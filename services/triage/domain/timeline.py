@@ -29,3 +29,4 @@ class TimelineKind(StrEnum):
     FEEDBACK = "feedback"  # a team reported back on an alert
     LATE_IN_VIEW = "late-in-view"  # the check when an eviction comes close
     ESCALATION_SKIPPED = "escalation-skipped"  # a report overdue after the reminder, no one to escalate to
+    FOLLOW_UP = "follow-up"  # what became of the household after a prevention alert (services.triage.follow_up)

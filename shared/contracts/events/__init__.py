@@ -1,9 +1,9 @@
 """One pydantic model per event type. Import `REGISTRY` to map a type string to its model."""
 
 from shared.contracts.events.base import EventData
-from shared.contracts.events import deliveries, placement, prevention, signals, triage
+from shared.contracts.events import deliveries, follow_up, placement, prevention, signals, triage
 
-_MODULES = (signals, triage, prevention, placement, deliveries)
+_MODULES = (signals, triage, follow_up, prevention, placement, deliveries)
 
 
 def _collect() -> dict[str, type[EventData]]:

@@ -1,13 +1,15 @@
 """Shelter placement (topic `placement`). `recipient` is the organisation to notify."""
 
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.contracts import event_types, topics
 from shared.contracts.events.base import EventData
 from shared.contracts.events.signals import MunicipalityCode
+from shared.contracts.events.triage import WithdrawalReason
 
 
 class PlacementData(EventData):
@@ -29,14 +31,36 @@ class AlternativeKind(StrEnum):
     NIGHT_SHELTER = "night_shelter"
 
 
+class WaitlistReason(StrEnum):
+    """Why a family is (still) on the waiting list."""
+
+    NO_FREE_UNIT = "no_free_unit"  # no free unit of its family type in reach
+    DECLINED_ELSEWHERE = "declined_elsewhere"  # as above, after a shelter declined it
+    ALTERNATIVE_RECORDED = "alternative_recorded"  # GGD recorded where the family stays meanwhile
+
+
+# What placement wrote before the reason became a code (records still on the topic).
+_LEGACY_WAITLIST_REASONS = {
+    "no free unit for this family type": WaitlistReason.NO_FREE_UNIT,
+    "no free unit for this family type (declined elsewhere)": WaitlistReason.DECLINED_ELSEWHERE,
+}
+
+
 class PlacementWaitlisted(PlacementData):
     event_type = event_types.PLACEMENT_WAITLISTED
 
-    reason: str
+    reason: WaitlistReason
     out_of_region: bool = False
     alternative: AlternativeKind | None = Field(
         None, description="set when GGD recorded where the family stays while it waits"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_reason(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("reason") in _LEGACY_WAITLIST_REASONS:
+            return {**data, "reason": _LEGACY_WAITLIST_REASONS[data["reason"]]}
+        return data
 
 
 class PlacementOffered(PlacementData):
@@ -57,12 +81,23 @@ class PlacementConfirmed(PlacementData):
     case_lead: str = Field(description="organisation that leads the case from now on (regie)")
 
 
+class DeclineReason(StrEnum):
+    """Why a shelter declined an offered unit (a code; the shelter's own words stay in placement)."""
+
+    UNIT_UNSUITABLE = "unit_unsuitable"  # the unit does not fit the family (size, stairs, …)
+    CARE_NEEDS = "care_needs"  # the family needs more care than the facility gives
+    SAFETY = "safety"  # a safety risk for the family or other residents
+    EXCLUDED_BEFORE = "excluded_before"  # the household was excluded from this shelter earlier
+    OTHER = "other"
+
+
 class PlacementDeclined(PlacementData):
     event_type = event_types.PLACEMENT_DECLINED
+    retired = frozenset({"reason"})  # the shelter's free text until ADR 0023; now kept in placement only
 
     shelter: str
     facility: str
-    reason: str
+    reason_code: DeclineReason = DeclineReason.OTHER
 
 
 class PlacementLostFromView(PlacementData):
@@ -100,7 +135,7 @@ class PlacementWithdrawalHandled(PlacementData):
 
     outcome: WithdrawalOutcome
     status_before: str = Field(description="waitlisted, offered or placed")
-    reason: str = Field(description="why triage withdrew it (eviction_cancelled, paid_at_door, not_executed)")
+    reason: WithdrawalReason = Field(description="why triage withdrew it")
     shelter: str | None = None
     facility: str | None = None
     also_notify: list[str] = Field(default_factory=list, description="organisations told as well (the shelter)")

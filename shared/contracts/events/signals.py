@@ -90,9 +90,11 @@ class EvictionScheduled(SignalData):
 
 
 class EvictionCancelled(SignalData):
-    signal_type = SignalType.EVICTION_CANCELLED
+    """The eviction was called off. Why, in the signaller's words, stays at the intake."""
 
-    reason: str | None = Field(default=None, max_length=200)
+    signal_type = SignalType.EVICTION_CANCELLED
+    retired = frozenset({"reason"})  # free text until ADR 0023: kept by the intake, never on the bus
+
     eviction_date: date | None = Field(
         default=None, description="the date the eviction was scheduled for, when the signaller gives it"
     )

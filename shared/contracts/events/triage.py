@@ -78,7 +78,10 @@ class AlertRaised(EventData):
     kind: AlertKind
     priority: Priority
     due: datetime
-    reason: str = Field(description="machine-readable reason code")
+    reason: str = Field(
+        description="why, in the words of the routing rule (the rules file's description, written by the "
+        "chain's operators; never a partner's or a person's text)"
+    )
     rule_id: str
     is_family: bool | None
     persons: int = Field(ge=0)
@@ -107,6 +110,14 @@ class PlacementNeed(StrEnum):
     FAMILY = "family"
 
 
+class PlacementReason(StrEnum):
+    """Why a place is asked for (a code: free text stays off the bus)."""
+
+    FAMILY_FOUND_AT_EVICTION = "family_found_at_eviction"
+    FAMILY_EVICTED = "family_evicted"
+    REQUESTED_BY_GGD = "requested_by_ggd"
+
+
 class PlacementRequested(EventData):
     event_type = event_types.PLACEMENT_REQUESTED
     topic = topics.PLACEMENT_REQUESTS
@@ -119,7 +130,7 @@ class PlacementRequested(EventData):
     family_type: FamilyType
     need: PlacementNeed
     municipality_code: MunicipalityCode
-    reason: str
+    reason: PlacementReason
 
 
 class WithdrawalReason(StrEnum):

@@ -10,7 +10,9 @@ from sqlmodel import select
 from shared.contracts.events.triage import AlertKind, Report
 from shared.persistence.database import create_engine, create_tables, session_factory
 from services.monitor.domain.reading import read
-from services.monitor.counts import CountStore, GenerationMismatch, claim_generation, retention_cutoff
+from shared.retention import DeletionEntry, run_retention
+from services.monitor.retention import RETENTION_JOB, monitor_sweeps
+from services.monitor.counts import CountStore, GenerationMismatch, claim_generation
 from services.monitor.tables import METADATA, Counter, JoinProfile, PendingFact
 from tests.support import events as s
 
@@ -158,12 +160,17 @@ async def test_purge_drops_old_join_rows_and_keeps_the_counts(sessions, store):
     before = await counters(sessions)
     assert before[("0363", "", 2026, 11, "eviction", "evicted", "unknown")] == 1
 
-    assert await store.purge(sessions, retention_cutoff(s.on(6), 400)) == (0, 0), "nothing is old yet"
-    dropped = await store.purge(sessions, retention_cutoff(s.on(6) + timedelta(days=401), 400))
-    assert dropped == (1, 3), "the request's profile; the signal's two facts and the report"
+    sweeps = monitor_sweeps(400)
+    assert await run_retention(sessions, RETENTION_JOB, sweeps, s.on(6)) == 0, "nothing is old yet"
+    assert await run_retention(sessions, RETENTION_JOB, sweeps, s.on(6) + timedelta(days=401)) == 4
     assert await counters(sessions) == before
     async with sessions() as session:
         assert (await session.exec(select(PendingFact))).all() == []
+        log = (await session.exec(select(DeletionEntry))).all()
+    assert [(e.job, e.rule, e.kind, e.cases, e.rows) for e in log] == [
+        ("monitor-retention", "join_rows_400_days", "join_profile", 0, 1),  # the request's profile
+        ("monitor-retention", "join_rows_400_days", "pending_fact", 0, 3),  # the signal's two facts and the report
+    ], "a join row stands for a signal, alert or request, never a case"
 
 
 async def test_a_database_counts_for_one_generation_only(sessions):

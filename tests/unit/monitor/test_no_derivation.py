@@ -5,7 +5,8 @@ subtraction (attack.py) and must pin no suppressed count.
 
 The counts are the worst case: a closed history, where every scheduled eviction ended in
 one of the outcomes in the same month and district (so "scheduled" is exactly the total of
-the outcomes) and every verdict counts once as a signal and once by its grounds.
+the outcomes), every verdict counts once as a signal and once by its grounds, and every
+prevention referral (also counted as a prevention alert) was followed up to its outcome.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
+from shared.contracts.events.follow_up import CaseOutcome
 from shared.contracts.events.signals import VerdictGrounds
 from services.monitor.app import create_app
 from services.monitor.domain.facts import Fact, Family, Location, Reading
@@ -33,9 +35,14 @@ OUTCOMES = ("withdrawn", "not_executed", "paid_at_door", "evicted", "left_unknow
 GROUNDS = tuple(g.value for g in VerdictGrounds)
 FAMILIES = tuple(f.value for f in Family)
 SCHEDULED, VERDICTS = ("eviction", "scheduled"), ("signal", "eviction.verdict-issued")
-PARTS = {SCHEDULED: [("eviction", o) for o in OUTCOMES], VERDICTS: [("verdict", g) for g in GROUNDS]}
+REFERRED, PREVENTION_ALERTS = ("prevention", "referred"), ("alert", "prevention")  # the same facts, counted twice
+PARTS = {
+    SCHEDULED: [("eviction", o) for o in OUTCOMES],
+    VERDICTS: [("verdict", g) for g in GROUNDS],
+    REFERRED: [(m, o.value) for m in ("case_outcome", "case_outcome_report_missing") for o in CaseOutcome],
+}
 SINGLE = [("signal", "arrears.reported")]
-SERIES = [*PARTS, *(p for parts in PARTS.values() for p in parts), *SINGLE]
+SERIES = [*PARTS, *(p for parts in PARTS.values() for p in parts), *SINGLE, PREVENTION_ALERTS]
 COUNT = st.sampled_from([0, 0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 9, 14])
 
 
@@ -44,7 +51,7 @@ def worlds(draw):
     """(districts published, {(series, family, month, district or ""): count}) for the base series."""
     districts = draw(st.sampled_from([(), ("noord",), ("noord", "zuid")]))
     months = draw(st.sampled_from([(3,), (3, 4), (1, 12)]))
-    base = [*PARTS[SCHEDULED], *PARTS[VERDICTS], *SINGLE]
+    base = [*PARTS[SCHEDULED], *PARTS[VERDICTS], *PARTS[REFERRED], *SINGLE]
     coords = itertools.product(base, FAMILIES, months, (*districts, ""))
     return districts, {coord: draw(COUNT) for coord in coords}
 
@@ -55,8 +62,9 @@ def with_totals(counts: dict) -> dict:
     for (series, family, month, district), count in counts.items():
         for total, parts in PARTS.items():
             if series in parts:
-                key = (total, family, month, district)
-                full[key] = full.get(key, 0) + count
+                for counted in (total, PREVENTION_ALERTS) if total == REFERRED else (total,):
+                    key = (counted, family, month, district)
+                    full[key] = full.get(key, 0) + count
     return full
 
 
@@ -109,6 +117,8 @@ def relations(districts: tuple) -> list:
     for total, parts in PARTS.items():
         for family, month, place in itertools.product(families, months, places):
             found.append(((total, family, month, place), [(part, family, month, place) for part in parts]))
+    for family, month, place in itertools.product(families, months, places):
+        found.append(((PREVENTION_ALERTS, family, month, place), [(REFERRED, family, month, place)]))
     return found
 
 

@@ -34,7 +34,6 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
         ("GET", "/v1/signals"): SIGNALLERS,
         ("POST", "/v1/signals/batch"): SIGNALLERS,
         ("GET", "/v1/signals/{signal_id}"): SIGNALLERS,
-        ("GET", "/v1/retention/deletions"): {R.PRIVACY_OFFICER},
     },
     "triage": {
         ("GET", "/v1/cases/{case_key}"): {R.GGD, R.PREVENTION_TEAM},
@@ -90,6 +89,7 @@ EVERY_SERVICE = {
     ("GET", "/metrics"): PUBLIC,
     ("POST", "/oauth/token"): PUBLIC,
     ("GET", "/v1/audit"): {R.PRIVACY_OFFICER},
+    ("GET", "/v1/retention/deletions"): {R.PRIVACY_OFFICER},
 }
 SETTINGS = {
     "arrears": "ArrearsSettings",

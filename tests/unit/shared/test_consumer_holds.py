@@ -12,7 +12,7 @@ from shared.bus.memory import InMemoryBus
 from shared.contracts.envelope import encode
 from shared.outages import Outages
 from tests.support.wait import wait_for
-from tests.unit.shared.test_envelope import arrears_event
+from tests.support.events import arrears_event
 
 TOPIC = "signals"
 FAST = RetryPolicy(attempts=3, first_delay=0.001, max_delay=0.01)

@@ -13,7 +13,7 @@ from shared.persistence.outbox import add_to_outbox
 from shared.persistence.relay import OutboxRelay
 from shared.timers import timer_worker
 from tests.support.wait import wait_for
-from tests.unit.shared.test_envelope import arrears_event
+from tests.support.events import arrears_event
 
 FAST = RetryPolicy(first_delay=0.01, max_delay=0.02)
 

@@ -1,0 +1,52 @@
+"""Placement's retention: a request that ended (the family left the shelter) or was
+withdrawn goes, with the shelters' declines (their own words), GGD's notes on where the
+family stayed and the withdrawal, a fixed time after it ended (default 12 months,
+`PLACEMENT_RETENTION_MONTHS`). Open requests (offered, waitlisted, placed) stay. The job
+and the deletion log: shared.retention; why this period: docs/adr/0023.
+
+What survives: the facilities' capacity and occupancy (their own columns) and the
+monitor's counts (another service).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, delete, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.retention import Deleted, Sweep, months_before
+from services.placement.domain.request_status import RequestStatus
+from services.placement.tables import Alternative, Decline, PlacementRequest, Withdrawal
+
+RETENTION_JOB = "placement-retention"
+BATCH = 500
+
+
+def placement_sweeps(months: int) -> list[Sweep]:
+    async def ended_requests(session: AsyncSession, now: datetime) -> list[Deleted]:
+        return await delete_ended_requests(session, months_before(now, months), f"request_ended_{months}_months")
+
+    return [ended_requests]
+
+
+async def delete_ended_requests(session: AsyncSession, cutoff: datetime, rule: str) -> list[Deleted]:
+    ended = and_(PlacementRequest.status == RequestStatus.ENDED, col(PlacementRequest.ended_at) <= cutoff)
+    withdrawn = and_(PlacementRequest.status == RequestStatus.WITHDRAWN, col(PlacementRequest.updated_at) <= cutoff)
+    query = select(PlacementRequest.id, PlacementRequest.case_key).where(or_(ended, withdrawn)).limit(BATCH)
+    rows = (await session.exec(query)).all()
+    if not rows:
+        return []
+    ids = [request_id for request_id, _ in rows]
+    cases = len({case_key for _, case_key in rows})
+    deleted = []
+    for kind, table, where in (
+        ("decline", Decline, col(Decline.request_id).in_(ids)),
+        ("alternative", Alternative, col(Alternative.request_id).in_(ids)),
+        ("withdrawal", Withdrawal, col(Withdrawal.request_id).in_(ids)),
+        ("request", PlacementRequest, col(PlacementRequest.id).in_(ids)),
+    ):
+        result = await session.exec(delete(table).where(where))
+        deleted.append(Deleted(rule, kind, cases, result.rowcount))
+    return deleted
