@@ -82,7 +82,10 @@ RuntimeDep = Annotated[Runtime, Depends(_runtime)]
     status_code=201,
     response_model=SubscriptionCreated,
     summary="Subscribe a webhook",
-    responses={422: {"description": "invalid body, or the callback URL could not be verified (one answer, whatever failed)"}},
+    responses={
+        400: {"description": "invalid body, or a callback URL the chain does not call"},
+        422: {"description": "the callback did not echo the challenge (one answer, whatever failed)"},
+    },
 )
 async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: RuntimeDep, request: Request) -> SubscriptionCreated:
     """In production the callback must use https at an address the chain may send to; unless the
@@ -99,20 +102,22 @@ async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: Runt
     verifier: CallbackVerifier = request.app.state.callback_verifier
     problem = verifier.url_problem(subscription.callback_url)
     if problem is not None:
-        raise _callback_refused(f"callback URL {problem}", "callback_url_refused")
+        raise _callback_refused(f"callback URL {problem}", "callback_url_refused", status.HTTP_400_BAD_REQUEST)
     try:
         await verifier.verify(subscription.callback_url, subscription.secret, subscription.id, subscription.created_at)
     except CallbackNotVerified as reason:
         log.warning("subscription of %s not stored: callback at %s %s", organisation.id, body.callback_url.host, reason)
-        raise _callback_refused(UNVERIFIED, "callback_not_verified") from None
+        raise _callback_refused(UNVERIFIED, "callback_not_verified", status.HTTP_422_UNPROCESSABLE_CONTENT) from None
     async with runtime.sessions() as session, session.begin():
         session.add(subscription)
     return SubscriptionCreated.model_validate(subscription.model_dump())
 
 
-def _callback_refused(message: str, kind: str) -> HTTPException:
+def _callback_refused(message: str, kind: str, code: int) -> HTTPException:
+    """400: the URL is not one the chain calls; 422: a well-formed request whose callback did
+    not echo the challenge (a semantic refusal, docs/adr/0026)."""
     detail = [{"loc": ["body", "callback_url"], "msg": message, "type": kind}]
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail)
+    return HTTPException(code, detail=detail)
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionView], summary="Your webhooks")

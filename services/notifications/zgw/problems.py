@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from shared.http import clean_errors
+from shared.problems import clean_errors
 from services.notifications.zgw.kanalen import NAMEABLE_KEY, InvalidParam
 
 PROBLEM_JSON = "application/problem+json"
