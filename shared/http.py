@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from shared.audit import router as audit_router
 from shared.clock import AdjustableClock
+from shared.contracts import schemas as event_schemas
 from shared.json_depth import JsonDepthLimit
 from shared.openapi_doc import BASE_PATH, versioned_document, with_problems
 from shared.problems import install_problems
@@ -123,6 +124,7 @@ def install(app: FastAPI) -> None:
     if app.state.tokens is not None:
         app.include_router(token_router)
     app.include_router(audit_router)
+    app.include_router(event_schemas.router)
     if isinstance(app.state.runtime.clock, AdjustableClock):
         app.include_router(test_clock)
     app.add_middleware(JsonDepthLimit)

@@ -91,6 +91,8 @@ EVERY_SERVICE = {
     ("GET", "/metrics"): PUBLIC,
     ("POST", "/oauth/token"): PUBLIC,
     ("GET", "/v1/audit"): {R.PRIVACY_OFFICER},
+    ("GET", "/v1/event-schemas"): PUBLIC,
+    ("GET", "/v1/event-schemas/{event_type}"): PUBLIC,
 }
 SETTINGS = {
     "arrears": "ArrearsSettings",
