@@ -54,11 +54,11 @@ PROBLEM_SCHEMAS: dict[str, Any] = {
         "description": "RFC 9457 problem details",
         "required": ["type", "title", "status", "detail", "instance"],
         "properties": {
-            "type": {"type": "string", "format": "uri-reference"},
+            "type": {"type": "string", "description": "a URI reference; `about:blank` for the plain status"},
             "title": {"type": "string"},
             "status": {"type": "integer", "minimum": 100, "maximum": 599},
             "detail": {"type": "string"},
-            "instance": {"type": "string", "format": "uri-reference"},
+            "instance": {"type": "string", "description": "the path asked for"},
             "invalid-params": {"type": "array", "items": {"$ref": "#/components/schemas/InvalidParam"}},
         },
     },
