@@ -3,15 +3,15 @@
 #   make test   - every test, on real Kafka, PostgreSQL and Keycloak (started here if needed)
 PYTHON := .venv/bin/python
 
-.PHONY: up test install infra browser stop-infra unit bench chaos faults clean
+.PHONY: up test install infra browser apilint stop-infra unit bench chaos faults clean
 
 up: install
 	deploy/local/up.sh
 
-test: install infra browser
+test: install infra browser apilint
 	$(PYTHON) -m pytest
 
-unit: install
+unit: install apilint
 	$(PYTHON) -m pytest tests/unit tests/contract
 
 install: .venv/.installed
@@ -27,6 +27,9 @@ infra:
 
 browser:
 	deploy/local/install-browser.sh
+
+apilint:
+	deploy/local/install-apilint.sh
 
 stop-infra:
 	-deploy/kafka/stop.sh

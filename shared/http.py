@@ -1,13 +1,13 @@
-"""HTTP pieces every service shares: health endpoints, clear validation errors, and
-domain errors (shared.errors) mapped to their status once, and 503 with Retry-After while a
-dependency (the database) is away."""
+"""HTTP pieces every service shares: health endpoints, the NL API Design Rules (errors
+as problem+json with domain errors mapped once, `API-Version`, `/v1/openapi.json`, no
+trailing-slash redirects: shared.problems, shared.openapi_doc, docs/adr/0026), and 503
+with Retry-After while a dependency (the database) is away (docs/adr/0025)."""
 
 from __future__ import annotations
 
 import logging
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,9 +16,11 @@ from pydantic import BaseModel, Field
 from shared.audit import router as audit_router
 import shared.retention  # noqa: F401 - every service database has a deletion log (chain table)
 from shared.clock import AdjustableClock
-from shared.errors import Conflict, FieldConflict, NotFound
+from shared.contracts import schemas as event_schemas
 from shared.faults import TransientFailure, classify
 from shared.json_depth import JsonDepthLimit
+from shared.openapi_doc import BASE_PATH, versioned_document, with_problems
+from shared.problems import install_problems, problem
 from shared.oidc import OidcSettings, OidcVerifier
 from shared.runtime import Runtime
 from shared.settings import ServiceSettings
@@ -80,71 +82,52 @@ async def advance_clock(body: ClockAdvance, request: Request) -> dict[str, str]:
     return {"now": clock.advance(seconds=body.seconds).isoformat()}
 
 
-_PLAIN = (str, int, float, bool, type(None))
-_ECHOES_INPUT = frozenset({"tag"})  # ctx keys that carry what was sent
-
-
-def clean_errors(errors, prefix: tuple[str | int, ...] = ()) -> list[dict]:
-    """Pydantic errors as 422 detail entries: the discriminator named when a `type` is
-    unknown or missing; never the submitted (possibly personal) input, no doc URL."""
-    entries = []
-    for error in errors:
-        loc = (*prefix, *error["loc"])
-        if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
-            loc = (*loc, (error.get("ctx") or {}).get("discriminator", "'type'").strip("'"))
-        entry = {"loc": list(loc), "msg": error["msg"], "type": error["type"]}
-        ctx = {key: value for key, value in (error.get("ctx") or {}).items() if key not in _ECHOES_INPUT}
-        if error["type"] == "union_tag_invalid":  # pydantic's message quotes the tag that was sent
-            entry["msg"] = f"unknown value; expected one of {ctx.get('expected_tags', '')}"
-        if ctx:
-            entry["ctx"] = {key: value if isinstance(value, _PLAIN) else str(value) for key, value in ctx.items()}
-        entries.append(entry)
-    return entries
-
-
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    return JSONResponse({"detail": clean_errors(exc.errors())}, status_code=422)
-
-
 async def _dependency_away(request: Request, exc: Exception) -> JSONResponse:
-    """503 with Retry-After when the request failed because a dependency is away; else a 500 as before."""
+    """503 with Retry-After when the request failed because a dependency is away; else the 500 problem."""
     verdict = classify(exc)
     if not verdict.transient:
         raise exc
     request.app.state.runtime.outages.noted(verdict)
     log.warning("%s %s: %s away (%s); answered 503", request.method, request.url.path, verdict.dependency, verdict.reason)
-    return JSONResponse(
-        {"detail": f"temporarily unavailable ({verdict.dependency} not answering); retry after {RETRY_AFTER_SECONDS} s"},
-        status_code=503,
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
-
-
-async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=404)
-
-
-async def _conflict(_request: Request, exc: Conflict) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=409)
-
-
-async def _field_conflict(_request: Request, exc: FieldConflict) -> JSONResponse:
-    detail = [{"loc": [exc.location, exc.field], "msg": str(exc), "type": "conflict"}]
-    return JSONResponse({"detail": detail}, status_code=409)
+    detail = f"temporarily unavailable ({verdict.dependency} not answering); retry after {RETRY_AFTER_SECONDS} s"
+    return problem(request, 503, detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def service_app(runtime: Runtime, *, title: str, summary: str, lifespan, routers, version: str = "1.0.0", **state) -> FastAPI:
     """A service's FastAPI app: its runtime and collaborators on `app.state`, the shared
     endpoints (health, metrics, audit; the development token issuer and the test clock
     where allowed) and its own routers."""
-    app = FastAPI(title=f"Signal chain: {title}", summary=summary, version=version, lifespan=lifespan)
+    app = FastAPI(
+        title=f"Signal chain: {title}", summary=summary, version=version, lifespan=lifespan, redirect_slashes=False
+    )
     app.state.runtime = runtime
     for name, value in state.items():
         setattr(app.state, name, value)
     install(app)
     for router in routers:
         app.include_router(router)
+    publish_openapi(app)
     return app
+
+
+def publish_openapi(app: FastAPI) -> None:
+    """`/openapi.json` (every route) and `/v1/openapi.json` (the API at its base path),
+    both with errors as problems and readable without credentials."""
+    generate = app.openapi
+
+    def document() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_problems(generate())
+        return app.openapi_schema
+
+    app.openapi = document
+    versioned: dict = {}
+
+    @app.get(f"{BASE_PATH}/openapi.json", include_in_schema=False)
+    async def versioned_openapi() -> JSONResponse:
+        if not versioned:
+            versioned.update(versioned_document(app.openapi()))
+        return JSONResponse(versioned)
 
 
 def token_verifiers(settings: ServiceSettings) -> tuple[dict, TokenIssuer | None]:
@@ -169,12 +152,10 @@ def install(app: FastAPI) -> None:
     if app.state.tokens is not None:
         app.include_router(token_router)
     app.include_router(audit_router)
+    app.include_router(event_schemas.router)
     if isinstance(app.state.runtime.clock, AdjustableClock):
         app.include_router(test_clock)
-    app.add_exception_handler(RequestValidationError, _validation_error)
     for failure in (SQLAlchemyError, OSError, TransientFailure):
         app.add_exception_handler(failure, _dependency_away)
-    app.add_exception_handler(NotFound, _not_found)
-    app.add_exception_handler(Conflict, _conflict)
-    app.add_exception_handler(FieldConflict, _field_conflict)
     app.add_middleware(JsonDepthLimit)
+    install_problems(app)  # last: its API-Version middleware wraps the others' answers too

@@ -14,9 +14,20 @@ import re
 MAX_DEPTH = 32
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
-_TOO_DEEP = json.dumps(
-    {"detail": [{"loc": ["body"], "msg": f"JSON nested deeper than {MAX_DEPTH} levels", "type": "json_too_deep"}]}
-).encode()
+_TOO_DEEP_REASON = f"JSON nested deeper than {MAX_DEPTH} levels"
+
+
+def _too_deep(path: str) -> bytes:
+    """The 400 problem (RFC 9457, as shared.problems answers every error)."""
+    param = {"name": "body", "reason": _TOO_DEEP_REASON, "loc": ["body"], "type": "json_too_deep"}
+    return json.dumps({
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": _TOO_DEEP_REASON,
+        "instance": path,
+        "invalid-params": [param],
+    }).encode()
 
 
 def nesting_depth(body: bytes) -> int:
@@ -50,8 +61,9 @@ class JsonDepthLimit:
             more = message.get("more_body", False)
         body = b"".join(chunk.get("body", b"") for chunk in chunks)
         if nesting_depth(body) > MAX_DEPTH:
-            await send({"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json")]})
-            await send({"type": "http.response.body", "body": _TOO_DEEP})
+            headers = [(b"content-type", b"application/problem+json")]
+            await send({"type": "http.response.start", "status": 400, "headers": headers})
+            await send({"type": "http.response.body", "body": _too_deep(scope.get("path", ""))})
             return
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 

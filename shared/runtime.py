@@ -25,6 +25,7 @@ from shared.bus.topic_plan import TopicSpec, load_definitions, plan
 from shared.clock import AdjustableClock, Clock, SystemClock
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
+from shared.contracts import schemas
 from shared.organisations import Organisations
 from shared.migrations.runner import require_current
 from shared.outages import Outages
@@ -86,6 +87,7 @@ class Runtime:
             subject=subject,
             time=self.clock.now(),
             event_id=event_id,
+            dataschema=schemas.dataschema(self.settings.event_schema_base_url, data.event_type),
         )
         add_to_outbox(session, self.settings.topic(data.topic), event)
         return event

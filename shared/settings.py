@@ -56,6 +56,12 @@ class ServiceSettings(BaseSettings):
         description="replication factor of a chain topic a service creates when it is missing "
         "(deploy/kafka/topics.yaml gives the rest): 1 on the local broker, 3 on a cluster",
     )
+    event_schema_base_url: str = Field(
+        "http://127.0.0.1:8001/v1/event-schemas",
+        validation_alias=_chain("event_schema_base_url"),
+        description="where the JSON Schemas of the events are published (every service serves them at "
+        "/v1/event-schemas); each event's CloudEvents `dataschema` is this URL plus its type",
+    )
     pseudonym_key: SecretStr = Field(
         SecretStr(DEV_PSEUDONYM_KEY), validation_alias=_chain("pseudonym_key"), description="HMAC key of the case pseudonyms"
     )

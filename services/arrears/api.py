@@ -41,7 +41,8 @@ BATCH_ATTEMPTS = 3  # a concurrent request may store one of a batch's references
     summary="Post a signal (arrears, verdict, eviction, family found)",
     responses={
         200: {"model": SignalAccepted, "description": "same Idempotency-Key and body: the earlier signal"},
-        422: {"description": "invalid field, implausible date, or an Idempotency-Key used before with another body"},
+        400: {"description": "invalid field or implausible date: invalid-params names each"},
+        422: {"description": "an Idempotency-Key used before with another body"},
     },
 )
 async def post_signal(
@@ -56,7 +57,7 @@ async def post_signal(
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"a {organisation.role.value} may not post {body.type}")
     implausible = date_problems(body, runtime.clock.now().date(), runtime.settings.date_window)
     if implausible:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=as_errors(implausible))
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=as_errors(implausible))
     if idempotency_key is not None:
         earlier = await by_idempotency_key(runtime, organisation.id, idempotency_key)
         if earlier is not None:
@@ -85,7 +86,7 @@ def _replayed(request: Request, response: Response, earlier: Signal, body) -> Si
     responses={409: {"description": "references of this batch were being posted concurrently; retry"}},
     description=(
         "Each row is judged on its own, exactly as POST /v1/signals would judge it: valid rows are stored and "
-        "published, invalid rows are listed with 422-style field errors and nothing of them is published. "
+        "published, invalid rows are listed with field errors shaped like a 400's invalid-params and nothing of them is published. "
         "A row's `reference` acts as its Idempotency-Key: the same reference again with the same body (in this or "
         "a later batch, or as an Idempotency-Key header) answers the earlier signal's id, so replaying a file "
         "publishes nothing new; the same reference with another body rejects that row (`idempotency_key_conflict`)."

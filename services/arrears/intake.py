@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from shared.contracts.event_types import SignalType
 from shared.contracts.events.signals import SIGNALS
-from shared.http import clean_errors
+from shared.problems import clean_errors
 from shared.organisations import Organisation, Role
 from services.arrears.domain.dates import DateWindow, as_errors, date_problems
 from services.arrears.schemas import Reference, SignalBase, SignalIn
@@ -90,7 +90,7 @@ class CheckedRow:
 def check_row(index: int, raw: Any, organisation: Organisation, today: date, window: DateWindow) -> CheckedRow:
     """Validate one batch row as POST /v1/signals would (body, role, dates), with its `reference`.
 
-    Error entries have the shape of FastAPI's 422 detail, located at
+    Error entries are {loc, msg, type}, as a 400 lists them in invalid-params, located at
     ("body", "signals", index, ...), and never carry the submitted value."""
     prefix = ("body", "signals", index)
     fields = dict(raw) if isinstance(raw, dict) else raw
@@ -115,7 +115,7 @@ def check_row(index: int, raw: Any, organisation: Organisation, today: date, win
 
 
 def field_errors(errors: list[dict[str, Any]], prefix: tuple[str | int, ...]) -> list[dict[str, Any]]:
-    """A batch row's errors, shaped like the single endpoint's 422 body."""
+    """A batch row's errors, shaped like the single endpoint's 400 invalid-params."""
     return clean_errors(errors, prefix)
 
 

@@ -201,7 +201,7 @@ class BatchIn(BaseModel):
 
 
 class FieldError(BaseModel):
-    """One entry of FastAPI's 422 `detail`: where, what, which kind; never the submitted value."""
+    """One field error (a 400's invalid-params entry): where, what, which kind; never the submitted value."""
 
     loc: list[str | int]
     msg: str

@@ -151,8 +151,11 @@ def _error(answer: httpx.Response) -> str:
     except ValueError:
         return answer.reason_phrase or str(answer.status_code)
     if isinstance(body, dict):
+        invalid = body.get("invalid-params")
+        if isinstance(invalid, list):  # a 400 (or 409/422) problem: name the fields, as the service did
+            return "; ".join(f"{item.get('name')}: {item.get('reason')}" for item in invalid[:5] if isinstance(item, dict))
         detail = body.get("detail", body.get("error"))
-        if isinstance(detail, list):  # a 422: name the fields, as the service did
+        if isinstance(detail, list):
             return "; ".join(f"{'.'.join(str(p) for p in item.get('loc', []))}: {item.get('msg')}" for item in detail[:5])
         if detail is not None:
             return str(detail)

@@ -68,7 +68,10 @@ class DeliveryView(BaseModel):
     status_code=201,
     response_model=SubscriptionCreated,
     summary="Subscribe a webhook",
-    responses={422: {"description": "invalid body, or the callback URL could not be verified (one answer, whatever failed)"}},
+    responses={
+        400: {"description": "invalid body, or a callback URL the chain does not call"},
+        422: {"description": "the callback did not echo the challenge (one answer, whatever failed)"},
+    },
 )
 async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: RuntimeDep, request: Request) -> SubscriptionCreated:
     """In production the callback must use https at an address the chain may send to; unless the
@@ -78,9 +81,16 @@ async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: Runt
     try:
         subscription = await subscriptions.subscribe(runtime, verifier, organisation.id, body.callback_url, body.event_types)
     except subscriptions.CallbackRefused as refused:
-        detail = [{"loc": ["body", "callback_url"], "msg": str(refused), "type": refused.kind}]
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from None
+        raise _callback_refused(refused) from None
     return SubscriptionCreated.model_validate(subscription.model_dump())
+
+
+def _callback_refused(refused: subscriptions.CallbackRefused) -> HTTPException:
+    """400: the URL is not one the chain calls; 422: a well-formed request whose callback did
+    not echo the challenge (a semantic refusal, docs/adr/0026)."""
+    code = status.HTTP_422_UNPROCESSABLE_CONTENT if refused.kind == "callback_not_verified" else status.HTTP_400_BAD_REQUEST
+    detail = [{"loc": ["body", "callback_url"], "msg": str(refused), "type": refused.kind}]
+    return HTTPException(code, detail=detail)
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionView], summary="Your webhooks")

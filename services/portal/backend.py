@@ -106,7 +106,13 @@ class Backend:
 
 
 def _detail(response: httpx.Response) -> Any:
+    """A problem's `detail`, or for invalid input (400, some 409/422) its `invalid-params`
+    as `{loc, msg}` entries, which name the fields (docs/adr/0026)."""
     try:
-        return response.json().get("detail")
+        body = response.json()
+        invalid = body.get("invalid-params")
     except (ValueError, AttributeError):
         return None
+    if isinstance(invalid, list):
+        return [{"loc": item.get("loc", []), "msg": item.get("reason")} for item in invalid if isinstance(item, dict)]
+    return body.get("detail")

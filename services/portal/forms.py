@@ -224,7 +224,7 @@ def figures_query(
 
 
 def service_errors(detail: Any, fields: Mapping[str, tuple[str, str]], fallback: str) -> dict[str, str]:
-    """A service's 422/409 `detail` as form errors. `fields` maps a field name in the
+    """A service's 400/409/422 field errors (portal.backend) as form errors. `fields` maps a field name in the
     service's answer to (form field, message); the last element of each `loc` that
     is known names the field, anything else is an error of the whole form."""
     errors: dict[str, str] = {}

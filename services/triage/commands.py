@@ -3,7 +3,7 @@
 Only the team an alert went to may report on it; only the GGD or a team the
 case was routed to may correct who lives there. "Not yours" and "does not
 exist" both answer 404 with no case data. A report that contradicts an earlier
-one answers 409, a wrong value 422, both naming the field.
+one answers 409, a wrong value 400, both naming the field.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class CompositionOut(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=FeedbackOut,
     summary="Report back on an alert your team received: contact made, intermediate or final report",
-    responses={404: {}, 409: {}, 422: {}},
+    responses={404: {}, 409: {}},
 )
 async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runtime: RuntimeDep, request: Request) -> FeedbackOut:
     desk: FeedbackDesk = request.app.state.feedback_desk
@@ -102,8 +102,8 @@ async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runt
         try:
             recorded = await desk.record(session, alert, team.id, feedback)
         except FeedbackRefused as refused:
-            code = status.HTTP_409_CONFLICT if refused.conflict else status.HTTP_422_UNPROCESSABLE_CONTENT
-            raise HTTPException(code, detail=[{"loc": ["body", refused.field], "msg": str(refused)}]) from None
+            code = status.HTTP_409_CONFLICT if refused.conflict else status.HTTP_400_BAD_REQUEST
+            raise HTTPException(code, detail=[{"loc": ["body", refused.field], "msg": str(refused), "type": "refused"}]) from None
     runtime.relay.wake()
     return FeedbackOut(
         alert_id=recorded.alert_id,
@@ -118,7 +118,7 @@ async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runt
     "/cases/{case_key}/composition",
     response_model=CompositionOut,
     summary="Correct who lives there (e.g. a hidden child); the case is re-evaluated",
-    responses={404: {}, 422: {}},
+    responses={404: {}},
 )
 async def correct_composition(
     case_key: CaseKey, body: CompositionIn, organisation: CaseWorker, runtime: RuntimeDep, request: Request

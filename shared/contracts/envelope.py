@@ -37,7 +37,7 @@ class CloudEvent(BaseModel):
     time: AwareDatetime
     subject: str = Field(min_length=8, max_length=80, pattern=r"^[a-z]+-[0-9a-f]+$")
     datacontenttype: Literal["application/json"] = "application/json"
-    dataschema: str | None = None
+    dataschema: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
     dataref: str | None = None
     data: dict[str, Any]
 
@@ -62,13 +62,23 @@ class Event:
         return self.envelope.subject
 
 
-def new_event(data: EventData, *, source: str, subject: str, time: datetime, event_id: UUID | None = None) -> Event:
+def new_event(
+    data: EventData,
+    *,
+    source: str,
+    subject: str,
+    time: datetime,
+    event_id: UUID | None = None,
+    dataschema: str | None = None,
+) -> Event:
+    """`dataschema`: the URL of the JSON Schema of `data` (shared.contracts.schemas)."""
     envelope = CloudEvent(
         id=event_id or uuid4(),
         source=source,
         type=data.event_type,
         time=time,
         subject=subject,
+        dataschema=dataschema,
         data=data.model_dump(mode="json"),
     )
     return Event(envelope=envelope, data=data)

@@ -201,8 +201,8 @@ def test_only_a_callback_that_echoes_the_challenge_is_subscribed(chain, partner,
     assert accepted.status_code == 201, accepted.text
     for refused in (no_echo, unreachable):
         assert refused.status_code == 422, refused.text
-        assert refused.json()["detail"] == [
-            {"loc": ["body", "callback_url"], "msg": UNVERIFIED, "type": "callback_not_verified"}
+        assert refused.json()["invalid-params"] == [
+            {"name": "callback_url", "reason": UNVERIFIED, "loc": ["body", "callback_url"], "type": "callback_not_verified"}
         ], "one answer: a web server that refused is not told from a closed port"
     log = chain.processes["notifications"].log_text()
     assert "HTTP 401" in log and "could not be reached" in log, "the reasons are in the service log"

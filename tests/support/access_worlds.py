@@ -322,6 +322,8 @@ def shared_rows() -> dict[tuple[str, str], Row]:
         ),
         ("GET", "/v1/audit"): Row("/v1/audit"),
         ("GET", "/v1/retention/deletions"): Row("/v1/retention/deletions"),
+        ("GET", "/v1/event-schemas"): Row("/v1/event-schemas"),
+        ("GET", "/v1/event-schemas/{event_type}"): Row("/v1/event-schemas/nl.signaalketen.alert.raised.v1"),
     }
 
 

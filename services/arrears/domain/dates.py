@@ -56,5 +56,5 @@ def date_problems(body, today: date, window: DateWindow) -> list[tuple[str, str]
 
 
 def as_errors(problems: list[tuple[str, str]], prefix: tuple[str | int, ...] = ("body",)) -> list[dict]:
-    """The problems as 422 detail entries (never the submitted value)."""
+    """The problems as field error entries (400) (never the submitted value)."""
     return [{"loc": [*prefix, field], "msg": f"{field} {why}", "type": IMPLAUSIBLE} for field, why in problems]

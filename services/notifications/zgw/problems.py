@@ -3,8 +3,8 @@ standard's `code`, `title`, `status`, `detail` and `instance` (its `Fout`), and 
 invalid input status 400 with `invalidParams`, one `{name, code, reason}` per field
 (its `ValidatieFout`). A reason names the rule, never the value that was sent.
 
-`ZgwRoute` gives the facade's routes these answers for what FastAPI would otherwise
-answer in the chain's own dialect (422 `detail`, `{"detail": ...}` for 401/403/404).
+`ZgwRoute` gives the facade's routes these answers for what the rest of the chain
+answers in its own problem shape (`invalid-params`, no `code`; shared.problems).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from shared.http import clean_errors
+from shared.problems import clean_errors
 from services.notifications.zgw.kanalen import NAMEABLE_KEY, InvalidParam
 
 PROBLEM_JSON = "application/problem+json"

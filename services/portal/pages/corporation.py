@@ -113,7 +113,7 @@ async def post_signal(request: Request, session: Corporation) -> Response:
             "arrears", "/v1/signals", session.token, json=parsed.body, headers={"Idempotency-Key": key}
         )
     except Rejected as exc:
-        if exc.status != 422:
+        if exc.status not in (400, 422):
             raise
         errors = forms.service_errors(exc.detail, SIGNAL_FIELDS, "Het signaal werd niet geaccepteerd.")
         return await _overview(request, session, form, errors, 422)

@@ -76,7 +76,7 @@ def signaller_router(role: Role, prefix: str) -> APIRouter:
                 "arrears", "/v1/signals", session.token, json=parsed.body, headers={"Idempotency-Key": key}
             )
         except Rejected as exc:
-            if exc.status != 422:
+            if exc.status not in (400, 422):
                 raise
             errors = forms.service_errors(exc.detail, EVICTION_FIELDS, "Het signaal werd niet geaccepteerd.")
             return _form_page(request, session, prefix, signal_form, form, errors, 422)

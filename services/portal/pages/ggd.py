@@ -138,13 +138,13 @@ async def ask_for_placement(request: Request, session: Ggd) -> Response:
     try:
         created = await request.app.state.backend.post("placement", "/v1/requests", session.token, json=parsed.body)
     except Rejected as exc:
-        if exc.status not in (404, 409, 422):
+        if exc.status not in (400, 404, 409, 422):
             raise
         if exc.status == 404:  # a case the service does not know in this GGD's region
             errors = {"case_key": "Deze zaak is niet bekend in uw regio."}
         else:
             errors = forms.service_errors(exc.detail, REQUEST_FIELDS, "De aanvraag werd niet geaccepteerd.")
-        return await _placements_page(request, session, form, errors, exc.status)
+        return await _placements_page(request, session, form, errors, 422 if exc.status == 400 else exc.status)
     return web.redirect(f"/ggd/opvang?melding=aangevraagd#verzoek-{created['id']}")
 
 

@@ -73,10 +73,10 @@ async def record_alternative(request: Request, request_id: UUID, session: Ggd) -
             "placement", f"/v1/requests/{request_id}/alternative", session.token, json=parsed.body
         )
     except Rejected as exc:
-        if exc.status not in (409, 422):
+        if exc.status not in (400, 409, 422):
             raise
         errors = forms.service_errors(exc.detail, ALTERNATIVE_FIELDS, NOT_WAITLISTED)
-        return await _family_page(request, session, request_id, form, errors, exc.status)
+        return await _family_page(request, session, request_id, form, errors, 422 if exc.status == 400 else exc.status)
     return web.redirect(f"/ggd/opvang/{request_id}?melding=alternatief")
 
 
@@ -101,7 +101,7 @@ async def correct_composition(request: Request, case_key: str, session: Ggd) -> 
             "triage", f"/v1/cases/{case_key}/composition", session.token, json=parsed.body
         )
     except Rejected as exc:
-        if exc.status != 422:
+        if exc.status not in (400, 422):
             raise
         errors = forms.service_errors(exc.detail, COMPOSITION_FIELDS, "De correctie werd niet geaccepteerd.")
         return _composition_page(request, session, case_key, form, errors, 422)

@@ -87,10 +87,10 @@ async def report(request: Request, alert_id: UUID, session: Team) -> Response:
     try:
         await request.app.state.backend.post("triage", f"/v1/alerts/{alert_id}/feedback", session.token, json=parsed.body)
     except Rejected as exc:
-        if exc.status not in (409, 422):
+        if exc.status not in (400, 409, 422):
             raise
         errors = forms.service_errors(exc.detail, FEEDBACK_FIELDS, "De terugmelding werd niet geaccepteerd.")
-        return await _inbox_page(request, session, {key: form}, {key: errors}, exc.status)
+        return await _inbox_page(request, session, {key: form}, {key: errors}, 422 if exc.status == 400 else exc.status)
     return web.redirect(f"/preventie?melding=teruggemeld#melding-{alert_id}")
 
 

@@ -192,8 +192,8 @@ async def test_the_batch_itself_is_bounded_and_only_signallers_may_post_it(app, 
         empty = await post_batch(client, [])
         prevention = await post_batch(client, [arrears_row(1)], "vroeg-eropaf-amsterdam")
         anonymous = await client.post("/v1/signals/batch", json={"signals": [arrears_row(1)]})
-    assert too_many.status_code == empty.status_code == 422
-    assert too_many.json()["detail"][0]["loc"] == ["body", "signals"]
+    assert too_many.status_code == empty.status_code == 400
+    assert too_many.json()["invalid-params"][0]["loc"] == ["body", "signals"]
     assert prevention.status_code == 403 and anonymous.status_code == 401
     assert bus.records("signals") == []
 

@@ -9,6 +9,7 @@ from shared.contracts.envelope import decode
 from tests.support.apps import key, running
 from tests.support.intake import FAMILY_DWELLING, arrears_body
 from tests.support.wait import wait_for
+from tests.support.problems import refusal
 
 
 async def published_signals(bus):
@@ -44,27 +45,27 @@ async def test_status_shows_own_signal_forwarded_and_hides_it_from_others(app, b
         other = await client.get(f"/v1/signals/{signal_id}", headers=key("eigen-haard"))
         missing = await client.get("/v1/signals/00000000-0000-4000-8000-000000000000", headers=key("eigen-haard"))
     assert other.status_code == missing.status_code == 404
-    assert other.json() == missing.json()
+    assert refusal(other) == refusal(missing)
 
 
-async def test_invalid_field_gets_422_naming_it_and_nothing_is_published(app, bus):
+async def test_invalid_field_gets_400_naming_it_and_nothing_is_published(app, bus):
     async with running(app) as client:
         response = await client.post("/v1/signals", json=arrears_body(months=0), headers=key("ymere"))
-    assert response.status_code == 422
-    [error] = response.json()["detail"]
+    assert response.status_code == 400
+    [error] = response.json()["invalid-params"]
     assert error["loc"] == ["body", "arrears.reported", "months"]
-    assert "greater than or equal to 1" in error["msg"]
+    assert "greater than or equal to 1" in error["reason"]
     assert bus.records("signals") == []
 
 
-async def test_unknown_signal_type_gets_422_on_type_and_nothing_is_published(app, bus):
+async def test_unknown_signal_type_gets_400_on_type_and_nothing_is_published(app, bus):
     async with running(app) as client:
         response = await client.post("/v1/signals", json=arrears_body(type="arrears.forgiven"), headers=key("ymere"))
-    assert response.status_code == 422
-    [error] = response.json()["detail"]
+    assert response.status_code == 400
+    [error] = response.json()["invalid-params"]
     assert error["loc"] == ["body", "type"]
-    assert "arrears.reported" in error["msg"] and "arrears.forgiven" not in error["msg"], "names the choices, never echoes (issue 11)"
-    assert "1069JD" not in response.text, "the 422 body must not echo the address back"
+    assert "arrears.reported" in error["reason"] and "arrears.forgiven" not in error["reason"], "names the choices, never echoes (issue 11)"
+    assert "1069JD" not in response.text, "the 400 body must not echo the address back"
     assert bus.records("signals") == []
 
 
@@ -72,8 +73,8 @@ async def test_malformed_bag_id_is_named(app):
     body = arrears_body(address={"adresseerbaarObjectIdentificatie": "0363-12"})
     async with running(app) as client:
         response = await client.post("/v1/signals", json=body, headers=key("ymere"))
-    assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "arrears.reported", "address", "adresseerbaarObjectIdentificatie"]
+    assert response.status_code == 400
+    assert response.json()["invalid-params"][0]["loc"] == ["body", "arrears.reported", "address", "adresseerbaarObjectIdentificatie"]
 
 
 async def test_police_may_report_a_family_found_but_not_arrears(app, bus):

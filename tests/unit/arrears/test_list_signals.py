@@ -44,14 +44,14 @@ async def test_own_signals_newest_first_with_paging_type_filter_and_reference(ap
     assert police == {"items": [], "total": 0, "limit": 50, "offset": 0}
 
 
-async def test_bad_paging_or_type_is_a_422_naming_the_parameter_and_others_may_not_list(app):
+async def test_bad_paging_or_type_is_a_400_naming_the_parameter_and_others_may_not_list(app):
     async with running(app) as client:
         bad_type = await client.get("/v1/signals", params={"type": "arrears.forgiven"}, headers=key("ymere"))
         bad_limit = await client.get("/v1/signals", params={"limit": 0}, headers=key("ymere"))
         shelter = await client.get("/v1/signals", headers=key("hvo-querido"))
         anonymous = await client.get("/v1/signals")
-    assert bad_type.status_code == 422 and bad_type.json()["detail"][0]["loc"] == ["query", "type"]
-    assert bad_limit.status_code == 422 and bad_limit.json()["detail"][0]["loc"] == ["query", "limit"]
+    assert bad_type.status_code == 400 and bad_type.json()["invalid-params"][0]["loc"] == ["query", "type"]
+    assert bad_limit.status_code == 400 and bad_limit.json()["invalid-params"][0]["loc"] == ["query", "limit"]
     assert shelter.status_code == 403 and anonymous.status_code == 401
 
 

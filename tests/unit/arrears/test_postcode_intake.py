@@ -1,5 +1,5 @@
 """An address without a BAG id: postcode + huisnummer with a gemeentecode. Neither, or a
-gemeentecode that contradicts the BAG id, is a 422 naming the field, single and batch alike."""
+gemeentecode that contradicts the BAG id, is a 400 naming the field, single and batch alike."""
 
 from __future__ import annotations
 
@@ -49,14 +49,14 @@ async def _signals(bus):
         ({**BY_POSTCODE, "huisnummertoevoeging": "2/3"}, "huisnummertoevoeging", "string_pattern_mismatch"),
     ],
 )
-async def test_an_address_that_names_no_dwelling_is_a_422_naming_the_field(app, bus, address, field, kind):
+async def test_an_address_that_names_no_dwelling_is_a_400_naming_the_field(app, bus, address, field, kind):
     async with running(app) as client:
         single = await client.post("/v1/signals", json=arrears(address), headers=key("woonfriesland"))
         batch = await client.post(
             "/v1/signals/batch", json={"signals": [arrears(BY_POSTCODE), arrears(address)]}, headers=key("woonfriesland")
         )
-    assert single.status_code == 422
-    [error] = single.json()["detail"]
+    assert single.status_code == 400
+    [error] = single.json()["invalid-params"]
     assert error["loc"] == ["body", "arrears.reported", "address", field] and error["type"] == kind
     assert batch.status_code == 200, batch.text
     result = batch.json()

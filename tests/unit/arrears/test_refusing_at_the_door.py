@@ -27,7 +27,7 @@ async def post(app, body, organisation="ymere", **headers):
 
 
 def problems(response) -> dict[tuple, str]:
-    return {tuple(entry["loc"]): entry["type"] for entry in response.json()["detail"]}
+    return {tuple(entry["loc"]): entry["type"] for entry in response.json()["invalid-params"]}
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def problems(response) -> dict[tuple, str]:
 )
 async def test_implausible_dates_are_refused_naming_the_field(app, body, field, kind):
     response = await post(app, body)
-    assert response.status_code == 422, response.text
+    assert response.status_code == 400, response.text
     assert problems(response).get(("body", body["type"], field), problems(response).get(("body", field))) == kind
 
 
@@ -54,15 +54,15 @@ async def test_a_history_row_may_be_decades_old_but_not_in_the_future(app, bus):
     scheduled_then = await post(app, scheduled("2006-05-01", observed_on="2006-03-01", history=True))
     future = await post(app, arrears(observed_on="2027-03-01", history=True))
     assert old.status_code == scheduled_then.status_code == 202, old.text + scheduled_then.text
-    assert future.status_code == 422
+    assert future.status_code == 400
     assert all(record.value and b'"history":true' in record.value for record in bus.records("signals"))
 
 
 async def test_control_characters_are_refused_everywhere_and_never_echoed(app):
     cancelled = {"type": "eviction.cancelled", "observed_on": "2026-11-27", "address": AMSTERDAM, "reason": "Jan\x00Jansen"}
     response = await post(app, cancelled, organisation="deurwaarder-amsterdam")
-    assert response.status_code == 422
-    [entry] = response.json()["detail"]
+    assert response.status_code == 400
+    [entry] = response.json()["invalid-params"]
     assert entry["loc"][-1] == "reason" and entry["type"] == "control_character"
     assert "Jansen" not in response.text
 
@@ -72,10 +72,10 @@ async def test_districts_are_codes_of_the_municipality(app):
     free_text = await post(app, arrears(district="Fam. de Vries, Dapperstraat 12"))
     elsewhere = await post(app, arrears(district="overvecht"))  # a district of Utrecht
     assert known.status_code == 202
-    assert free_text.status_code == elsewhere.status_code == 422
+    assert free_text.status_code == elsewhere.status_code == 400
     assert "Vries" not in free_text.text
-    [problem] = elsewhere.json()["detail"]
-    assert problem["loc"][-1] == "district" and problem["type"] == "district_unknown" and "nieuw-west" in problem["msg"]
+    [problem] = elsewhere.json()["invalid-params"]
+    assert problem["loc"][-1] == "district" and problem["type"] == "district_unknown" and "nieuw-west" in problem["reason"]
 
 
 async def test_an_idempotency_key_reused_with_another_body_is_a_conflict(app, bus):
@@ -84,7 +84,7 @@ async def test_an_idempotency_key_reused_with_another_body_is_a_conflict(app, bu
     changed = await post(app, arrears(months=3), **{"Idempotency-Key": "ymere-17"})
     assert first.status_code == 202 and again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert changed.status_code == 422
-    [problem] = changed.json()["detail"]
+    [problem] = changed.json()["invalid-params"]
     assert problem["loc"] == ["header", "Idempotency-Key"] and problem["type"] == "idempotency_key_conflict"
     assert len(bus.records("signals")) == 1
 

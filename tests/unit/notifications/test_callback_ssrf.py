@@ -6,12 +6,14 @@ and the same check, on the address actually connected to, at every delivery."""
 from __future__ import annotations
 
 import socket
+from http import HTTPStatus
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
+from shared.problems import INVALID
 from shared.runtime import build_runtime
 from shared.webhooks import verification_answer
 from services.notifications.app import create_app
@@ -26,7 +28,7 @@ from tests.unit.notifications.support import production_settings
 from tests.support.events import alert_event, publish
 
 GGD = "ggd-utrecht"
-ONE_ANSWER = [{"loc": ["body", "callback_url"], "msg": UNVERIFIED, "type": "callback_not_verified"}]
+ONE_ANSWER = [{"name": "callback_url", "reason": UNVERIFIED, "loc": ["body", "callback_url"], "type": "callback_not_verified"}]
 
 
 class TcpService:
@@ -103,9 +105,13 @@ async def test_every_failed_verification_gets_one_and_the_same_answer(tmp_path, 
     async with running(create_app(build_runtime(settings, bus=bus, clock=clock))) as client:
         for name, url in endpoints.items():
             response = await client.post("/v1/subscriptions", json={"callback_url": url}, headers=key(GGD))
-            answers[name] = (response.status_code, response.json())
+            answers[name] = (response.status_code, response.headers["content-type"], response.json())
         assert (await client.get("/v1/subscriptions", headers=key(GGD))).json() == []
-    assert answers == {name: (422, {"detail": ONE_ANSWER}) for name in endpoints}, "nothing tells one from another"
+    one = {
+        "type": "about:blank", "title": HTTPStatus(422).phrase, "status": 422, "detail": INVALID,
+        "instance": "/v1/subscriptions", "invalid-params": ONE_ANSWER,
+    }
+    assert answers == {name: (422, "application/problem+json", one) for name in endpoints}, "nothing tells one from another"
     for reason in ("ReadError", "ReadTimeout", "ConnectError", "HTTP 404", "did not echo"):
         assert reason in caplog.text, f"the service log says {reason}"
 
@@ -156,13 +162,13 @@ async def test_production_wants_https_and_says_so(tmp_path, bus, clock, issuer):
     async with running(production_app(tmp_path, bus, clock, partner, resolver, issuer)) as client:
         auth = bearer_from(issuer, clock.now(), GGD, "ggd")
         response = await client.post("/v1/subscriptions", json={"callback_url": "http://partner.example/hooks"}, headers=auth)
-        assert response.status_code == 422
-        assert response.json()["detail"] == [
-            {"loc": ["body", "callback_url"], "msg": "callback URL must use https", "type": "callback_url_refused"}
+        assert response.status_code == 400
+        assert response.json()["invalid-params"] == [
+            {"name": "callback_url", "reason": "callback URL must use https", "loc": ["body", "callback_url"], "type": "callback_url_refused"}
         ]
         too_long = "https://partner.example/" + "a" * 3000
         response = await client.post("/v1/subscriptions", json={"callback_url": too_long}, headers=auth)
-        assert response.status_code == 422 and response.json()["detail"][0]["type"] == "url_too_long"
+        assert response.status_code == 400 and response.json()["invalid-params"][0]["type"] == "url_too_long"
     assert partner.requests == [] and resolver.lookups == 0
 
 
@@ -190,7 +196,7 @@ async def test_production_refuses_internal_targets_with_the_one_answer_and_sends
     async with running(app) as client:
         auth = bearer_from(issuer, clock.now(), GGD, "ggd")
         response = await client.post("/v1/subscriptions", json={"callback_url": url}, headers=auth)
-        assert (response.status_code, response.json()["detail"]) == (422, ONE_ANSWER)
+        assert (response.status_code, response.json()["invalid-params"]) == (422, ONE_ANSWER)
         assert (await client.get("/v1/subscriptions", headers=auth)).json() == []
     assert partner.requests == [], "refused before any connection"
     assert f"a {kind} address" in caplog.text

@@ -68,8 +68,8 @@ async def test_a_callback_that_does_not_echo_gets_the_one_422_naming_callback_ur
     async with running(notifications(tmp_path, transport)) as client:
         response = await subscribe(client)
         assert response.status_code == 422
-        assert response.json()["detail"] == [
-            {"loc": ["body", "callback_url"], "msg": UNVERIFIED, "type": "callback_not_verified"}
+        assert response.json()["invalid-params"] == [
+            {"name": "callback_url", "reason": UNVERIFIED, "loc": ["body", "callback_url"], "type": "callback_not_verified"}
         ], "one answer whatever failed"
         assert await stored(client) == []
     assert logged in caplog.text, "the reason is in the service log"

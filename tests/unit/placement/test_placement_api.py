@@ -19,6 +19,7 @@ from tests.support.apps import key, running
 from tests.support.triage_cases import assessed_case
 from tests.support.placement import FAMILY, GGD, HVO, UNITS, events, full_except, make_runtime, post_request, published
 from tests.support.wait import wait_for
+from tests.support.problems import refusal
 
 
 async def test_the_reports_capacities_are_visible_to_ggd_shelters_and_municipalities(app):
@@ -50,12 +51,12 @@ async def test_a_shelter_updates_the_capacity_of_its_own_facility_only(app, runt
         too_low = await client.patch(f"/v1/facilities/{UNITS}", json={"capacity": 4}, headers=key(HVO))
         just_enough = await client.patch(f"/v1/facilities/{UNITS}", json={"capacity": 5}, headers=key(HVO))
 
-    assert other_shelter.status_code == missing.status_code == 404 and other_shelter.json() == missing.json()
+    assert other_shelter.status_code == missing.status_code == 404 and refusal(other_shelter) == refusal(missing)
     assert ggd.status_code == 403
-    assert negative.status_code == 422 and negative.json()["detail"][0]["loc"] == ["body", "capacity"]
+    assert negative.status_code == 400 and negative.json()["invalid-params"][0]["loc"] == ["body", "capacity"]
     assert too_low.status_code == 409, too_low.text
-    [problem] = too_low.json()["detail"]
-    assert problem["loc"] == ["body", "capacity"] and "5 units occupied" in problem["msg"]
+    [problem] = too_low.json()["invalid-params"]
+    assert problem["loc"] == ["body", "capacity"] and "5 units occupied" in problem["reason"]
     assert just_enough.status_code == 200 and just_enough.json()["free"] == 0
 
 
@@ -85,7 +86,7 @@ async def test_a_request_from_a_triage_case_joins_that_case_once(app, bus, runti
         again = await client.post("/v1/requests", json={**FAMILY, "case_key": case_key}, headers=key(GGD))
         await published(bus, event_types.PLACEMENT_OFFERED, request["id"])
     assert request["case_key"] == case_key
-    assert again.status_code == 409 and again.json()["detail"][0]["loc"] == ["body", "case_key"]
+    assert again.status_code == 409 and again.json()["invalid-params"][0]["loc"] == ["body", "case_key"]
     assert {e.subject for e in events(bus)} == {case_key}
 
 
@@ -103,8 +104,8 @@ async def test_a_request_from_a_triage_case_joins_that_case_once(app, bus, runti
 async def test_bad_request_fields_are_named(app, field, value):
     async with running(app) as client:
         response = await client.post("/v1/requests", json={**FAMILY, field: value}, headers=key(GGD))
-    assert response.status_code == 422
-    assert field in response.json()["detail"][0]["loc"]
+    assert response.status_code == 400
+    assert field in response.json()["invalid-params"][0]["loc"]
 
 
 async def test_a_family_from_outside_the_region_is_flagged_not_refused(app, runtime, bus):
@@ -180,8 +181,8 @@ async def test_an_alternative_keeps_the_family_on_the_list_and_counts_as_an_upda
     assert with_alternative.data.alternative == "hotel" and with_alternative.data.recipient == GGD
     assert "two nights" not in with_alternative.envelope.model_dump_json(), "the note stays in placement"
     assert other_ggd.status_code == 404 and shelter.status_code == 403
-    assert bad_kind.status_code == 422 and bad_kind.json()["detail"][0]["loc"] == ["body", "kind"]
-    assert not_waiting.status_code == 409 and not_waiting.json()["detail"][0]["loc"] == ["request", "status"]
+    assert bad_kind.status_code == 400 and bad_kind.json()["invalid-params"][0]["loc"] == ["body", "kind"]
+    assert not_waiting.status_code == 409 and not_waiting.json()["invalid-params"][0]["loc"] == ["request", "status"]
 
 
 async def test_lost_from_view_fires_once_per_silence_and_again_after_an_update(app, runtime, clock, bus):
@@ -241,7 +242,7 @@ async def test_outflow_frees_the_unit_and_the_first_waiting_family_is_offered_it
         units = [f for f in (await client.get("/v1/facilities", headers=key(GGD))).json() if f["id"] == UNITS][0]
 
     assert other_shelter.status_code == 404
-    assert bad_outflow.status_code == 422 and bad_outflow.json()["detail"][0]["loc"] == ["body", "outflow"]
+    assert bad_outflow.status_code == 400 and bad_outflow.json()["invalid-params"][0]["loc"] == ["body", "outflow"]
     assert ended.status_code == 200, ended.text
     assert ended.json()["status"] == "ended" and ended.json()["outflow"] == "contingent_dwelling"
     assert again.status_code == 409 and end_waiting.status_code == 409

@@ -8,7 +8,7 @@ from pydantic import TypeAdapter, ValidationError
 from shared.contracts.event_types import SignalType, short_name
 from shared.contracts.events import REGISTRY
 from shared.contracts.events.signals import SIGNALS
-from shared.http import clean_errors
+from shared.problems import clean_errors
 from services.arrears.schemas import SignalIn
 
 
