@@ -42,3 +42,9 @@ clean: stop-infra
 
 chaos: install infra
 	$(PYTHON) -m tests.chaos.run_chaos
+
+# The deployed shape, proven: Keycloak, three brokers, PostgreSQL, two instances of every
+# service in production, the README's stories, 2,000 signals through kill -9s (tests/production/check.py).
+.PHONY: production-check
+production-check: install browser
+	$(PYTHON) -m tests.production.check
