@@ -125,6 +125,8 @@ class Postgres:
 
     def stop(self) -> None:
         run_script(REPO / "deploy" / "postgres" / "stop.sh", self.env, self.log, "--wipe")
+        for leftover in (f"postgres-{self.port}.lock", f"postgres-{self.port}-initdb.out"):  # start.sh's, in .run/
+            (REPO / ".run" / leftover).unlink(missing_ok=True)
 
     def url(self, database: str) -> str:
         return f"postgresql+asyncpg://signal:signal@127.0.0.1:{self.port}/{database}"

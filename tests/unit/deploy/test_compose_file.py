@@ -9,6 +9,7 @@ variables the file demands."""
 from __future__ import annotations
 
 import importlib
+import os
 import re
 
 import pytest
@@ -62,7 +63,7 @@ def test_every_service_and_its_migration_starts_in_production_with_the_environme
         for variable, value in env.items():  # a path in the container: the repository file mounted there
             mounted = compose.repository_path(service, value) if value.startswith("/") else None
             env[variable] = str(mounted) if mounted else value
-        for variable in [v for v in list(__import__("os").environ) if v.startswith(OWN_PREFIXES)]:
+        for variable in [v for v in list(os.environ) if v.startswith(OWN_PREFIXES)]:
             monkeypatch.delenv(variable)
         for variable, value in env.items():
             monkeypatch.setenv(variable, value)
