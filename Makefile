@@ -50,3 +50,9 @@ chaos: install infra
 # while signals stream; one line per fault; non-zero exit when anything was lost.
 faults: install infra
 	$(PYTHON) -m tests.faults.run_faults
+
+# The deployed shape, proven: Keycloak, three brokers, PostgreSQL, two instances of every
+# service in production, the README's stories, 2,000 signals through kill -9s (tests/production/check.py).
+.PHONY: production-check
+production-check: install browser
+	$(PYTHON) -m tests.production.check

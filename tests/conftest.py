@@ -153,3 +153,24 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped and exitstatus == 0:
         reporter.write_line(f"CI=true: {skipped} test(s) skipped; failing the run", red=True)
         session.exitstatus = 1
+
+
+# tests/e2e/test_production_check.py is `make production-check` with 400 signals: Keycloak,
+# three brokers, PostgreSQL and 13 processes started for it, about ten minutes on two cores.
+# It stays out of the default run's time budget (deselected, not skipped) and runs when
+# asked for: `pytest --production-check`, or by naming its file.
+PRODUCTION_CHECK = "production_check"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--production-check", action="store_true", help="also run the production check (about 10 min)")
+
+
+def pytest_collection_modifyitems(config, items):
+    named = any("test_production_check" in arg for arg in config.args)
+    if config.getoption("--production-check") or named:
+        return
+    deselected = [item for item in items if item.get_closest_marker(PRODUCTION_CHECK)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(PRODUCTION_CHECK)]

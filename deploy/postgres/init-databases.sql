@@ -4,3 +4,4 @@ CREATE DATABASE triage;
 CREATE DATABASE placement;
 CREATE DATABASE notifications;
 CREATE DATABASE monitor;
+CREATE DATABASE keycloak;  -- Keycloak's own (docker-compose.yml); the chain never reads it
