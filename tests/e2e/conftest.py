@@ -1,5 +1,6 @@
 """The whole chain as separate processes on real Kafka and PostgreSQL, plus the
-register stand-in and real webhook receivers."""
+register stand-in and real webhook receivers; for the portal's tests also the monitor,
+the portal and headless Chromium (`tests/support/browser.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import create_database, drop_database
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, FORM_ERROR_ANSWER, UI_TIMEOUT_MS
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -106,3 +108,77 @@ def advance_clocks(chain: Chain, seconds: float) -> None:
     for service in SERVICES:
         response = httpx.post(chain.urls[service] + "/test/clock/advance", json={"seconds": seconds}, timeout=10)
         assert response.status_code == 200, response.text
+
+
+# --- the portal's processes: the monitor and the portal next to the module's chain ----------------
+
+
+@pytest.fixture(scope="module")
+def monitor(chain, postgres_admin_url, tmp_path_factory):
+    name, url = create_database(postgres_admin_url, "monitor")
+    port = free_port()
+    env = {**chain.env, "MONITOR_PORT": str(port), "MONITOR_DATABASE_URL": url}
+    process = ServiceProcess("services.monitor", port, env, tmp_path_factory.mktemp("monitor"))
+    chain.processes["monitor"] = process  # its log shows up when a test fails
+    try:
+        process.start()
+        process.wait_ready()
+        yield process
+    finally:
+        process.stop()
+        drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture(scope="module")
+def portal(chain, monitor, tmp_path_factory):
+    port = free_port()
+    env = {
+        **chain.env,
+        "PORTAL_PORT": str(port),
+        "PORTAL_ARREARS_URL": chain.urls["arrears"],
+        "PORTAL_TRIAGE_URL": chain.urls["triage"],
+        "PORTAL_PLACEMENT_URL": chain.urls["placement"],
+        "PORTAL_NOTIFICATIONS_URL": chain.urls["notifications"],
+        "PORTAL_MONITOR_URL": monitor.url,
+    }
+    process = ServiceProcess("services.portal", port, env, tmp_path_factory.mktemp("portal"))
+    chain.processes["portal"] = process
+    try:
+        process.start()
+        process.wait_ready()
+        yield process
+    finally:
+        process.stop()
+
+
+# --- the portal's browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}; run deploy/local/install-browser.sh (or `make test`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, portal):
+    context = browser.new_context(base_url=portal.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    # A form sent with errors answers 422 (or 409) with the form and its errors, as it should;
+    # Chromium logs every 4xx document as a failed resource. Anything else is a real error.
+    errors = [text for text in errors if not FORM_ERROR_ANSWER.fullmatch(text)]
+    assert not errors, f"errors in the browser console: {errors}"

@@ -7,10 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -22,8 +19,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from shared.contracts import topics
 from services.cli.topics import load_definitions
 from tests.conftest import create_database, drop_database
+from tests.support.cli import run_cli
 from tests.support.kafka_tools import read_all
-from tests.support.processes import REPO, ServiceProcess, free_port
+from tests.support.processes import ServiceProcess, free_port
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
@@ -34,14 +32,6 @@ HEADER = [
 ]
 TODAY = date.today()
 BIG_FILE_ROWS = 10_000
-
-
-def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "200"}  # wide enough that no summary cell wraps
-    return subprocess.run(
-        [sys.executable, "-m", "services.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
-        check=False,  # the exit code is what the tests look at
-    )
 
 
 def write_csv(path: Path, rows: list[dict]) -> Path:

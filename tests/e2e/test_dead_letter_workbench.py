@@ -16,38 +16,24 @@ import re
 import subprocess
 import sys
 import uuid
-from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.contracts.envelope import encode, new_event
-from shared.contracts.events.signals import ArrearsReported
-from shared.privacy import AddressSeal, Dwelling, generate_address_key, household_pseudonym
-from shared.settings import DEV_ADDRESS_KEY, DEV_PSEUDONYM_KEY
-from tests.e2e.test_cli import run_cli
+from shared.contracts.envelope import encode
+from shared.settings import DEV_ADDRESS_KEY
+from tests.support.cli import run_cli
 from tests.support.kafka_tools import produce, read_all
 from tests.support.processes import REPO, ServiceProcess, free_port
+from tests.support.sealed_signals import FAMILY_DWELLING, LOST_KEY, sealed_signal
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
-FAMILY_DWELLING = "0363010001004477"  # two parents and their children in the register stand-in
 BSN = "999993653"  # an official test BSN
 OPERATOR = "ops.e2e"
-LOST_KEY = generate_address_key()  # the intake sealed with it; triage lost it in a bad deployment
-
-
-def sealed_signal():
-    sealed = AddressSeal([LOST_KEY]).seal(Dwelling(adresseerbaar_object_id=FAMILY_DWELLING))
-    data = ArrearsReported(
-        signal_id=uuid.uuid4(), reported_by="ymere", sealed_address=sealed, municipality_code="0363",
-        observed_on=date.today() - timedelta(days=2), months=2, amount_eur="1450.00",
-    )  # fmt: skip
-    subject = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), FAMILY_DWELLING)
-    return new_event(data, source="urn:nld:kvk:90000001:systeem:incasso", subject=subject, time=datetime.now().astimezone()), sealed
 
 
 def broken_record(sealed: str) -> bytes:

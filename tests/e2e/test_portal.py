@@ -13,9 +13,7 @@ browser FAILS these tests, like missing Kafka or PostgreSQL does."""
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,158 +22,25 @@ import pytest
 
 from shared.privacy import household_pseudonym
 from shared.settings import DEV_PSEUDONYM_KEY
-from tests.conftest import create_database, drop_database
 from tests.support.axe import assert_accessible
-from tests.support.processes import ServiceProcess, free_port
+from tests.support.browser import expect, log_in, shot
+from tests.support.partner_requests import (
+    FAMILY_DWELLING,
+    GGD,
+    HVO,
+    family_found,
+    inbox_item,
+    new_dwelling,
+    offered_to_hvo,
+    post_signal,
+    yesterday,
+)
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
-CHROMIUM = Path(os.environ.get("SIGNAL_TEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-GGD = "ggd-amsterdam-vangnet"
-HVO = "hvo-querido"
 YMERE = "ymere"
 AMSTERDAM = "gemeente-amsterdam"
-FAMILY_DWELLING = "0363010001004477"  # official test persons: two parents and children, one still a minor
-UI_TIMEOUT_MS = 15_000
-FORM_ERROR_ANSWER = re.compile(r"Failed to load resource: the server responded with a status of (409 \(Conflict\)|422 \(Unprocessable Entity\))")
-
-
-# --- processes: the monitor and the portal next to the module's chain --------------------------------
-
-
-@pytest.fixture(scope="module")
-def monitor(chain, postgres_admin_url, tmp_path_factory):
-    name, url = create_database(postgres_admin_url, "monitor")
-    port = free_port()
-    env = {**chain.env, "MONITOR_PORT": str(port), "MONITOR_DATABASE_URL": url}
-    process = ServiceProcess("services.monitor", port, env, tmp_path_factory.mktemp("monitor"))
-    chain.processes["monitor"] = process  # its log shows up when a test fails
-    try:
-        process.start()
-        process.wait_ready()
-        yield process
-    finally:
-        process.stop()
-        drop_database(postgres_admin_url, name)
-
-
-@pytest.fixture(scope="module")
-def portal(chain, monitor, tmp_path_factory):
-    port = free_port()
-    env = {
-        **chain.env,
-        "PORTAL_PORT": str(port),
-        "PORTAL_ARREARS_URL": chain.urls["arrears"],
-        "PORTAL_TRIAGE_URL": chain.urls["triage"],
-        "PORTAL_PLACEMENT_URL": chain.urls["placement"],
-        "PORTAL_NOTIFICATIONS_URL": chain.urls["notifications"],
-        "PORTAL_MONITOR_URL": monitor.url,
-    }
-    process = ServiceProcess("services.portal", port, env, tmp_path_factory.mktemp("portal"))
-    chain.processes["portal"] = process
-    try:
-        process.start()
-        process.wait_ready()
-        yield process
-    finally:
-        process.stop()
-
-
-# --- the browser ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}; run deploy/local/install-browser.sh (or `make test`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser, portal):
-    context = browser.new_context(base_url=portal.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(UI_TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    # A form sent with errors answers 422 (or 409) with the form and its errors, as it should;
-    # Chromium logs every 4xx document as a failed resource. Anything else is a real error.
-    errors = [text for text in errors if not FORM_ERROR_ANSWER.fullmatch(text)]
-    assert not errors, f"errors in the browser console: {errors}"
-
-
-def log_in(page, organisation: str) -> None:
-    page.goto("/inloggen")
-    assert_accessible(page)
-    page.get_by_label("Organisatie", exact=True).select_option(organisation)
-    page.get_by_label("Geheime sleutel van de organisatie", exact=True).fill(f"dev-{organisation}")
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
-    cookie = next(c for c in page.context.cookies() if c["name"] == "signaalketen_sessie")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and "." not in cookie["value"]
-
-
-def shot(page, tmp_path: Path, name: str) -> None:
-    """A screenshot of the page, and axe-core's check of it: zero WCAG 2.1 AA violations."""
-    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-    assert_accessible(page)
-
-
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
-# --- driving the chain over HTTP, as partners do -----------------------------------------------------
-
-
-def new_dwelling() -> str:
-    """An Amsterdam dwelling no other test uses (nobody registered: routing still alerts)."""
-    return f"036301{uuid.uuid4().int % 10**10:010d}"
-
-
-def yesterday() -> str:
-    return (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-
-
-def post_signal(chain, organisation: str, body: dict) -> str:
-    with chain.client("arrears", organisation) as client:
-        response = client.post("/v1/signals", json=body)
-    assert response.status_code == 202, response.text
-    return response.json()["id"]
-
-
-def family_found(chain, dwelling: str, children: list[int]) -> str:
-    body = {
-        "type": "eviction.family-found",
-        "address": {"adresseerbaarObjectIdentificatie": dwelling},
-        "observed_on": yesterday(),
-        "adults": 2,
-        "children_ages": children,
-    }
-    return post_signal(chain, "politie-amsterdam", body)
-
-
-def inbox_item(chain, signal_id: str) -> dict | None:
-    with chain.client("notifications", GGD) as client:
-        items = client.get("/v1/inbox").json()
-    return next((i for i in items if i["event"]["data"]["signal_id"] == signal_id), None)
 
 
 # --- GGD --------------------------------------------------------------------------------------------
@@ -246,12 +111,6 @@ def test_ggd_acknowledges_an_urgent_alert_reads_the_timeline_and_asks_for_a_plac
 
 
 # --- shelter ----------------------------------------------------------------------------------------
-
-
-def offered_to_hvo(chain, case_key: str) -> dict | None:
-    with chain.client("placement", HVO) as client:
-        requests = client.get("/v1/requests", params={"status": "offered"}).json()
-    return next((r for r in requests if r["case_key"] == case_key), None)
 
 
 def test_shelter_confirms_the_place_offered_to_it(chain, page, tmp_path):

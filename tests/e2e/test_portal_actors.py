@@ -22,22 +22,16 @@ import pytest
 
 from shared.privacy import household_pseudonym
 from shared.settings import DEV_PSEUDONYM_KEY
-from tests.e2e.test_portal import (  # noqa: F401 - fixtures
+from tests.support.axe import assert_accessible
+from tests.support.browser import expect, log_in, shot
+from tests.support.partner_requests import (
     FAMILY_DWELLING,
-    browser,
-    expect,
     family_found,
-    log_in,
-    monitor,
     new_dwelling,
     offered_to_hvo,
-    page,
-    portal,
     post_signal,
-    shot,
     yesterday,
 )
-from tests.support.axe import assert_accessible
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]

@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from tests.conftest import KEYCLOAK_ISSUER
-from tests.e2e.test_portal import browser, family_found, inbox_item, monitor, new_dwelling, page, portal, shot  # noqa: F401 - fixtures
-from tests.e2e.test_portal import expect
 from services.cli.chain_client import ChainClient, Unreachable
+from tests.support.browser import expect, shot
+from tests.support.partner_requests import family_found, inbox_item, new_dwelling
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]

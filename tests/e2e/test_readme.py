@@ -27,10 +27,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.contracts.envelope import encode
-from tests.e2e.test_dead_letter_workbench import sealed_signal
 from tests.support.kafka_tools import produce, read_all
 from tests.support.markdown import blocks, shell_blocks
 from tests.support.processes import REPO
+from tests.support.sealed_signals import sealed_signal
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]

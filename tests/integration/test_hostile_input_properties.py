@@ -18,11 +18,11 @@ from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
 from shared.json_depth import MAX_DEPTH, nesting_depth
 from shared.runtime import build_runtime
+from tests.support.access_table import EVERY_SERVICE, EXPECTED, ORGANISATIONS, PUBLIC, SETTINGS
 from tests.support.access_worlds import WORLDS, family_found, shared_rows
 from tests.support.apps import key, running
 from services.notifications.zgw import BASE_PATH as ZGW_BASE
 from tests.support.hostile import encode, form_body, hostile_url, hostile_value, mutated, refused_anywhere, replaced, string_leaves
-from tests.unit.shared.test_access_matrix import EVERY_SERVICE, EXPECTED, ORGANISATIONS, PUBLIC, SETTINGS
 
 pytestmark = [pytest.mark.postgres]
 EXAMPLES_PER_ENDPOINT = 25

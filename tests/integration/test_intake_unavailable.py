@@ -19,7 +19,7 @@ from services.arrears.settings import ArrearsSettings
 from tests.support.apps import key, running
 from tests.support.fault_proxy import FaultProxy
 from tests.support.wait import wait_for
-from tests.unit.arrears.test_batch_intake import arrears_row
+from tests.support.intake import arrears_row
 
 pytestmark = [pytest.mark.postgres]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.e2e.test_portal import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS
 from tests.production.partners import Partner, Tokens
 from tests.production.stories import PRIVACY_OFFICER, check
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT_MS
 
 WORKER, WORKER_NAME, WORKER_NUMBER = "ggd.devries", "Sanne de Vries", "GGD-0417"  # deploy/keycloak/realm.py
 

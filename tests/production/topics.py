@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from shared.bus.topic_plan import load_definitions, plan
-from tests.integration.test_kafka_cluster import assert_as_topics_yaml_says, describe
+from tests.support.cluster_topics import assert_as_topics_yaml_says, describe
 from tests.support.processes import REPO
 
 

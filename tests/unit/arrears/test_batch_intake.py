@@ -9,25 +9,8 @@ from shared.contracts.envelope import decode
 from services.arrears.intake import FORBIDDEN_TYPE
 from services.arrears.schemas import MAX_BATCH
 from tests.support.apps import key, running
+from tests.support.intake import arrears_row, dwelling
 from tests.support.wait import wait_for
-
-def dwelling(n: int) -> str:
-    return f"036301000099{n:04d}"
-
-
-def arrears_row(n: int, reference: str | None = None, **overrides) -> dict:
-    row = {
-        "type": "arrears.reported",
-        "address": {"adresseerbaarObjectIdentificatie": dwelling(n), "postcode": "1069JD", "huisnummer": 12},
-        "observed_on": "2026-11-27",
-        "months": 2,
-        "amount_eur": "1450.00",
-    }
-    if reference is not None:
-        row["reference"] = reference
-    row.update(overrides)
-    return row
-
 
 def family_found_row(n: int, reference: str | None = None) -> dict:
     row = {

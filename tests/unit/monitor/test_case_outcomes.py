@@ -22,7 +22,8 @@ from services.monitor.settings import MonitorSettings
 from tests.support.apps import key, running, unit_runtime
 from tests.support.wait import wait_for
 from tests.support import events as s
-from tests.unit.monitor.test_figures_api import figure, publish
+from tests.support.events import publish
+from tests.support.figures import figure
 
 NO, NOT_EXECUTED, EVICTED, UNKNOWN = CaseOutcome
 REPORTED = [NO] * 700 + [NOT_EXECUTED] * 106 + [EVICTED] * 61 + [UNKNOWN] * 162  # 806 not evicted

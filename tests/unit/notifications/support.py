@@ -1,6 +1,6 @@
 """Helpers for the notifications unit tests: a partner endpoint behind httpx.MockTransport that
-verifies with the partner helper (shared.webhooks), and production settings. Alert events and
-publishing them: tests.support.events."""
+verifies with the partner helper (shared.webhooks), GGD subscribing it, and production settings.
+Alert events and publishing them: tests.support.events."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 
 from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
 from services.notifications.settings import NotificationsSettings
+from tests.support.apps import key
 from tests.support.issuer_server import IssuerServer
 from tests.support.production import organisations_without_keys
 
@@ -72,3 +73,14 @@ def production_settings(tmp_path: Path, issuer: IssuerServer, **overrides) -> No
         oidc_issuer=issuer.issuer,
         **overrides,
     )
+
+
+GGD = "ggd-amsterdam-vangnet"
+URL = "https://ggd.example/hooks/alerts"
+
+
+async def subscribe(client, partner) -> dict:
+    response = await client.post("/v1/subscriptions", json={"callback_url": URL}, headers=key(GGD))
+    assert response.status_code == 201, response.text
+    partner.secrets[URL] = response.json()["secret"]
+    return response.json()

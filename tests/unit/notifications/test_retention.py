@@ -12,8 +12,7 @@ from services.notifications.settings import NotificationsSettings
 from tests.support.apps import key, running
 from tests.support.wait import wait_for
 from tests.support.events import alert_event, publish
-from tests.unit.notifications.support import PartnerEndpoint
-from tests.unit.notifications.test_signed_delivery import GGD, subscribe
+from tests.unit.notifications.support import GGD, PartnerEndpoint, subscribe
 
 OFFICER = key("functionaris-gegevensbescherming")
 

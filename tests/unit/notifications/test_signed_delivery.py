@@ -11,23 +11,13 @@ from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from tests.support.apps import key, running
 from tests.support.wait import wait_for
-from tests.unit.notifications.support import PartnerEndpoint
+from tests.unit.notifications.support import GGD, PartnerEndpoint, subscribe
 from tests.support.events import alert_event, publish
-
-GGD = "ggd-amsterdam-vangnet"
-URL = "https://ggd.example/hooks/alerts"
 
 
 def notifications(tmp_path, bus, clock, partner, **settings):
     settings = NotificationsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", **settings)
     return create_app(build_runtime(settings, bus=bus, clock=clock), transport=partner.transport())
-
-
-async def subscribe(client, partner) -> dict:
-    response = await client.post("/v1/subscriptions", json={"callback_url": URL}, headers=key(GGD))
-    assert response.status_code == 201, response.text
-    partner.secrets[URL] = response.json()["secret"]
-    return response.json()
 
 
 async def requests_made(partner, count):

@@ -9,8 +9,7 @@ from shared.retention import run_retention
 from services.placement.app import create_app
 from services.placement.retention import RETENTION_JOB, placement_sweeps
 from tests.support.apps import key, running
-from tests.unit.placement.test_placement_api import GGD, HVO, UNITS, full_except, make_runtime, post_request, published
-from tests.unit.placement.test_withdrawal import FromTriage
+from tests.support.placement import GGD, HVO, UNITS, FromTriage, full_except, make_runtime, post_request, published
 
 OFFICER = key("functionaris-gegevensbescherming")
 

@@ -8,46 +8,13 @@ import uuid
 
 import pytest
 
-from shared.bus.port import OutgoingRecord
 from shared.contracts import event_types
-from shared.contracts.envelope import encode, new_event
 from shared.contracts.events.placement import WithdrawalOutcome
-from shared.contracts.events.triage import FamilyType, PlacementNeed, PlacementRequested, PlacementWithdrawn, WithdrawalReason
+from shared.contracts.events.triage import WithdrawalReason
 from services.placement.domain.withdrawal import withdrawal_outcome
 from tests.support.apps import key, running
 from services.placement.app import create_app
-from tests.support.placement import GGD, HVO, UNITS, events, full_except, make_runtime, published
-
-TRIAGE = "urn:nld:oin:00000099000000000001:systeem:signaalketen-triage"
-
-
-class FromTriage:
-    """Requests and withdrawals as triage publishes them, each family on its own case key."""
-
-    def __init__(self, bus, clock):
-        self.bus, self.clock = bus, clock
-        self.case_keys: dict[uuid.UUID, str] = {}
-
-    async def request(self, children_ages=(3, 7)) -> str:
-        data = PlacementRequested(
-            request_id=uuid.uuid4(), requested_by=GGD, adults=2, children_ages=list(children_ages),
-            family_type=FamilyType.TWO_PARENT, need=PlacementNeed.CRISIS, municipality_code="0363",
-            reason="family_found_at_eviction",
-        )  # fmt: skip
-        self.case_keys[data.request_id] = "hh-" + uuid.uuid4().hex
-        await self._publish(data, self.case_keys[data.request_id])
-        return str(data.request_id)
-
-    async def withdraw(self, request_id: str, reason=WithdrawalReason.EVICTION_CANCELLED) -> None:
-        data = PlacementWithdrawn(
-            request_id=uuid.UUID(request_id), signal_id=uuid.uuid4(), requested_by=GGD, municipality_code="0363", reason=reason
-        )
-        await self._publish(data, self.case_keys[data.request_id])
-
-    async def _publish(self, data, case_key: str) -> None:
-        event = new_event(data, source=TRIAGE, subject=case_key, time=self.clock.now())
-        await self.bus.publish([OutgoingRecord("placement-requests", case_key, encode(event))])
-
+from tests.support.placement import GGD, HVO, UNITS, FromTriage, events, full_except, make_runtime, published
 
 @pytest.fixture
 def runtime(tmp_path, bus, clock):

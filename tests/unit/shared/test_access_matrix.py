@@ -4,9 +4,9 @@ credentials, 403 for a role that may not use the endpoint, 404 for an object of
 another organisation (the same answer as for one that does not exist), and for the
 entitled the endpoint's own success status, with only the caller's data.
 
-The role expectations are written out here (docs/domain.md#who-may-do-what), not derived
-from the code, and every endpoint a service documents must appear in them; who owns
-which object is written out in the worlds."""
+The role expectations are written out in tests/support/access_table.py
+(docs/domain.md#who-may-do-what), not derived from the code, and every endpoint a service
+documents must appear in them; who owns which object is written out in the worlds."""
 
 from __future__ import annotations
 
@@ -18,90 +18,12 @@ import pytest
 
 from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
-from shared.organisations import Organisations, Role
-from shared.settings import DEV_ORGANISATIONS_FILE
+from shared.organisations import Role
+from tests.support.access_table import EVERY_SERVICE, EXPECTED, ORGANISATIONS, PUBLIC, SETTINGS
 from tests.support.access_worlds import WORLDS, Row, decoded, remember_posts, shared_rows
 from tests.support.apps import key, running, unit_runtime
 from tests.support.problems import refusal
 
-R = Role
-SIGNALLERS = {R.CORPORATION, R.BAILIFF, R.POLICE}
-ANY = set(R)
-PUBLIC = None  # no credentials needed
-
-EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
-    "arrears": {
-        ("POST", "/v1/signals"): SIGNALLERS,
-        ("GET", "/v1/signals"): SIGNALLERS,
-        ("POST", "/v1/signals/batch"): SIGNALLERS,
-        ("GET", "/v1/signals/{signal_id}"): SIGNALLERS,
-    },
-    "triage": {
-        ("GET", "/v1/cases/{case_key}"): {R.GGD, R.PREVENTION_TEAM},
-        ("GET", "/v1/alerts"): {R.GGD, R.PREVENTION_TEAM},
-        ("POST", "/v1/alerts/{alert_id}/feedback"): {R.GGD, R.PREVENTION_TEAM},
-        ("POST", "/v1/cases/{case_key}/composition"): {R.GGD, R.PREVENTION_TEAM},
-        ("GET", "/v1/capacity"): {R.PREVENTION_TEAM, R.GGD, R.MUNICIPALITY},
-    },
-    "placement": {
-        ("GET", "/v1/facilities"): {R.SHELTER, R.GGD, R.MUNICIPALITY},
-        ("PATCH", "/v1/facilities/{facility_id}"): {R.SHELTER},
-        ("POST", "/v1/requests"): {R.GGD},
-        ("GET", "/v1/requests"): {R.SHELTER, R.GGD},
-        ("GET", "/v1/requests/{request_id}"): {R.SHELTER, R.GGD},
-        ("POST", "/v1/requests/{request_id}/confirm"): {R.SHELTER},
-        ("POST", "/v1/requests/{request_id}/decline"): {R.SHELTER},
-        ("POST", "/v1/requests/{request_id}/end"): {R.SHELTER},
-        ("POST", "/v1/requests/{request_id}/alternative"): {R.GGD},
-        ("GET", "/v1/waitlist"): {R.SHELTER, R.GGD},
-    },
-    "notifications": {
-        ("GET", "/v1/subscriptions"): ANY,
-        ("POST", "/v1/subscriptions"): ANY,
-        ("DELETE", "/v1/subscriptions/{subscription_id}"): ANY,
-        ("GET", "/v1/deliveries"): ANY,
-        ("POST", "/v1/deliveries/{delivery_id}/replay"): ANY,
-        ("GET", "/v1/inbox"): ANY,
-        ("GET", "/v1/inbox/{alert_id}"): ANY,
-        ("POST", "/v1/inbox/{alert_id}/acknowledge"): ANY,
-        ("GET", "/notificaties/api/v1/kanaal"): ANY,
-        ("GET", "/notificaties/api/v1/kanaal/{uuid}"): ANY,
-        ("GET", "/notificaties/api/v1/abonnement"): ANY,
-        ("POST", "/notificaties/api/v1/abonnement"): ANY,
-        ("GET", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
-        ("PUT", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
-        ("PATCH", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
-        ("DELETE", "/notificaties/api/v1/abonnement/{uuid}"): ANY,
-    },
-    "monitor": {
-        ("GET", "/v1/figures"): {R.MUNICIPALITY},
-        ("GET", "/v1/figures.csv"): {R.MUNICIPALITY},
-        ("GET", "/v1/tables/evictions"): {R.MUNICIPALITY},
-        ("GET", "/v1/tables/evictions.csv"): {R.MUNICIPALITY},
-        ("GET", "/v1/public/figures"): PUBLIC,
-        ("GET", "/v1/public/figures.csv"): PUBLIC,
-        ("GET", "/v1/public/tables/evictions"): PUBLIC,
-        ("GET", "/v1/public/tables/evictions.csv"): PUBLIC,
-    },
-}
-EVERY_SERVICE = {
-    ("GET", "/health/live"): PUBLIC,
-    ("GET", "/health/ready"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,
-    ("POST", "/oauth/token"): PUBLIC,
-    ("GET", "/v1/audit"): {R.PRIVACY_OFFICER},
-    ("GET", "/v1/retention/deletions"): {R.PRIVACY_OFFICER},
-    ("GET", "/v1/event-schemas"): PUBLIC,
-    ("GET", "/v1/event-schemas/{event_type}"): PUBLIC,
-}
-SETTINGS = {
-    "arrears": "ArrearsSettings",
-    "triage": "TriageSettings",
-    "placement": "PlacementSettings",
-    "notifications": "NotificationsSettings",
-    "monitor": "MonitorSettings",
-}
-ORGANISATIONS = list(Organisations.load(DEV_ORGANISATIONS_FILE))
 NOT_ALLOWED = "this role may not use this endpoint"
 UUID_IN_PATH = re.compile(r"/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

@@ -13,7 +13,7 @@ from services.arrears.settings import ArrearsSettings
 from tests.support.apps import key, running, unit_runtime
 from tests.support.problems import PROBLEM_JSON
 from tests.support.wait import wait_for
-from tests.unit.arrears.test_intake_api import arrears_body
+from tests.support.intake import arrears_body
 
 BASE = "http://127.0.0.1:8001/v1/event-schemas"
 

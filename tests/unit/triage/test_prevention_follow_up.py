@@ -9,21 +9,12 @@ import pytest
 from shared.contracts import event_types
 from shared.contracts.events.follow_up import CaseOutcome
 from services.triage.domain.follow_up import MOVES, OUTCOME_AT_CLOSE, FollowUpState, Sighting, moved, sighting
-from tests.support.apps import key
+from tests.support.follow_up import ARREARS, TEAM, close_windows
 from tests.support.triage import AMSTERDAM_FAMILY, AMSTERDAM_SINGLE
-
-TEAM = key("vroeg-eropaf-amsterdam")
-ARREARS = {"months": 2, "amount_eur": "1450.00"}
 
 
 def followed_up(triage) -> list:
     return [event for event in triage.events("triage", event_types.PREVENTION_FOLLOWED_UP)]
-
-
-async def close_windows(triage, days: int) -> None:
-    triage.clock.advance(days=days)
-    await triage.app.state.follow_ups.close_due(triage.clock.now())
-    await triage.flush()
 
 
 async def test_a_prevention_alert_with_nothing_after_it_ends_as_no_eviction_with_its_report_missing(triage):

@@ -8,8 +8,8 @@ from shared.retention import run_retention
 from services.triage.capacity import referrals_in_year
 from services.triage.retention import RETENTION_JOB, triage_sweeps
 from tests.support.apps import key
+from tests.support.follow_up import ARREARS, TEAM, close_windows
 from tests.support.triage import AMSTERDAM_FAMILY, AMSTERDAM_SINGLE
-from tests.unit.triage.test_prevention_follow_up import ARREARS, TEAM, close_windows
 
 OFFICER = key("functionaris-gegevensbescherming")
 RECIPIENT = "vroeg-eropaf-amsterdam"
