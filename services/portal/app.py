@@ -11,7 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -19,7 +19,8 @@ from shared.clock import Clock, SystemClock
 from shared.organisations import Organisations
 from shared.tracing import TraceMiddleware
 from services.portal import web
-from services.portal.backend import Backend, Rejected, SessionExpired, Unavailable
+from services.portal.backend import Backend
+from services.portal.error_pages import install_error_pages
 from services.portal.oidc import OidcClient
 from services.portal.pages import auth, corporation, evictions, ggd, ggd_family, municipality, prevention, shelter
 from services.portal.session import SessionStore
@@ -35,6 +36,18 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # URLs carry case pseudonyms
     "X-Frame-Options": "DENY",
 }
+
+PAGES = (  # per actor: services/portal/pages/
+    auth.router,
+    ggd.router,
+    ggd_family.router,
+    prevention.router,
+    shelter.router,
+    corporation.router,
+    evictions.bailiff,
+    evictions.police,
+    municipality.router,
+)
 
 
 def create_app(
@@ -64,25 +77,39 @@ def create_app(
     app.state.backend = Backend(settings, client)
     app.state.sessions = SessionStore(idle=timedelta(minutes=settings.session_idle_minutes))
     app.state.oidc = oidc_client(settings, client)
-    security_headers = headers_for(settings)
     app.add_middleware(TraceMiddleware)
     app.state.templates = web.build_templates(app.state.organisations)
 
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")
-    routers = (
-        auth.router,
-        ggd.router,
-        ggd_family.router,
-        prevention.router,
-        shelter.router,
-        corporation.router,
-        evictions.bailiff,
-        evictions.police,
-        municipality.router,
-    )
-    for router in routers:
+    for router in PAGES:
         app.include_router(router)
 
+    install_security_headers(app, headers_for(settings))
+    install_error_pages(app)
+    app.include_router(health)
+    return app
+
+
+health = APIRouter(include_in_schema=False)
+
+
+@health.get("/health/live")
+async def live() -> dict[str, str]:
+    return {"status": "live"}
+
+
+@health.get("/health/ready")
+async def ready(request: Request) -> JSONResponse:
+    # The portal keeps nothing of its own: it can serve as soon as it knows the organisations.
+    # The services it calls have their own readiness; a page says which one did not answer.
+    loaded = any(True for _ in request.app.state.organisations)
+    return JSONResponse(
+        {"status": "ready" if loaded else "not ready", "checks": {"organisations": loaded}},
+        status_code=200 if loaded else 503,
+    )
+
+
+def install_security_headers(app: FastAPI, security_headers: dict[str, str]) -> None:
     @app.middleware("http")
     async def headers(request: Request, call_next) -> Response:
         response = await call_next(request)
@@ -90,63 +117,6 @@ def create_app(
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"  # pages show case data
         return response
-
-    @app.exception_handler(web.LoginRequired)
-    async def login_required(request: Request, exc: web.LoginRequired) -> Response:
-        return web.to_login(request, expired=exc.expired)
-
-    @app.exception_handler(SessionExpired)
-    async def session_expired(request: Request, _exc: SessionExpired) -> Response:
-        return web.to_login(request, expired=True)
-
-    @app.exception_handler(web.CsrfRefused)
-    async def csrf_refused(request: Request, _exc: web.CsrfRefused) -> Response:
-        text = "Dit formulier is verlopen of kwam niet van het portaal. Open de pagina opnieuw en probeer het nog eens."
-        return web.render(request, "error.html", {"title": "Formulier niet geaccepteerd", "text": text}, 403)
-
-    @app.exception_handler(web.WrongRole)
-    async def wrong_role(request: Request, exc: web.WrongRole) -> Response:
-        return web.render(
-            request,
-            "error.html",
-            {
-                "session": exc.session,
-                "title": "Geen toegang",
-                "text": "Deze pagina hoort bij een andere rol dan die van uw organisatie.",
-            },
-            403,
-        )
-
-    @app.exception_handler(Unavailable)
-    async def unavailable(request: Request, exc: Unavailable) -> Response:
-        text = f"De dienst '{exc.service}' antwoordt nu niet. Probeer het over enkele ogenblikken opnieuw."
-        return web.render(request, "error.html", {"title": "Dienst niet bereikbaar", "text": text}, 502)
-
-    @app.exception_handler(Rejected)
-    async def rejected(request: Request, exc: Rejected) -> Response:
-        if exc.status == 404:
-            title, text = "Niet gevonden", "Dit bestaat niet, of het is niet voor uw organisatie."
-        elif exc.status == 403:
-            title, text = "Geen toegang", "Uw organisatie mag dit niet inzien of doen."
-        else:
-            title, text = "Niet gelukt", "De dienst weigerde dit verzoek."
-        return web.render(request, "error.html", {"title": title, "text": text}, exc.status)
-
-    @app.get("/health/live", include_in_schema=False)
-    async def live() -> dict[str, str]:
-        return {"status": "live"}
-
-    @app.get("/health/ready", include_in_schema=False)
-    async def ready() -> JSONResponse:
-        # The portal keeps nothing of its own: it can serve as soon as it knows the organisations.
-        # The services it calls have their own readiness; a page says which one did not answer.
-        loaded = any(True for _ in app.state.organisations)
-        return JSONResponse(
-            {"status": "ready" if loaded else "not ready", "checks": {"organisations": loaded}},
-            status_code=200 if loaded else 503,
-        )
-
-    return app
 
 
 def headers_for(settings: PortalSettings) -> dict[str, str]:

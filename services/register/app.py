@@ -67,16 +67,8 @@ def create_app(
     app.state.store = store
     app.state.protocollering = protocollering = Protocollering()
 
-    @app.exception_handler(Problem)
-    async def _problem(request: Request, problem: Problem) -> JSONResponse:
-        return problem.response(str(request.url))
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.error("unexpected %s on %s", type(error).__name__, request.url.path)
-        problem = Problem(500, "Interne server fout.", "serverError",
-                          type_="https://datatracker.ietf.org/doc/html/rfc7231#section-6.6.1")  # fmt: skip
-        return problem.response(str(request.url))
+    app.add_exception_handler(Problem, _problem)
+    app.add_exception_handler(Exception, _unexpected)
 
     @app.get("/health")
     async def health() -> dict:
@@ -107,6 +99,17 @@ def create_app(
         return FileResponse(BEWONING_SPEC, media_type="application/yaml")
 
     return app
+
+
+async def _problem(request: Request, problem: Problem) -> JSONResponse:
+    return problem.response(str(request.url))
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.error("unexpected %s on %s", type(error).__name__, request.url.path)
+    problem = Problem(500, "Interne server fout.", "serverError",
+                      type_="https://datatracker.ietf.org/doc/html/rfc7231#section-6.6.1")  # fmt: skip
+    return problem.response(str(request.url))
 
 
 async def _read_query(request: Request, api_key: str | None) -> dict:
