@@ -309,7 +309,7 @@ def fed(chain, start_monitor):
     for item in posted:
         if item.type == "arrears.reported" and item.dwelling.startswith("0363"):
             first_arrears.setdefault(item.dwelling, item.signal_id)
-    final_report(chain, "vroeg-eropaf-amsterdam", first_arrears[FAMILY_AMSTERDAM], "arrangement")
+    final_report(chain, "vroeg-eropaf-amsterdam-nieuw-west", first_arrears[FAMILY_AMSTERDAM], "arrangement")
     final_report(chain, "vroeg-eropaf-amsterdam", first_arrears[SINGLE_AMSTERDAM], "debt_help_started")
     expected.add("0363", first, catalogue.PREVENTION, "arrangement", "family")
     expected.add("0363", first, catalogue.PREVENTION, "debt_help_started", "no_family")
