@@ -275,7 +275,7 @@ def test_the_dead_letter_examples_work_as_written(made_up_chain, scratch):
     # monitor busy for minutes, and poison records posted after it would wait behind it.
     prefix = made_up_chain.env["SIGNAL_TOPIC_PREFIX"]
     shell = Shell(scratch, {**os.environ, "PATH": f"{REPO / '.venv' / 'bin'}:{os.environ['PATH']}", "COLUMNS": "120",
-                            "SIGNAL_TOPIC_PREFIX": prefix})  # fmt: skip
+                            "SIGNAL_TOPIC_PREFIX": prefix, "SIGNAL_KAFKA_BOOTSTRAP": made_up_chain.env["SIGNAL_KAFKA_BOOTSTRAP"]})  # fmt: skip
     listed, show, replay, discard, ledger, prometheus = shell_blocks(CLI_README, "dlq", languages={"sh"})
     bootstrap = made_up_chain.env["SIGNAL_KAFKA_BOOTSTRAP"]
     event, sealed = sealed_signal()
@@ -305,7 +305,9 @@ def test_the_dead_letter_examples_work_as_written(made_up_chain, scratch):
 
 def test_the_cli_examples_work_as_written(made_up_chain, scratch):
     # A terminal 100 columns wide, as the README's printed tables are.
-    shell = Shell(scratch, {**os.environ, "PATH": f"{REPO / '.venv' / 'bin'}:{os.environ['PATH']}", "COLUMNS": "100"})
+    # The broker of the chain this test started (the README's commands default to 127.0.0.1:9092).
+    shell = Shell(scratch, {**os.environ, "PATH": f"{REPO / '.venv' / 'bin'}:{os.environ['PATH']}", "COLUMNS": "100",
+                            "SIGNAL_KAFKA_BOOTSTRAP": made_up_chain.env["SIGNAL_KAFKA_BOOTSTRAP"]})  # fmt: skip
     replay, backfill, batch, topics, export = [
         block.text for block in blocks(CLI_README) if block.language == "sh" and not block.section.startswith("dlq")
     ]
