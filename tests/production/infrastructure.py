@@ -6,51 +6,21 @@ beside the development broker (9092), PostgreSQL (55432) and Keycloak (8180)."""
 from __future__ import annotations
 
 import os
-import random
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.kafka_cluster import KafkaCluster
+from tests.support.ports import free_port, free_port_block
 from tests.support.processes import REPO
 
 REALM = "signaalketen"
 DATABASES = ("arrears", "triage", "placement", "notifications", "monitor")
 
 
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-# Ports others start on, in use or not at the moment: the shared development broker,
-# PostgreSQL and Keycloak, the shared cluster (deploy/kafka/cluster.sh's defaults) and the
-# CI runs' own instances. The check never takes one, so it cannot block a later start.
-RESERVED = {8180, 9092, 9093, 19092, 19093, 19094, 19192, 19193, 19194, 28180, 29092, 29093, 55432, 55442}
-_handed_out: set[int] = set()  # ports planned for this run but perhaps not bound yet
-
-
-def free_port_block(size: int, low: int = 20000, high: int = 32000) -> int:
-    """The first of `size` consecutive free ports outside RESERVED (cluster.sh puts node N
-    on base + N - 1); below Linux's ephemeral range (32768-60999), so no outgoing connection
-    takes a port while its service is down for a restart."""
-    for _ in range(200):
-        base = random.randrange(low, high - size)
-        ports = range(base, base + size)
-        if not (RESERVED | _handed_out).intersection(ports) and all(_free(port) for port in ports):
-            _handed_out.update(ports)
-            return base
-    raise RuntimeError(f"no {size} consecutive free ports between {low} and {high}")
-
-
 def own_port() -> int:
     """One free port outside RESERVED, not handed out before in this run."""
-    return free_port_block(1)
+    return free_port()
 
 
 START_TIMEOUT = 1200  # seconds: a first start fetches and builds Keycloak and the Kafka jars; the machine may be loaded

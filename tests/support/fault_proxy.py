@@ -24,12 +24,14 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
+from tests.support.ports import free_port
+
 
 class FaultProxy:
     def __init__(self, target_port: int, *, target_host: str = "127.0.0.1", name: str = "proxy"):
         self.name = name
         self._target = (target_host, target_port)
-        self.port = _free_port()
+        self.port = free_port()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"fault-proxy-{name}", daemon=True)
         self._server: asyncio.Server | None = None
@@ -120,7 +122,7 @@ class ProxyProcess:
 
     def __init__(self, target_port: int, *, name: str = "proxy"):
         self.name = name
-        self.port = _free_port()
+        self.port = free_port()
         self._target_port = target_port
         self._process: subprocess.Popen | None = None
 
@@ -194,12 +196,6 @@ def _no_delay(writer: asyncio.StreamWriter) -> None:
     if sock is not None:
         with suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 if __name__ == "__main__":

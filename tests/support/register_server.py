@@ -24,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.register.app import create_app
+from tests.support.ports import free_port
 
 PERSONEN_BASE = "/haalcentraal/api/brp"
 BEWONING_BASE = "/haalcentraal/api/bewoning"
@@ -82,12 +83,6 @@ def register_process(**env: str) -> Iterator[str]:
             process.wait()
         if process.stderr:
             process.stderr.close()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for_health(url: str, process: subprocess.Popen) -> None:
