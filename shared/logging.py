@@ -23,6 +23,11 @@ class LogFormat(StrEnum):
     JSON = "json"
 
 
+def log_format_for(environment: str, chosen: LogFormat | None) -> LogFormat:
+    """The format chosen in the settings; else JSON in production (for log collectors), text elsewhere."""
+    return chosen or (LogFormat.JSON if environment == "production" else LogFormat.TEXT)
+
+
 class _RequestContext(logging.Filter):
     """Puts the service name, and the trace id of the request in hand, on every record."""
 

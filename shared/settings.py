@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.logging import LogFormat
+from shared.logging import LogFormat, log_format_for
 from shared.organisations import hash_api_key
 from shared.processing import ProcessingActivity
 
@@ -120,7 +120,7 @@ class ServiceSettings(BaseSettings):
 
     @property
     def log_lines(self) -> LogFormat:
-        return self.log_format or (LogFormat.JSON if self.environment == "production" else LogFormat.TEXT)
+        return log_format_for(self.environment, self.log_format)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> ServiceSettings:

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.logging import LogFormat
+from shared.logging import LogFormat, log_format_for
 from shared.settings import DEV_ORGANISATIONS_FILE
 
 DEV_PORTAL_CLIENT_SECRET = "dev-signaalketen-portal"  # deploy/keycloak/realm-signaalketen.json
@@ -86,7 +86,7 @@ class PortalSettings(BaseSettings):
 
     @property
     def log_lines(self) -> LogFormat:
-        return self.log_format or (LogFormat.JSON if self.environment == "production" else LogFormat.TEXT)
+        return log_format_for(self.environment, self.log_format)
 
     @property
     def development_login(self) -> bool:

@@ -213,12 +213,12 @@ def test_monitor_export_writes_exact_figures_for_the_municipality_and_suppressed
     assert no_secret.returncode == 2
 
 
-def test_topics_create_is_idempotent_on_the_real_broker():
+def test_topics_create_is_idempotent_on_the_real_broker(kafka_bootstrap):
     prefix = f"cli{uuid.uuid4().hex[:8]}."
     expected = {f"{prefix}{name}" for name in topics.ALL} | {topics.dead_letter_topic(f"{prefix}{name}") for name in topics.ALL}
     try:
-        first = run_cli("topics", "create", "--bootstrap", "127.0.0.1:9092", "--prefix", prefix)
-        second = run_cli("topics", "create", "--bootstrap", "127.0.0.1:9092", "--prefix", prefix)
+        first = run_cli("topics", "create", "--bootstrap", kafka_bootstrap, "--prefix", prefix)
+        second = run_cli("topics", "create", "--bootstrap", kafka_bootstrap, "--prefix", prefix)
         assert first.returncode == 0, first.stdout + first.stderr
         assert second.returncode == 0, second.stdout + second.stderr
         assert "14 created, 0 existing" in first.stdout
@@ -227,17 +227,17 @@ def test_topics_create_is_idempotent_on_the_real_broker():
         for name in expected:
             assert re.search(rf"{re.escape(name)}\s+{partitions}\s+1\s+\d+ d\s+created", first.stdout), name
             assert re.search(rf"{re.escape(name)}\s+{partitions}\s+-\s+-\s+existing", second.stdout), name
-        described = asyncio.run(_retention(sorted(expected)))
+        described = asyncio.run(_retention(kafka_bootstrap, sorted(expected)))
         assert described[f"{prefix}signals"] == str(730 * 24 * 3600 * 1000)
         assert described[f"{prefix}signals.dlq"] == str(90 * 24 * 3600 * 1000)
     finally:
-        asyncio.run(_delete(sorted(expected)))
+        asyncio.run(_delete(kafka_bootstrap, sorted(expected)))
 
 
-async def _retention(names: list[str]) -> dict[str, str]:
+async def _retention(bootstrap: str, names: list[str]) -> dict[str, str]:
     from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-    admin = AIOKafkaAdminClient(bootstrap_servers="127.0.0.1:9092")
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         answers = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name) for name in names])
@@ -250,8 +250,8 @@ async def _retention(names: list[str]) -> dict[str, str]:
     return found
 
 
-async def _delete(names: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers="127.0.0.1:9092")
+async def _delete(bootstrap: str, names: list[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
