@@ -6,7 +6,7 @@ job's transaction and says what it deleted, as counts). The job runs them in one
 transaction under a PostgreSQL advisory lock (shared.persistence.leader), so two instances
 never delete and log the same rows twice, and writes one `deletion_log` line per rule and
 kind of row: when, which rule, how many cases, how many rows. Never what was in them.
-The intake keeps its own log (services/arrears/retention.py); the periods and why:
+The intake's sweep: services/arrears/retention.py; the periods and why:
 docs/adr/0023-privacy-in-every-service.md.
 """
 

@@ -7,12 +7,13 @@ from fastapi import FastAPI
 
 from shared import http
 from shared.event_handlers import bind, consume_workers
+from shared.retention import retention_worker
+from shared.retention import router as retention_router
 from shared.runtime import Runtime, serve
 from services.arrears.api import router
 from services.arrears.handlers import CONSUMERS, EVENT_HANDLERS
 from services.arrears.domain.retention import RetentionPolicy
-from services.arrears.retention import retention_check
-from services.arrears.retention import router as retention_router
+from services.arrears.retention import RETENTION_JOB, arrears_sweeps
 from services.arrears.settings import ArrearsSettings
 from services.arrears.tables import METADATA
 
@@ -26,7 +27,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def lifespan(_app: FastAPI):
         workers = [
             *consumers,
-            runtime.timer("retention", retention_check(runtime, policy), settings.retention_interval_seconds),
+            retention_worker(runtime, RETENTION_JOB, arrears_sweeps(policy), settings.retention_interval_seconds),
         ]
         async with serve(runtime, tables=[METADATA], workers=workers):
             yield

@@ -73,14 +73,3 @@ class SignalFeedback(ArrearsTable, table=True):
     outcome: str | None = None
     collection_suspended_until: date | None = None
 
-
-class RetentionDeletion(ArrearsTable, table=True):
-    """The deletion log: when, which rule, how many. Never what or whose."""
-
-    __tablename__ = "retention_deletion"
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
-    rule: str
-    cases: int
-    signals: int

@@ -1,5 +1,6 @@
-"""The retention job on real PostgreSQL with replicas running it at the same moment: each
-address goes once and the deletion log says so once (one instance leads each round)."""
+"""The retention job (shared/retention.py, here with the intake's sweep) on real PostgreSQL
+with replicas running it at the same moment: each address goes once and the deletion log
+says so once (one instance leads each round)."""
 
 import asyncio
 import uuid
@@ -11,11 +12,12 @@ from sqlmodel import select
 from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
 from shared.migrations import runner
+from shared.retention import DeletionEntry, run_retention
 from shared.runtime import build_runtime
 from services.arrears.domain.retention import RetentionPolicy
-from services.arrears.retention import purge_identifying_data
+from services.arrears.retention import RETENTION_JOB, arrears_sweeps
 from services.arrears.settings import ArrearsSettings
-from services.arrears.tables import RetentionDeletion, Signal
+from services.arrears.tables import Signal
 
 pytestmark = pytest.mark.postgres
 REPLICAS = 4
@@ -36,14 +38,15 @@ async def test_replicas_purging_at_once_log_each_deletion_once(new_database):
             ))  # fmt: skip
     try:
         clock.advance(days=366)
-        rounds = [purge_identifying_data(runtime, RetentionPolicy(), clock.now()) for runtime in replicas for _ in range(3)]
+        sweeps = arrears_sweeps(RetentionPolicy())
+        rounds = [run_retention(runtime.sessions, RETENTION_JOB, sweeps, clock.now()) for runtime in replicas for _ in range(3)]
         purged = await asyncio.gather(*rounds)
 
         async with first.sessions() as session:
-            log = (await session.exec(select(RetentionDeletion))).all()
+            log = (await session.exec(select(DeletionEntry))).all()
             left = (await session.exec(select(Signal).where(Signal.sealed_address != None))).all()  # noqa: E711
         assert sum(purged) == CASES and left == []
-        assert [(entry.rule, entry.cases, entry.signals) for entry in log] == [("closed_without_eviction", CASES, CASES)]
+        assert [(entry.job, entry.rule, entry.cases, entry.rows) for entry in log] == [(RETENTION_JOB, "closed_without_eviction", CASES, CASES)]
     finally:
         for runtime in replicas:
             await runtime.engine.dispose()

@@ -9,9 +9,10 @@ figures and the signal's type, dates and routing survive the purge.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import datetime
+
+from shared.retention import months_after
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,4 @@ class RetentionPolicy:
         return "evicted" if evicted else "closed_without_eviction"
 
     def purge_after(self, last_signal_at: datetime, evicted: bool) -> datetime:
-        return add_months(last_signal_at, self.months_after_eviction if evicted else self.months_without_eviction)
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
+        return months_after(last_signal_at, self.months_after_eviction if evicted else self.months_without_eviction)
