@@ -33,6 +33,8 @@ from services.triage.follow_up import FollowUps
 from services.triage.handlers import CONSUMERS, EVENT_HANDLERS, UseCases
 from services.triage.retention import RETENTION_JOB, triage_sweeps
 from services.triage.rules import RuleSet, load_rules
+from services.triage.rules.versions import RulesBook
+from services.triage.rules_api import router as rules_router
 from services.triage.settings import TriageSettings
 from services.triage.tables import METADATA
 from services.triage.timers import DeadlineTimers
@@ -55,9 +57,13 @@ def create_app(
     settings: TriageSettings = runtime.settings
     rules = rules or load_rules(settings.rules_file, runtime.organisations)
     lookup = lookup or _register_lookup(settings)
-    parts = _parts(runtime, settings, rules, lookup)
+    book = RulesBook(rules)
+    parts = _parts(runtime, settings, rules, book, lookup)
     handlers = bind(EVENT_HANDLERS, CONSUMERS, lambda handler: handler(parts.use_cases))
     consumers = consume_workers(runtime, CONSUMERS, handlers)
+
+    async def seed():
+        await book.seed_from_file(runtime.sessions, runtime.clock.now())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -68,7 +74,7 @@ def create_app(
             retention_worker(runtime, RETENTION_JOB, triage_sweeps(settings.retention_months), settings.retention_interval_seconds),
         ]
         try:
-            async with serve(runtime, tables=[METADATA], workers=workers):
+            async with serve(runtime, tables=[METADATA], workers=workers, on_start=seed):
                 yield
         finally:
             await lookup.aclose()
@@ -79,8 +85,9 @@ def create_app(
         summary="One case per household: who lives there, who must act, why, and whether they did.",
         version="1.1.0",
         lifespan=lifespan,
-        routers=[router, commands_router, retention_router],
+        routers=[router, commands_router, rules_router, retention_router],
         rules=rules,
+        rules_book=book,
         timers=parts.timers,
         follow_ups=parts.follow_ups,
         feedback_desk=parts.feedback_desk,
@@ -88,22 +95,22 @@ def create_app(
     )
 
 
-def _parts(runtime: Runtime, settings: TriageSettings, rules: RuleSet, lookup: HouseholdLookup) -> Parts:
+def _parts(runtime: Runtime, settings: TriageSettings, rules: RuleSet, book: RulesBook, lookup: HouseholdLookup) -> Parts:
     follow_ups = FollowUps(runtime, settings.follow_up_months)
     alerter = Alerter(runtime, rules.yearly_capacity, follow_ups)
     watch = EvictionWatch(runtime, rules, alerter, settings.urgent_window_days)
     placement = PlacementAsker(runtime, rules)
     use_cases = UseCases(
         lookup=SignalLookup(runtime.address_seal, lookup),
-        triage=SignalTriage(runtime, rules, alerter, watch, placement),
+        triage=SignalTriage(runtime, rules, alerter, watch, placement, book),
         placement_news=PlacementNews(runtime),
     )
     return Parts(
         use_cases=use_cases,
         timers=DeadlineTimers(runtime, rules, alerter, watch, timedelta(days=settings.report_escalation_days)),
         follow_ups=follow_ups,
-        feedback_desk=FeedbackDesk(runtime, rules, alerter),
-        composition_desk=CompositionDesk(runtime, rules, alerter, watch, placement),
+        feedback_desk=FeedbackDesk(runtime, alerter, book),
+        composition_desk=CompositionDesk(runtime, rules, alerter, watch, placement, book),
     )
 
 

@@ -28,8 +28,8 @@ from services.triage.domain.feedback import (
     collection_suspended_until,
     counts_as_contact,
 )
-from services.triage.domain.routing import SignalFacts, route
-from services.triage.rules import RuleSet
+from services.triage.domain.routing import SignalFacts
+from services.triage.rules.versions import RulesBook
 from services.triage.domain.timeline import TimelineKind
 from services.triage.tables import Alert, HouseholdCase, ReportDeadline, aware
 from services.triage.timeline import note
@@ -53,9 +53,9 @@ class FeedbackRecorded:
 
 
 class FeedbackDesk:
-    def __init__(self, runtime: Runtime, rules: RuleSet, alerter: Alerter):
+    def __init__(self, runtime: Runtime, alerter: Alerter, book: RulesBook):
         self._runtime = runtime
-        self._rules = rules
+        self._book = book
         self._alerter = alerter
 
     async def record(self, session: AsyncSession, alert: Alert, team: str, feedback: Feedback) -> FeedbackRecorded:
@@ -109,9 +109,9 @@ class FeedbackDesk:
             reported_by=team,
             corporation=case.corporation,
         )
-        decision = route(facts, household_facts(case), self._rules.rules, now)
+        decision, rules = await self._book.route(session, facts, household_facts(case), now)
         if decision is None:
-            unrouted = {"rule": None, "reason": "no rule for this outcome", "outcome": feedback.outcome}
+            unrouted = {"rule": None, "reason": "no rule for this outcome", "outcome": feedback.outcome, "rules": rules}
             note(session, case.case_key, now, TimelineKind.DECISION, None, unrouted)
             return []
         note(session, case.case_key, now, TimelineKind.DECISION, None, {**decision.trace, "recipient": decision.recipient})

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -25,6 +25,7 @@ from shared.persistence.enum_columns import enum_field
 from shared.contracts.events.follow_up import CaseOutcome
 from services.triage.domain.case import CaseState
 from services.triage.domain.follow_up import FollowUpState
+from services.triage.domain.rules_version import RulesVersionState
 from services.triage.domain.timeline import TimelineKind
 
 triage_registry = registry()
@@ -206,3 +207,27 @@ class ReferralTally(TriageTable, table=True):
     recipient: str = Field(primary_key=True)
     year: int = Field(primary_key=True)
     referrals: int = 0
+
+
+class RulesVersion(TriageTable, table=True):
+    """A municipality's routing rules, one row per version (services.triage.rules.versions):
+    drafts, the one published version (the partial unique index guards it), and every
+    version published before it. `created_by`/`published_by` name the person or system, as
+    audit rows do (organisation, subject, kind, name, employee number)."""
+
+    __tablename__ = "rules_version"
+    __table_args__ = (
+        Index(
+            "ux_rules_version_published", "municipality_code", unique=True,
+            sqlite_where=text("state = 'published'"), postgresql_where=text("state = 'published'"),
+        ),
+    )  # fmt: skip
+
+    municipality_code: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    state: RulesVersionState = enum_field(RulesVersionState)
+    document: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _moment(nullable=False)
+    created_by: dict = Field(sa_column=Column(JSON, nullable=False))
+    published_at: datetime | None = _maybe_moment()
+    published_by: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))

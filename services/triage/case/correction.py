@@ -22,7 +22,6 @@ from shared.contracts.events.triage import AlertRaised, AlertTrigger, Compositio
 from services.triage.case.facts import household_facts, last_signal_facts
 from services.triage.case.household import correct_composition, emit_assessment
 from services.triage.case.desk import CaseDesk
-from services.triage.domain.routing import route
 from services.triage.domain.timeline import TimelineKind
 from services.triage.tables import HouseholdCase
 from services.triage.timeline import note
@@ -70,8 +69,8 @@ class CompositionDesk(CaseDesk):
         placed = False
         facts = last_signal_facts(case)
         if facts is not None:
-            decision = route(facts, household_facts(case), self.rules.rules, now)
-            trace = decision.trace if decision else {"rule": None, "reason": "no rule matched"}
+            decision, rules = await self.book.route(session, facts, household_facts(case), now)
+            trace = decision.trace if decision else {"rule": None, "reason": "no rule matched", "rules": rules}
             note(session, case.case_key, now, TimelineKind.DECISION, None, {
                 **trace, "trigger": AlertTrigger.COMPOSITION_CORRECTED, "recipient": decision.recipient if decision else None,
             })  # fmt: skip

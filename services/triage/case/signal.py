@@ -27,7 +27,7 @@ from services.triage.case.looking import Looked
 from services.triage.case.desk import CaseDesk
 from services.triage.case.received import Signal
 from services.triage.domain.repeats import ends_episode
-from services.triage.domain.routing import HouseholdFacts, SignalFacts, route
+from services.triage.domain.routing import HouseholdFacts, SignalFacts
 from services.triage.domain.timeline import TimelineKind
 from services.triage.tables import HouseholdCase
 from services.triage.timeline import note
@@ -71,8 +71,8 @@ class SignalTriage(CaseDesk):
         self, session: AsyncSession, case: HouseholdCase, signal: Signal,
         signal_facts: SignalFacts, household_facts: HouseholdFacts, opened_now: bool, now: datetime,
     ) -> list[AlertRaised]:  # fmt: skip
-        decision = route(signal_facts, household_facts, self.rules.rules, now)
-        trace = {**decision.trace, "recipient": decision.recipient} if decision else {"rule": None, "reason": "no rule matched"}
+        decision, rules = await self.book.route(session, signal_facts, household_facts, now)
+        trace = {**decision.trace, "recipient": decision.recipient} if decision else {"rule": None, "reason": "no rule matched", "rules": rules}
         note(session, case.case_key, now, TimelineKind.DECISION, signal.event_id, trace)
         if decision is None or not decision.alerts:
             return []

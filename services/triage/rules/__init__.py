@@ -141,23 +141,7 @@ def load_rules(path: Path, organisations: Organisations) -> RuleSet:
 
 
 def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
-    problems: list[str] = []
-    seen: set[str] = set()
-    for spec in document.rules:
-        if spec.id in seen:
-            problems.append(f"rule {spec.id}: duplicate id")
-        seen.add(spec.id)
-        for district in spec.district_recipients:
-            if not districts.is_known(spec.municipality, district):
-                problems.append(f"rule {spec.id}: district_recipients names {district!r}, not a district code of {spec.municipality}")
-        for recipient in filter(None, [spec.recipient, *spec.district_recipients.values(), *spec.also]):
-            if recipient in PLACEHOLDERS:
-                continue
-            organisation = organisations.get(recipient)
-            if organisation is None:
-                problems.append(f"rule {spec.id}: unknown recipient {recipient!r}")
-            elif organisation.role not in RECIPIENT_ROLES:
-                problems.append(f"rule {spec.id}: {recipient!r} is a {organisation.role}, not a team that acts")
+    problems = [f"rule {rule}: {reason}" for rule, _field, reason in rule_problems(document.rules, organisations)]
     for team, capacity in document.yearly_capacity.items():
         if organisations.get(team) is None:
             problems.append(f"yearly capacity for unknown organisation {team!r}")
@@ -180,3 +164,28 @@ def validate(document: RuleFile, organisations: Organisations) -> RuleSet:
         report_escalation=document.report_escalation,
         yearly_capacity=document.yearly_capacity,
     )
+
+
+def rule_problems(specs: list[RuleSpec], organisations: Organisations) -> list[tuple[str, str, str]]:
+    """What is wrong with rules that are each well-formed: (rule id, field, reason) per problem."""
+    problems: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.id in seen:
+            problems.append((spec.id, "id", "duplicate id"))
+        seen.add(spec.id)
+        for district in spec.district_recipients:
+            if not districts.is_known(spec.municipality, district):
+                reason = f"district_recipients names {district!r}, not a district code of {spec.municipality}"
+                problems.append((spec.id, f"district_recipients.{district}", reason))
+        named = [("recipient", spec.recipient)] + [(f"district_recipients.{d}", r) for d, r in spec.district_recipients.items()]
+        named += [(f"also.{index}", name) for index, name in enumerate(spec.also)]
+        for field_name, recipient in named:
+            if recipient is None or recipient in PLACEHOLDERS:
+                continue
+            organisation = organisations.get(recipient)
+            if organisation is None:
+                problems.append((spec.id, field_name, f"unknown recipient {recipient!r}"))
+            elif organisation.role not in RECIPIENT_ROLES:
+                problems.append((spec.id, field_name, f"{recipient!r} is a {organisation.role}, not a team that acts"))
+    return problems
