@@ -25,6 +25,11 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
         ("POST", "/v1/alerts/{alert_id}/feedback"): {R.GGD, R.PREVENTION_TEAM},
         ("POST", "/v1/cases/{case_key}/composition"): {R.GGD, R.PREVENTION_TEAM},
         ("GET", "/v1/capacity"): {R.PREVENTION_TEAM, R.GGD, R.MUNICIPALITY},
+        ("GET", "/v1/rules/{code}/versions"): {R.MUNICIPALITY},
+        ("GET", "/v1/rules/{code}/versions/{number}"): {R.MUNICIPALITY},
+        ("POST", "/v1/rules/{code}/validation"): {R.MUNICIPALITY},
+        ("POST", "/v1/rules/{code}/versions"): {R.MUNICIPALITY},
+        ("POST", "/v1/rules/{code}/versions/{number}/publication"): {R.MUNICIPALITY},
     },
     "placement": {
         ("GET", "/v1/facilities"): {R.SHELTER, R.GGD, R.MUNICIPALITY},

@@ -125,8 +125,28 @@ async def triage_world(client, runtime, bus, clock) -> World:
             owners=amsterdam_readers,
         ),
         ("GET", "/v1/capacity"): Row("/v1/capacity"),
+        **await _rules_rows(runtime, now),
     }
     return world
+
+
+async def _rules_rows(runtime, now) -> dict:
+    """Amsterdam's rules: version 1 (from the rules file) and a draft 2 to publish."""
+    from services.triage.domain.rules_version import RulesVersionState
+    from services.triage.tables import RulesVersion
+
+    async with runtime.sessions() as session, session.begin():
+        document = (await session.get(RulesVersion, ("0363", 1))).document
+        session.add(RulesVersion(municipality_code="0363", version=2, state=RulesVersionState.DRAFT, document=document,
+                                 created_at=now, created_by={"organisation": "gemeente-amsterdam"}))  # fmt: skip
+    owners = {"gemeente-amsterdam"}
+    return {
+        ("GET", "/v1/rules/{code}/versions"): Row("/v1/rules/0363/versions", owners=owners),
+        ("GET", "/v1/rules/{code}/versions/{number}"): Row("/v1/rules/0363/versions/1", owners=owners),
+        ("POST", "/v1/rules/{code}/validation"): Row("/v1/rules/0363/validation", body=document, owners=owners),
+        ("POST", "/v1/rules/{code}/versions"): Row("/v1/rules/0363/versions", 201, document, owners=owners),
+        ("POST", "/v1/rules/{code}/versions/{number}/publication"): Row("/v1/rules/0363/versions/2/publication", owners=owners),
+    }
 
 
 # --- placement -------------------------------------------------------------------------------------
