@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from shared.contracts import districts
+from shared.contracts.fields import Text
 from shared.contracts.event_types import SignalType
 from shared.contracts.events.triage import AlertKind, Priority
 from shared.organisations import Organisations, Role
@@ -34,21 +35,21 @@ class InvalidRules(ValueError):
 class RuleSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z0-9\-]+$")
-    description: str
+    id: Text(64, pattern=r"^[a-z0-9\-]+$")
+    description: Text(500, min_length=1)
     municipality: str = Field(pattern=r"^(\d{4}|\*)$")
-    signal_types: list[str] = Field(min_length=1)
-    recipient: str | None
+    signal_types: list[Text(64)] = Field(min_length=1, max_length=20)
+    recipient: Text(100) | None
     kind: AlertKind = AlertKind.PREVENTION
     priority: Priority = Priority.NORMAL
     due_hours: int = Field(336, ge=0, le=24 * 365)
     family: FamilyCondition | None = None
     min_arrears_months: int | None = Field(None, ge=1)
-    grounds: list[str] | None = None
-    outcomes: list[str] | None = None
+    grounds: list[Text(64)] | None = Field(None, max_length=20)
+    outcomes: list[Text(64)] | None = Field(None, max_length=20)
     last_chance: bool | None = None
-    district_recipients: dict[str, str] = {}
-    also: list[str] = Field(default=[], description="more organisations (or @signaller / @corporation) told")
+    district_recipients: dict[Text(64), Text(100)] = Field({}, max_length=50)
+    also: list[Text(100)] = Field(default=[], max_length=20, description="more organisations (or @signaller / @corporation) told")
     intermediate_report_days: int | None = Field(None, ge=1, le=365)
     final_report_days: int | None = Field(None, ge=1, le=365)
     suspends_collection: bool = False

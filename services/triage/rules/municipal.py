@@ -26,7 +26,7 @@ from services.triage.rules import RuleSpec, rule_problems
 class MunicipalRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    rules: list[RuleSpec] = Field(min_length=1, description="the municipality's rules, in order: the first that matches decides")
+    rules: list[RuleSpec] = Field(min_length=1, max_length=500, description="the municipality's rules, in order: the first that matches decides")
 
     def to_rules(self) -> tuple[Rule, ...]:
         return tuple(spec.to_rule() for spec in self.rules)
