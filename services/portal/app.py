@@ -22,7 +22,7 @@ from services.portal import web
 from services.portal.backend import Backend
 from services.portal.error_pages import install_error_pages
 from services.portal.oidc import OidcClient
-from services.portal.pages import auth, corporation, evictions, ggd, ggd_family, municipality, prevention, shelter
+from services.portal.pages import auth, corporation, evictions, ggd, ggd_family, municipality, prevention, rules, shelter
 from services.portal.session import SessionStore
 from services.portal.settings import PortalSettings
 
@@ -47,6 +47,7 @@ PAGES = (  # per actor: services/portal/pages/
     evictions.bailiff,
     evictions.police,
     municipality.router,
+    rules.router,
 )
 
 

@@ -27,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
         "escalation": "Escalatie",
     },
     "priority": {"normal": "Normaal", "urgent": "Urgent"},
+    "rules_state": {"draft": "Concept", "published": "Geldend", "superseded": "Vervangen"},
     "signal_type": {
         SignalType.ARREARS_REPORTED: "Huurachterstand",
         SignalType.ARREARS_RESOLVED: "Huurachterstand opgelost",

@@ -41,6 +41,8 @@ MESSAGES = {
     "alternatief": "De verblijfplaats is vastgelegd. Het gezin blijft op de wachtlijst.",
     "capaciteit": "De capaciteit is aangepast.",
     "vertrokken": "Het vertrek is vastgelegd. De eenheid is weer vrij.",
+    "concept": "De regels zijn opgeslagen als concept. Ze gelden pas als u het concept publiceert.",
+    "gepubliceerd": "De versie is gepubliceerd: signalen worden vanaf nu met deze regels beoordeeld.",
 }
 NAVIGATION = {
     Role.GGD: [("/ggd", "Meldingen"), ("/ggd/opvang", "Opvang aanvragen")],
@@ -49,7 +51,7 @@ NAVIGATION = {
     Role.CORPORATION: [("/corporatie", "Signalen")],
     Role.BAILIFF: [("/deurwaarder", "Ontruimingen")],
     Role.POLICE: [("/politie", "Meldingen")],
-    Role.MUNICIPALITY: [("/gemeente", "Monitor")],
+    Role.MUNICIPALITY: [("/gemeente", "Monitor"), ("/gemeente/regels", "Routeringsregels")],
 }
 
 
