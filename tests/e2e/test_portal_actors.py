@@ -257,3 +257,37 @@ def test_shelter_changes_a_capacity_and_records_where_a_family_went(chain, page,
         ended = client.get(f"/v1/requests/{offered['id']}").json()
     assert (ended["status"], ended["outflow"]) == ("ended", "own_network")
     assert_accessible(page)
+
+
+# --- municipality: the functional administrator's routing rules ------------------------------------
+
+
+def test_municipality_checks_stores_and_publishes_its_routing_rules(chain, page, tmp_path):
+    import json
+
+    log_in(page, "gemeente-amsterdam")
+    page.get_by_role("link", name="Routeringsregels", exact=True).click()
+    expect()(page.get_by_role("heading", level=1)).to_have_text("Routeringsregels Amsterdam")
+    expect()(page.locator("#tabel-versies")).to_contain_text("Geldend")
+    shot(page, tmp_path, "gemeente-regels")
+
+    editor = page.get_by_label("De regels als JSON", exact=True)
+    original = editor.input_value()
+    wrong = json.loads(original)
+    wrong["rules"][0]["recipient"] = "nobody"
+    editor.fill(json.dumps(wrong, indent=2))
+    page.get_by_role("button", name="Controleren").click()
+    rule_id = wrong["rules"][0]["id"]
+    expect()(page.locator("#problemen")).to_contain_text(f"Regel {rule_id}, veld recipient: unknown recipient")
+    shot(page, tmp_path, "gemeente-regels-fout")
+
+    # The same rules again as a new version: routing stays as the other tests expect it.
+    page.get_by_label("De regels als JSON", exact=True).fill(original)
+    page.get_by_role("button", name="Opslaan als concept").click()
+    expect()(page.get_by_role("status")).to_contain_text("opgeslagen als concept")
+    draft = page.locator('#tabel-versies tr[data-state="draft"]').first
+    label = draft.locator("th").inner_text()
+    draft.get_by_role("button").click()
+    expect()(page.get_by_role("status")).to_contain_text("De versie is gepubliceerd")
+    expect()(page.get_by_role("heading", level=2, name=f"Nu geldend: {label}")).to_be_visible()
+    shot(page, tmp_path, "gemeente-regels-gepubliceerd")
