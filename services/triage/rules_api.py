@@ -79,6 +79,7 @@ def _view(row: RulesVersion) -> VersionView:
 def _refused(problems: list[RuleProblem]) -> HTTPException:
     entries = [
         {"loc": ["body", "rules", p.rule, *p.field.split(".")], "msg": f"rule {p.rule}, field {p.field}: {p.reason}", "type": "invalid_rule"}
+        if p.rule else {"loc": ["body", *p.field.split(".")], "msg": p.reason, "type": "invalid_rules"}
         for p in problems
     ]  # fmt: skip
     return HTTPException(status.HTTP_400_BAD_REQUEST, detail=entries)
