@@ -36,15 +36,8 @@ Document = Annotated[dict[str, Any], Body(description='{"rules": [...]}: the mun
 NO_RULES = "no routing rules of this municipality for your organisation"
 
 
-class ProblemView(BaseModel):
-    rule: str = Field(description="the rule's id, or rules[N] when it has none")
-    field: str
-    reason: str
-
-
 class ValidationView(BaseModel):
-    valid: bool
-    problems: list[ProblemView]
+    valid: bool = Field(description="always true: invalid rules are a 400 naming each rule and field")
 
 
 class VersionSummary(BaseModel):
@@ -78,8 +71,8 @@ def _view(row: RulesVersion) -> VersionView:
 
 def _refused(problems: list[RuleProblem]) -> HTTPException:
     entries = [
-        {"loc": ["body", "rules", p.rule, *p.field.split(".")], "msg": f"rule {p.rule}, field {p.field}: {p.reason}", "type": "invalid_rule"}
-        if p.rule else {"loc": ["body", *p.field.split(".")], "msg": p.reason, "type": "invalid_rules"}
+        {"loc": ["body", "rules", p.rule, *p.path], "msg": f"rule {p.rule}, field {p.field}: {p.reason}", "type": "invalid_rule"}
+        if p.rule else {"loc": ["body", *p.path], "msg": p.reason, "type": "invalid_rules"}
         for p in problems
     ]  # fmt: skip
     return HTTPException(status.HTTP_400_BAD_REQUEST, detail=entries)
@@ -99,11 +92,16 @@ async def read_version(code: Code, number: Number, administrator: Administrator,
         return _view(await admin.version(session, code, number))
 
 
-@router.post("/rules/{code}/validation", response_model=ValidationView, summary="Check rules without storing them", responses={404: {}})
+@router.post(
+    "/rules/{code}/validation", response_model=ValidationView, responses={404: {}},
+    summary="Check rules without storing them: 200 when valid, else 400 naming each rule and field",
+)  # fmt: skip
 async def validate_rules(code: Code, document: Document, administrator: Administrator, request: Request) -> ValidationView:
     _own(administrator, code)
     problems = admin.problems_of(request.app.state.rules_book, request.app.state.runtime.organisations, code, document)
-    return ValidationView(valid=not problems, problems=[ProblemView(**p.as_dict()) for p in problems])
+    if problems:
+        raise _refused(problems)
+    return ValidationView(valid=True)
 
 
 @router.post(

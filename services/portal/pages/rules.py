@@ -72,16 +72,16 @@ async def check_or_store(request: Request, session: Municipality) -> Response:
     if problems:
         return await _page(request, session, text, problems, None, 422)
     backend, code = request.app.state.backend, _code(session)
-    if action != "opslaan":
-        answer = await backend.post("triage", f"/v1/rules/{code}/validation", session.token, json=document)
-        return await _page(request, session, text, answer["problems"], None if answer["problems"] else VALID, 422 if answer["problems"] else 200)
+    path = f"/v1/rules/{code}/versions" if action == "opslaan" else f"/v1/rules/{code}/validation"
     try:
-        draft = await backend.post("triage", f"/v1/rules/{code}/versions", session.token, json=document)
+        answer = await backend.post("triage", path, session.token, json=document)
     except Rejected as exc:
         if exc.status != 400:
             raise
         return await _page(request, session, text, _problems(exc.detail), None, 422)
-    return web.redirect(f"/gemeente/regels?melding=concept&versie={draft['version']}#versies")
+    if action != "opslaan":
+        return await _page(request, session, text, [], VALID)
+    return web.redirect(f"/gemeente/regels?melding=concept&versie={answer['version']}#versies")
 
 
 @router.post("/{number}/publiceren")

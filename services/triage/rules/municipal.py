@@ -38,8 +38,10 @@ class RuleProblem:
     field: str  # the field of the rule, dotted (`district_recipients.centrum`); `rules` for the list itself
     reason: str
 
-    def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "field": self.field, "reason": self.reason}
+    @property
+    def path(self) -> list[str | int]:
+        """The field as a location (list positions as numbers), as validation errors name fields."""
+        return [int(part) if part.isdigit() else part for part in self.field.split(".")]
 
 
 def check(
