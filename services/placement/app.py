@@ -32,7 +32,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     consumers = consume_workers(runtime, CONSUMERS, handlers)
 
     async def tick(now: datetime) -> int:
-        """What the timer worker runs: the lost-from-view rule, the plan deadlines (T13), then the waiting-list sweep."""
+        """What the timer worker runs: the lost-from-view rule, the plan deadlines (T14), then the waiting-list sweep."""
         return await check_lost_from_view(runtime, now) + await check_plan_deadlines(runtime, now) + await reconcile(runtime, now)
 
     @asynccontextmanager

@@ -1,6 +1,6 @@
 """The shelter answers an offer: it confirms a unit for the family (or for the part of it
 it admits: partly placed, domain/admission.py), or declines with a reason. Confirming
-sets the day the trajectory plan is due (T13, domain/trajectory_plan.py).
+sets the day the trajectory plan is due (T14, domain/trajectory_plan.py).
 
 The last free unit goes to exactly one family: confirming takes a unit with a
 conditional UPDATE that succeeds for one transaction only, whatever the concurrency.

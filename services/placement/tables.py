@@ -71,7 +71,7 @@ class PlacementRequest(PlacementTable, table=True):
     placed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     adults_admitted: int | None = None
     children_admitted: int | None = None
-    # The trajectory plan (T13, domain/trajectory_plan.py): due by a day fixed at placement; a date only.
+    # The trajectory plan (T14, domain/trajectory_plan.py): due by a day fixed at placement; a date only.
     plan_due_on: date | None = None
     plan_made_on: date | None = None
     plan_reminded_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))

@@ -1,4 +1,4 @@
-"""The trajectory plan within six weeks of placement (T13): the shelter records the day it
+"""The trajectory plan within six weeks of placement (T14): the shelter records the day it
 was made; the timer reminds the shelter before the day it is due and escalates to the GGD
 that asked when the day passed without it (domain/trajectory_plan.py decides).
 

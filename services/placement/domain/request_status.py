@@ -39,7 +39,7 @@ ALLOWED_MOVES: dict[RequestStatus, frozenset[RequestStatus]] = {
 
 # A case has at most one open request (a GGD asking again for the same case is refused).
 OPEN: frozenset[RequestStatus] = frozenset({S.OFFERED, S.WAITLISTED, S.PLACED, S.PARTLY_PLACED})
-# The family (or part of it) lives in the shelter: it leaves by outflow; its trajectory plan is due (T13).
+# The family (or part of it) lives in the shelter: it leaves by outflow; its trajectory plan is due (T14).
 IN_SHELTER: frozenset[RequestStatus] = frozenset({S.PLACED, S.PARTLY_PLACED})
 # Someone of the family waits without a place: GGD keeps them in view (alternatives, lost from view).
 KEPT_IN_VIEW: frozenset[RequestStatus] = frozenset({S.WAITLISTED, S.PARTLY_PLACED})

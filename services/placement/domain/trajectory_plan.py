@@ -1,4 +1,4 @@
-"""The trajectory plan a shelter draws up with a placed family (T13: within six weeks of
+"""The trajectory plan a shelter draws up with a placed family (T14: within six weeks of
 placement): when it is due, when the shelter is reminded, when it is escalated to the GGD
 that asked, and what a plan recorded on a given day means. Pure: no clock, no database.
 
@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from services.placement.domain.request_status import IN_SHELTER, RequestStatus
 
-T13_DAYS = 42  # six weeks
+T14_DAYS = 42  # six weeks
 
 
 class PlanAlarm(StrEnum):
@@ -48,7 +48,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=timezone.utc)
 
 
-def plan_due_on(placed_at: datetime, days: int = T13_DAYS) -> date:
+def plan_due_on(placed_at: datetime, days: int = T14_DAYS) -> date:
     """The last day for the plan: `days` after the day of placement. Fixed at placement."""
     return placed_at.astimezone(timezone.utc).date() + timedelta(days=days)
 

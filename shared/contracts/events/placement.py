@@ -87,7 +87,7 @@ class PlacementConfirmed(PlacementData):
     children_admitted: int | None = Field(None, ge=0)
     adults_not_admitted: int = Field(0, ge=0)
     children_not_admitted: int = Field(0, ge=0)
-    plan_due_on: date | None = Field(None, description="the trajectory plan is due by this day (T13)")
+    plan_due_on: date | None = Field(None, description="the trajectory plan is due by this day (T14)")
 
 
 class DeclineReason(StrEnum):
@@ -151,7 +151,7 @@ class PlacementWithdrawalHandled(PlacementData):
 
 
 class PlacementPlanReminder(PlacementData):
-    """The trajectory plan of a placed family is due soon and not recorded yet (T13).
+    """The trajectory plan of a placed family is due soon and not recorded yet (T14).
     `recipient` is the shelter that leads the case."""
 
     event_type = event_types.PLACEMENT_PLAN_REMINDER
@@ -163,7 +163,7 @@ class PlacementPlanReminder(PlacementData):
 
 
 class PlacementPlanOverdue(PlacementData):
-    """The trajectory plan's deadline passed without it (T13): escalated to the GGD that
+    """The trajectory plan's deadline passed without it (T14): escalated to the GGD that
     asked (`recipient`); the shelter in `also_notify`."""
 
     event_type = event_types.PLACEMENT_PLAN_OVERDUE

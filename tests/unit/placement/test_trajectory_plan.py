@@ -1,4 +1,4 @@
-"""The trajectory plan within six weeks of placement (T13): the shelter is reminded a week
+"""The trajectory plan within six weeks of placement (T14): the shelter is reminded a week
 before the day, the GGD that asked hears when the day passed without it, and a plan the
 shelter records stops both. Placed on 28 November 2026 (the test clock): due 9 January 2027."""
 
