@@ -32,6 +32,9 @@ EVENT_HANDLERS: dict[type[EventData], Callable[[Fanout], Effect]] = {
     placement.PlacementLostFromView: on_notifiable,
     placement.PlacementEnded: on_notifiable,
     placement.PlacementWithdrawalHandled: on_notifiable,
+    placement.PlacementPlanReminder: on_notifiable,
+    placement.PlacementPlanOverdue: on_notifiable,
+    placement.PlacementPlanMade: on_notifiable,
 }
 
 CONSUMED: tuple[str, ...] = tuple(model.event_type for model in EVENT_HANDLERS)

@@ -23,6 +23,7 @@ from services.placement.offers import reconcile
 from services.placement.retention import RETENTION_JOB, placement_sweeps
 from services.placement.settings import PlacementSettings
 from services.placement.tables import METADATA
+from services.placement.trajectory_plans import check_plan_deadlines
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -31,8 +32,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     consumers = consume_workers(runtime, CONSUMERS, handlers)
 
     async def tick(now: datetime) -> int:
-        """What the timer worker runs: the lost-from-view rule, then the waiting-list sweep."""
-        return await check_lost_from_view(runtime, now) + await reconcile(runtime, now)
+        """What the timer worker runs: the lost-from-view rule, the plan deadlines (T14), then the waiting-list sweep."""
+        return await check_lost_from_view(runtime, now) + await check_plan_deadlines(runtime, now) + await reconcile(runtime, now)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

@@ -1,6 +1,7 @@
-"""Every family stays in view: where a waitlisted family stays meanwhile (GGD records
-an alternative), the alert when nobody reported on a waiting family for too long
-(domain/lost_from_view.py), and where a family went when it left the shelter (outflow)."""
+"""Every family stays in view: where a waitlisted family, or the part of a family a shelter
+did not admit (partly placed), stays meanwhile (GGD records an alternative), the alert when
+nobody reported on them for too long (domain/lost_from_view.py), and where a family went
+when it left the shelter (outflow)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from shared.errors import Conflict, FieldConflict, NotFound
 from shared.runtime import Runtime
 from services.placement import queries
 from services.placement.domain.lost_from_view import days_without_update, is_lost_from_view, silence_cutoff
-from services.placement.domain.request_status import RequestStatus
+from services.placement.domain.request_status import IN_SHELTER, KEPT_IN_VIEW, RequestStatus
 from services.placement.moves import move
 from services.placement.news import tell
 from services.placement.offers import fill_from_waitlist
@@ -33,22 +34,24 @@ LOST_FROM_VIEW_BATCH = 200
 
 
 async def record_alternative(runtime: Runtime, request_id: UUID, ggd: str, kind: AlternativeKind, note: str) -> PlacementRequest:
-    """Where a waitlisted family stays meanwhile. Counts as an update; the family stays on the list."""
+    """Where a waitlisted family (or the persons a shelter did not admit) stays meanwhile.
+    Counts as an update; the family stays on the list (or the request stays partly placed)."""
     async with runtime.sessions() as session, session.begin():
         request = await session.get(PlacementRequest, request_id)
         if request is None or request.requested_by != ggd:
             raise NotFound("no such request")
-        if request.status != RequestStatus.WAITLISTED:
+        status = request.status
+        if status not in KEPT_IN_VIEW:
             raise FieldConflict(
-                "status", f"this request is {request.status}; alternatives are recorded while waitlisted", "request"
+                "status", f"this request is {status}; alternatives are recorded while waitlisted or partly placed", "request"
             )
         now = runtime.clock.now()
-        still_waiting = RequestStatus.WAITLISTED
-        if not await move(session, request.id, still_waiting, still_waiting, updated_at=now, last_update_at=now):
-            raise FieldConflict("status", "this request has just left the waiting list", "request")
+        if not await move(session, request.id, status, status, updated_at=now, last_update_at=now):
+            raise FieldConflict("status", f"this request has just stopped being {status}", "request")
         session.add(Alternative(request_id=request.id, kind=kind, note=note, recorded_by=ggd, at=now))
-        reason = WaitlistReason.ALTERNATIVE_RECORDED
-        tell(runtime, session, request, PlacementWaitlisted, reason=reason, out_of_region=request.out_of_region, alternative=kind)
+        if status == RequestStatus.WAITLISTED:  # partly placed: the GGD's own record, no news for anyone else
+            reason = WaitlistReason.ALTERNATIVE_RECORDED
+            tell(runtime, session, request, PlacementWaitlisted, reason=reason, out_of_region=request.out_of_region, alternative=kind)
     runtime.relay.wake()
     return request
 
@@ -60,13 +63,13 @@ async def end(runtime: Runtime, request_id: UUID, shelter: str, outflow: Outflow
         facility = await session.get(Facility, request.facility_id) if request and request.facility_id else None
         if request is None or facility is None or facility.shelter != shelter:  # shared.entitlement: its own shelter
             raise NotFound("no such request")
-        if request.status != RequestStatus.PLACED:
+        if request.status not in IN_SHELTER:
             raise Conflict(f"this request is {request.status}, not placed")
         now = runtime.clock.now()
         moved = await move(
             session,
             request.id,
-            RequestStatus.PLACED,
+            request.status,
             RequestStatus.ENDED,
             outflow=outflow,
             ended_at=now,
@@ -93,7 +96,7 @@ def _not_yet_alerted():
 
 
 async def check_lost_from_view(runtime: Runtime, now: datetime) -> int:
-    """Timer check: alert GGD once per silence about waitlisted families nobody reported on."""
+    """Timer check: alert GGD once per silence about waiting families (or persons not admitted) nobody reported on."""
     days = runtime.settings.lost_from_view_days
     cutoff = silence_cutoff(now, days)
     fired = 0
@@ -101,7 +104,7 @@ async def check_lost_from_view(runtime: Runtime, now: datetime) -> int:
         due = (
             await session.exec(
                 select(PlacementRequest)
-                .where(PlacementRequest.status == RequestStatus.WAITLISTED, col(PlacementRequest.last_update_at) <= cutoff)
+                .where(col(PlacementRequest.status).in_(KEPT_IN_VIEW), col(PlacementRequest.last_update_at) <= cutoff)
                 .where(_not_yet_alerted())
                 .order_by(col(PlacementRequest.last_update_at))
                 .limit(LOST_FROM_VIEW_BATCH)
@@ -124,7 +127,7 @@ async def _claim(session: AsyncSession, request: PlacementRequest, cutoff: datet
         update(PlacementRequest)
         .where(
             col(PlacementRequest.id) == request.id,
-            PlacementRequest.status == RequestStatus.WAITLISTED,
+            col(PlacementRequest.status).in_(KEPT_IN_VIEW),
             col(PlacementRequest.last_update_at) <= cutoff,
             _not_yet_alerted(),
         )

@@ -16,6 +16,8 @@ class PlacementSettings(ServiceSettings):
     port: int = 8003
     seed_file: Path = DEFAULT_SEED
     lost_from_view_days: int = Field(14, ge=1, description="days without update before a waitlisted family is lost from view")
-    timer_interval_seconds: float = Field(5.0, gt=0, description="how often the lost-from-view rule is checked")
+    timer_interval_seconds: float = Field(5.0, gt=0, description="how often the lost-from-view and plan deadlines are checked")
+    trajectory_plan_days: int = Field(42, ge=1, le=365, description="the trajectory plan is due this many days after placement (T14)")
+    plan_reminder_days: int = Field(7, ge=0, le=365, description="the shelter is reminded this many days before the plan is due")
     retention_months: int = Field(12, ge=1, le=120, description="an ended or withdrawn request is deleted this long after it ended")
     retention_interval_seconds: float = Field(3600.0, gt=0, description="how often the retention job runs")

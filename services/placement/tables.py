@@ -3,7 +3,7 @@
 Columns that hold a state or a code are enum columns (shared.persistence.enum_columns):
 the row reads back as the enum, the database keeps the same strings as before."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import JSON, Column, Index
@@ -11,7 +11,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.contracts.events.placement import AlternativeKind, DeclineReason, Outflow, WithdrawalOutcome
-from shared.contracts.events.triage import FamilyType, PlacementNeed, WithdrawalReason
+from shared.contracts.events.triage import FamilyType, PlacementCause, PlacementNeed, ReferralSource, WithdrawalReason
 from shared.persistence.database import UtcDateTime
 from shared.persistence.enum_columns import enum_field
 from services.placement.domain.registry import UnitType
@@ -65,6 +65,17 @@ class PlacementRequest(PlacementTable, table=True):
     lost_from_view_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     outflow: Outflow | None = enum_field(Outflow, nullable=True, default=None)
     ended_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    cause: PlacementCause = enum_field(PlacementCause, default=PlacementCause.EVICTION)
+    referral_source: ReferralSource = enum_field(ReferralSource, default=ReferralSource.GGD)
+    # Set when the shelter confirms: how many of the family it admitted (partly placed: fewer than all).
+    placed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    adults_admitted: int | None = None
+    children_admitted: int | None = None
+    # The trajectory plan (T14, domain/trajectory_plan.py): due by a day fixed at placement; a date only.
+    plan_due_on: date | None = None
+    plan_made_on: date | None = None
+    plan_reminded_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    plan_escalated_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
 
 
 class Decline(PlacementTable, table=True):

@@ -79,6 +79,9 @@ PLACEMENT_DECLINED = f"{PREFIX}.placement.declined.v1"
 PLACEMENT_LOST_FROM_VIEW = f"{PREFIX}.placement.lost-from-view.v1"
 PLACEMENT_ENDED = f"{PREFIX}.placement.ended.v1"
 PLACEMENT_WITHDRAWAL_HANDLED = f"{PREFIX}.placement.withdrawal-handled.v1"  # request ended, or too late (family placed)
+PLACEMENT_PLAN_REMINDER = f"{PREFIX}.placement.plan-reminder.v1"  # the trajectory plan is due soon (T14)
+PLACEMENT_PLAN_OVERDUE = f"{PREFIX}.placement.plan-overdue.v1"  # the trajectory plan's deadline passed without it
+PLACEMENT_PLAN_MADE = f"{PREFIX}.placement.plan-made.v1"  # the shelter recorded the trajectory plan
 
 # Deliveries (topic `deliveries`)
 ALERT_DELIVERED = f"{PREFIX}.alert.delivered.v1"

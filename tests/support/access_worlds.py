@@ -177,14 +177,15 @@ async def placement_world(client, runtime, bus, clock) -> World:
         return response.json()
 
     ams = "ggd-amsterdam-vangnet"
-    offered, to_decline, to_end = [await requested(ams, family("0363")) for _ in range(3)]
+    offered, to_decline, to_end, to_plan = [await requested(ams, family("0363")) for _ in range(4)]
     utrecht = await requested("ggd-utrecht", family("0344"))
     waiting = await requested(ams, family("0363", "two_parent"))
     assert waiting["status"] == "waitlisted" and utrecht["status"] == "offered"
-    assert {shelters[r["facility_id"]] for r in (offered, to_decline, to_end)} == {"hvo-querido"}
+    assert {shelters[r["facility_id"]] for r in (offered, to_decline, to_end, to_plan)} == {"hvo-querido"}
     assert shelters[utrecht["facility_id"]] == "tussenvoorziening"
-    placed = await client.post(f"/v1/requests/{to_end['id']}/confirm", headers=key("hvo-querido"))
-    assert placed.status_code == 200, placed.text
+    for to_place in (to_end, to_plan):
+        placed = await client.post(f"/v1/requests/{to_place['id']}/confirm", headers=key("hvo-querido"))
+        assert placed.status_code == 200, placed.text
     case_key = await assessed_case(bus, runtime, "0363", clock.now())
 
     def own_requests(organisation, body):
@@ -203,6 +204,9 @@ async def placement_world(client, runtime, bus, clock) -> World:
         ),
         ("POST", "/v1/requests/{request_id}/end"): Row(
             f"/v1/requests/{to_end['id']}/end", body={"outflow": "own_network"}, owners={"hvo-querido"}
+        ),
+        ("POST", "/v1/requests/{request_id}/trajectory-plan"): Row(
+            f"/v1/requests/{to_plan['id']}/trajectory-plan", body={"made_on": clock.now().date().isoformat()}, owners={"hvo-querido"}
         ),
         ("POST", "/v1/requests/{request_id}/alternative"): Row(
             f"/v1/requests/{waiting['id']}/alternative", 201, {"kind": "with_relatives"}, owners={ams}

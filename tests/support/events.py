@@ -156,7 +156,7 @@ def acknowledged(of_alert: Event, at) -> Event:
     return _event(data, at, of_alert.subject)
 
 
-def requested(at, *, children: list[int] = (3, 7), municipality="0363") -> Event:
+def requested(at, *, children: list[int] = (3, 7), municipality="0363", **codes) -> Event:
     data = triage.PlacementRequested(
         request_id=uuid.uuid4(),
         requested_by="ggd-amsterdam-vangnet",
@@ -166,6 +166,7 @@ def requested(at, *, children: list[int] = (3, 7), municipality="0363") -> Event
         need=triage.PlacementNeed.CRISIS,
         municipality_code=municipality,
         reason="family_found_at_eviction",
+        **codes,
     )
     return _event(data, at)
 
@@ -180,7 +181,7 @@ def _answering(request) -> dict:
     }
 
 
-def placed(of_request: Event, at) -> Event:
+def placed(of_request: Event, at, **admitted) -> Event:
     request = of_request.data
     data = placement.PlacementConfirmed(
         **_answering(request),
@@ -188,6 +189,7 @@ def placed(of_request: Event, at) -> Event:
         facility="De Roggeveen (gezinsunits)",
         unit_type="family_two_parent",
         case_lead="hvo-querido",
+        **admitted,
     )
     return _event(data, at, of_request.subject)
 

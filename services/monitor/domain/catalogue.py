@@ -12,7 +12,7 @@ from shared.contracts.events.follow_up import CaseOutcome
 from shared.contracts.events.placement import Outflow
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.contracts.events.signals import EvictionOutcome, VerdictGrounds
-from shared.contracts.events.triage import AlertKind
+from shared.contracts.events.triage import AlertKind, PlacementCause, ReferralSource
 
 SIGNAL = "signal"  # every signal, by type
 VERDICT = "verdict"  # eviction verdicts, by grounds
@@ -24,6 +24,8 @@ CASE_OUTCOME_REPORT_MISSING = "case_outcome_report_missing"  # the same, the tea
 CASE_OUTCOME_METRICS = (CASE_OUTCOME, CASE_OUTCOME_REPORT_MISSING)  # together: one outcome per referral
 PLACEMENT = "placement"  # shelter requests and what became of them
 OUTFLOW = "outflow"  # where families went when a placement ended
+PLACEMENT_CAUSE = "placement_cause"  # shelter requests by why the family has no home (recommendation F)
+REFERRAL_SOURCE = "referral_source"  # shelter requests by who referred the family
 ALERT_FOLLOW_UP = "alert_follow_up"  # acknowledged or escalated
 
 SCHEDULED = "scheduled"
@@ -35,6 +37,7 @@ REPORT_MISSING = "report_missing"
 REQUESTED = "requested"
 OFFERED = "offered"
 PLACED = "placed"
+PARTLY_PLACED = "partly_placed"  # the shelter admitted part of the family
 WAITLISTED = "waitlisted"
 DECLINED = "declined"
 LOST_FROM_VIEW = "lost_from_view"
@@ -53,8 +56,10 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     PREVENTION: (REFERRED, CONTACT_MADE, INTERMEDIATE_REPORT, *(o.value for o in PreventionOutcome), REPORT_MISSING),
     CASE_OUTCOME: tuple(o.value for o in CaseOutcome),
     CASE_OUTCOME_REPORT_MISSING: tuple(o.value for o in CaseOutcome),
-    PLACEMENT: (REQUESTED, OFFERED, PLACED, WAITLISTED, DECLINED, LOST_FROM_VIEW, ENDED, WITHDRAWN, WITHDRAWAL_TOO_LATE),
+    PLACEMENT: (REQUESTED, OFFERED, PLACED, PARTLY_PLACED, WAITLISTED, DECLINED, LOST_FROM_VIEW, ENDED, WITHDRAWN, WITHDRAWAL_TOO_LATE),
     OUTFLOW: tuple(o.value for o in Outflow),
+    PLACEMENT_CAUSE: tuple(c.value for c in PlacementCause),
+    REFERRAL_SOURCE: tuple(r.value for r in ReferralSource),
     ALERT_FOLLOW_UP: (ACKNOWLEDGED, ESCALATED),
 }
 
@@ -72,5 +77,7 @@ COUNTED_BY: dict[str, str] = {
     CASE_OUTCOME_REPORT_MISSING: "the moment of the prevention alert followed up (alerted_at), like its referral",
     PLACEMENT: "the moment triage requested or placement decided (Dutch local time)",
     OUTFLOW: "the moment the placement ended (Dutch local time)",
+    PLACEMENT_CAUSE: "the moment the shelter request was made (Dutch local time), like its `requested`",
+    REFERRAL_SOURCE: "the moment the shelter request was made (Dutch local time), like its `requested`",
     ALERT_FOLLOW_UP: "acknowledged_at or escalated_at (Dutch local time)",
 }

@@ -62,8 +62,12 @@ def read(event: Event) -> Reading:
         family = Family.FAMILY if data.children_ages else Family.NO_FAMILY
         where = Location(data.municipality_code)
         key = JoinKey(JoinKind.REQUEST, data.request_id)
-        fact = Fact(c.PLACEMENT, c.REQUESTED, recorded, where, family)
-        return Reading(facts=(fact,), profiles=((key, Profile(where, family)),))
+        facts = (
+            Fact(c.PLACEMENT, c.REQUESTED, recorded, where, family),
+            Fact(c.PLACEMENT_CAUSE, data.cause.value, recorded, where, family),
+            Fact(c.REFERRAL_SOURCE, data.referral_source.value, recorded, where, family),
+        )
+        return Reading(facts=facts, profiles=((key, Profile(where, family)),))
     if isinstance(data, placement.PlacementData):
         return _placement(data, recorded)
     if isinstance(data, prevention.PreventionData):
@@ -130,6 +134,8 @@ def _placement(data: placement.PlacementData, period: Period) -> Reading:
 def _placement_outcome(data: placement.PlacementData) -> str:
     if isinstance(data, placement.PlacementWithdrawalHandled) and data.outcome is placement.WithdrawalOutcome.TOO_LATE:
         return c.WITHDRAWAL_TOO_LATE
+    if isinstance(data, placement.PlacementConfirmed) and data.partial:
+        return c.PARTLY_PLACED
     return _PLACEMENT_OUTCOMES[type(data)]
 
 

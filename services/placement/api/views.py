@@ -47,10 +47,21 @@ async def request_view_in(
     alternatives = await queries.alternatives_of(session, request.id) if is_requester else []
     return RequestView(
         **request.model_dump(exclude={"reason"}),
+        **_not_admitted(request),
         waitlist_position=await queries.position_of(session, request),
         days_waiting=days_waiting(request.created_at, now) if request.status == RequestStatus.WAITLISTED else 0,
         alternatives=[AlternativeView.model_validate(a.model_dump()) for a in alternatives],
     )
+
+
+def _not_admitted(request: PlacementRequest) -> dict[str, int]:
+    """The persons of the family the shelter did not admit (0 before it confirmed)."""
+    if request.adults_admitted is None:
+        return {"adults_not_admitted": 0, "children_not_admitted": 0}
+    return {
+        "adults_not_admitted": request.adults - request.adults_admitted,
+        "children_not_admitted": len(request.children_ages) - (request.children_admitted or 0),
+    }
 
 
 def waitlist_entries(requests: list[PlacementRequest], positions: dict[UUID, int], now: datetime) -> list[WaitlistEntry]:

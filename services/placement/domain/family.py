@@ -1,10 +1,14 @@
-"""What a placement request says about the family: composition and need, never who they are."""
+"""What a placement request says about the family: composition, need, why it has no home
+and who referred it; never who they are."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from shared.contracts.events.triage import FamilyType, PlacementNeed
+from shared.contracts.events.triage import FamilyType, PlacementCause, PlacementNeed, PlacementReason, ReferralSource
+
+# Reasons that say the family was evicted (triage asks with these).
+_EVICTION_REASONS = frozenset({PlacementReason.FAMILY_FOUND_AT_EVICTION, PlacementReason.FAMILY_EVICTED})
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,8 @@ class Composition:
     need: PlacementNeed
     municipality_code: str
     reason: str
+    cause: PlacementCause
+    referral_source: ReferralSource
 
     @classmethod
     def of(cls, source) -> Composition:
@@ -25,3 +31,15 @@ class Composition:
     def as_fields(self) -> dict:
         """The fields by name, as the request's row and the requested event take them."""
         return {**asdict(self), "children_ages": list(self.children_ages)}
+
+    @property
+    def persons(self) -> int:
+        return self.adults + len(self.children_ages)
+
+
+def cause_when_not_given(case_key: str | None, reason: PlacementReason) -> PlacementCause:
+    """A client that does not say the cause (one written before it existed): a request from a
+    triage case (an eviction alert) or for an evicted family is an eviction; any other is `other`."""
+    if case_key is not None or reason in _EVICTION_REASONS:
+        return PlacementCause.EVICTION
+    return PlacementCause.OTHER

@@ -1,5 +1,6 @@
 """Shelter placement (topic `placement`). `recipient` is the organisation to notify."""
 
+from datetime import date
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -79,6 +80,14 @@ class PlacementConfirmed(PlacementData):
     facility: str
     unit_type: str
     case_lead: str = Field(description="organisation that leads the case from now on (regie)")
+    # Partial placement (part of the family admitted, e.g. a father not admitted): counts only.
+    # Records written before these fields existed were placements of the whole family.
+    partial: bool = Field(False, description="only part of the family was admitted; the request stays open for the rest")
+    adults_admitted: int | None = Field(None, ge=0)
+    children_admitted: int | None = Field(None, ge=0)
+    adults_not_admitted: int = Field(0, ge=0)
+    children_not_admitted: int = Field(0, ge=0)
+    plan_due_on: date | None = Field(None, description="the trajectory plan is due by this day (T14)")
 
 
 class DeclineReason(StrEnum):
@@ -139,3 +148,38 @@ class PlacementWithdrawalHandled(PlacementData):
     shelter: str | None = None
     facility: str | None = None
     also_notify: list[str] = Field(default_factory=list, description="organisations told as well (the shelter)")
+
+
+class PlacementPlanReminder(PlacementData):
+    """The trajectory plan of a placed family is due soon and not recorded yet (T14).
+    `recipient` is the shelter that leads the case."""
+
+    event_type = event_types.PLACEMENT_PLAN_REMINDER
+
+    shelter: str
+    placed_on: date
+    plan_due_on: date
+    days_left: int = Field(ge=0)
+
+
+class PlacementPlanOverdue(PlacementData):
+    """The trajectory plan's deadline passed without it (T14): escalated to the GGD that
+    asked (`recipient`); the shelter in `also_notify`."""
+
+    event_type = event_types.PLACEMENT_PLAN_OVERDUE
+
+    shelter: str
+    placed_on: date
+    plan_due_on: date
+    also_notify: list[str] = Field(default_factory=list, description="organisations told as well (the shelter)")
+
+
+class PlacementPlanMade(PlacementData):
+    """The shelter recorded that the trajectory plan was made (a date only; the plan stays with the shelter)."""
+
+    event_type = event_types.PLACEMENT_PLAN_MADE
+
+    shelter: str
+    made_on: date
+    plan_due_on: date
+    on_time: bool = Field(description="made on or before the day it was due")

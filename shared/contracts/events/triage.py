@@ -118,6 +118,29 @@ class PlacementReason(StrEnum):
     REQUESTED_BY_GGD = "requested_by_ggd"
 
 
+class PlacementCause(StrEnum):
+    """Why the family has no home (recommendation F: the overflow between shelters must be measurable)."""
+
+    EVICTION = "eviction"  # every request triage makes: the chain follows evictions
+    DOMESTIC_VIOLENCE = "domestic_violence"  # huiselijk geweld: overflow from women's shelters
+    OTHER = "other"
+
+
+class ReferralSource(StrEnum):
+    """Who referred the family to the shelter (a code: free text stays off the bus)."""
+
+    GGD = "ggd"  # GGD or central access: Vangnet en Advies (Amsterdam), MAP/BCT (Utrecht)
+    POLICE = "police"  # police at the eviction, or police registering a family
+    YOUTH_CARE = "youth_care"  # Bureau Jeugdzorg / Vangnet Jeugd
+    WOMENS_SHELTER = "womens_shelter"  # vrouwenopvang (VO) overflowing into social shelter
+    CRISIS_SERVICE = "crisis_service"  # crisis service (crisisdienst, GGZ)
+    PREVENTION_TEAM = "prevention_team"  # (Vroeg) Eropaf, sociaal team, prevention after a referral
+    BEMOEIZORG = "bemoeizorg"  # outreach care for care-avoiding households (Oss)
+    MUNICIPALITY = "municipality"
+    SELF = "self"  # the family came to the shelter itself
+    OTHER = "other"
+
+
 class PlacementRequested(EventData):
     event_type = event_types.PLACEMENT_REQUESTED
     topic = topics.PLACEMENT_REQUESTS
@@ -131,6 +154,9 @@ class PlacementRequested(EventData):
     need: PlacementNeed
     municipality_code: MunicipalityCode
     reason: PlacementReason
+    # Records written before these fields existed were all requests after an eviction, made by GGD.
+    cause: PlacementCause = PlacementCause.EVICTION
+    referral_source: ReferralSource = ReferralSource.GGD
 
 
 class WithdrawalReason(StrEnum):

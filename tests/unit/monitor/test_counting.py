@@ -97,6 +97,8 @@ EXPECTED = {
     ("0363", "noord", 2026, 12, "prevention", "not_reached", "family"): 1,
     ("0363", "noord", 2026, 11, "alert_follow_up", "acknowledged", "family"): 1,
     ("0363", "", 2026, 12, "placement", "requested", "family"): 1,
+    ("0363", "", 2026, 12, "placement_cause", "eviction", "family"): 1,
+    ("0363", "", 2026, 12, "referral_source", "ggd", "family"): 1,
     ("0363", "", 2026, 12, "placement", "placed", "family"): 1,
 }
 

@@ -70,7 +70,11 @@ def test_a_final_report_knows_neither_where_nor_who_until_its_alert_is_known():
 def test_placement_requests_carry_the_family_and_later_events_join_on_the_request():
     request = s.requested(s.on(5))
     reading = read(request)
-    assert [(f.outcome, f.family) for f in reading.facts] == [(c.REQUESTED, Family.FAMILY)]
+    assert [(f.metric, f.outcome, f.family) for f in reading.facts] == [
+        (c.PLACEMENT, c.REQUESTED, Family.FAMILY),
+        (c.PLACEMENT_CAUSE, "eviction", Family.FAMILY),
+        (c.REFERRAL_SOURCE, "ggd", Family.FAMILY),
+    ]
     [(key, _)] = reading.profiles
     assert key.kind is JoinKind.REQUEST and not key.single_use
     [fact] = read(s.placed(request, s.on(6))).facts

@@ -15,10 +15,12 @@ from tests.support.placement import HVO, UNITS, full_except, post_request
 
 S = RequestStatus
 # What the use cases do, written out: matched, confirmed, declined or matched again, ended,
-# an update while waiting, a freed unit offered, withdrawn.
+# an update while waiting, a freed unit offered, withdrawn; confirmed for part of the family,
+# an update on the persons not admitted, and that placement ended.
 MOVES_MADE = [
     (S.NEW, S.OFFERED), (S.NEW, S.WAITLISTED), (S.OFFERED, S.PLACED), (S.OFFERED, S.NEW), (S.PLACED, S.ENDED),
     (S.WAITLISTED, S.WAITLISTED), (S.WAITLISTED, S.OFFERED), (S.WAITLISTED, S.WITHDRAWN), (S.OFFERED, S.WITHDRAWN),
+    (S.OFFERED, S.PARTLY_PLACED), (S.PARTLY_PLACED, S.PARTLY_PLACED), (S.PARTLY_PLACED, S.ENDED),
 ]  # fmt: skip
 
 
@@ -32,15 +34,18 @@ def test_every_move_the_use_cases_make_is_in_the_table_and_nothing_else():
 
 @pytest.mark.parametrize(
     "current, target",
-    [(S.PLACED, S.WAITLISTED), (S.PLACED, S.WITHDRAWN), (S.ENDED, S.OFFERED), (S.WITHDRAWN, S.WAITLISTED), (S.WAITLISTED, S.PLACED)],
+    [
+        (S.PLACED, S.WAITLISTED), (S.PLACED, S.WITHDRAWN), (S.ENDED, S.OFFERED), (S.WITHDRAWN, S.WAITLISTED), (S.WAITLISTED, S.PLACED),
+        (S.PARTLY_PLACED, S.WITHDRAWN), (S.PARTLY_PLACED, S.WAITLISTED), (S.WAITLISTED, S.PARTLY_PLACED),
+    ],  # fmt: skip
 )
 def test_a_move_the_table_does_not_list_is_refused(current, target):
     with pytest.raises(MoveNotAllowed, match=f"from {current} to {target}"):
         check_move(current, target)
 
 
-def test_a_case_has_one_open_request_while_it_is_offered_waitlisted_or_placed():
-    assert OPEN == {S.OFFERED, S.WAITLISTED, S.PLACED}
+def test_a_case_has_one_open_request_while_it_is_offered_waitlisted_or_placed_wholly_or_partly():
+    assert OPEN == {S.OFFERED, S.WAITLISTED, S.PLACED, S.PARTLY_PLACED}
 
 
 async def test_a_refused_move_writes_nothing(app, runtime):
@@ -57,7 +62,7 @@ async def test_a_refused_move_writes_nothing(app, runtime):
 
 ENUM_COLUMNS = {
     "facility": ["unit_type"],
-    "placement_request": ["family_type", "need", "status", "outflow"],
+    "placement_request": ["family_type", "need", "status", "outflow", "cause", "referral_source"],
     "alternative": ["kind"],
     "withdrawal": ["reason", "status_before", "outcome"],
 }
