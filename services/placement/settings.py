@@ -18,4 +18,7 @@ class PlacementSettings(ServiceSettings):
     lost_from_view_days: int = Field(14, ge=1, description="days without update before a waitlisted family is lost from view")
     timer_interval_seconds: float = Field(5.0, gt=0, description="how often the lost-from-view rule is checked")
     retention_months: int = Field(12, ge=1, le=120, description="an ended or withdrawn request is deleted this long after it ended")
+    case_region_retention_months: int = Field(
+        24, ge=1, le=120, description="a case's region is deleted this long after triage last assessed the case (triage's own period)"
+    )
     retention_interval_seconds: float = Field(3600.0, gt=0, description="how often the retention job runs")
