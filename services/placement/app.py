@@ -35,6 +35,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         """What the timer worker runs: the lost-from-view rule, the plan deadlines (T14), then the waiting-list sweep."""
         return await check_lost_from_view(runtime, now) + await check_plan_deadlines(runtime, now) + await reconcile(runtime, now)
 
+    sweeps = placement_sweeps(settings.retention_months, settings.case_region_retention_months)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         async with serve(
@@ -43,7 +45,7 @@ def create_app(runtime: Runtime) -> FastAPI:
             workers=[
                 *consumers,
                 runtime.timer("placement", tick, settings.timer_interval_seconds),
-                retention_worker(runtime, RETENTION_JOB, placement_sweeps(settings.retention_months), settings.retention_interval_seconds),
+                retention_worker(runtime, RETENTION_JOB, sweeps, settings.retention_interval_seconds),
             ],
             on_start=lambda: seed_facilities(runtime, settings.seed_file),
         ):

@@ -33,7 +33,7 @@ async def on_withdrawn(runtime: Runtime, session: AsyncSession, event: Event) ->
 
 
 async def on_case_assessed(_runtime: Runtime, session: AsyncSession, event: Event) -> None:
-    await remember_case_region(session, event.subject, event.data.municipality_code)
+    await remember_case_region(session, event.subject, event.data.municipality_code, event.envelope.time)
 
 
 EVENT_HANDLERS: dict[type[EventData], Callable[[Runtime, AsyncSession, Event], Awaitable[None]]] = {

@@ -4,6 +4,7 @@ offered a unit or waitlisted at once (services/placement/offers.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID, uuid4
 
 from sqlmodel import col, select
@@ -28,10 +29,15 @@ async def take_from_triage(runtime: Runtime, session: AsyncSession, data: Placem
     await _create(runtime, session, data.request_id, case_key, data.requested_by, Composition.of(data))
 
 
-async def remember_case_region(session: AsyncSession, case_key: str, municipality_code: str) -> None:
-    """The municipality of a triage case (topic `triage`): whose region it is."""
-    if await session.get(CaseRegion, case_key) is None:
-        session.add(CaseRegion(case_key=case_key, municipality_code=municipality_code))
+async def remember_case_region(session: AsyncSession, case_key: str, municipality_code: str, assessed_at: datetime) -> None:
+    """The municipality of a triage case (topic `triage`): whose region it is, and when triage
+    last assessed the case (retention counts from there)."""
+    region = await session.get(CaseRegion, case_key)
+    if region is None:
+        session.add(CaseRegion(case_key=case_key, municipality_code=municipality_code, assessed_at=assessed_at))
+    elif assessed_at > region.assessed_at:
+        region.assessed_at = assessed_at
+        session.add(region)
 
 
 async def ask(runtime: Runtime, requested_by: str, family: Composition, case_key: str | None) -> PlacementRequest:

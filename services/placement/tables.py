@@ -120,9 +120,11 @@ class Withdrawal(PlacementTable, table=True):
 
 class CaseRegion(PlacementTable, table=True):
     """The municipality of each triage case (from triage's household.assessed events), so a
-    GGD can name only a case of its own region in a request (shared.entitlement)."""
+    GGD can name only a case of its own region in a request (shared.entitlement). Deleted
+    when triage has not assessed the case for a long time (services/placement/retention.py)."""
 
     __tablename__ = "case_region"
 
     case_key: str = Field(primary_key=True)
     municipality_code: str
+    assessed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))  # triage's latest assessment

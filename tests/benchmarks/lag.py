@@ -9,7 +9,8 @@ import time
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.structs import TopicPartition
+
+from tests.support.kafka_tools import partitions_of
 
 
 async def lag_per_group(bootstrap: str, group_prefix: str) -> dict[str, int]:
@@ -20,13 +21,12 @@ async def lag_per_group(bootstrap: str, group_prefix: str) -> dict[str, int]:
     await admin.start()
     await reader.start()
     try:
-        await reader.topics()  # loads the cluster's metadata, so every partition of a topic is known
         groups = [group for group, _ in await admin.list_consumer_groups() if group.startswith(group_prefix)]
         lags: dict[str, int] = {}
         for group in groups:
             committed = await admin.list_consumer_group_offsets(group)
-            topics = {partition.topic for partition in committed}
-            partitions = [p for topic in topics for p in _partitions(reader, topic)]
+            topics = sorted({partition.topic for partition in committed})
+            partitions = await partitions_of(bootstrap, topics)  # every partition, committed to or not
             ends = await reader.end_offsets(partitions) if partitions else {}
             lags[group] = sum(
                 max(end - (committed[p].offset if p in committed and committed[p].offset >= 0 else 0), 0)
@@ -36,10 +36,6 @@ async def lag_per_group(bootstrap: str, group_prefix: str) -> dict[str, int]:
     finally:
         await reader.stop()
         await admin.close()
-
-
-def _partitions(reader: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    return [TopicPartition(topic, number) for number in sorted(reader.partitions_for_topic(topic) or ())]
 
 
 def wait_until_caught_up(bootstrap: str, group_prefix: str, timeout: float = 3600) -> tuple[float, dict[str, int]]:

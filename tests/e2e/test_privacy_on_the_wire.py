@@ -1,6 +1,8 @@
 """After signals for many households ran through the chain, no message on any topic
 and no log line carries a test person's BSN, name, birth date, postcode, street or
-dwelling id."""
+dwelling id; and a name and a BSN-like number typed into every free field of every
+endpoint (tests/support/free_text.py) show up on no topic, dead letters included, and in
+no service's log (the monitor's included)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
 from services.register.population import RegisterStore
-from tests.support.kafka_tools import read_all
+from shared.contracts import topics
+from tests.support import free_text
+from tests.support.kafka_tools import read_topics
+from tests.benchmarks.lag import wait_until_caught_up
 from tests.support.wait import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
@@ -75,6 +80,16 @@ def topics_of(chain) -> list[str]:
     return asyncio.run(run())
 
 
+def everything_on_the_bus_and_in_the_logs(chain) -> dict[str, str]:
+    """Every record of every topic of the chain (dead-letter topics included), key and value,
+    from the beginning; and every service's log."""
+    records = read_topics(chain.kafka, topics_of(chain))
+    haystacks = {f"topic {topic}": b" ".join((r.key or b"") + b" " + (r.value or b"") for r in found).decode(errors="replace")
+                 for topic, found in records.items()}  # fmt: skip
+    haystacks.update({f"log of {name}": process.log_text() for name, process in chain.processes.items()})
+    return haystacks
+
+
 def test_no_personal_data_on_any_topic_or_in_any_log(chain):
     chain.subscribe("ggd-amsterdam-vangnet", "/privacy/ggd")
     posted = []
@@ -100,9 +115,7 @@ def test_no_personal_data_on_any_topic_or_in_any_log(chain):
     secrets = identifying_strings(store)
     assert sum(1 for kind in secrets.values() if kind == "BSN") >= 15, "the scan must cover real residents"
 
-    haystacks = {f"topic {topic}": b"".join(r.value or b"" for r in read_all(chain.kafka, topic)).decode(errors="replace")
-                 for topic in topics_of(chain)}
-    haystacks.update({f"log of {name}": process.log_text() for name, process in chain.processes.items()})
+    haystacks = everything_on_the_bus_and_in_the_logs(chain)
     assert any(text for name, text in haystacks.items() if name.endswith(".alerts")), "alerts were published"
 
     leaks = []
@@ -111,3 +124,39 @@ def test_no_personal_data_on_any_topic_or_in_any_log(chain):
             if re.search(rf"(?<![\w]){re.escape(secret)}(?![\w])", text):
                 leaks.append(f"{kind} {secret!r} in {where}")
     assert leaks == []
+
+
+def test_a_name_and_a_bsn_typed_into_every_free_field_reach_no_topic_and_no_log(chain, monitor):
+    doors = free_text.Doors()
+    posted = free_text.post_signals(chain, doors)
+    alerts = (free_text.family_alert(chain), free_text.family_alert(chain))
+    free_text.post_case_work(chain, doors, alerts[0])
+    free_text.post_placement_work(chain, doors)
+    zaaksysteem = free_text.post_notification_work(chain, doors, alerts)
+    try:
+        eventually(lambda: all_forwarded(chain, posted), timeout=60, what="every accepted signal forwarded")
+        _, lags = wait_until_caught_up(chain.kafka, chain.prefix, timeout=60)
+        assert not any(lags.values()), f"consumers still behind: {lags}"
+        haystacks = everything_on_the_bus_and_in_the_logs(chain)
+    finally:
+        zaaksysteem.stop()
+
+    print("taken in:", doors.taken(), "\nrefused at the door:", doors.refused())
+    kept = {"signal: eviction.cancelled reason", "batch: reference, reason, and a row with a remark", "triage: composition reason",
+            "placement: decline reason", "notifications: callback URL with the name", "inbox: acknowledged by a name",
+            "inbox: acknowledged by a number", "zgw: abonnement URL and auth with the name"}  # fmt: skip
+    assert kept <= set(doors.taken()), doors.answers  # the free fields the services take in and keep
+    read = {name.removeprefix("topic " + chain.prefix) for name in haystacks if name.startswith("topic ")}
+    assert read >= {*topics.ALL, *map(topics.dead_letter_topic, topics.ALL)}, "every topic and its dead letters were read"
+    assert haystacks[f"topic {chain.prefix}{topics.SIGNALS}"], "the signals were published"
+    leaks = [f"{secret!r} in {where}" for where, text in haystacks.items() for secret in free_text.SECRETS
+             if secret.lower() in text.lower()]  # fmt: skip
+    assert leaks == [], doors.answers
+
+
+def all_forwarded(chain, posted: list[tuple[str, str]]) -> bool:
+    for organisation, signal_id in posted:
+        with chain.client("arrears", organisation) as client:
+            if client.get(f"/v1/signals/{signal_id}").json()["status"] == "received":
+                return False
+    return True

@@ -6,6 +6,8 @@ import asyncio
 import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
 
 
 def produce(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]]) -> None:
@@ -46,3 +48,55 @@ async def read_all_async(bootstrap: str, topic: str, *, idle_ms: int = 1500) -> 
     finally:
         await consumer.stop()
     return found
+
+
+async def partitions_of(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of the topics, from the broker (a topic that does not exist has none).
+    A consumer's own metadata knows only the topics it reads: `AIOKafkaConsumer.topics()`
+    fetches the cluster's but does not keep it, so `partitions_for_topic` stays None."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(topics)) if topics else []
+    finally:
+        await admin.close()
+    return [TopicPartition(d["topic"], p["partition"]) for d in described if not d["error_code"] for p in d["partitions"]]
+
+
+def end_offsets(bootstrap: str, topic: str) -> int:
+    """How many records `topic` has had, over all its partitions (0 before it exists)."""
+
+    async def run() -> int:
+        partitions = await partitions_of(bootstrap, [topic])
+        if not partitions:
+            return 0
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            return sum((await consumer.end_offsets(partitions)).values())
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(run())
+
+
+def read_topics(bootstrap: str, topics: list[str], *, idle_ms: int = 1500) -> dict[str, list]:
+    """Every record of each topic from the beginning, all partitions, read by one consumer
+    until the topics stay idle; topic -> records."""
+
+    async def run() -> dict[str, list]:
+        found: dict[str, list] = {topic: [] for topic in topics}
+        consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=f"reader-{uuid.uuid4().hex[:8]}",
+                                    auto_offset_reset="earliest", enable_auto_commit=False)  # fmt: skip
+        await consumer.start()
+        try:
+            while True:
+                batch = await consumer.getmany(timeout_ms=idle_ms)
+                if not batch and consumer.assignment():
+                    return found
+                for partition, records in batch.items():
+                    found[partition.topic].extend(records)
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(run()) if topics else {}
