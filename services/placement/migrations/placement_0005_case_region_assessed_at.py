@@ -1,7 +1,7 @@
 """case region: when triage last assessed the case (its retention counts from there)
 
-Revision ID: placement_0004
-Revises: placement_0003
+Revision ID: placement_0005
+Revises: placement_0004
 Create Date: 2026-12-06 08:10:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'placement_0004'
-down_revision: Union[str, Sequence[str], None] = 'placement_0003'
+revision: str = 'placement_0005'
+down_revision: Union[str, Sequence[str], None] = 'placement_0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
