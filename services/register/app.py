@@ -78,10 +78,6 @@ def create_app(
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(Exception, _unexpected)
 
-    @app.get("/health")
-    async def health() -> dict:
-        return {"status": "ok"}
-
     @app.post(PERSONEN_PATH)
     async def search_persons(request: Request) -> JSONResponse:
         await authenticate(request)
@@ -100,6 +96,15 @@ def create_app(
     async def protocol(limit: int = 100) -> list[dict]:
         return protocollering.latest(max(1, min(limit, 10_000)))
 
+    _serve_health_and_documents(app)
+    return app
+
+
+def _serve_health_and_documents(app: FastAPI) -> None:
+    @app.get("/health")
+    async def health() -> dict:
+        return {"status": "ok"}
+
     @app.get("/haalcentraal/api/brp/openapi.yaml", include_in_schema=False)
     async def personen_spec() -> FileResponse:
         return FileResponse(PERSONEN_SPEC, media_type="application/yaml")
@@ -107,8 +112,6 @@ def create_app(
     @app.get("/haalcentraal/api/bewoning/openapi.yaml", include_in_schema=False)
     async def bewoning_spec() -> FileResponse:
         return FileResponse(BEWONING_SPEC, media_type="application/yaml")
-
-    return app
 
 
 async def _problem(request: Request, problem: Problem) -> JSONResponse:
