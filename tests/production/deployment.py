@@ -42,7 +42,6 @@ def chain_env(infra: Infrastructure, secrets: RunSecrets, register_port: int) ->
         "REGISTER_OIDC_ISSUER": infra.keycloak.issuer,
         "REGISTER_LOG_LEVEL": "warning",
         "TRIAGE_REGISTER_URL": f"http://127.0.0.1:{register_port}/haalcentraal/api/brp",
-        "TRIAGE_REGISTER_CLIENT_SECRET": secrets.register_client_secret,
         "NOTIFICATIONS_CALLBACK_ALLOWED_NETWORKS": json.dumps(["127.0.0.0/8"]),
         "NOTIFICATIONS_DELIVERY_LEASE_SECONDS": DELIVERY_LEASE_SECONDS,
         "SSL_CERT_FILE": str(secrets.certificates.ca_file),
@@ -69,17 +68,22 @@ class Deployment:
         register = ServiceProcess("services.register", register_port, stand_in_env, log_dir, "/health", migrate=False)
         deployment = cls(env, log_dir, register)
         for name in SERVICES:
-            deployment.instances[name] = [deployment._instance(name, n, deployment._own_env(name)) for n in range(INSTANCES)]
+            own = deployment._own_env(name, secrets)
+            deployment.instances[name] = [deployment._instance(name, n, own) for n in range(INSTANCES)]
         deployment.instances["portal"] = [
             deployment._instance("portal", n, deployment._portal_env(n, secrets)) for n in range(INSTANCES)
         ]
         return deployment
 
-    def _own_env(self, name: str) -> dict[str, str]:
-        """Notifications: where partners reach triage and placement (their first instances here)."""
-        if name != "notifications":
-            return {}
-        return {"NOTIFICATIONS_TRIAGE_URL": self.instances["triage"][0].url, "NOTIFICATIONS_PLACEMENT_URL": self.instances["placement"][0].url}
+    def _own_env(self, name: str, secrets: RunSecrets) -> dict[str, str]:
+        """Triage: its register client's secret. Notifications: where partners reach triage and
+        placement (their first instances here)."""
+        if name == "triage":
+            return {"TRIAGE_REGISTER_CLIENT_SECRET": secrets.register_client_secret}
+        if name == "notifications":
+            return {"NOTIFICATIONS_TRIAGE_URL": self.instances["triage"][0].url,
+                    "NOTIFICATIONS_PLACEMENT_URL": self.instances["placement"][0].url}  # fmt: skip
+        return {}
 
     def _instance(self, name: str, n: int, extra: dict[str, str]) -> ServiceProcess:
         port = own_port()
