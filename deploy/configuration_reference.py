@@ -60,6 +60,17 @@ def default_of(field) -> str:
     return f"`{text}`" if text else ""
 
 
+def stand_in() -> list[str]:
+    """The population-register stand-in (development and test only)."""
+    from services.register.settings import RegisterSettings
+
+    lines = ["## Population-register stand-in", "", "| variable | default | meaning |", "|---|---|---|"]
+    for name, field in RegisterSettings.model_fields.items():
+        if name != "environment":
+            lines.append(f"| `{variable(RegisterSettings, name, field)}` | {default_of(field)} | {describe(name, field)} |")
+    return [*lines, ""]
+
+
 def render() -> str:
     lines = [
         "# Configuration reference",
@@ -88,16 +99,7 @@ def render() -> str:
                 continue
             lines.append(f"| `{var}` | {default_of(field)} | {describe(name, field)} |")
         lines.append("")
-    lines += [
-        "## Population-register stand-in",
-        "",
-        "| variable | default | meaning |",
-        "|---|---|---|",
-        "| `REGISTER_HOST` | `127.0.0.1` | listen address |",
-        "| `REGISTER_PORT` | `8090` | listen port |",
-        "| `REGISTER_API_KEY` | | when set, requests must send it as `X-API-KEY` |",
-        "",
-    ]
+    lines += stand_in()
     return "\n".join(lines)
 
 

@@ -155,15 +155,16 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
-# tests/e2e/test_production_check.py is `make production-check` with 400 signals: Keycloak,
-# three brokers, PostgreSQL and 13 processes started for it, about ten minutes on two cores.
+# tests/e2e/test_production_check.py is `make production-check` in its CI variant (300
+# signals, the first instances of all services killed together): Keycloak, three brokers,
+# PostgreSQL and 13 processes started for it, still several minutes on two cores.
 # It stays out of the default run's time budget (deselected, not skipped) and runs when
 # asked for: `pytest --production-check`, or by naming its file.
 PRODUCTION_CHECK = "production_check"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--production-check", action="store_true", help="also run the production check (about 10 min)")
+    parser.addoption("--production-check", action="store_true", help="also run the production check (several minutes)")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,9 +6,10 @@ drift (tests/unit/deploy/test_production_files.py checks the committed files are
   provider, and the services refuse a file holding a development key.
 - `realm-signaalketen.json`: the Keycloak realm to import, without a secret or a person.
   Keycloak generates each partner client's secret at the import (the administrator hands
-  it to the partner: Clients → <id> → Credentials); the portal's secret and address come
-  from Keycloak's environment (`${PORTAL_OIDC_CLIENT_SECRET}`, `${PORTAL_PUBLIC_URL}`: the
-  import replaces such placeholders); people come from the municipality's own accounts
+  it to the partner: Clients → <id> → Credentials); the secrets of the chain's own clients
+  (the portal's and triage's register client) and the portal's address come from
+  Keycloak's environment (`${PORTAL_OIDC_CLIENT_SECRET}`, `${TRIAGE_REGISTER_CLIENT_SECRET}`,
+  `${PORTAL_PUBLIC_URL}`: the import replaces such placeholders); people come from the municipality's own accounts
   (user federation, or created by an administrator with the attributes organisation,
   role and employee_number).
 
@@ -30,6 +31,7 @@ ORGANISATIONS_FILE = HERE / "organisations.json"
 REALM_FILE = HERE / "realm-signaalketen.json"
 PORTAL_SECRET = "${PORTAL_OIDC_CLIENT_SECRET}"
 PORTAL_URL = "${PORTAL_PUBLIC_URL}"
+REGISTER_CLIENT_SECRET = "${TRIAGE_REGISTER_CLIENT_SECRET}"
 
 
 def organisations() -> dict:
@@ -38,6 +40,8 @@ def organisations() -> dict:
 
 
 def _client(client: dict) -> dict:
+    if client["clientId"] == development_realm.REGISTER_CLIENT:
+        return {**client, "secret": REGISTER_CLIENT_SECRET}
     if client["clientId"] != development_realm.PORTAL_CLIENT:
         return {key: value for key, value in client.items() if key != "secret"}
     attributes = {**client["attributes"], "post.logout.redirect.uris": f"{PORTAL_URL}/*"}

@@ -73,6 +73,16 @@ class NotificationsSettings(ServiceSettings):
             raise ValueError("NOTIFICATIONS_DELIVERY_LEASE_SECONDS must be longer than NOTIFICATIONS_DELIVERY_TIMEOUT_SECONDS")
         return self
 
+    @model_validator(mode="after")
+    def _partner_facing_addresses_in_production(self) -> NotificationsSettings:
+        """ZGW notifications point partners at these; the loopback defaults would send them nowhere."""
+        if self.environment == "production":
+            unset = [f"NOTIFICATIONS_{name.upper()}" for name in ("public_url", "triage_url", "placement_url")
+                     if name not in self.model_fields_set or not getattr(self, name)]  # fmt: skip
+            if unset:
+                raise ValueError(f"set {', '.join(unset)} in production: the addresses partners reach the services at")
+        return self
+
     @property
     def callback_policy(self) -> CallbackPolicy:
         return CallbackPolicy.for_environment(self.environment, tuple(self.callback_allowed_networks))

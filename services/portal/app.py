@@ -142,4 +142,5 @@ def oidc_client(settings: PortalSettings, client: httpx.AsyncClient) -> OidcClie
         settings.oidc_client_secret.get_secret_value(),
         settings.redirect_uri,
         client,
+        backchannel=settings.oidc_backchannel_url,
     )

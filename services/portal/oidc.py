@@ -7,6 +7,14 @@ issuer's JWKS, issuer, audience = this client, expiry, nonce) and reads the pers
 from it: organisation and role (checked against the organisations file, as the
 services do), display name and employee number. `refresh()` renews an access token.
 The tokens never reach the browser.
+
+Browsers reach the provider at its public address (the issuer); the portal itself may
+reach it over a back channel inside the network (`backchannel`, e.g.
+http://keycloak:8080/realms/signaalketen), where the public name may not even resolve.
+Then discovery, the code exchange, refreshes and the keys go over the back channel:
+the discovery document must still name the public issuer, and an endpoint it gives at
+the public address is called at the same path on the back channel. Authorization and
+logout stay at the public address, which is where the browser goes.
 """
 
 from __future__ import annotations
@@ -35,9 +43,10 @@ class LoginFailed(Exception):
 
 @dataclass(frozen=True)
 class Endpoints:
-    authorization: str
-    token: str
-    end_session: str | None
+    authorization: str  # browser-facing
+    token: str  # server-side
+    jwks: str  # server-side
+    end_session: str | None  # browser-facing
 
 
 def code_challenge(verifier: str) -> str:
@@ -45,12 +54,16 @@ def code_challenge(verifier: str) -> str:
 
 
 class OidcClient:
-    def __init__(self, issuer: str, client_id: str, client_secret: str, redirect_uri: str, http: httpx.AsyncClient):
+    def __init__(
+        self, issuer: str, client_id: str, client_secret: str, redirect_uri: str, http: httpx.AsyncClient,
+        backchannel: str | None = None,
+    ):  # fmt: skip
         self.issuer, self.client_id, self.redirect_uri = issuer.rstrip("/"), client_id, redirect_uri
+        self.backchannel = backchannel.rstrip("/") if backchannel else None
         self._secret = client_secret
         self._http = http
         self._endpoints: Endpoints | None = None
-        self._id_tokens = OidcVerifier(OidcSettings(issuer=self.issuer, audience=client_id))
+        self._id_tokens: OidcVerifier | None = None
 
     async def start(self) -> tuple[PendingLogin, str]:
         pending = PendingLogin(state=secrets.token_urlsafe(24), nonce=secrets.token_urlsafe(24), code_verifier=secrets.token_urlsafe(48))
@@ -65,7 +78,7 @@ class OidcClient:
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri, "code_verifier": pending.code_verifier}
         grant = await self._token(form)
         try:
-            claims = await self._id_tokens.verify(str(grant.get("id_token", "")), now)
+            claims = await (await self.id_token_verifier()).verify(str(grant.get("id_token", "")), now)
         except InvalidToken as exc:
             raise LoginFailed(f"ID token refused: {exc}") from None
         if not secrets.compare_digest(str(claims.get("nonce", "")), pending.nonce):
@@ -88,17 +101,35 @@ class OidcClient:
             query["id_token_hint"] = session.id_token
         return f"{end_session}?{urlencode(query)}"
 
+    async def id_token_verifier(self) -> OidcVerifier:
+        """ID tokens name the public issuer; their keys come from the JWKS the portal reaches."""
+        if self._id_tokens is None:
+            jwks = (await self.endpoints()).jwks
+            self._id_tokens = OidcVerifier(OidcSettings(issuer=self.issuer, audience=self.client_id, jwks_url=jwks))
+        return self._id_tokens
+
     async def endpoints(self) -> Endpoints:
         if self._endpoints is None:
             try:
-                response = await self._http.get(f"{self.issuer}/.well-known/openid-configuration")
+                response = await self._http.get(f"{self.backchannel or self.issuer}/.well-known/openid-configuration")
                 document = response.json()
             except (httpx.HTTPError, ValueError) as exc:
                 raise LoginFailed(f"identity provider unreachable ({type(exc).__name__})") from None
             if response.status_code != 200 or document.get("issuer") != self.issuer:
                 raise LoginFailed("identity provider's discovery document is not this issuer's")
-            self._endpoints = Endpoints(document["authorization_endpoint"], document["token_endpoint"], document.get("end_session_endpoint"))
+            self._endpoints = Endpoints(
+                authorization=document["authorization_endpoint"],
+                token=self.server_side(document["token_endpoint"]),
+                jwks=self.server_side(document["jwks_uri"]),
+                end_session=document.get("end_session_endpoint"),
+            )
         return self._endpoints
+
+    def server_side(self, url: str) -> str:
+        """An endpoint the portal calls itself: at the back channel when it is at the public address."""
+        if self.backchannel and url.startswith(self.issuer + "/"):
+            return self.backchannel + url[len(self.issuer) :]
+        return url
 
     async def _token(self, form: dict) -> dict:
         endpoint = (await self.endpoints()).token

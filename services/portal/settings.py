@@ -60,6 +60,11 @@ class PortalSettings(BaseSettings):
         validation_alias=AliasChoices("PORTAL_OIDC_ISSUER", "SIGNAL_OIDC_ISSUER", "oidc_issuer"),
         description="else SIGNAL_OIDC_ISSUER; where people log in (authorization code + PKCE); required in production",
     )
+    oidc_backchannel_url: str | None = Field(
+        None,
+        description="the issuer's address inside the network (back channel), e.g. http://keycloak:8080/realms/signaalketen: "
+        "discovery, code exchange, refresh and keys go there; browsers still go to the public issuer. Default: the issuer",
+    )
     oidc_client_id: str = Field("signaalketen-portal", description="the portal's client id at the identity provider")
     oidc_client_secret: SecretStr = Field(
         SecretStr(DEV_PORTAL_CLIENT_SECRET), description="the portal's client secret; the development one is refused in production"

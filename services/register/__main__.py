@@ -1,7 +1,4 @@
-"""Run the stand-in: `python -m services.register`.
-
-REGISTER_HOST (default 127.0.0.1), REGISTER_PORT (default 8090) and, optionally,
-REGISTER_API_KEY (then every request must send it in X-API-KEY).
+"""Run the stand-in: `python -m services.register` (settings: services/register/settings.py).
 
 The stand-in serves fictitious test persons only, so it runs only where
 SIGNAL_ENVIRONMENT says development or test. Unset means production, like every
@@ -12,32 +9,37 @@ refuses to start (exit code 2) rather than answer for real families.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import uvicorn
+from pydantic import ValidationError
 
 from services.register.app import create_app
-
-
-STAND_IN_ENVIRONMENTS = ("development", "test")
+from services.register.settings import STAND_IN_ENVIRONMENTS, RegisterSettings
+from shared.oidc import OidcVerifier
 
 
 def main() -> None:
-    environment = os.environ.get("SIGNAL_ENVIRONMENT", "production")
-    if environment not in STAND_IN_ENVIRONMENTS:
+    try:
+        settings = RegisterSettings()
+    except ValidationError as error:
+        print(f"register stand-in: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if settings.environment not in STAND_IN_ENVIRONMENTS:
         print(
-            f"register stand-in: refusing to start in {environment!r}: it serves fictitious persons only; "
+            f"register stand-in: refusing to start in {settings.environment!r}: it serves fictitious persons only; "
             "set SIGNAL_ENVIRONMENT=development or test, or point TRIAGE_REGISTER_URL at the real register",
             file=sys.stderr,
         )
         raise SystemExit(2)
-    host = os.environ.get("REGISTER_HOST", "127.0.0.1")
-    port = int(os.environ.get("REGISTER_PORT", "8090"))
-    level = os.environ.get("REGISTER_LOG_LEVEL", "info")
+    level = settings.log_level
     logging.basicConfig(level=level.upper(), format="%(asctime)s register %(levelname)s %(name)s: %(message)s")
-    app = create_app(api_key=os.environ.get("REGISTER_API_KEY") or None)
-    uvicorn.run(app, host=host, port=port, log_level=level)
+    tokens = settings.token_settings
+    app = create_app(
+        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        verifier=OidcVerifier(tokens) if tokens else None,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=level)
 
 
 if __name__ == "__main__":

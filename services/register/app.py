@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +32,8 @@ from services.register.personen import PersonenApi
 from services.register.problems import Problem
 from services.register.population import RegisterStore
 from services.register.protocollering import Protocollering
+from shared.oidc import OidcVerifier
+from shared.tokens import InvalidToken
 
 PERSONEN_PATH = "/haalcentraal/api/brp/personen"
 BEWONING_PATH = "/haalcentraal/api/bewoning/bewoningen"
@@ -53,13 +55,19 @@ def create_app(
     store: RegisterStore | None = None,
     *,
     api_key: str | None = None,
+    verifier: OidcVerifier | None = None,
     today: Callable[[], date] = date.today,
 ) -> FastAPI:
     """Build the app; the test data is read here, never at import time.
 
     `api_key`: when set, requests must carry it in X-API-KEY (401 otherwise).
+    `verifier`: when set, requests must carry an access token it accepts
+    (`Authorization: Bearer`; 401 otherwise, also with an API key).
     `today`: the day `leeftijd` is computed on (the real API uses the request day).
     """
+    if api_key is not None and verifier is not None:
+        raise ValueError("an API key or access tokens, not both")
+    authenticate = _authentication(api_key, verifier)
     store = store or RegisterStore.load()
     personen = PersonenApi(store, load_openapi(PERSONEN_SPEC))
     bewoning = BewoningApi(store)
@@ -70,25 +78,32 @@ def create_app(
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(Exception, _unexpected)
 
-    @app.get("/health")
-    async def health() -> dict:
-        return {"status": "ok"}
-
     @app.post(PERSONEN_PATH)
     async def search_persons(request: Request) -> JSONResponse:
-        body = await _read_query(request, api_key)
+        await authenticate(request)
+        body = await _read_query(request)
         protocollering.record(request, body.get("type"))
         return JSONResponse(personen.search(body, today()), media_type=JSON_UTF8)
 
     @app.post(BEWONING_PATH)
     async def search_occupancy(request: Request) -> JSONResponse:
-        body = await _read_query(request, api_key)
+        await authenticate(request)
+        body = await _read_query(request)
         protocollering.record(request, body.get("type"))
         return JSONResponse(bewoning.search(body), media_type=JSON_UTF8)
 
     @app.get("/haalcentraal/protocollering", include_in_schema=False)
     async def protocol(limit: int = 100) -> list[dict]:
         return protocollering.latest(max(1, min(limit, 10_000)))
+
+    _serve_health_and_documents(app)
+    return app
+
+
+def _serve_health_and_documents(app: FastAPI) -> None:
+    @app.get("/health")
+    async def health() -> dict:
+        return {"status": "ok"}
 
     @app.get("/haalcentraal/api/brp/openapi.yaml", include_in_schema=False)
     async def personen_spec() -> FileResponse:
@@ -97,8 +112,6 @@ def create_app(
     @app.get("/haalcentraal/api/bewoning/openapi.yaml", include_in_schema=False)
     async def bewoning_spec() -> FileResponse:
         return FileResponse(BEWONING_SPEC, media_type="application/yaml")
-
-    return app
 
 
 async def _problem(request: Request, problem: Problem) -> JSONResponse:
@@ -112,11 +125,32 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     return problem.response(str(request.url))
 
 
-async def _read_query(request: Request, api_key: str | None) -> dict:
-    """Authenticate, check the media types, and read the JSON object the query is."""
-    if api_key is not None and request.headers.get(API_KEY_HEADER) != api_key:
-        raise Problem(401, "Niet correct geauthenticeerd.", "authentication",
-                      type_="https://datatracker.ietf.org/doc/html/rfc7235#section-3.1")  # fmt: skip
+def _authentication(api_key: str | None, verifier: OidcVerifier | None) -> Callable[[Request], Awaitable[None]]:
+    """What a request must carry: nothing, the API key, or an access token the verifier accepts."""
+
+    async def authenticate(request: Request) -> None:
+        if verifier is not None:
+            authorization = request.headers.get("authorization", "")
+            if authorization[:7].lower() != "bearer ":
+                raise _unauthenticated("geen access token")
+            try:
+                await verifier.verify(authorization[7:].strip(), datetime.now(UTC))
+            except InvalidToken as refused:
+                log.warning("access token refused: %s", refused)
+                raise _unauthenticated("access token geweigerd") from None
+        elif api_key is not None and request.headers.get(API_KEY_HEADER) != api_key:
+            raise _unauthenticated(None)
+
+    return authenticate
+
+
+def _unauthenticated(detail: str | None) -> Problem:
+    return Problem(401, "Niet correct geauthenticeerd.", "authentication", detail=detail,
+                   type_="https://datatracker.ietf.org/doc/html/rfc7235#section-3.1")  # fmt: skip
+
+
+async def _read_query(request: Request) -> dict:
+    """Check the media types, and read the JSON object the query is."""
     accept = request.headers.get("accept", "*/*")
     if not any(kind in accept for kind in ("application/json", "application/*", "*/*")):
         raise Problem(406, "Gevraagde contenttype wordt niet ondersteund.", "notAcceptable",

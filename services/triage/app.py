@@ -12,6 +12,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from shared import http
+from shared.client_credentials import ClientCredentialsTokens
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
 from shared.retention import retention_worker
@@ -115,8 +116,10 @@ def _parts(runtime: Runtime, settings: TriageSettings, rules: RuleSet, book: Rul
 
 
 def _register_lookup(settings: TriageSettings) -> HouseholdLookup:
+    credentials = settings.register_credentials
     options = {
-        "api_key": settings.register_api_key.get_secret_value() if settings.register_api_key else None,
+        "api_key": settings.register_api_key.get_secret_value() if settings.register_api_key and not credentials else None,
+        "tokens": ClientCredentialsTokens(credentials) if credentials else None,
         "timeout": settings.register_timeout_seconds,
         "attempts": settings.register_attempts,
         "protocol": settings.register_protocol,

@@ -1,8 +1,11 @@
+from __future__ import annotations
+
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.client_credentials import ClientCredentials
 from shared.processing import ProcessingActivity
 from shared.settings import ServiceSettings
 from services.triage.brp.protocol import REGISTER_CLIENT, Protocol
@@ -20,7 +23,21 @@ class TriageSettings(ServiceSettings):
         None, description="BRP Bewoning base URL; default: register_url with /brp replaced by /bewoning"
     )
     use_bewoning: bool = Field(True, description="ask BRP Bewoning (who lived there on the date) before Personen")
-    register_api_key: SecretStr | None = None
+    register_api_key: SecretStr | None = Field(
+        None, description="X-API-KEY for the register (development and test only; refused in production)"
+    )
+    # In production triage authenticates at the register with an access token of its register client.
+    register_client_id: str = Field(REGISTER_CLIENT, description="triage's client id at the identity provider, for the register")
+    register_client_secret: SecretStr | None = Field(
+        None,
+        description="that client's secret: triage then fetches access tokens by client credentials and sends them as "
+        "Authorization: Bearer (required in production)",
+    )
+    register_token_url: str | None = Field(
+        None,
+        description="the token endpoint for the register client; default: Keycloak's, "
+        "<SIGNAL_OIDC_ISSUER>/protocol/openid-connect/token (a back-channel address inside the network may go here)",
+    )
     register_timeout_seconds: float = 5.0
     register_attempts: int = 3
     register_cache_seconds: float = 300.0
@@ -51,6 +68,33 @@ class TriageSettings(ServiceSettings):
         "Wet BRP art. 3.3 (verstrekking aan organen van de gemeente); Wet gemeentelijke schuldhulpverlening art. 3a",
         description="legal basis of the register lookup (audit rows)",
     )
+
+    @model_validator(mode="after")
+    def _register_tokens_in_production(self) -> TriageSettings:
+        if self.environment != "production":
+            return self
+        if self.register_api_key is not None:
+            raise ValueError("TRIAGE_REGISTER_API_KEY refused in production: triage sends the register client's access token")
+        secret = self.register_client_secret.get_secret_value() if self.register_client_secret else ""
+        if not secret or secret == f"dev-{self.register_client_id}":
+            raise ValueError("development defaults refused in production: set TRIAGE_REGISTER_CLIENT_SECRET")
+        if self.register_token_endpoint is None:
+            raise ValueError("set TRIAGE_REGISTER_TOKEN_URL (or SIGNAL_OIDC_ISSUER) for the register client's tokens")
+        return self
+
+    @property
+    def register_token_endpoint(self) -> str | None:
+        if self.register_token_url:
+            return self.register_token_url
+        return f"{self.oidc_issuer.rstrip('/')}/protocol/openid-connect/token" if self.oidc_issuer else None
+
+    @property
+    def register_credentials(self) -> ClientCredentials | None:
+        """The register client's credentials, when triage authenticates with tokens."""
+        if self.register_client_secret is None or self.register_token_endpoint is None:
+            return None
+        secret = self.register_client_secret.get_secret_value()
+        return ClientCredentials(self.register_token_endpoint, self.register_client_id, secret)
 
     @property
     def register_protocol(self) -> Protocol:

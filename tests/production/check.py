@@ -1,6 +1,6 @@
 """`make production-check`: the chain in its deployed shape, proven in one command.
 
-    .venv/bin/python -m tests.production.check [--signals 2000] [--rate 20] [--keep]
+    .venv/bin/python -m tests.production.check [--signals 2000] [--rate 20] [--keep] [--restarts together]
 
 Starts, with the project's own scripts and on free ports of its own: Keycloak with a realm
 whose secrets are generated for the run, the three-broker Kafka cluster with the topics of
@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -82,16 +82,29 @@ def quietly(what: str, action) -> None:
         log(f"clean-up: {what} failed: {exc}")
 
 
-def start_infrastructure(infra: Infrastructure, stack: ExitStack) -> None:
-    """The three at once; each is stopped (and its data wiped) on the way out, started or not."""
-    stack.callback(quietly, "Keycloak stop", infra.keycloak.stop)
-    stack.callback(quietly, "Kafka cluster stop", infra.cluster.stop)
-    stack.callback(quietly, "PostgreSQL stop", infra.postgres.stop)
+def stop_infrastructure(infra: Infrastructure) -> None:
+    """The three at once, each with its data wiped, whether it started or not."""
+    stops = (("Keycloak stop", infra.keycloak.stop), ("Kafka cluster stop", infra.cluster.stop), ("PostgreSQL stop", infra.postgres.stop))
     with ThreadPoolExecutor(3) as pool:
-        started = [pool.submit(infra.keycloak.start), pool.submit(infra.start_cluster), pool.submit(infra.postgres.start)]
-        for future in started:
-            lines = future.result().strip().splitlines()
-            log(next((line for line in lines if " ready " in line), lines[-1] if lines else "started"))
+        list(pool.map(lambda stop: quietly(*stop), stops))
+
+
+def started(future: Future) -> None:
+    lines = future.result().strip().splitlines()
+    log(next((line for line in lines if " ready " in line), lines[-1] if lines else "started"))
+
+
+def start_infrastructure(infra: Infrastructure, stack: ExitStack) -> Future:
+    """The three at once. The check goes on when the cluster and PostgreSQL are up: nothing
+    needs Keycloak (the slowest, about a minute) before the first token, so the topics, the
+    migrations and the services start meanwhile. Returns Keycloak's start, to wait for then."""
+    stack.callback(stop_infrastructure, infra)
+    pool = ThreadPoolExecutor(3)
+    stack.callback(pool.shutdown)  # runs first on the way out: a start still going finishes before the stops
+    keycloak = pool.submit(infra.keycloak.start)
+    for future in (pool.submit(infra.start_cluster), pool.submit(infra.postgres.start)):
+        started(future)
+    return keycloak
 
 
 def deploy(infra: Infrastructure, run_dir: Path, secrets, stack: ExitStack) -> Deployment:
@@ -121,9 +134,10 @@ def tell_stories(stories: Stories, deployment: Deployment, infra: Infrastructure
     log(f"story 2: family found -> urgent GGD alert -> offer -> HVO Querido confirms -> GGD hears placement.confirmed ({case_key})")
 
 
-def stream_with_faults(stream: Stream, infra: Infrastructure, deployment: Deployment) -> float:
+def stream_with_faults(stream: Stream, infra: Infrastructure, deployment: Deployment, options: argparse.Namespace) -> float:
+    together = options.restarts == "together"
     with ThreadPoolExecutor(1) as pool:
-        faults = pool.submit(rolling_restart, stream, infra, deployment, log)
+        faults = pool.submit(rolling_restart, stream, infra, deployment, log, together=together, broker_down=options.broker_down)
         seconds = stream.run()
         faults.result()
     log(f"{len(stream.accepted)} of {stream.total} signals accepted in {seconds:.0f} s; "
@@ -157,12 +171,13 @@ def run(options: argparse.Namespace, run_dir: Path) -> tally.Verdict:
         secrets = generate(run_dir / "secrets")
         infra = Infrastructure.on_free_ports(run_dir, secrets.realm_file)
         log(f"Keycloak :{infra.keycloak.port}, Kafka {infra.cluster.bootstrap}, PostgreSQL :{infra.postgres.port}; run dir {run_dir}")
-        start_infrastructure(infra, stack)
+        keycloak = start_infrastructure(infra, stack)
         memory = MemoryWatch(infra)
         memory.start()
         stack.callback(lambda: log(f"peak resident memory: {memory.summary()}"))
         stack.callback(memory.stop)
         deployment = deploy(infra, run_dir, secrets, stack)
+        started(keycloak)
         receiver = TlsWebhookReceiver(secrets.certificates.server_context()).start()
         stack.callback(receiver.stop)
         tokens = Tokens(infra.keycloak.issuer, secrets.clients)
@@ -170,7 +185,7 @@ def run(options: argparse.Namespace, run_dir: Path) -> tally.Verdict:
         stack.callback(stories.close)
         tell_stories(stories, deployment, infra, secrets, run_dir)
         stream = Stream(Partner(tokens, CORPORATION, deployment.urls("arrears")), options.signals, options.rate)
-        stream_with_faults(stream, infra, deployment)
+        stream_with_faults(stream, infra, deployment, options)
         return count(stream, receiver, infra)
 
 
@@ -179,6 +194,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--signals", type=int, default=2000, help="signals to stream (default 2000)")
     parser.add_argument("--rate", type=float, default=20.0, help="at most this many signals per second (default 20)")
     parser.add_argument("--keep", action="store_true", help="keep the run's logs and secrets also when it passes")
+    parser.add_argument("--restarts", choices=("rolling", "together"), default="rolling",
+                        help="kill -9 one instance of each service one after the other (default), or all at once "
+                             "and start them together (quicker: the CI variant)")
+    parser.add_argument("--broker-down", type=float, default=10.0, help="seconds the killed broker stays down (default 10)")
     options = parser.parse_args(argv)
     for name in [name for name in os.environ if name.startswith(OWN_PREFIXES)]:
         del os.environ[name]  # the run sets every variable of the chain itself

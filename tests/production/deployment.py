@@ -4,7 +4,8 @@ with the deploy command (`python -m services.<name> migrate`).
 
 The settings are what a deployment gives: generated secrets, the run's Keycloak as the
 OpenID Connect issuer (http on loopback, the one exception production allows to https),
-replication 3, and `NOTIFICATIONS_CALLBACK_ALLOWED_NETWORKS` naming the loopback network,
+replication 3, triage's register client's secret (it fetches its access tokens from
+Keycloak; the register stand-in takes nothing else), and `NOTIFICATIONS_CALLBACK_ALLOWED_NETWORKS` naming the loopback network,
 because the check's partners' receivers listen there — as a municipality names the
 internal network its partners' receivers are on. They still must speak https with a
 certificate the chain trusts (`SSL_CERT_FILE`: the run's CA)."""
@@ -38,10 +39,9 @@ def chain_env(infra: Infrastructure, secrets: RunSecrets, register_port: int) ->
         "SIGNAL_LOG_LEVEL": "WARNING",
         "MONITOR_LINK_KEY": secrets.link_key,
         "REGISTER_PORT": str(register_port),
-        "REGISTER_API_KEY": secrets.register_api_key,
+        "REGISTER_OIDC_ISSUER": infra.keycloak.issuer,
         "REGISTER_LOG_LEVEL": "warning",
         "TRIAGE_REGISTER_URL": f"http://127.0.0.1:{register_port}/haalcentraal/api/brp",
-        "TRIAGE_REGISTER_API_KEY": secrets.register_api_key,
         "NOTIFICATIONS_CALLBACK_ALLOWED_NETWORKS": json.dumps(["127.0.0.0/8"]),
         "NOTIFICATIONS_DELIVERY_LEASE_SECONDS": DELIVERY_LEASE_SECONDS,
         "SSL_CERT_FILE": str(secrets.certificates.ca_file),
@@ -68,15 +68,28 @@ class Deployment:
         register = ServiceProcess("services.register", register_port, stand_in_env, log_dir, "/health", migrate=False)
         deployment = cls(env, log_dir, register)
         for name in SERVICES:
-            deployment.instances[name] = [deployment._instance(name, n, {}) for n in range(INSTANCES)]
+            own = deployment._own_env(name, secrets)
+            deployment.instances[name] = [deployment._instance(name, n, own) for n in range(INSTANCES)]
         deployment.instances["portal"] = [
             deployment._instance("portal", n, deployment._portal_env(n, secrets)) for n in range(INSTANCES)
         ]
         return deployment
 
+    def _own_env(self, name: str, secrets: RunSecrets) -> dict[str, str]:
+        """Triage: its register client's secret. Notifications: where partners reach triage and
+        placement (their first instances here)."""
+        if name == "triage":
+            return {"TRIAGE_REGISTER_CLIENT_SECRET": secrets.register_client_secret}
+        if name == "notifications":
+            return {"NOTIFICATIONS_TRIAGE_URL": self.instances["triage"][0].url,
+                    "NOTIFICATIONS_PLACEMENT_URL": self.instances["placement"][0].url}  # fmt: skip
+        return {}
+
     def _instance(self, name: str, n: int, extra: dict[str, str]) -> ServiceProcess:
         port = own_port()
         env = {**self.env, **extra, f"{name.upper()}_PORT": str(port)}
+        if name == "notifications":
+            env["NOTIFICATIONS_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
         return ServiceProcess(f"services.{name}", port, env, self.log_dir, migrate=False, name=f"{name}-{n + 1}")
 
     def _portal_env(self, n: int, secrets: RunSecrets) -> dict[str, str]:

@@ -1,8 +1,7 @@
 """Every secret of the run, generated for it and nothing `dev-…`: the realm's client secrets
 and passwords (deploy/keycloak/realm.py --generate-secrets), the chain's own secrets as a
 deployment generates them (deploy/production/env_file.py: pseudonym key, two Fernet
-address keys, the monitor's link key, the register's API key), an organisations
-file without any keys (people and systems come through Keycloak), and the receivers'
+address keys, the monitor's link key), an organisations file without any keys (people and systems come through Keycloak), and the receivers'
 TLS certificates."""
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from tests.support.processes import REPO
 from tests.support.production import organisations_without_keys
 
 PORTAL_CLIENT = "signaalketen-portal"
+REGISTER_CLIENT = "signaalketen-register-client"  # triage's client at the register
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,15 @@ class RunSecrets:
     pseudonym_key: str
     address_keys: str
     link_key: str
-    register_api_key: str
     certificates: RunCertificates
 
     @property
     def portal_client_secret(self) -> str:
         return self.clients[PORTAL_CLIENT]
+
+    @property
+    def register_client_secret(self) -> str:
+        return self.clients[REGISTER_CLIENT]
 
 
 def generate(directory: Path) -> RunSecrets:
@@ -56,6 +59,5 @@ def generate(directory: Path) -> RunSecrets:
         pseudonym_key=chain["SIGNAL_PSEUDONYM_KEY"],
         address_keys=chain["SIGNAL_ADDRESS_KEYS"],
         link_key=chain["MONITOR_LINK_KEY"],
-        register_api_key=chain["REGISTER_API_KEY"],
         certificates=make_certificates(directory / "tls"),
     )

@@ -19,6 +19,7 @@ from datetime import date
 
 import httpx
 
+from shared.client_credentials import ClientCredentialsTokens
 from services.triage.brp.client import JsonPoster, RegisterUnavailable, resident_from
 from services.triage.brp.protocol import Protocol
 from services.triage.domain.household import Resident
@@ -44,10 +45,12 @@ class HaalCentraalBewoningClient:
         backoff: float = 0.2,
         transport: httpx.AsyncBaseTransport | None = None,
         protocol: Protocol | None = None,
+        tokens: ClientCredentialsTokens | None = None,
     ):
         self._url = base_url.rstrip("/") + "/bewoningen"
         self._poster = JsonPoster(
-            api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport, protocol=protocol
+            api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport, protocol=protocol,
+            tokens=tokens,
         )
 
     async def occupancy_on(self, adresseerbaar_object_id: str, peildatum: date) -> Occupancy:

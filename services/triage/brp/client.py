@@ -2,7 +2,11 @@
 
 The client speaks the real API, so the stand-in (services.register) and a
 municipality's BRP endpoint are interchangeable by configuring `base_url`
-(e.g. http://127.0.0.1:8090/haalcentraal/api/brp) and an API key.
+(e.g. http://127.0.0.1:8090/haalcentraal/api/brp) and how the client authenticates:
+in production an OAuth2 access token of triage's register client, fetched from the
+identity provider by client credentials and cached until shortly before it expires
+(`shared.client_credentials`), sent as `Authorization: Bearer`; in development and test
+also an API key (`X-API-KEY`), or nothing.
 
 Data minimisation: triage asks only for `geboorte.datum`, the one field the
 family rule needs. A signal without a BAG id is located first
@@ -20,120 +24,33 @@ exponential backoff (backoff, 2*backoff, ...) up to `attempts` tries, then
 signal's partition and tries again until the register answers, rather than decide
 about a family without knowing who lives there. Any other 4xx means the request
 itself is wrong; retrying cannot help, so `RegisterRequestRejected` carries the
-problem+json the register sent.
+problem+json the register sent. With a token, a 401 is about the token, not the query:
+the token is forgotten and the request tried again with a fresh one, and a provider
+that gives no token (away, or refusing the client's credentials) is as transient as a
+register that does not answer: the signal waits until an operator or the network fixes it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import logging
 from datetime import date
 
 import httpx
 
-from shared.faults import Dependency, TransientFailure
+from shared.client_credentials import ClientCredentialsTokens
+from services.triage.brp.poster import (  # noqa: F401 - re-exported: the clients' errors
+    JsonPoster,
+    RegisterError,
+    RegisterRequestRejected,
+    RegisterUnavailable,
+)
 from services.triage.brp.protocol import Protocol
 from services.triage.domain.household import PartialDate, Resident
-
-log = logging.getLogger(__name__)
 
 BY_OBJECT = "ZoekMetAdresseerbaarObjectIdentificatie"
 BY_POSTCODE = "ZoekMetPostcodeEnHuisnummer"
 BY_BSN = "RaadpleegMetBurgerservicenummer"
 RESIDENT_FIELDS = ("geboorte.datum",)
 MAX_BSNS_PER_QUERY = 20  # the API's maxItems for burgerservicenummer
-_RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-
-
-class RegisterError(Exception):
-    """The register gave no usable answer."""
-
-
-class RegisterUnavailable(RegisterError, TransientFailure):
-    """No usable answer after every attempt (down, timing out, failing with 5xx): it can pass."""
-
-    dependency = Dependency.REGISTER
-
-    def __init__(self, operation: str, attempts: int, last_failure: str):
-        super().__init__(f"register {operation}: no answer after {attempts} attempt(s), last: {last_failure}")
-        self.operation, self.attempts, self.last_failure = operation, attempts, last_failure
-
-
-class RegisterRequestRejected(RegisterError):
-    """The register refused the request (4xx); `problem` is its problem+json body."""
-
-    def __init__(self, status: int, problem: dict):
-        self.status = status
-        self.problem = problem
-        self.code: str | None = problem.get("code")
-        self.title: str | None = problem.get("title")
-        self.detail: str | None = problem.get("detail")
-        self.invalid_params: list[dict] = [p for p in problem.get("invalidParams", []) if isinstance(p, dict)]
-        names = ", ".join(str(p.get("name")) for p in self.invalid_params) or "-"
-        super().__init__(f"register rejected the request: {status} {self.code or ''} (parameters: {names})")
-
-
-class JsonPoster:
-    """POSTs a JSON query and returns the JSON answer, retrying what may pass.
-
-    Shared by the Personen and Bewoning clients, which differ only in path and body.
-    """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        timeout: float,
-        attempts: int,
-        backoff: float,
-        transport: httpx.AsyncBaseTransport | None,
-        protocol: Protocol | None = None,
-    ):
-        if attempts < 1:
-            raise ValueError("attempts must be at least 1")
-        headers = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
-        if api_key:
-            headers["X-API-KEY"] = api_key
-        self._http = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(timeout), transport=transport)
-        self._attempts, self._backoff = attempts, backoff
-        self._protocol = protocol
-
-    async def post(self, url: str, body: dict, operation: str) -> dict:
-        payload = json.dumps(body).encode()
-        for attempt in range(1, self._attempts + 1):
-            outcome = await self._try(url, payload, operation)
-            if isinstance(outcome, dict):
-                return outcome
-            log.warning("register %s attempt %d/%d failed: %s", operation, attempt, self._attempts, outcome)
-            if attempt < self._attempts:
-                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
-        raise RegisterUnavailable(operation, self._attempts, outcome)
-
-    async def _try(self, url: str, payload: bytes, operation: str) -> dict | str:
-        """The answer, or a short description of a failure worth retrying."""
-        try:
-            headers = self._protocol.headers() if self._protocol is not None else None
-            response = await self._http.post(url, content=payload, headers=headers)
-        except _RETRYABLE_ERRORS as error:
-            return type(error).__name__
-        except httpx.HTTPError as error:  # bad URL, unsupported scheme: retrying will not help
-            raise RegisterUnavailable(operation, 1, type(error).__name__) from None
-        status = response.status_code
-        if status >= 500 or status == 429:
-            return f"HTTP {status}"
-        if 400 <= status < 500:
-            raise RegisterRequestRejected(status, _problem(response))
-        if status != 200:
-            raise RegisterUnavailable(operation, 1, f"unexpected HTTP {status}")
-        try:
-            answer = response.json()
-        except ValueError:
-            return "response is not JSON"
-        return answer if isinstance(answer, dict) else "response is not a JSON object"
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
 
 class HaalCentraalBrpClient:
@@ -147,10 +64,12 @@ class HaalCentraalBrpClient:
         backoff: float = 0.2,
         transport: httpx.AsyncBaseTransport | None = None,
         protocol: Protocol | None = None,
+        tokens: ClientCredentialsTokens | None = None,
     ):
         self._url = base_url.rstrip("/") + "/personen"
         self._poster = JsonPoster(
-            api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport, protocol=protocol
+            api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport, protocol=protocol,
+            tokens=tokens,
         )
 
     async def residents_at(self, adresseerbaar_object_id: str) -> list[Resident]:
@@ -266,14 +185,6 @@ def _year(value: object) -> int:
     if not 1 <= year <= 9999:
         raise ValueError(year)
     return year
-
-
-def _problem(response: httpx.Response) -> dict:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    return body if isinstance(body, dict) else {"status": response.status_code}
 
 
 def _postcode_query(

@@ -18,7 +18,9 @@ from deploy.production.env_file import compose_env
 from shared.migrations.layout import SERVICES as MIGRATED
 from tests.support import compose
 
-ENV = compose_env("https://login.gemeente.example", "https://signaalketen.gemeente.example")
+ENV = compose_env(
+    "https://login.gemeente.example", "https://signaalketen.gemeente.example", "https://api.signaalketen.gemeente.example"
+)
 SETTINGS = {
     "arrears": "services.arrears.settings:ArrearsSettings",
     "triage": "services.triage.settings:TriageSettings",
@@ -54,25 +56,50 @@ def test_the_env_file_generator_gives_every_variable_the_file_demands():
         compose.load({name: value for name, value in ENV.items() if name != "SIGNAL_PSEUDONYM_KEY"})
 
 
+def build_settings(service: compose.Service, monkeypatch, settings_path: str, drop: str | None = None):
+    """The service's settings class, built from the environment the compose file gives it
+    (with `drop` left out): raises what the service would raise at start."""
+    env = {**compose.Dockerfile.read().env(), **service.environment}
+    env.pop(drop, None)
+    for variable, value in env.items():  # a path in the container: the repository file mounted there
+        mounted = compose.repository_path(service, value) if value.startswith("/") else None
+        env[variable] = str(mounted) if mounted else value
+    for variable in [v for v in list(os.environ) if v.startswith((*OWN_PREFIXES, "REGISTER_"))]:
+        monkeypatch.delenv(variable)
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    return settings_class(settings_path)()
+
+
 def test_every_service_and_its_migration_starts_in_production_with_the_environment_given(services, monkeypatch):
-    image_env = compose.Dockerfile.read().env()
     checked = []
     for service in [s for s in services.values() if s.uses_chain_image and s.command[0].removeprefix("services.") in SETTINGS]:
-        name = service.command[0].removeprefix("services.")
-        env = {**image_env, **service.environment}
-        for variable, value in env.items():  # a path in the container: the repository file mounted there
-            mounted = compose.repository_path(service, value) if value.startswith("/") else None
-            env[variable] = str(mounted) if mounted else value
-        for variable in [v for v in list(os.environ) if v.startswith(OWN_PREFIXES)]:
-            monkeypatch.delenv(variable)
-        for variable, value in env.items():
-            monkeypatch.setenv(variable, value)
-        settings = settings_class(SETTINGS[name])()  # raises what the service would raise at start
+        settings = build_settings(service, monkeypatch, SETTINGS[service.command[0].removeprefix("services.")])
         assert settings.environment == "production", service.name
-        assert "SIGNAL_TOKEN_SIGNING_KEY" not in env, f"{service.name}: production refuses a token signing key"
+        assert "SIGNAL_TOKEN_SIGNING_KEY" not in service.environment, f"{service.name}: production refuses a token signing key"
         checked.append(service.name)
     assert {"arrears", "triage", "placement", "notifications", "monitor", "portal"} <= set(checked)
     assert {f"migrate-{name}" for name in MIGRATED} <= set(checked)
+
+
+@pytest.mark.parametrize("service, variable", [
+    ("notifications", "NOTIFICATIONS_PUBLIC_URL"), ("notifications", "NOTIFICATIONS_TRIAGE_URL"),
+    ("notifications", "NOTIFICATIONS_PLACEMENT_URL"), ("triage", "TRIAGE_REGISTER_CLIENT_SECRET"),
+    ("arrears", "SIGNAL_OIDC_ISSUER"), ("portal", "PORTAL_OIDC_CLIENT_SECRET"),
+])  # fmt: skip
+def test_a_variable_a_service_requires_in_production_is_missed_when_the_file_leaves_it_out(services, monkeypatch, service, variable):
+    with pytest.raises(ValueError, match=variable):
+        build_settings(services[service], monkeypatch, SETTINGS[service], drop=variable)
+
+
+def test_triage_and_the_register_meet_with_the_register_clients_token_over_keycloaks_back_channel(services, monkeypatch):
+    triage = build_settings(services["triage"], monkeypatch, SETTINGS["triage"])
+    assert triage.register_api_key is None and triage.register_credentials.token_url.startswith("http://keycloak:8080/")
+    register = build_settings(services["register"], monkeypatch, "services.register.settings:RegisterSettings")
+    assert register.api_key is None and register.oidc_issuer == services["triage"].environment["SIGNAL_OIDC_ISSUER"]
+    assert register.oidc_audience == "urn:nld:brp" and register.oidc_jwks_url.startswith("http://keycloak:8080/")
+    portal = build_settings(services["portal"], monkeypatch, SETTINGS["portal"])
+    assert portal.oidc_backchannel_url == "http://keycloak:8080/realms/signaalketen"
 
 
 def test_every_bind_mounted_path_is_in_the_repository(services):

@@ -21,7 +21,9 @@ from shared.migrations.layout import SERVICES as MIGRATED
 from tests.support import compose
 from tests.support.processes import REPO
 
-ENV = compose_env("https://login.gemeente.example", "https://signaalketen.gemeente.example")
+ENV = compose_env(
+    "https://login.gemeente.example", "https://signaalketen.gemeente.example", "https://api.signaalketen.gemeente.example"
+)
 APPS = {
     "arrears": ("services.arrears.settings", "ArrearsSettings"),
     "triage": ("services.triage.settings", "TriageSettings"),

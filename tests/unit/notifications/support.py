@@ -71,7 +71,8 @@ def production_settings(tmp_path: Path, issuer: IssuerServer, **overrides) -> No
         address_keys=Fernet.generate_key().decode(),
         organisations_file=organisations_without_keys(tmp_path),
         oidc_issuer=issuer.issuer,
-        **overrides,
+        **({"public_url": "https://notifications.gemeente.example", "triage_url": "https://triage.gemeente.example",
+            "placement_url": "https://placement.gemeente.example"} | overrides),
     )
 
 

@@ -58,3 +58,30 @@ async def test_a_callback_for_another_login_is_refused_and_the_login_can_be_trie
     stranger = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://portal.test")
     async with stranger:
         assert (await stranger.get("/auth/callback", params={"code": "abc", "state": state})).status_code == 400
+
+
+async def test_behind_a_back_channel_browsers_go_to_the_public_issuer_and_the_portal_to_the_back_channel(clock):
+    """Inside a deployment's network the public name may not resolve: the portal discovers,
+    exchanges codes and fetches keys at the back channel, and sends browsers to the public
+    address the discovery document names (here unreachable: nothing would work through it)."""
+    issuer = IssuerServer().start()
+    public = "https://login.gemeente.example/realms/test"
+    issuer.announced_issuer = public
+    try:
+        async with httpx.AsyncClient() as backend:
+            settings = portal_settings(oidc_issuer=public, oidc_backchannel_url=issuer.issuer, port=8006)
+            app = create_app(settings, client=backend, clock=clock)
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://portal.test") as client:
+                login = await client.get("/auth/login")
+            assert login.status_code == 303 and login.headers["location"].startswith(public + "/protocol/openid-connect/auth?")
+            endpoints = await app.state.oidc.endpoints()
+            assert endpoints.token == issuer.issuer + "/protocol/openid-connect/token"
+            assert endpoints.jwks == issuer.issuer + "/protocol/openid-connect/certs"
+            assert endpoints.end_session == public + "/protocol/openid-connect/logout"
+            now = clock.now()
+            id_token = issuer.sign({"iss": public, "aud": "signaalketen-portal", "sub": "s", "iat": int(now.timestamp()),
+                                    "exp": int(now.timestamp()) + 300})  # fmt: skip
+            assert (await (await app.state.oidc.id_token_verifier()).verify(id_token, now))["iss"] == public
+            assert issuer.jwks_requests >= 1
+    finally:
+        issuer.stop()
