@@ -158,8 +158,8 @@ def pytest_sessionfinish(session, exitstatus):
 # tests/e2e/test_production_check.py is `make production-check` in its CI variant (300
 # signals, the first instances of all services killed together): Keycloak, three brokers,
 # PostgreSQL and 13 processes started for it, still several minutes on two cores.
-# It stays out of the default run's time budget (deselected, not skipped) and runs when
-# asked for: `pytest --production-check`, or by naming its file.
+# `make test` (and so CI) runs it with `pytest --production-check`; a bare `pytest` while
+# developing leaves it out (deselected, not skipped), as does naming other files.
 PRODUCTION_CHECK = "production_check"
 
 
