@@ -22,9 +22,11 @@ from cryptography.fernet import Fernet
 
 def chain_secrets() -> dict[str, str]:
     """The chain's own secrets: pseudonym key, two Fernet address keys (the first encrypts,
-    both decrypt: rotation adds a new first key), the monitor's link key, the register's API key."""
+    both decrypt: rotation adds a new first key), the Prometheus scraper's token, the
+    monitor's link key, the register's API key."""
     return {
         "SIGNAL_PSEUDONYM_KEY": secrets.token_urlsafe(32),
+        "SIGNAL_METRICS_TOKEN": secrets.token_urlsafe(32),
         "SIGNAL_ADDRESS_KEYS": ",".join(Fernet.generate_key().decode() for _ in range(2)),
         "MONITOR_LINK_KEY": secrets.token_urlsafe(32),
         "REGISTER_API_KEY": secrets.token_urlsafe(24),

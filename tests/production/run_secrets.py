@@ -1,9 +1,9 @@
 """Every secret of the run, generated for it and nothing `dev-…`: the realm's client secrets
 and passwords (deploy/keycloak/realm.py --generate-secrets), the chain's own secrets as a
 deployment generates them (deploy/production/env_file.py: pseudonym key, two Fernet
-address keys, the monitor's link key, the register's API key), an organisations
-file without any keys (people and systems come through Keycloak), and the receivers'
-TLS certificates."""
+address keys, the scraper's metrics token, the monitor's link key, the register's API
+key), an organisations file without any keys (people and systems come through Keycloak),
+and the receivers' TLS certificates."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ class RunSecrets:
     address_keys: str
     link_key: str
     register_api_key: str
+    metrics_token: str
     certificates: RunCertificates
 
     @property
@@ -57,5 +58,6 @@ def generate(directory: Path) -> RunSecrets:
         address_keys=chain["SIGNAL_ADDRESS_KEYS"],
         link_key=chain["MONITOR_LINK_KEY"],
         register_api_key=chain["REGISTER_API_KEY"],
+        metrics_token=chain["SIGNAL_METRICS_TOKEN"],
         certificates=make_certificates(directory / "tls"),
     )

@@ -71,6 +71,7 @@ def production_settings(tmp_path: Path, issuer: IssuerServer, **overrides) -> No
         address_keys=Fernet.generate_key().decode(),
         organisations_file=organisations_without_keys(tmp_path),
         oidc_issuer=issuer.issuer,
+        metrics_token=secrets.token_urlsafe(32),
         **overrides,
     )
 
