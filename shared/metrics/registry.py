@@ -131,7 +131,7 @@ class RuntimeFigures(Collector):
         yield GaugeMetricFamily(
             "signaalketen_held_partitions",
             "Consumer partitions held because a dependency is away",
-            value=sum(1 for holder in outages.holds if holder.startswith("consumer ")),
+            value=outages.held_partitions(),
         )
         failures = CounterMetricFamily(
             "signaalketen_transient_failures", "Failures of a dependency that is away, per dependency", labels=["dependency"]

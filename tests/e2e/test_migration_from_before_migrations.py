@@ -121,6 +121,7 @@ def test_a_database_made_before_migrations_is_adopted_with_every_row(kafka_boots
     try:
         start([register, *old])
         subject = run_a_small_chain(url, receiver)
+        # the services of ba00dfe answer /metrics in their JSON, not in Prometheus' format
         eventually(lambda: all(httpx.get(url[n] + "/metrics").json()["outbox_backlog"] == 0 for n in SERVICES), what="outboxes sent")
         stop(old)
         before = {name: asyncio.run(snapshot(plain[name])) for name in SERVICES}
