@@ -117,7 +117,9 @@ class RuntimeFigures(Collector):
         for group, count in sorted(self._runtime.bus.assigned_partitions().items()):
             held.add_metric([group], count)
         yield held
-        backlog = GaugeMetricFamily("signaalketen_outbox_backlog", "Events staged in the outbox, not yet published (absent while the database is away)")
+        backlog = GaugeMetricFamily(
+            "signaalketen_outbox_backlog", "Events staged in the outbox, not yet published (absent while the database is away)"
+        )
         if self._backlog is not None:
             backlog.add_metric([], self._backlog)
         yield backlog
@@ -140,7 +142,9 @@ class RuntimeFigures(Collector):
             failures.add_metric([dependency], count)
         yield failures
         yield CounterMetricFamily(
-            "signaalketen_unclassified_failures", "Failures that are no dependency's (bugs), retried", value=sum(outages.unclassified.values())
+            "signaalketen_unclassified_failures",
+            "Failures that are no dependency's (bugs), retried",
+            value=sum(outages.unclassified.values()),
         )
         away = GaugeMetricFamily(
             "signaalketen_dependency_away_seconds", "Seconds since the longest wait for the dependency began", labels=["dependency"]

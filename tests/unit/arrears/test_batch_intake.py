@@ -31,7 +31,8 @@ async def drained(client, published: int):
 
     async def settled():
         metrics = parse(await client.get("/metrics"))
-        return metrics.value("signaalketen_outbox_backlog") == 0 and metrics.value("signaalketen_outbox_published_total") == published and metrics
+        backlog, sent = metrics.value("signaalketen_outbox_backlog"), metrics.value("signaalketen_outbox_published_total")
+        return backlog == 0 and sent == published and metrics
 
     return await wait_for(settled, what=f"{published} events published and the outbox empty")
 

@@ -18,9 +18,10 @@ from tests.support.events import arrears_event
 
 def counted(metrics: ServiceMetrics, topic: str, group: str, kind: str) -> float:
     """The counter as a scraper reads it: from the exposition, parsed."""
+    labels = {"topic": topic, "consumer_group": group, "reason_kind": kind}
     for family in text_string_to_metric_families(metrics.exposition()[0].decode()):
         for sample in family.samples:
-            if sample.name == "signaalketen_dead_letters_total" and sample.labels == {"topic": topic, "consumer_group": group, "reason_kind": kind}:
+            if sample.name == "signaalketen_dead_letters_total" and sample.labels == labels:
                 return sample.value
     return 0.0
 
