@@ -14,6 +14,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.openmetrics.exposition import CONTENT_TYPE_LATEST as OPENMETRICS
 
 from shared.problems import problem
 from shared.settings import ServiceSettings
@@ -27,7 +28,7 @@ UNMATCHED = "unmatched"  # no route: a 404 or a request refused before routing
     "/metrics",
     summary="Prometheus metrics for the scraper (no personal data); bearer SIGNAL_METRICS_TOKEN",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_PLAIN_0_0_4: {}}}, 401: {}},
+    responses={200: {"content": {CONTENT_TYPE_PLAIN_0_0_4: {}, OPENMETRICS: {}}}, 401: {}},
 )
 async def metrics(request: Request) -> Response:
     runtime = request.app.state.runtime
