@@ -56,4 +56,4 @@ class MeteredBus:
         return self.inner.assigned_partitions()
 
     def __getattr__(self, name: str):
-        return getattr(self.inner, name)  # what one adapter has besides the port (KafkaBus.assigned)
+        return getattr(self.inner, name)  # what an adapter has besides the port (KafkaBus.assigned)

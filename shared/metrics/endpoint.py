@@ -41,10 +41,10 @@ async def metrics(request: Request) -> Response:
 
 def scraper_allowed(settings: ServiceSettings, authorization: str | None) -> bool:
     """With a token set, only its bearer; without one (development, test) anyone."""
-    if settings.metrics_token is None:
-        return settings.environment != "production"
+    expected = settings.metrics_token.get_secret_value().strip() if settings.metrics_token else ""
+    if not expected:
+        return settings.environment != "production"  # production refuses to start without one anyway
     scheme, _, token = (authorization or "").partition(" ")
-    expected = settings.metrics_token.get_secret_value()
     return scheme.lower() == "bearer" and secrets.compare_digest(token.strip().encode(), expected.encode())
 
 

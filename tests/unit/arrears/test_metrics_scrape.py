@@ -4,10 +4,12 @@ counted on the topic it was published to; and only the scraper's token opens it 
 
 import pytest
 from cryptography.fernet import Fernet
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics_families
 
 from services.arrears.app import create_app
 from services.arrears.settings import ArrearsSettings
 from shared.bus.memory import InMemoryBus
+from shared.metrics.endpoint import scraper_allowed
 from shared.runtime import build_runtime
 from tests.support.apps import key, running
 from tests.support.intake import arrears_body
@@ -39,6 +41,14 @@ async def test_a_posted_signal_shows_as_one_request_under_its_route_and_one_even
     assert metrics.value("signaalketen_outbox_backlog") == 0 and metrics.value("signaalketen_outbox_published_total") == 1
 
 
+async def test_a_scraper_that_asks_for_openmetrics_gets_it(app):
+    async with running(app) as client:
+        answer = await client.get("/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0"})
+    assert answer.headers["content-type"].startswith("application/openmetrics-text")
+    families = {family.name: family for family in openmetrics_families(answer.text)}
+    assert families["signaalketen_http_requests"].type == "counter" and "signaalketen_consumer_lag" in families
+
+
 def production(tmp_path, **token) -> ArrearsSettings:
     return ArrearsSettings(
         environment="production",
@@ -49,6 +59,13 @@ def production(tmp_path, **token) -> ArrearsSettings:
         oidc_issuer="https://login.example.nl/realms/signaalketen",
         **token,
     )
+
+
+def test_a_token_set_outside_production_is_enforced_and_none_leaves_it_open():
+    with_token = ArrearsSettings(environment="test", metrics_token="t0ken")
+    assert scraper_allowed(with_token, "Bearer t0ken") and scraper_allowed(with_token, "bearer t0ken")
+    assert not any(scraper_allowed(with_token, header) for header in (None, "", "Bearer", "Bearer t0ke", "Basic t0ken", "t0ken"))
+    assert scraper_allowed(ArrearsSettings(environment="test"), None)
 
 
 def test_production_refuses_to_start_without_a_scraper_token(tmp_path):
