@@ -1,7 +1,8 @@
-"""HTTP pieces every service shares: health endpoints, Prometheus metrics (shared.metrics), the NL API Design Rules (errors
-as problem+json with domain errors mapped once, `API-Version`, `/v1/openapi.json`, no
-trailing-slash redirects: shared.problems, shared.openapi_doc, docs/adr/0026), and 503
-with Retry-After while a dependency (the database) is away (docs/adr/0025)."""
+"""HTTP pieces every service shares: health endpoints, Prometheus metrics (shared.metrics,
+docs/adr/0028), the NL API Design Rules (errors as problem+json with domain errors mapped
+once, `API-Version`, `/v1/openapi.json`, no trailing-slash redirects: shared.problems,
+shared.openapi_doc, docs/adr/0026), and 503 with Retry-After while a dependency (the
+database) is away (docs/adr/0025)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ import shared.retention  # noqa: F401 - every service database has a deletion lo
 from shared.clock import AdjustableClock
 from shared.contracts import schemas as event_schemas
 from shared.faults import TransientFailure, classify
+from shared.json_depth import JsonDepthLimit
 from shared.metrics.endpoint import RequestMetrics
 from shared.metrics.endpoint import router as metrics_router
-from shared.json_depth import JsonDepthLimit
 from shared.openapi_doc import BASE_PATH, versioned_document, with_problems
 from shared.problems import install_problems, problem
 from shared.oidc import OidcSettings, OidcVerifier
