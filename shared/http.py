@@ -1,7 +1,8 @@
-"""HTTP pieces every service shares: health endpoints, the NL API Design Rules (errors
-as problem+json with domain errors mapped once, `API-Version`, `/v1/openapi.json`, no
-trailing-slash redirects: shared.problems, shared.openapi_doc, docs/adr/0026), and 503
-with Retry-After while a dependency (the database) is away (docs/adr/0025)."""
+"""HTTP pieces every service shares: health endpoints, Prometheus metrics (shared.metrics,
+docs/adr/0030), the NL API Design Rules (errors as problem+json with domain errors mapped
+once, `API-Version`, `/v1/openapi.json`, no trailing-slash redirects: shared.problems,
+shared.openapi_doc, docs/adr/0026), and 503 with Retry-After while a dependency (the
+database) is away (docs/adr/0025)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from shared.clock import AdjustableClock
 from shared.contracts import schemas as event_schemas
 from shared.faults import TransientFailure, classify
 from shared.json_depth import JsonDepthLimit
+from shared.metrics.endpoint import RequestMetrics
+from shared.metrics.endpoint import router as metrics_router
 from shared.openapi_doc import BASE_PATH, versioned_document, with_problems
 from shared.problems import install_problems, problem
 from shared.oidc import OidcSettings, OidcVerifier
@@ -46,27 +49,6 @@ async def ready(request: Request) -> JSONResponse:
     code = 200 if all(checks.values()) else 503
     body = {"status": "ready" if code == 200 else "not ready", "checks": checks, "away": away}
     return JSONResponse(body, status_code=code)
-
-
-@health.get("/metrics", summary="Counters for operators (no personal data)")
-async def metrics(request: Request) -> dict[str, int | float | None]:
-    runtime: Runtime = request.app.state.runtime
-    lag = await runtime.bus.lag()
-    try:
-        backlog = await runtime.relay.backlog()
-    except Exception as exc:  # noqa: BLE001 - metrics answer most when the database does not
-        if not classify(exc).transient:
-            raise
-        backlog = None
-    return {
-        "outbox_backlog": backlog,
-        "outbox_published": runtime.relay.published,
-        "dead_lettered": sum(consumer.dead_lettered for consumer in runtime.consumers),
-        "consumer_lag": sum(lag.values()),
-        **{f"consumer_lag:{group}": value for group, value in sorted(lag.items())},
-        **{f"consumer_partitions:{group}": held for group, held in sorted(runtime.bus.assigned_partitions().items())},
-        **runtime.outages.metrics(),
-    }
 
 
 test_clock = APIRouter(prefix="/test", tags=["test only"])
@@ -149,6 +131,7 @@ def install(app: FastAPI) -> None:
     app.state.verifiers, app.state.tokens = token_verifiers(settings)
     app.add_middleware(TraceMiddleware)
     app.include_router(health)
+    app.include_router(metrics_router)
     if app.state.tokens is not None:
         app.include_router(token_router)
     app.include_router(audit_router)
@@ -158,4 +141,5 @@ def install(app: FastAPI) -> None:
     for failure in (SQLAlchemyError, OSError, TransientFailure):
         app.add_exception_handler(failure, _dependency_away)
     app.add_middleware(JsonDepthLimit)
+    app.add_middleware(RequestMetrics, metrics=app.state.runtime.metrics)  # outside the depth limit: its 400s count
     install_problems(app)  # last: its API-Version middleware wraps the others' answers too

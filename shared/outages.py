@@ -3,7 +3,8 @@
 Every worker that holds work because a dependency is away (a consumer's
 partition, the outbox relay, a timer) reports it here under its own name and
 clears it when its work goes through again. Readiness says "not ready" while
-anything is held; `/metrics` shows who holds, on what, and the failure counts.
+anything is held; `/metrics` (shared.metrics) shows how many hold, on what, since when,
+and the failure counts.
 """
 
 from __future__ import annotations
@@ -74,16 +75,8 @@ class Outages:
             away[hold.dependency.value] = max(away.get(hold.dependency.value, 0.0), round(now - hold.since, 1))
         return away
 
-    def metrics(self) -> dict[str, int | float]:
-        figures: dict[str, int | float] = {
-            "held": len(self.holds),
-            "held_partitions": sum(1 for holder in self.holds if holder.startswith("consumer ")),
-            "transient_failures": sum(self.transient_failures.values()),
-            "unclassified_failures": sum(self.unclassified.values()),
-        }
-        figures.update({f"transient_failures:{name}": count for name, count in sorted(self.transient_failures.items())})
-        figures.update({f"dependency_away_seconds:{name}": seconds for name, seconds in sorted(self.away().items())})
-        return figures
+    def held_partitions(self) -> int:
+        return sum(1 for holder in self.holds if holder.startswith("consumer "))
 
 
 async def pause(stop: asyncio.Event | None, seconds: float) -> bool:

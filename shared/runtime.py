@@ -26,6 +26,8 @@ from shared.clock import AdjustableClock, Clock, SystemClock
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.contracts import schemas
+from shared.metrics import MeteredBus, ServiceMetrics
+from shared.metrics.registry import RuntimeFigures
 from shared.organisations import Organisations
 from shared.migrations.runner import require_current
 from shared.outages import Outages
@@ -65,8 +67,13 @@ class Runtime:
     address_seal: AddressSeal
     writes: GroupCommit
     outages: Outages = field(default_factory=Outages)
+    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)  # this process's own registry (shared.metrics)
     consumers: list[EventConsumer] = field(default_factory=list)
     started: asyncio.Event = field(default_factory=asyncio.Event)
+    figures: RuntimeFigures = field(init=False)  # read at each scrape of /metrics
+
+    def __post_init__(self) -> None:
+        self.figures = self.metrics.watch(self)
 
     def emit(
         self,
@@ -171,7 +178,8 @@ def build_runtime(
     """Wire a runtime from settings. Nothing connects here; `serve` starts it."""
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    bus = bus or KafkaBus(settings.kafka_bootstrap, client_id=f"signaalketen-{settings.service_name}")
+    metrics = ServiceMetrics()
+    bus = MeteredBus(bus or KafkaBus(settings.kafka_bootstrap, client_id=f"signaalketen-{settings.service_name}"), metrics)
     if clock is None:
         clock = AdjustableClock() if settings.environment == "test" else SystemClock()
     outages = Outages()
@@ -186,6 +194,7 @@ def build_runtime(
         address_seal=AddressSeal(settings.address_key_list()),
         writes=GroupCommit(sessions),
         outages=outages,
+        metrics=metrics,
     )
 
 

@@ -95,6 +95,12 @@ class ServiceSettings(BaseSettings):
     chain_oin: str = Field(
         "00000099000000000001", validation_alias=_chain("chain_oin"), description="OIN of the chain operator (CloudEvents source)"
     )
+    metrics_token: SecretStr | None = Field(
+        None,
+        validation_alias=_chain("metrics_token"),
+        description="bearer token the Prometheus scraper shows at /metrics (required in production; "
+        "in development and test /metrics is open while it is unset)",
+    )
     log_level: str = Field("INFO", validation_alias=_chain("log_level"), description="Python log level")
     log_format: LogFormat | None = Field(
         None,
@@ -130,6 +136,7 @@ class ServiceSettings(BaseSettings):
                 "SIGNAL_ADDRESS_KEYS": DEV_ADDRESS_KEY in self.address_keys.get_secret_value(),
                 "SIGNAL_ORGANISATIONS_FILE": self.organisations_file == DEV_ORGANISATIONS_FILE,
                 "SIGNAL_OIDC_ISSUER": not self.oidc_issuer,
+                "SIGNAL_METRICS_TOKEN": self.metrics_token is None or not self.metrics_token.get_secret_value().strip(),
             }
             offending = [name for name, is_default in defaults.items() if is_default]
             if offending:

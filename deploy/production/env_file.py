@@ -22,10 +22,12 @@ from cryptography.fernet import Fernet
 
 def chain_secrets() -> dict[str, str]:
     """The chain's own secrets: pseudonym key, two Fernet address keys (the first encrypts,
-    both decrypt: rotation adds a new first key), the monitor's link key. (The secrets of the
+    both decrypt: rotation adds a new first key), the Prometheus scraper's token, the
+    monitor's link key. (The secrets of the
     chain's Keycloak clients come from the realm: `compose_env` generates them for compose.)"""
     return {
         "SIGNAL_PSEUDONYM_KEY": secrets.token_urlsafe(32),
+        "SIGNAL_METRICS_TOKEN": secrets.token_urlsafe(32),
         "SIGNAL_ADDRESS_KEYS": ",".join(Fernet.generate_key().decode() for _ in range(2)),
         "MONITOR_LINK_KEY": secrets.token_urlsafe(32),
     }

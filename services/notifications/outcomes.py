@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -20,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.deliveries import AlertDelivered
 from shared.contracts import event_types
+from shared.metrics.registry import DeliveryOutcome
 from shared.runtime import Runtime
 from services.notifications.backoff import Backoff, Streak
 from services.notifications.tables import Delivery
@@ -48,6 +50,7 @@ class OutcomeRecorder:
         self._closing = False
         self.held: set[UUID] = set()  # claimed here and not yet recorded: never claimed again here
         self.streak = Streak()
+        runtime.metrics.count_deliveries()
 
     def hold(self, delivery_id: UUID) -> None:
         self.held.add(delivery_id)
@@ -97,6 +100,7 @@ class OutcomeRecorder:
 
     async def _write(self, outcomes: list[Outcome]) -> None:
         now = self._runtime.clock.now()
+        recorded: list[DeliveryOutcome] = []
         async with self._runtime.sessions() as session, session.begin():
             ids = [outcome.delivery_id for outcome in outcomes]
             deliveries = {d.id: d for d in (await session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))).all()}
@@ -105,10 +109,12 @@ class OutcomeRecorder:
                 if delivery is None or delivery.status != "pending" or delivery.next_attempt_at != outcome.leased_until:
                     log.info("outcome of delivery %s not recorded: its lease has moved on", outcome.delivery_id)
                     continue
-                self._apply(session, delivery, outcome, now)
+                recorded.append(self._apply(session, delivery, outcome, now))
         self._runtime.relay.wake()
+        for kind, count in Counter(recorded).items():
+            self._runtime.metrics.delivery(kind, count)
 
-    def _apply(self, session: AsyncSession, delivery: Delivery, outcome: Outcome, now: datetime) -> None:
+    def _apply(self, session: AsyncSession, delivery: Delivery, outcome: Outcome, now: datetime) -> DeliveryOutcome:
         delivery.attempts += 1
         delivery.last_status_code = outcome.status_code
         delivery.last_error = outcome.error
@@ -116,14 +122,20 @@ class OutcomeRecorder:
             delivery.status, delivery.delivered_at = "delivered", now
             if delivery.event_type in ANNOUNCED:
                 self._announce(session, delivery, now)
+            kind = DeliveryOutcome.DELIVERED
         else:
-            next_attempt = self._backoff.next_attempt(delivery.attempts, now)
-            if next_attempt is None:
-                delivery.status = "dead"
-                log.warning("delivery %s of event %s dead after %d attempts", delivery.id, delivery.event_id, delivery.attempts)
-            else:
-                delivery.next_attempt_at = next_attempt
+            kind = self._after_failure(delivery, now)
         session.add(delivery)
+        return kind
+
+    def _after_failure(self, delivery: Delivery, now: datetime) -> DeliveryOutcome:
+        next_attempt = self._backoff.next_attempt(delivery.attempts, now)
+        if next_attempt is None:
+            delivery.status = "dead"
+            log.warning("delivery %s of event %s dead after %d attempts", delivery.id, delivery.event_id, delivery.attempts)
+            return DeliveryOutcome.DEAD
+        delivery.next_attempt_at = next_attempt
+        return DeliveryOutcome.RETRY
 
     def _announce(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
         self._runtime.emit(

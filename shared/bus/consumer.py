@@ -27,7 +27,6 @@ import logging
 from datetime import UTC, datetime
 from typing import Awaitable, Callable, Sequence
 
-from shared.bus.dead_letter_metrics import count_dead_letter
 from shared.bus.port import Bus, OutgoingRecord, Record
 from shared.contracts.envelope import ContractError, Event, decode
 from shared.contracts.topics import dead_letter_topic
@@ -198,4 +197,3 @@ class EventConsumer:
         log.warning(
             "dead-lettered record %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason[:300]
         )
-        count_dead_letter(record.topic, self._group_id, reason)

@@ -1,9 +1,9 @@
 """Dead letters as Prometheus metrics, for alert rules (deploy/prometheus/alerts.yaml).
 
 - `signaalketen_dead_letters_total{topic, consumer_group, reason_kind}`: a counter in
-  every service process, raised by `EventConsumer` each time it dead-letters a record.
-  It lives in prometheus-client's default registry, so whatever exposes that registry
-  (a service's Prometheus endpoint) shows it.
+  every service process, raised each time a consumer's dead letter is published (read
+  from the headers `EventConsumer` gives it: `dead_letter_origin`), in the service's own
+  registry (shared.metrics) and exposed at its `/metrics`.
 - `signaalketen_dead_letters_open{topic}` and
   `signaalketen_dead_letters_oldest_open_timestamp_seconds{topic}`: what is still open
   on each dead-letter topic, as the dead-letter workbench reads it from Kafka and its
@@ -22,7 +22,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Iterable, Iterator
 
-from prometheus_client import Counter
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -44,15 +43,13 @@ def reason_kind(reason: str) -> ReasonKind:
         return ReasonKind.OTHER
 
 
-DEAD_LETTERS = Counter(
-    "signaalketen_dead_letters",
-    "Records a consumer group put on a dead-letter topic, by source topic and kind of reason",
-    ["topic", "consumer_group", "reason_kind"],
-)
-
-
-def count_dead_letter(topic: str, consumer_group: str, reason: str) -> None:
-    DEAD_LETTERS.labels(topic=topic, consumer_group=consumer_group, reason_kind=reason_kind(reason).value).inc()
+def dead_letter_origin(headers: Iterable[tuple[str, bytes]]) -> tuple[str, str, str] | None:
+    """(source topic, consumer group, reason) of a dead letter a consumer publishes; None
+    for any other record."""
+    found = {name: value.decode(errors="replace") for name, value in headers if name.startswith("dlq-")}
+    if "dlq-source-topic" not in found:
+        return None
+    return found["dlq-source-topic"], found.get("dlq-consumer-group", ""), found.get("dlq-reason", "")
 
 
 @dataclass(frozen=True)

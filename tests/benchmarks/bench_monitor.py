@@ -23,6 +23,7 @@ import httpx
 from tests.benchmarks.bench_chain import cpu_seconds
 from tests.benchmarks.chain import REGISTER_RATE, start_chain
 from tests.support import table1
+from tests.support.metrics import scrape
 
 BATCH = 1000
 AMSTERDAM = {"X-API-Key": "dev-gemeente-amsterdam"}
@@ -50,8 +51,8 @@ def counted(monitor: str) -> tuple[int, int]:
 
 def quiet(urls: list[str]) -> bool:
     for url in urls:
-        metrics = httpx.get(url + "/metrics", timeout=30).json()
-        if metrics["consumer_lag"] or metrics["outbox_backlog"]:
+        metrics = scrape(url, timeout=30)
+        if metrics.total("signaalketen_consumer_lag") or metrics.total("signaalketen_outbox_backlog"):
             return False
     return True
 

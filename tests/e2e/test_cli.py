@@ -21,6 +21,7 @@ from services.cli.topics import load_definitions
 from tests.conftest import create_database, drop_database
 from tests.support.cli import run_cli
 from tests.support.kafka_tools import read_all
+from tests.support.metrics import parse
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.wait import eventually
 
@@ -151,18 +152,18 @@ def test_replaying_the_same_file_again_publishes_nothing_new(chain, replayed, tm
     path, _receipt, _result = replayed
     signals_topic = chain.prefix + topics.SIGNALS
     with chain.client("arrears", "ymere") as ymere:
-        eventually(lambda: ymere.get("/metrics").json()["outbox_backlog"] == 0, what="first run published")
-        before = ymere.get("/metrics").json()["outbox_published"]
+        eventually(lambda: parse(ymere.get("/metrics")).value("signaalketen_outbox_backlog") == 0, what="first run published")
+        before = parse(ymere.get("/metrics")).value("signaalketen_outbox_published_total")
         on_topic = len(read_all(chain.kafka, signals_topic))
         again = run_cli(
             "replay", str(path), "--intake", chain.urls["arrears"], "--organisation", "ymere", "--secret", "dev-ymere",
             "--receipt", str(tmp_path / "again.csv"),
         )
-        after = ymere.get("/metrics").json()
+        after = parse(ymere.get("/metrics"))
     assert again.returncode == 1, again.stdout + again.stderr
     assert counted(again.stdout, "accepted: new signals") == 0
     assert counted(again.stdout, "accepted: already sent before (same reference)") == 27
-    assert after["outbox_backlog"] == 0 and after["outbox_published"] == before
+    assert after.value("signaalketen_outbox_backlog") == 0 and after.value("signaalketen_outbox_published_total") == before
     assert len(read_all(chain.kafka, signals_topic)) == on_topic
     first_ids = {line["reference"]: line["signal_id"] for line in receipt(replayed[1]) if line["signal_id"]}
     again_ids = {line["reference"]: line["signal_id"] for line in receipt(tmp_path / "again.csv") if line["signal_id"]}

@@ -121,6 +121,7 @@ def test_a_database_made_before_migrations_is_adopted_with_every_row(kafka_boots
     try:
         start([register, *old])
         subject = run_a_small_chain(url, receiver)
+        # the services of ba00dfe answer /metrics in their JSON, not in Prometheus' format
         eventually(lambda: all(httpx.get(url[n] + "/metrics").json()["outbox_backlog"] == 0 for n in SERVICES), what="outboxes sent")
         stop(old)
         before = {name: asyncio.run(snapshot(plain[name])) for name in SERVICES}
@@ -174,6 +175,7 @@ def run_a_small_chain(url: dict[str, str], receiver: WebhookReceiver) -> str:
     with client(url["triage"], "vroeg-eropaf-amsterdam") as team:
         assert team.get(f"/v1/cases/{alert['subject']}", params={"purpose": "home visit"}).status_code == 200
     with client(url["monitor"], "gemeente-amsterdam") as municipality:
+        # run by the services of ba00dfe only: their /metrics is JSON
         eventually(lambda: municipality.get("/metrics").json()["consumer_lag"] == 0, what="monitor caught up")
     return alert["subject"]
 

@@ -27,6 +27,7 @@ from shared.contracts import topics as chain_topics
 from shared.runtime import DEFAULT_PARTITIONS
 from tests.conftest import create_database, drop_database
 from tests.support.kafka_tools import read_all
+from tests.support.metrics import scrape
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.wait import eventually
 
@@ -168,8 +169,8 @@ def test_both_instances_of_every_service_share_its_consumer_groups(twins, signal
 
 
 def held_partitions(url: str, prefix: str) -> dict[str, int]:
-    metrics = httpx.get(url + "/metrics", timeout=10).json()
-    return {name.split(":", 1)[1].removeprefix(prefix): value for name, value in metrics.items() if name.startswith("consumer_partitions:")}
+    held = scrape(url).by("signaalketen_consumer_partitions", "consumer_group")
+    return {group.removeprefix(prefix): int(count) for group, count in held.items()}
 
 
 def test_every_timer_fires_once_while_both_instances_race_for_it(twins, signalled):

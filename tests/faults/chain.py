@@ -14,6 +14,7 @@ import httpx
 
 from tests.conftest import create_database, drop_database
 from tests.support.fault_proxy import ProxyProcess
+from tests.support.metrics import Scrape, scrape
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -42,11 +43,11 @@ class FaultChain:
         """asyncpg URL of the service's database, not through its proxy (for counting)."""
         return self.databases[service][1].replace("postgresql+asyncpg://", "postgresql://")
 
-    def metrics(self, service: str) -> dict:
+    def metrics(self, service: str) -> Scrape | None:
         try:
-            return httpx.get(self.url(service) + "/metrics", timeout=10).json()
-        except (httpx.HTTPError, ValueError):
-            return {}
+            return scrape(self.url(service))
+        except (httpx.HTTPError, AssertionError, ValueError):
+            return None
 
     def logs(self, lines: int = 30) -> str:
         return "\n".join(f"--- {name}\n{process.log_tail(lines)}" for name, process in self.processes.items())

@@ -109,8 +109,8 @@ def _transient_failures(chain: FaultChain, service: str, dependency: str) -> int
     """The service's count so far; asked again when a busy service does not answer in time."""
     for _attempt in range(3):
         figures = chain.metrics(service)
-        if figures:
-            return int(figures.get(f"transient_failures:{dependency}", 0))
+        if figures is not None:
+            return int(figures.total("signaalketen_transient_failures_total", dependency=dependency))
     return 0
 
 

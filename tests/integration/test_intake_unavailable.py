@@ -18,6 +18,7 @@ from services.arrears.app import create_app
 from services.arrears.settings import ArrearsSettings
 from tests.support.apps import key, running
 from tests.support.fault_proxy import FaultProxy
+from tests.support.metrics import parse
 from tests.support.wait import wait_for
 from tests.support.intake import arrears_row
 
@@ -64,8 +65,10 @@ async def test_the_intake_answers_503_with_retry_after_while_its_database_is_awa
 
         readiness = await wait_for(not_ready, what="readiness to say not ready")
         assert readiness["checks"]["database"] is False and "database" in readiness["away"]
-        metrics = (await client.get("/metrics")).json()
-        assert metrics["outbox_backlog"] is None and metrics["transient_failures:database"] >= 2, "both 503s counted"
+        metrics = parse(await client.get("/metrics"))
+        assert metrics.value("signaalketen_outbox_backlog") is None, "no backlog figure while the database is away"
+        assert metrics.value("signaalketen_transient_failures_total", dependency="database") >= 2, "both 503s counted"
+        assert metrics.value("signaalketen_http_requests_total", method="POST", route="/v1/signals", status_class="5xx") == 1
 
         proxy.restore()
         again = await client.post("/v1/signals", json=arrears_row(2), headers=key("ymere") | {"Idempotency-Key": "k-2"})
@@ -77,9 +80,9 @@ async def test_the_intake_answers_503_with_retry_after_while_its_database_is_awa
 
         async def ready_and_drained():
             answer = await client.get("/health/ready")
-            metrics = (await client.get("/metrics")).json()
-            return answer.status_code == 200 and metrics["outbox_backlog"] == 0 and metrics
+            metrics = parse(await client.get("/metrics"))
+            return answer.status_code == 200 and metrics.value("signaalketen_outbox_backlog") == 0 and metrics
 
         metrics = await wait_for(ready_and_drained, timeout=30, what="ready again, the outbox drained")
-    assert metrics["held"] == 0 and metrics["dead_lettered"] == 0
+    assert metrics.value("signaalketen_holds") == 0 and metrics.total("signaalketen_dead_letters_total") == 0
     assert len(bus.records("signals")) == 4, "the signal before the cut and the three after it, once each"

@@ -7,7 +7,8 @@ whose secrets are generated for the run, the three-broker Kafka cluster with the
 deploy/kafka/topics.yaml (3 replicas, min ISR 2), PostgreSQL with every database migrated,
 the register stand-in and two instances of every service and of the portal in production.
 Then it tells the README's two stories with Keycloak tokens, lets a named GGD worker read
-a case in the portal (headless Chromium) and finds her in the audit, streams the signals
+a case in the portal (headless Chromium) and finds her in the audit, scrapes every
+instance's /metrics with the scraper's token (and is refused without it), streams the signals
 while it kills a broker and one instance of every service with -9 and starts each again,
 and counts. Its last line:
 
@@ -31,8 +32,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
+import httpx
+
 from tests.production import tally
-from tests.production.deployment import Deployment
+from tests.production.deployment import SERVICES, Deployment
 from tests.production.infrastructure import Infrastructure
 from tests.production.partners import Partner, Tokens
 from tests.production.portal_login import audited_as_the_worker, read_case_in_portal
@@ -41,6 +44,7 @@ from tests.production.run_secrets import generate
 from tests.production.stories import CORPORATION, Stories
 from tests.production.stream import Stream
 from tests.production.topics import create_topics
+from tests.support.metrics import scrape
 from tests.support.processes import REPO
 from tests.support.tls_webhook_receiver import TlsWebhookReceiver
 from tests.support.wait import eventually
@@ -134,6 +138,23 @@ def tell_stories(stories: Stories, deployment: Deployment, infra: Infrastructure
     log(f"story 2: family found -> urgent GGD alert -> offer -> HVO Querido confirms -> GGD hears placement.confirmed ({case_key})")
 
 
+def scrape_every_instance(deployment: Deployment, token: str) -> None:
+    """Every instance's /metrics: refused without the scraper's token, Prometheus' format
+    with it, showing the stories' signals posted at the intake and consumed by triage."""
+    scraped = {service: [] for service in SERVICES}
+    for service in SERVICES:
+        for url in deployment.urls(service):
+            refused = httpx.get(url + "/metrics", timeout=10).status_code
+            assert refused == 401, f"{service} {url}/metrics answered {refused} without the scraper's token"
+            scraped[service].append(scrape(url, token))
+    posted = sum(m.total("signaalketen_http_requests_total", route="/v1/signals", status_class="2xx") for m in scraped["arrears"])
+    consumed = sum(m.total("signaalketen_events_consumed_total", topic="signals") for m in scraped["triage"])
+    assert posted >= 2 and consumed >= 2, f"the stories' signals not in the metrics: posted {posted}, consumed {consumed}"
+    instances = sum(len(found) for found in scraped.values())
+    log(f"metrics: {instances} instances refuse /metrics without the scraper's token and answer Prometheus' format "
+        f"with it: {posted:.0f} signals posted at the intake, {consumed:.0f} consumed by triage")  # fmt: skip
+
+
 def stream_with_faults(stream: Stream, infra: Infrastructure, deployment: Deployment, options: argparse.Namespace) -> float:
     together = options.restarts == "together"
     with ThreadPoolExecutor(1) as pool:
@@ -184,6 +205,7 @@ def run(options: argparse.Namespace, run_dir: Path) -> tally.Verdict:
         stories = Stories(tokens, deployment.urls, receiver)
         stack.callback(stories.close)
         tell_stories(stories, deployment, infra, secrets, run_dir)
+        scrape_every_instance(deployment, secrets.metrics_token)
         stream = Stream(Partner(tokens, CORPORATION, deployment.urls("arrears")), options.signals, options.rate)
         stream_with_faults(stream, infra, deployment, options)
         return count(stream, receiver, infra)

@@ -36,6 +36,7 @@ def chain_env(infra: Infrastructure, secrets: RunSecrets, register_port: int) ->
         "SIGNAL_ADDRESS_KEYS": secrets.address_keys,
         "SIGNAL_ORGANISATIONS_FILE": str(secrets.organisations_file),
         "SIGNAL_OIDC_ISSUER": infra.keycloak.issuer,
+        "SIGNAL_METRICS_TOKEN": secrets.metrics_token,
         "SIGNAL_LOG_LEVEL": "WARNING",
         "MONITOR_LINK_KEY": secrets.link_key,
         "REGISTER_PORT": str(register_port),

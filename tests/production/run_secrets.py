@@ -1,7 +1,7 @@
 """Every secret of the run, generated for it and nothing `dev-…`: the realm's client secrets
 and passwords (deploy/keycloak/realm.py --generate-secrets), the chain's own secrets as a
 deployment generates them (deploy/production/env_file.py: pseudonym key, two Fernet
-address keys, the monitor's link key), an organisations file without any keys (people and systems come through Keycloak), and the receivers'
+address keys, the scraper's metrics token, the monitor's link key), an organisations file without any keys (people and systems come through Keycloak), and the receivers'
 TLS certificates."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class RunSecrets:
     pseudonym_key: str
     address_keys: str
     link_key: str
+    metrics_token: str
     certificates: RunCertificates
 
     @property
@@ -59,5 +60,6 @@ def generate(directory: Path) -> RunSecrets:
         pseudonym_key=chain["SIGNAL_PSEUDONYM_KEY"],
         address_keys=chain["SIGNAL_ADDRESS_KEYS"],
         link_key=chain["MONITOR_LINK_KEY"],
+        metrics_token=chain["SIGNAL_METRICS_TOKEN"],
         certificates=make_certificates(directory / "tls"),
     )

@@ -76,7 +76,7 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
 EVERY_SERVICE = {
     ("GET", "/health/live"): PUBLIC,
     ("GET", "/health/ready"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,  # no organisation's credentials: the scraper's token in production (docs/adr/0030)
     ("POST", "/oauth/token"): PUBLIC,
     ("GET", "/v1/audit"): {R.PRIVACY_OFFICER},
     ("GET", "/v1/retention/deletions"): {R.PRIVACY_OFFICER},

@@ -10,6 +10,7 @@ from services.arrears.intake import FORBIDDEN_TYPE
 from services.arrears.schemas import MAX_BATCH
 from tests.support.apps import key, running
 from tests.support.intake import arrears_row, dwelling
+from tests.support.metrics import parse
 from tests.support.wait import wait_for
 
 def family_found_row(n: int, reference: str | None = None) -> dict:
@@ -29,8 +30,9 @@ async def drained(client, published: int):
     """Wait until the relay published exactly `published` events and has nothing left."""
 
     async def settled():
-        metrics = (await client.get("/metrics")).json()
-        return metrics["outbox_backlog"] == 0 and metrics["outbox_published"] == published and metrics
+        metrics = parse(await client.get("/metrics"))
+        backlog, sent = metrics.value("signaalketen_outbox_backlog"), metrics.value("signaalketen_outbox_published_total")
+        return backlog == 0 and sent == published and metrics
 
     return await wait_for(settled, what=f"{published} events published and the outbox empty")
 
@@ -97,12 +99,12 @@ async def test_replaying_the_same_batch_publishes_nothing_new(app, bus):
         first = (await post_batch(client, rows)).json()
         await drained(client, 5)
         second = (await post_batch(client, rows)).json()
-        metrics = (await client.get("/metrics")).json()
+        metrics = parse(await client.get("/metrics"))
     assert [row["replayed"] for row in first["accepted"]] == [False] * 5
     assert [row["replayed"] for row in second["accepted"]] == [True] * 5
     assert [row["id"] for row in second["accepted"]] == [row["id"] for row in first["accepted"]]
     assert second["rejected"] == first["rejected"]
-    assert metrics["outbox_backlog"] == 0 and metrics["outbox_published"] == 5
+    assert metrics.value("signaalketen_outbox_backlog") == 0 and metrics.value("signaalketen_outbox_published_total") == 5
     assert len(bus.records("signals")) == 5
 
 

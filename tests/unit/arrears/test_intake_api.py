@@ -8,6 +8,7 @@ from shared.contracts import event_types
 from shared.contracts.envelope import decode
 from tests.support.apps import key, running
 from tests.support.intake import FAMILY_DWELLING, arrears_body
+from tests.support.metrics import parse
 from tests.support.wait import wait_for
 from tests.support.problems import refusal
 
@@ -110,12 +111,15 @@ async def test_health_and_metrics_for_operators(app, bus):
         await client.post("/v1/signals", json=arrears_body(), headers=key("ymere"))
 
         async def drained():
-            metrics = (await client.get("/metrics")).json()
-            return metrics["outbox_published"] == 1 and metrics
+            metrics = parse(await client.get("/metrics"))
+            sent, backlog = metrics.value("signaalketen_outbox_published_total"), metrics.value("signaalketen_outbox_backlog")
+            return sent == 1 and backlog == 0 and metrics  # published, then marked sent: both, eventually
 
         metrics = await wait_for(drained, what="outbox drained")
-    assert metrics["outbox_backlog"] == 0 and metrics["dead_lettered"] == 0
-    assert "consumer_lag" in metrics
+    assert metrics.total("signaalketen_dead_letters_total") == 0
+    assert metrics.value("signaalketen_events_produced_total", topic="signals") == 1
+    assert metrics.value("signaalketen_http_requests_total", method="POST", route="/v1/signals", status_class="2xx") == 1
+    assert metrics.value("signaalketen_holds") == 0 and metrics.total("signaalketen_consumer_lag") == 0
 
 
 async def test_concurrent_posts_share_commits_yet_each_key_gets_exactly_one_signal(app, bus):

@@ -12,11 +12,14 @@ from pathlib import Path
 import httpx
 from cryptography.fernet import Fernet
 
+from shared.runtime import build_runtime
 from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
+from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from tests.support.apps import key
 from tests.support.issuer_server import IssuerServer
 from tests.support.production import organisations_without_keys
+from tests.support.wait import wait_for
 
 
 @dataclass
@@ -61,6 +64,20 @@ class PartnerEndpoint:
         return [r for r in self.requests if verification_answer(r.content) is None]
 
 
+def notifications(tmp_path, bus, clock, partner, **settings):
+    """The notifications app on the in-memory bus, delivering to `partner`."""
+    settings = NotificationsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", **settings)
+    return create_app(build_runtime(settings, bus=bus, clock=clock), transport=partner.transport())
+
+
+async def requests_made(partner, count):
+    async def probe():
+        deliveries = partner.deliveries()
+        return len(deliveries) >= count and deliveries
+
+    return await wait_for(probe, what=f"{count} delivery attempt(s)")
+
+
 def production_settings(tmp_path: Path, issuer: IssuerServer, **overrides) -> NotificationsSettings:
     """Production, built explicitly: own secrets, an organisations file without development
     keys and an OpenID Connect issuer, as a deployment must have."""
@@ -71,6 +88,7 @@ def production_settings(tmp_path: Path, issuer: IssuerServer, **overrides) -> No
         address_keys=Fernet.generate_key().decode(),
         organisations_file=organisations_without_keys(tmp_path),
         oidc_issuer=issuer.issuer,
+        metrics_token=secrets.token_urlsafe(32),
         **({"public_url": "https://notifications.gemeente.example", "triage_url": "https://triage.gemeente.example",
             "placement_url": "https://placement.gemeente.example"} | overrides),
     )

@@ -5,27 +5,11 @@ import json
 
 import pytest
 
-from shared.runtime import build_runtime
 from shared.webhooks import DEFAULT_TOLERANCE_SECONDS, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, verify
-from services.notifications.app import create_app
-from services.notifications.settings import NotificationsSettings
 from tests.support.apps import key, running
 from tests.support.wait import wait_for
-from tests.unit.notifications.support import GGD, PartnerEndpoint, subscribe
+from tests.unit.notifications.support import GGD, PartnerEndpoint, notifications, requests_made, subscribe
 from tests.support.events import alert_event, publish
-
-
-def notifications(tmp_path, bus, clock, partner, **settings):
-    settings = NotificationsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", **settings)
-    return create_app(build_runtime(settings, bus=bus, clock=clock), transport=partner.transport())
-
-
-async def requests_made(partner, count):
-    async def probe():
-        deliveries = partner.deliveries()
-        return len(deliveries) >= count and deliveries
-
-    return await wait_for(probe, what=f"{count} delivery attempt(s)")
 
 
 async def test_a_delivery_verifies_and_a_tampered_or_replayed_copy_is_refused(tmp_path, bus, clock):

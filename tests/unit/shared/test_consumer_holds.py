@@ -51,8 +51,8 @@ async def test_a_transient_failure_holds_the_partition_uncommitted_until_the_dep
     await wait_for(lambda: _true(database.calls > 50), what="many retries")
     assert handled == [] and bus.committed("g", TOPIC) == 0, "nothing handled, nothing committed"
     assert bus.records(TOPIC + ".dlq") == [], "a database away is never a dead letter"
-    assert set(outages.away()) == {"database"} and outages.metrics()["held_partitions"] == 1
-    assert outages.metrics()["transient_failures:database"] == database.calls
+    assert set(outages.away()) == {"database"} and outages.held_partitions() == 1
+    assert outages.transient_failures["database"] == database.calls
 
     database.away = False
     await asyncio.wait_for(delivery, 5)
@@ -102,7 +102,7 @@ async def test_an_unclassified_failure_is_held_while_the_database_does_not_answe
     [dead] = bus.records(TOPIC + ".dlq")
     assert dict(dead.headers)["dlq-reason"].startswith(b"failed after ")
     assert b"OverflowError" in dict(dead.headers)["dlq-reason"]
-    assert bus.committed("g", TOPIC) == 1 and outages.away() == {} and outages.metrics()["unclassified_failures"] > 10
+    assert bus.committed("g", TOPIC) == 1 and outages.away() == {} and sum(outages.unclassified.values()) > 10
 
 
 async def test_stopping_while_held_commits_nothing_so_the_records_replay():

@@ -1,11 +1,10 @@
-"""The dead-letter counter an alert rule watches, raised by the consumer itself, and the
-open-dead-letter gauges in Prometheus' text format (parsed with prometheus-client's parser)."""
+"""The dead-letter counter an alert rule watches, raised as a consumer's dead letters are
+published (in the service's own registry), and the open-dead-letter gauges in Prometheus' text format (parsed with prometheus-client's parser)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.cli.dlq.exporter import exposition
@@ -13,29 +12,36 @@ from services.cli.dlq.letters import DeadLetter, Location, summarise
 from shared.bus.consumer import EventConsumer, RetryPolicy, Unprocessable
 from shared.bus.memory import InMemoryBus
 from shared.contracts.envelope import encode
+from shared.metrics import MeteredBus, ServiceMetrics
 from tests.support.events import arrears_event
 
 
-def counted(topic: str, group: str, kind: str) -> float:
+def counted(metrics: ServiceMetrics, topic: str, group: str, kind: str) -> float:
+    """The counter as a scraper reads it: from the exposition, parsed."""
     labels = {"topic": topic, "consumer_group": group, "reason_kind": kind}
-    return REGISTRY.get_sample_value("signaalketen_dead_letters_total", labels) or 0.0
+    for family in text_string_to_metric_families(metrics.exposition()[0].decode()):
+        for sample in family.samples:
+            if sample.name == "signaalketen_dead_letters_total" and sample.labels == labels:
+                return sample.value
+    return 0.0
 
 
 async def test_every_dead_letter_raises_the_counter_by_topic_group_and_kind_of_reason():
-    bus = InMemoryBus()
-    bus.append_raw("metrics-signals", b"garbage")
-    bus.append_raw("metrics-signals", encode(arrears_event()))
-    bus.append_raw("metrics-signals", encode(arrears_event()))
-    before = {kind: counted("metrics-signals", "metrics-group", kind) for kind in ("rejected", "unprocessable")}
+    memory = InMemoryBus()
+    memory.append_raw("metrics-signals", b"garbage")
+    memory.append_raw("metrics-signals", encode(arrears_event()))
+    memory.append_raw("metrics-signals", encode(arrears_event()))
+    metrics = ServiceMetrics()
 
     async def handle(_event):
         raise Unprocessable("seal")
 
-    consumer = EventConsumer(bus, "metrics-group", handle, RetryPolicy(attempts=1))
-    await bus.deliver_pending(["metrics-signals"], "metrics-group", consumer.process_batch)
-    assert counted("metrics-signals", "metrics-group", "rejected") == before["rejected"] + 1
-    assert counted("metrics-signals", "metrics-group", "unprocessable") == before["unprocessable"] + 2
-    assert consumer.dead_lettered == 3
+    consumer = EventConsumer(MeteredBus(memory, metrics), "metrics-group", handle, RetryPolicy(attempts=1))
+    await memory.deliver_pending(["metrics-signals"], "metrics-group", consumer.process_batch)
+    assert counted(metrics, "metrics-signals", "metrics-group", "rejected") == 1
+    assert counted(metrics, "metrics-signals", "metrics-group", "unprocessable") == 2
+    assert counted(ServiceMetrics(), "metrics-signals", "metrics-group", "rejected") == 0, "another app's registry counts its own"
+    assert consumer.dead_lettered == 3 and len(memory.records("metrics-signals.dlq")) == 3
 
 
 def test_open_dead_letters_per_topic_in_prometheus_text_format():

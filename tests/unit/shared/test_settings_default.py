@@ -16,6 +16,7 @@ REAL_SECRETS = {
     "SIGNAL_PSEUDONYM_KEY": "a-real-pseudonym-key-from-the-vault",
     "SIGNAL_ADDRESS_KEYS": "cmVhbC1hZGRyZXNzLWtleS1mcm9tLXRoZS12YXVsdCE=",
     "SIGNAL_OIDC_ISSUER": "https://login.example/realms/signaalketen",
+    "SIGNAL_METRICS_TOKEN": "a-real-scraper-token-from-the-vault",
 }
 
 
@@ -23,7 +24,7 @@ def test_no_environment_means_production_and_the_development_secrets_are_refused
     monkeypatch.delenv("SIGNAL_ENVIRONMENT")
     with pytest.raises(ValidationError) as refused:
         ArrearsSettings()
-    for variable in ("SIGNAL_PSEUDONYM_KEY", "SIGNAL_ADDRESS_KEYS", "SIGNAL_ORGANISATIONS_FILE", "SIGNAL_OIDC_ISSUER"):
+    for variable in ("SIGNAL_PSEUDONYM_KEY", "SIGNAL_ADDRESS_KEYS", "SIGNAL_ORGANISATIONS_FILE", "SIGNAL_OIDC_ISSUER", "SIGNAL_METRICS_TOKEN"):
         assert variable in str(refused.value)
 
 

@@ -70,6 +70,7 @@ def production_env(monkeypatch, tmp_path, organisations, issuer: str) -> None:
         "SIGNAL_ADDRESS_KEYS": generate_address_key(),
         "SIGNAL_ORGANISATIONS_FILE": str(organisations),
         "SIGNAL_OIDC_ISSUER": issuer,
+        "SIGNAL_METRICS_TOKEN": "a-real-scraper-token",
         "ARREARS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/a.db",
     }.items():
         monkeypatch.setenv(name, value)
