@@ -32,7 +32,8 @@ def planned(tmp_path: Path) -> Deployment:
     secrets = SimpleNamespace(
         pseudonym_key="a-key-of-the-run", address_keys=Fernet.generate_key().decode(), link_key="a-link-key-of-the-run",
         organisations_file=organisations_without_keys(tmp_path), register_client_secret="register-secret-of-the-run",
-        portal_client_secret="portal-secret-of-the-run", certificates=SimpleNamespace(ca_file=tmp_path / "ca.pem"),
+        portal_client_secret="portal-secret-of-the-run", metrics_token="a-scraper-token-of-the-run",
+        certificates=SimpleNamespace(ca_file=tmp_path / "ca.pem"),
     )  # fmt: skip
     return Deployment.plan(infra, secrets, tmp_path)
 
