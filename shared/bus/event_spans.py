@@ -31,12 +31,10 @@ def _span_name(event: Event) -> str:
 def _attributes(record: Record, event: Event, group: str) -> dict[str, str | int]:
     return {
         "messaging.system": "kafka",
-        "messaging.operation.type": "process",
         "messaging.destination.name": record.topic,
         "messaging.destination.partition.id": str(record.partition),
         "messaging.kafka.offset": record.offset,
         "messaging.consumer.group.name": group,
-        "messaging.message.id": str(event.id),
         "cloudevents.event_id": str(event.id),
         "cloudevents.event_type": event.type,
     }
