@@ -1,12 +1,16 @@
 """W3C trace context on the chain's CloudEvents (the distributed-tracing extension) and in
 its consumers: a consumed event's span is a child of the context it carries, an event
 emitted while handling it carries that span on, in a batch too; a missing or malformed
-context starts a new trace and is never an error."""
+context starts a new trace and is never an error; with an OTLP endpoint the spans leave
+over OTLP/HTTP."""
 
 import json
+import threading
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import format_span_id, format_trace_id
@@ -123,3 +127,37 @@ def _assessed(event) -> triage.HouseholdAssessed:
         signal_id=event.data.signal_id, persons=3, minors=1, minor_ages=[5], is_family=True,
         source=triage.CompositionSource.REGISTER, assessed_on=date(2026, 11, 27), municipality_code="0363",
     )  # fmt: skip
+
+
+def test_with_an_otlp_endpoint_spans_leave_for_the_collector_over_otlp_http():
+    """A real HTTP server stands in for the collector and reads what arrives as OTLP protobuf."""
+    arrived: list[tuple[str, str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            arrived.append((self.path, self.headers["Content-Type"], self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        provider = tracer_provider("triage", f"http://127.0.0.1:{server.server_address[1]}/v1/traces")
+        with provider.get_tracer("test").start_as_current_span("process something") as span:
+            trace_id = span.get_span_context().trace_id
+        assert provider.force_flush(timeout_millis=5000)
+        provider.shutdown()
+    finally:
+        server.shutdown()
+        server.server_close()
+    [(path, content_type, body)] = arrived
+    assert (path, content_type) == ("/v1/traces", "application/x-protobuf")
+    request = ExportTraceServiceRequest.FromString(body)
+    [resource_spans] = request.resource_spans
+    service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}["service.name"]
+    [exported] = resource_spans.scope_spans[0].spans
+    assert (service, exported.name, int.from_bytes(exported.trace_id, "big")) == ("signaalketen-triage", "process something", trace_id)
