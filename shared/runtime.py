@@ -11,6 +11,7 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Awaitable, Callable, Mapping, Sequence
 from uuid import UUID
 
@@ -73,7 +74,7 @@ class Runtime:
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tracer_provider: TracerProvider = field(default_factory=unexported)  # shared.tracing, docs/adr/0028
 
-    @property
+    @cached_property
     def tracer(self) -> Tracer:
         return self.tracer_provider.get_tracer(SCOPE)
 
