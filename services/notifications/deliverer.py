@@ -28,9 +28,7 @@ import httpx
 from sqlmodel import col
 
 from shared.runtime import Runtime
-from shared.tracing import answered
 from services.notifications.backoff import Backoff, Streak
-from services.notifications.delivery_trace import sending
 from services.notifications.outcomes import Outcome, OutcomeRecorder
 from services.notifications.tables import Delivery
 from services.notifications.targets import Target, deliveries_with_targets, target_of
@@ -152,15 +150,8 @@ class Deliverer:
         self._outcomes.add(outcome)
 
     async def _send(self, delivery: Claimed) -> Outcome:
-        with sending(self._runtime.tracer, delivery.target.kind.value, delivery.body, str(delivery.id)) as (span, trace):
-            status_code, error = await self._post(delivery, trace)
-            answered(span, status_code, error)
-        return Outcome(delivery.id, delivery.leased_until, status_code, error)
-
-    async def _post(self, delivery: Claimed, trace: dict[str, str]) -> tuple[int | None, str | None]:
-        """The receiver's status code, and what went wrong (None: a 2xx)."""
         body = delivery.body.encode()
-        headers = {**delivery.target.headers(body, delivery.event_id), **trace}
+        headers = delivery.target.headers(body, delivery.event_id)
         status_code, error = None, None
         try:
             self.sent += 1
@@ -173,7 +164,7 @@ class Deliverer:
         except Exception as exc:  # noqa: BLE001 - every send ends in an outcome, or it waits for its lease
             log.exception("sending delivery %s failed", delivery.id)
             error = type(exc).__name__
-        return status_code, error
+        return Outcome(delivery.id, delivery.leased_until, status_code, error)
 
     async def _pause_after_failed_claim(self, stop: asyncio.Event) -> None:
         first = self._claims.failing_since is None
