@@ -129,7 +129,7 @@ def token_verifiers(settings: ServiceSettings) -> tuple[dict, TokenIssuer | None
 def install(app: FastAPI) -> None:
     settings = app.state.runtime.settings
     app.state.verifiers, app.state.tokens = token_verifiers(settings)
-    app.add_middleware(TraceMiddleware)
+    app.add_middleware(TraceMiddleware, tracer_provider=app.state.runtime.tracer_provider)
     app.include_router(health)
     app.include_router(metrics_router)
     if app.state.tokens is not None:

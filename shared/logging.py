@@ -2,8 +2,9 @@
 
 Two formats: plain text for a developer's terminal, and one JSON object per line for the
 log collectors operators already run (Loki, Elastic, Splunk): `time`, `level`, `service`,
-`logger`, `message`, and `trace_id` while a request is handled (the id its audit records
-carry and its `X-Trace-Id` answer names), plus the exception as text when there is one.
+`logger`, `message`, and `trace_id` while a request or a consumed event is handled (the
+id of its trace: shared.tracing; the one its audit records carry and a request's
+`X-Trace-Id` answer names), plus the exception as text when there is one.
 Production logs JSON unless told otherwise (`SIGNAL_LOG_FORMAT`)."""
 
 from __future__ import annotations

@@ -11,14 +11,18 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Awaitable, Callable, Mapping, Sequence
 from uuid import UUID
 
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.bus.consumer import EventConsumer, RetryPolicy
+from shared.bus.event_spans import within
 from shared.bus.kafka import KafkaBus
 from shared.bus.port import Bus
 from shared.bus.topic_plan import TopicSpec, load_definitions, plan
@@ -39,6 +43,7 @@ from shared.persistence.relay import OutboxRelay
 from shared.privacy import AddressSeal, household_pseudonym
 from shared.settings import ServiceSettings
 from shared.timers import timer_worker
+from shared.tracing import SCOPE, trace_fields, tracer_provider, unexported
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +75,15 @@ class Runtime:
     metrics: ServiceMetrics = field(default_factory=ServiceMetrics)  # this process's own registry (shared.metrics)
     consumers: list[EventConsumer] = field(default_factory=list)
     started: asyncio.Event = field(default_factory=asyncio.Event)
+    tracer_provider: TracerProvider = field(default_factory=unexported)  # shared.tracing, docs/adr/0031
     figures: RuntimeFigures = field(init=False)  # read at each scrape of /metrics
 
     def __post_init__(self) -> None:
         self.figures = self.metrics.watch(self)
+
+    @cached_property
+    def tracer(self) -> Tracer:
+        return self.tracer_provider.get_tracer(SCOPE)
 
     def emit(
         self,
@@ -95,6 +105,7 @@ class Runtime:
             time=self.clock.now(),
             event_id=event_id,
             dataschema=schemas.dataschema(self.settings.event_schema_base_url, data.event_type),
+            trace_context=trace_fields(),  # the span in hand: a request's, or the consumed event's
         )
         add_to_outbox(session, self.settings.topic(data.topic), event)
         return event
@@ -125,7 +136,8 @@ class Runtime:
 
         async def effect_for_in_slot(event: Event) -> Effect:
             async with slots:
-                return await effect_for(event)
+                with within(event):  # the event's own span (shared.bus.event_spans)
+                    return _within_its_span(await effect_for(event))
 
         async def handle_batch(events: Sequence[Event]) -> None:
             handled = [event for event in events if event.type in handlers]
@@ -135,7 +147,7 @@ class Runtime:
 
         consumer = EventConsumer(
             self.bus, self.group_id(name), handle, retry,
-            handle_batch=handle_batch, outages=self.outages, database_answers=self.database_ok,
+            handle_batch=handle_batch, outages=self.outages, database_answers=self.database_ok, tracer=self.tracer,
         )  # fmt: skip
         self.consumers.append(consumer)
         return consumer
@@ -168,6 +180,16 @@ class Runtime:
             return False
 
 
+def _within_its_span(effect: Effect) -> Effect:
+    """The effect, run with its event's span current when that event is part of a batch."""
+
+    async def traced(session: AsyncSession, event: Event) -> None:
+        with within(event):
+            await effect(session, event)
+
+    return traced
+
+
 def build_runtime(
     settings: ServiceSettings,
     *,
@@ -195,6 +217,7 @@ def build_runtime(
         writes=GroupCommit(sessions),
         outages=outages,
         metrics=metrics,
+        tracer_provider=tracer_provider(settings.service_name, settings.otlp_endpoint),
     )
 
 
@@ -219,6 +242,7 @@ async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequen
         await asyncio.gather(*pending, return_exceptions=True)
         await runtime.bus.stop()
         await runtime.engine.dispose()
+        runtime.tracer_provider.force_flush(timeout_millis=5000)  # spans still queued for the collector
         log.info("shut down cleanly: %d worker(s) finished, %d cancelled", len(done), len(pending))
 
 

@@ -107,6 +107,12 @@ class ServiceSettings(BaseSettings):
         validation_alias=_chain("log_format"),
         description="`text` or `json` (one object per line, with the request's trace id); default json in production, else text",
     )
+    otlp_endpoint: str | None = Field(
+        None,
+        validation_alias=_chain("otlp_endpoint"),
+        description="OTLP/HTTP endpoint the service sends its trace spans to, e.g. http://collector:4318/v1/traces; "
+        "unset: no spans leave the service, but trace context still travels with requests and events",
+    )
     processing_activity_id: str | None = Field(
         None,
         validation_alias=_chain("processing_activity_id"),

@@ -1,66 +1,153 @@
-"""One trace id per request, for the audit log and the logs: the caller's W3C
-`traceparent` when it sends one, else a new one; answered in `X-Trace-Id`.
+"""Traces with OpenTelemetry (docs/adr/0031): W3C trace context carried from a partner's
+POST through Kafka to the webhook call, so one family's signal is one trace; its audit
+rows, log lines and the register's protocollering name that trace's id.
 
-A pure ASGI middleware (no per-request task, unlike BaseHTTPMiddleware) puts the trace
-id in a context variable that `shared.audit` reads, so routes do not pass it along.
+- HTTP: `TraceMiddleware` starts a server span per request, continuing the caller's
+  `traceparent` (and `tracestate`) when they are well-formed, else a new trace; the
+  trace id is answered in `X-Trace-Id`. Calls onwards send `trace_fields()` as headers.
+- Kafka: an event carries the context of the span that produced it as the CloudEvents
+  distributed-tracing extension (`traceparent`, `tracestate`); consumers start their
+  span as its child (shared.bus.event_spans).
+- Export: each service's TracerProvider (`tracer_provider`, one per runtime) sends its
+  spans to an OTLP/HTTP collector when `SIGNAL_OTLP_ENDPOINT` is set, and nowhere when
+  not: the ids are made and the context travels either way.
+
+A malformed or missing trace context is never an error: the span starts a new trace.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
-from contextvars import ContextVar
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode, Tracer, format_trace_id
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 TRACE_HEADER = "X-Trace-Id"
-_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
-_trace_id: ContextVar[str | None] = ContextVar("trace_id", default=None)
+TRACE_FIELDS = ("traceparent", "tracestate")  # W3C headers; CloudEvents extension attributes of the same names
+SCOPE = "signaalketen"  # the instrumentation scope of the chain's own spans
+W3C = TraceContextTextMapPropagator()
+
+
+def tracer_provider(service: str, otlp_endpoint: str | None = None) -> TracerProvider:
+    """A service's spans, named `signaalketen-<service>`; exported over OTLP/HTTP when an
+    endpoint is given (e.g. http://collector:4318/v1/traces). Sampling follows the
+    standard OTEL_TRACES_SAMPLER variables (default: parent-based, always on)."""
+    provider = TracerProvider(resource=Resource.create({"service.name": f"signaalketen-{service}"}))
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # only where exported
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
+    return provider
+
+
+@cache
+def unexported() -> TracerProvider:
+    """For an app built without a runtime's provider: ids and context, no export."""
+    return TracerProvider(resource=Resource.create({"service.name": "signaalketen"}))
+
+
+def context_from(carrier: Mapping[str, str | None] | None) -> Context:
+    """The trace context that headers or a CloudEvent's attributes name; an empty context when
+    they name none or a malformed one, so that a span started from it begins a new trace."""
+    fields = {name: value for name in TRACE_FIELDS if isinstance(value := (carrier or {}).get(name), str)}
+    return W3C.extract(fields)
+
+
+def trace_fields() -> dict[str, str]:
+    """The current span's context as W3C fields: `traceparent`, and `tracestate` when it has
+    one. Empty outside a span."""
+    carrier: dict[str, str] = {}
+    W3C.inject(carrier)
+    return carrier
+
+
+def well_formed_traceparent(value: object) -> bool:
+    return isinstance(value, str) and trace.get_current_span(context_from({"traceparent": value})).get_span_context().is_valid
 
 
 def trace_id_from(traceparent: str | None) -> str | None:
-    """The trace id of a well-formed W3C traceparent (not the all-zero id), else None."""
-    match = _TRACEPARENT.match((traceparent or "").strip().lower())
-    if match is None or match.group(1) == "0" * 32:
-        return None
-    return match.group(1)
-
-
-def new_trace_id() -> str:
-    return secrets.token_hex(16)
+    """The trace id of a well-formed W3C traceparent, else None."""
+    span_context = trace.get_current_span(context_from({"traceparent": traceparent})).get_span_context()
+    return format_trace_id(span_context.trace_id) if span_context.is_valid else None
 
 
 def trace_id_in_context() -> str | None:
-    """The trace id of the request being handled, or None outside one (no new id made)."""
-    return _trace_id.get()
+    """The trace id of the span in hand (a request, a consumed event), or None outside one."""
+    span_context = trace.get_current_span().get_span_context()
+    return format_trace_id(span_context.trace_id) if span_context.is_valid else None
 
 
 def current_trace_id() -> str:
-    """The request's trace id; outside a request (a consumer, a timer) a new one."""
-    return _trace_id.get() or new_trace_id()
+    """The current span's trace id; outside a span (a timer) a new id."""
+    return trace_id_in_context() or secrets.token_hex(16)
 
 
-def traceparent(trace_id: str) -> str:
-    """A traceparent header continuing `trace_id` with a new span (for calls onwards)."""
-    return f"00-{trace_id}-{secrets.token_hex(8)}-01"
+@contextmanager
+def own_trace(tracer: Tracer, name: str, attributes: Mapping[str, str | int] | None = None) -> Iterator[Span]:
+    """A span that begins a trace of its own, linked to the span in hand: one row of a
+    batch is one family's signal, and gets its own trace."""
+    in_hand = trace.get_current_span().get_span_context()
+    links = [Link(in_hand)] if in_hand.is_valid else []
+    with tracer.start_as_current_span(name, context=Context(), links=links, attributes=attributes) as span:
+        yield span
+
+
+@contextmanager
+def client_call(tracer: Tracer, name: str, parent: Context | None, attributes: Mapping[str, str | int]) -> Iterator[Span]:
+    """A client span for an outgoing request, child of `parent` (None: the span in hand);
+    send `trace_fields()` inside it."""
+    with tracer.start_as_current_span(name, context=parent, kind=SpanKind.CLIENT, attributes=attributes) as span:
+        yield span
+
+
+def answered(span: Span, status_code: int | None, error: str | None = None) -> None:
+    """Note an HTTP answer (or the failure to get one) on its span."""
+    if status_code is not None:
+        span.set_attribute("http.response.status_code", status_code)
+    if error is not None:
+        span.set_status(Status(StatusCode.ERROR, error))
 
 
 class TraceMiddleware:
-    def __init__(self, app):
+    """A server span per HTTP request (pure ASGI: no per-request task), continuing the
+    caller's trace context; its trace id is answered in `X-Trace-Id`."""
+
+    def __init__(self, app, tracer_provider: TracerProvider | None = None):
         self.app = app
+        self._tracer = (tracer_provider or unexported()).get_tracer(SCOPE)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        header = next((value for name, value in scope["headers"] if name == b"traceparent"), b"")
-        trace_id = trace_id_from(header.decode("latin-1")) or new_trace_id()
-        token = _trace_id.set(trace_id)
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"] if name in _W3C_HEADERS}
+        method = scope["method"]
+        attributes = {"http.request.method": method, "url.path": scope["path"]}
+        with self._tracer.start_as_current_span(
+            method, context=context_from(headers), kind=SpanKind.SERVER, attributes=attributes
+        ) as span:
+            trace_id = format_trace_id(span.get_span_context().trace_id).encode()
 
-        async def send_with_trace(message):
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (TRACE_HEADER.lower().encode(), trace_id.encode())]
-            await send(message)
+            async def send_with_trace(message):
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message.get("headers", []), (b"x-trace-id", trace_id)]
+                    answered(span, message["status"], "server error" if message["status"] >= 500 else None)
+                await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_trace)
-        finally:
-            _trace_id.reset(token)
+            try:
+                await self.app(scope, receive, send_with_trace)
+            finally:
+                route = scope.get("route")
+                if route is not None and hasattr(route, "path"):
+                    span.update_name(f"{method} {route.path}")
+                    span.set_attribute("http.route", route.path)
+
+
+_W3C_HEADERS = tuple(name.encode() for name in TRACE_FIELDS)

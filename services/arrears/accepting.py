@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.organisations import Organisation
 from shared.privacy import Dwelling
 from shared.runtime import Runtime
+from shared.tracing import own_trace
 from services.arrears.intake import CheckedRow, PlannedRow, RowFate, fingerprint, note_of, plan_rows, to_event_data
 from services.arrears.tables import Signal
 
@@ -50,7 +51,9 @@ async def accept_rows(runtime: Runtime, organisation: Organisation, rows: list[C
     if staged:
         async with runtime.sessions() as session, session.begin():
             for signal, data in staged:
-                _stage(runtime, session, signal, data, organisation)
+                # One family's signal is one trace, linked to the batch request's (docs/adr/0031).
+                with own_trace(runtime.tracer, "accept batch row", {"signal.id": str(signal.id)}):
+                    _stage(runtime, session, signal, data, organisation)
         runtime.relay.wake()
     return planned
 

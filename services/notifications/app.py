@@ -22,6 +22,7 @@ from services.notifications.escalation import Escalations
 from services.notifications.fanout import Fanout
 from services.notifications.handlers import CONSUMERS, EVENT_HANDLERS
 from services.notifications.inbox_api import router as inbox_router
+from services.notifications.delivery_trace import TracedTransport
 from services.notifications.pinned_transport import PinnedTransport, Resolver, system_resolver
 from services.notifications.retention import RETENTION_JOB, notification_sweeps
 from services.notifications.settings import NotificationsSettings
@@ -59,8 +60,9 @@ def deliverer_for(runtime: Runtime, client: httpx.AsyncClient) -> Deliverer:
     return Deliverer(runtime, client, backoff, settings.delivery_concurrency, lease)
 
 
-def callback_client(settings: NotificationsSettings, pinned: PinnedTransport) -> httpx.AsyncClient:
-    """The client of every webhook request: each goes to an address checked for it (pinned_transport)."""
+def callback_client(settings: NotificationsSettings, pinned: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
+    """The client of every webhook request: each goes to an address checked for it (pinned_transport),
+    traced when wrapped (delivery_trace)."""
     return httpx.AsyncClient(timeout=settings.delivery_timeout_seconds, transport=pinned, follow_redirects=False)
 
 
@@ -71,7 +73,7 @@ def create_app(
     settings: NotificationsSettings = runtime.settings
     policy = escalation_policy(runtime)
     pinned = PinnedTransport(settings.callback_policy, transport, resolver)
-    client = callback_client(settings, pinned)
+    client = callback_client(settings, TracedTransport(pinned, runtime.tracer))  # docs/adr/0031
     deliverer = deliverer_for(runtime, client)
     verifier = CallbackVerifier(client, pinned, settings.handshake_required, settings.verification_timeout_seconds)
     fanout = Fanout(runtime, policy, deliverer.wake)

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from shared.clock import Clock, SystemClock
 from shared.organisations import Organisations
-from shared.tracing import TraceMiddleware
+from shared.tracing import TraceMiddleware, tracer_provider
 from services.portal import web
 from services.portal.backend import Backend
 from services.portal.error_pages import install_error_pages
@@ -78,7 +78,7 @@ def create_app(
     app.state.backend = Backend(settings, client)
     app.state.sessions = SessionStore(idle=timedelta(minutes=settings.session_idle_minutes))
     app.state.oidc = oidc_client(settings, client)
-    app.add_middleware(TraceMiddleware)
+    app.add_middleware(TraceMiddleware, tracer_provider=tracer_provider("portal", settings.otlp_endpoint))
     app.state.templates = web.build_templates(app.state.organisations)
 
     app.mount("/static", StaticFiles(directory=web.HERE / "static"), name="static")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import httpx
 
-from shared.tracing import current_trace_id, traceparent
+from shared.tracing import trace_fields
 from services.portal.settings import PortalSettings
 
 
@@ -89,8 +89,8 @@ class Backend:
             response = await self._client.request(
                 method,
                 url,
-                # the page's trace id goes along, so the services' audit rows carry it
-                headers={"Authorization": f"Bearer {token}", "traceparent": traceparent(current_trace_id()), **(headers or {})},
+                # the page's trace context goes along, so the services' audit rows carry its id
+                headers={"Authorization": f"Bearer {token}", **trace_fields(), **(headers or {})},
                 **kwargs,
             )
         except httpx.HTTPError as exc:

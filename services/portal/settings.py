@@ -44,6 +44,11 @@ class PortalSettings(BaseSettings):
         validation_alias=AliasChoices("PORTAL_LOG_FORMAT", "SIGNAL_LOG_FORMAT", "log_format"),
         description="`text` or `json` (one object per line); default json in production, else text",
     )
+    otlp_endpoint: str | None = Field(
+        None,
+        validation_alias=AliasChoices("PORTAL_OTLP_ENDPOINT", "SIGNAL_OTLP_ENDPOINT", "otlp_endpoint"),
+        description="OTLP/HTTP endpoint for the portal's trace spans (docs/adr/0031); unset: none leave the portal",
+    )
     host: str = Field("127.0.0.1", description="listen address")
     port: int = Field(8006, description="listen port")
 

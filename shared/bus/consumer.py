@@ -18,6 +18,9 @@ database transaction, when the consumer has a batch handler: that is what makes 
 busy month cheap. A transient failure holds the whole batch; any other failure
 splits it, and every event is handled again on its own, so one bad event never
 takes its neighbours with it.
+
+Each event is handled in a span of its own, child of the trace context it carries
+(shared.bus.event_spans): one family's signal is one trace across the services.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ import logging
 from datetime import UTC, datetime
 from typing import Awaitable, Callable, Sequence
 
+from opentelemetry.trace import Tracer, get_tracer
+
+from shared.bus.event_spans import handling, handling_batch
 from shared.bus.port import Bus, OutgoingRecord, Record
 from shared.contracts.envelope import ContractError, Event, decode
 from shared.contracts.topics import dead_letter_topic
@@ -61,6 +67,7 @@ class EventConsumer:
         handle_batch: EventBatchHandler | None = None,
         outages: Outages | None = None,
         database_answers: Probe | None = None,
+        tracer: Tracer | None = None,
     ):
         self._bus = bus
         self._group_id = group_id
@@ -68,6 +75,7 @@ class EventConsumer:
         self._handle_batch = handle_batch
         self._retry = retry
         self._database_answers = database_answers
+        self._tracer = tracer or get_tracer(__name__)  # the runtime's; else the global one (context only)
         self.outages = outages if outages is not None else Outages()
         self.stopping: asyncio.Event | None = None  # set by the worker that runs this consumer
         self.dead_lettered = 0
@@ -85,7 +93,7 @@ class EventConsumer:
                 if event is not None:
                     decoded.append((record, event))
             if self._handle_batch is not None and len(decoded) > 1:
-                if await self._handle_whole_batch(decoded[0][0], [event for _, event in decoded]):
+                if await self._handle_whole_batch(decoded):
                     return
             for record, event in decoded:
                 await self._process_event(record, event)
@@ -94,12 +102,14 @@ class EventConsumer:
                 self.outages.recovered(self._holder(records[0]))
             raise
 
-    async def _handle_whole_batch(self, first: Record, events: list[Event]) -> bool:
+    async def _handle_whole_batch(self, decoded: list[tuple[Record, Event]]) -> bool:
         """True when the batch went through; False when it must be split (not a dependency failure)."""
-        holder = self._holder(first)
+        holder = self._holder(decoded[0][0])
+        events = [event for _, event in decoded]
         while True:
             try:
-                await self._handle_batch(events)
+                with handling_batch(self._tracer, decoded, self._group_id):
+                    await self._handle_batch(events)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - classified: held, or split into single events
@@ -125,7 +135,8 @@ class EventConsumer:
         unknown_failures = 0
         while True:
             try:
-                await self._handle(event)
+                with handling(self._tracer, record, event, self._group_id):
+                    await self._handle(event)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - classified below; nothing is dropped silently

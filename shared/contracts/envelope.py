@@ -5,6 +5,10 @@ JSON (`content-type: application/cloudevents+json`), the record key is the
 `subject` (the case pseudonym), so every event about one household lands on
 one partition, in order. Structured mode keeps a dead-lettered record
 self-describing: its original bytes are the complete event.
+
+Trace context: the CloudEvents distributed-tracing extension, `traceparent` and
+`tracestate` (W3C), the context of the span that produced the event (shared.tracing).
+A malformed one is dropped on reading, never refused: the consumer starts a new trace.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 from uuid import UUID, uuid4
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.contracts.events import REGISTRY, EventData
+from shared.tracing import well_formed_traceparent
 
 CONTENT_TYPE = "application/cloudevents+json"
 MAX_EVENT_BYTES = 256 * 1024
+MAX_TRACESTATE = 512  # W3C: 32 list members, a vendor may cut it at 512 characters
 
 
 class ContractError(ValueError):
@@ -40,6 +46,16 @@ class CloudEvent(BaseModel):
     dataschema: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
     dataref: str | None = None
     data: dict[str, Any]
+    traceparent: str | None = None  # distributed-tracing extension (W3C trace context)
+    tracestate: str | None = None
+
+    @field_validator("traceparent", "tracestate", mode="before")
+    @classmethod
+    def _trace_context_or_none(cls, value: Any, info) -> str | None:
+        """A malformed trace context is dropped, not refused: the event starts a new trace."""
+        if info.field_name == "traceparent":
+            return value if well_formed_traceparent(value) else None
+        return value if isinstance(value, str) and len(value) <= MAX_TRACESTATE else None
 
 
 @dataclass(frozen=True)
@@ -70,8 +86,10 @@ def new_event(
     time: datetime,
     event_id: UUID | None = None,
     dataschema: str | None = None,
+    trace_context: Mapping[str, str] | None = None,
 ) -> Event:
-    """`dataschema`: the URL of the JSON Schema of `data` (shared.contracts.schemas)."""
+    """`dataschema`: the URL of the JSON Schema of `data` (shared.contracts.schemas);
+    `trace_context`: the producing span's `traceparent` and `tracestate` (shared.tracing.trace_fields)."""
     envelope = CloudEvent(
         id=event_id or uuid4(),
         source=source,
@@ -80,6 +98,8 @@ def new_event(
         subject=subject,
         dataschema=dataschema,
         data=data.model_dump(mode="json"),
+        traceparent=(trace_context or {}).get("traceparent"),
+        tracestate=(trace_context or {}).get("tracestate"),
     )
     return Event(envelope=envelope, data=data)
 

@@ -12,11 +12,16 @@ error (a duplicate Idempotency-Key, say) reaches only the request it belongs to.
 failed shared transaction it is called again with a fresh one. (A rolled-back session
 gives its pending objects up, so adding the same objects again is fine; rows that
 take server-side state, such as the outbox's id, are built anew on each call.)
+
+Each request's function runs in that request's own context (its context variables, such
+as its trace span: shared.tracing), not in that of the request whose turn started the
+shared transaction, so the events it stages carry its own trace.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from typing import Callable
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -36,7 +41,7 @@ class GroupCommit:
     async def write(self, stage: Stage) -> None:
         """Commit what `stage` adds, together with whatever else is waiting; raises its own error."""
         future = asyncio.get_running_loop().create_future()
-        self._waiting.append((stage, future))
+        self._waiting.append((_in_context_of_caller(stage), future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_waiting())
         await asyncio.shield(future)  # a caller that gives up does not cancel the others' commit
@@ -66,6 +71,11 @@ class GroupCommit:
             for stage in stages:
                 stage(session)
         self.transactions += 1
+
+
+def _in_context_of_caller(stage: Stage) -> Stage:
+    caller = contextvars.copy_context()
+    return lambda session: caller.run(stage, session)
 
 
 def _settle(future: asyncio.Future, error: BaseException | None = None) -> None:

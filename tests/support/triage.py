@@ -4,6 +4,7 @@ on the bus, waits until triage handled them, and moves the clock."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -62,7 +63,9 @@ class Triage:
         return self.runtime.pseudonym(dwelling)
 
     async def signal(self, kind: str, dwelling: str, *, by: str = "ymere", observed_on: date | None = None, **facts) -> str:
-        """Publish a signal as the intake would and wait until triage handled it; returns its id."""
+        """Publish a signal as the intake would and wait until triage handled it; returns its id.
+        The event carries a trace context whose trace id is the signal's id (hex), as if the
+        partner's POST had sent it: what triage does for the signal belongs to that trace."""
         signal_id = uuid.uuid4()
         data = MODELS[kind](
             signal_id=signal_id,
@@ -72,7 +75,10 @@ class Triage:
             observed_on=observed_on or self.clock.now().date(),
             **facts,
         )
-        event = new_event(data, source=SOURCES[by], subject=self.case_key(dwelling), time=self.clock.now(), event_id=signal_id)
+        event = new_event(
+            data, source=SOURCES[by], subject=self.case_key(dwelling), time=self.clock.now(), event_id=signal_id,
+            trace_context={"traceparent": f"00-{signal_id.hex}-{secrets.token_hex(8)}-01"},
+        )  # fmt: skip
         await self.bus.publish([OutgoingRecord("signals", event.subject, encode(event))])
         await self.handled(signal_id, "triage")
         return str(signal_id)

@@ -11,8 +11,8 @@ the same set):
 - `x-origin-oin`: the OIN of the organisation asking (the chain operator);
 - `x-gebruiker`: who asks; triage is a system, so its register client's id;
 - `traceparent`: the W3C trace context, which the Logboek Dataverwerkingen standard asks
-  for between applications over HTTP: the trace id is that of the signal's event, the
-  same the audit row names.
+  for between applications over HTTP: the context of the span handling the signal's
+  event, whose trace id the audit row names (shared.tracing).
 Values are capped at 242 characters (the column width of the Verwerkingenlogging API).
 """
 
@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from uuid import UUID
 
-from shared.tracing import traceparent
+from shared.tracing import trace_fields
 
 MAX_HEADER = 242
 REGISTER_CLIENT = "signaalketen-register-client"  # triage's client at the register (deploy/keycloak/realm.py)
@@ -32,10 +32,9 @@ REGISTER_CLIENT = "signaalketen-register-client"  # triage's client at the regis
 
 @dataclass(frozen=True)
 class LookupPurpose:
-    """The signal a register lookup is made for, and its trace."""
+    """The signal a register lookup is made for."""
 
     signal_id: UUID
-    trace_id: str  # 32 hex: the signal event's id
 
 
 _purpose: ContextVar[LookupPurpose | None] = ContextVar("register_lookup_purpose", default=None)
@@ -69,6 +68,6 @@ class Protocol:
             "x-origin-oin": self.origin_oin,
             "x-gebruiker": self.gebruiker,
         }
-        if purpose is not None:
-            found["traceparent"] = traceparent(purpose.trace_id)
+        if purpose is not None and "traceparent" in (context := trace_fields()):
+            found["traceparent"] = context["traceparent"]
         return {name: value[:MAX_HEADER] for name, value in found.items()}

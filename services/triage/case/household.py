@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.audit import record_system_read
 from shared.contracts.events.triage import CompositionSource, HouseholdAssessed
 from shared.runtime import Runtime
+from shared.tracing import current_trace_id
 from services.triage.assessment import Assessment
 from services.triage.brp.protocol import REGISTER_CLIENT
 from services.triage.case.received import Signal
@@ -45,11 +46,11 @@ def _audit_register_read(
     """Who lives at the dwelling, read from the register (or its short cache) for this
     signal: audited like a person's read, under triage's register client, naming the
     dwelling's pseudonym, the signal, the processing activity and its legal basis; the
-    trace id is the signal event's id, the one the register request carried."""
+    trace id is that of the span handling the signal, the one the register request carried."""
     if assessment.source is CompositionSource.REGISTER:
         purpose = f"triage of signal {signal.data.signal_id} ({signal.type})"
         activity = runtime.settings.register_activity
-        record_system_read(session, REGISTER_CLIENT, "register lookup", case_key, purpose, now, signal.event_id.hex, activity)
+        record_system_read(session, REGISTER_CLIENT, "register lookup", case_key, purpose, now, current_trace_id(), activity)
 
 
 def _take_composition(case: HouseholdCase, household: HouseholdAssessment, source: CompositionSource, on: date) -> None:

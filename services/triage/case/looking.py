@@ -36,7 +36,7 @@ class SignalLookup:
 
     async def look(self, signal: Signal) -> Looked:
         """The register requests name the signal as their purpose (brp.protocol)."""
-        with looking_up_for(LookupPurpose(signal.data.signal_id, signal.event_id.hex)):
+        with looking_up_for(LookupPurpose(signal.data.signal_id)):
             return await self._look(signal)
 
     async def _look(self, signal: Signal) -> Looked:

@@ -1,0 +1,57 @@
+"""Every request of the callback client in a span of its signal's trace (docs/adr/0031).
+
+The span is a CLIENT span, child of the trace context the delivered CloudEvent carries
+(its `traceparent` extension attribute: the span in triage that raised the alert), so
+the webhook call is part of the one trace of the family's signal; a batch of CloudEvents
+(a JSON array) continues its first event's trace and links the others'. The request
+sends the span's own `traceparent` header, for a receiver that traces too; the signature
+covers the body only, so a header added here changes nothing a receiver checks. A body
+without trace context (a ZGW notificatie, a verification request) begins a trace of its own.
+
+A transport around the address-checking one (pinned_transport), so the deliverer itself
+needs no change to be traced.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.trace import Link, SpanKind, Tracer
+
+from shared.tracing import answered, context_from, trace_fields
+
+
+def contexts_in(body: bytes) -> tuple[Context, list[Link]]:
+    """The trace context a CloudEvent body names (a batch: its first event's) and links to
+    the other events' traces; an empty context (a new trace) when it names none."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return Context(), []
+    events = [item for item in (document if isinstance(document, list) else [document]) if isinstance(item, dict)]
+    contexts = [context_from(event) for event in events]
+    others = (trace.get_current_span(context).get_span_context() for context in contexts[1:])
+    return (contexts[0] if contexts else Context()), [Link(other) for other in others if other.is_valid]
+
+
+class TracedTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, tracer: Tracer):
+        self._inner = inner
+        self._tracer = tracer
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        parent, links = contexts_in(request.content)
+        attributes = {"http.request.method": request.method, "server.address": request.url.host}
+        with self._tracer.start_as_current_span(
+            f"{request.method} webhook", context=parent, kind=SpanKind.CLIENT, links=links, attributes=attributes
+        ) as span:
+            request.headers.update(trace_fields())
+            response = await self._inner.handle_async_request(request)
+            answered(span, response.status_code, None if response.status_code < 400 else f"HTTP {response.status_code}")
+            return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

@@ -1,0 +1,163 @@
+"""W3C trace context on the chain's CloudEvents (the distributed-tracing extension) and in
+its consumers: a consumed event's span is a child of the context it carries, an event
+emitted while handling it carries that span on, in a batch too; a missing or malformed
+context starts a new trace and is never an error; with an OTLP endpoint the spans leave
+over OTLP/HTTP."""
+
+import json
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import format_span_id, format_trace_id
+
+from shared.bus.consumer import RetryPolicy
+from shared.bus.memory import InMemoryBus
+from shared.clock import FakeClock
+from shared.contracts.envelope import decode, encode, new_event
+from shared.contracts.events import triage
+from shared.persistence.database import create_tables
+from shared.settings import ServiceSettings
+from shared.tracing import trace_fields, trace_id_from, tracer_provider
+from tests.support.apps import unit_runtime
+from tests.support.events import INCASSO, RECEIVED, arrears_event
+
+TOPIC = "signals"
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+PARENT_SPAN = "00f067aa0ba902b7"
+TRACEPARENT = f"00-{TRACE}-{PARENT_SPAN}-01"
+MALFORMED = [
+    "not a traceparent",
+    42,
+    {"trace": TRACE},
+    f"00-{'0' * 32}-{PARENT_SPAN}-01",  # the all-zero trace id is invalid
+    f"ff-{TRACE}-{PARENT_SPAN}-01",  # version ff is invalid
+    f"00-{TRACE.upper()}-{PARENT_SPAN}-01",
+    f"00-{TRACE}-{PARENT_SPAN}-01-extra",
+    "x" * 10_000,
+]
+
+
+def ids_of(traceparent: str) -> list[str]:
+    """Trace id and parent span id (the flags may say more than 'sampled')."""
+    return traceparent.split("-")[1:3]
+
+
+def raw_event(**attributes) -> bytes:
+    document = json.loads(encode(arrears_event()))
+    document.update(attributes)
+    return json.dumps(document).encode()
+
+
+def test_an_event_carries_the_context_of_the_span_that_produced_it():
+    tracer = tracer_provider("test").get_tracer("test")
+    template = arrears_event()
+    with tracer.start_as_current_span("produce") as span:
+        event = new_event(template.data, source=INCASSO, subject=template.subject, time=RECEIVED, trace_context=trace_fields())
+    produced = span.get_span_context()
+    decoded = decode(encode(event))
+    assert ids_of(decoded.envelope.traceparent) == [format_trace_id(produced.trace_id), format_span_id(produced.span_id)]
+    assert "tracestate" not in json.loads(encode(decoded)), "no tracestate when the span has none"
+
+
+def test_a_valid_context_is_kept_with_its_tracestate():
+    event = decode(raw_event(traceparent=TRACEPARENT, tracestate="vendor=abc,other=1"))
+    assert (event.envelope.traceparent, event.envelope.tracestate) == (TRACEPARENT, "vendor=abc,other=1")
+    assert json.loads(encode(event))["traceparent"] == TRACEPARENT, "passed on as it came"
+
+
+@pytest.mark.parametrize("value", MALFORMED, ids=range(len(MALFORMED)))
+def test_a_malformed_traceparent_is_dropped_not_refused(value):
+    event = decode(raw_event(traceparent=value, tracestate=["not", "a", "string"]))
+    assert event.envelope.traceparent is None and event.envelope.tracestate is None
+    assert "traceparent" not in json.loads(encode(event)), "not passed on"
+
+
+def test_an_event_without_trace_context_is_an_event():
+    event = decode(raw_event())
+    assert event.envelope.traceparent is None and event.id is not None
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["one by one", "in a batch"])
+async def test_a_consumed_event_is_handled_in_a_child_span_and_what_it_emits_carries_that_span(tmp_path, batched):
+    spans = InMemorySpanExporter()
+    bus = InMemoryBus(partitions=1)
+    runtime = unit_runtime(ServiceSettings, tmp_path, bus, FakeClock())
+    await create_tables(runtime.engine)
+    runtime.tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    seen: dict[str, dict] = {}
+
+    async def emit_assessment(session, event):
+        seen[str(event.id)] = trace_fields()
+        runtime.emit(session, _assessed(event), subject=event.subject)
+
+    consumer = runtime.consumer("test", {arrears_event().type: emit_assessment}, RetryPolicy(attempts=1, first_delay=0))
+    traced, untraced, malformed = raw_event(traceparent=TRACEPARENT), raw_event(), raw_event(traceparent="00-zz")
+    for value in (traced, untraced, malformed):
+        bus.append_raw(TOPIC, value)
+    if batched:
+        await bus.deliver_pending([TOPIC], "g", consumer.process_batch)
+    else:
+        for record in bus.records(TOPIC):
+            await consumer.process_batch([record])
+    await runtime.relay.relay_once()
+
+    assert consumer.dead_lettered == 0 and consumer.batches_split == 0
+    by_event = {span.attributes["cloudevents.event_id"]: span for span in spans.get_finished_spans()}
+    ids = [json.loads(value)["id"] for value in (traced, untraced, malformed)]
+    child = by_event[ids[0]]
+    assert format_trace_id(child.context.trace_id) == TRACE and format_span_id(child.parent.span_id) == PARENT_SPAN
+    new_traces = {format_trace_id(by_event[i].context.trace_id) for i in ids[1:]}
+    assert by_event[ids[1]].parent is None and by_event[ids[2]].parent is None
+    assert len(new_traces) == 2 and TRACE not in new_traces, "each begins a trace of its own"
+    for event_id in ids:
+        span = by_event[event_id].context
+        assert ids_of(seen[event_id]["traceparent"]) == [format_trace_id(span.trace_id), format_span_id(span.span_id)]
+    emitted = [decode(record.value) for record in bus.records("triage")]
+    assert sorted(trace_id_from(e.envelope.traceparent) for e in emitted) == sorted([TRACE, *new_traces])
+    await runtime.engine.dispose()
+
+
+def _assessed(event) -> triage.HouseholdAssessed:
+    return triage.HouseholdAssessed(
+        signal_id=event.data.signal_id, persons=3, minors=1, minor_ages=[5], is_family=True,
+        source=triage.CompositionSource.REGISTER, assessed_on=date(2026, 11, 27), municipality_code="0363",
+    )  # fmt: skip
+
+
+def test_with_an_otlp_endpoint_spans_leave_for_the_collector_over_otlp_http():
+    """A real HTTP server stands in for the collector and reads what arrives as OTLP protobuf."""
+    arrived: list[tuple[str, str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            arrived.append((self.path, self.headers["Content-Type"], self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        provider = tracer_provider("triage", f"http://127.0.0.1:{server.server_address[1]}/v1/traces")
+        with provider.get_tracer("test").start_as_current_span("process something") as span:
+            trace_id = span.get_span_context().trace_id
+        assert provider.force_flush(timeout_millis=5000)
+        provider.shutdown()
+    finally:
+        server.shutdown()
+        server.server_close()
+    [(path, content_type, body)] = arrived
+    assert (path, content_type) == ("/v1/traces", "application/x-protobuf")
+    request = ExportTraceServiceRequest.FromString(body)
+    [resource_spans] = request.resource_spans
+    service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}["service.name"]
+    [exported] = resource_spans.scope_spans[0].spans
+    assert (service, exported.name, int.from_bytes(exported.trace_id, "big")) == ("signaalketen-triage", "process something", trace_id)
