@@ -4,6 +4,8 @@ Python's parser gives up somewhere near 1,000 levels, at a depth that depends on
 stack in use, with a RecursionError: the same body might parse once and fail the
 next time. Every body the chain takes is at most a few levels deep, so a fixed limit
 makes the answer plain and the same every time: 400, naming why (docs/adr/0011).
+A body that is not text in the encoding JSON requires (RFC 8259: UTF-8) gets the same
+plain 400, where the framework would answer "There was an error parsing the body".
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ MAX_DEPTH = 32
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
 _TOO_DEEP_REASON = f"JSON nested deeper than {MAX_DEPTH} levels"
+_NOT_TEXT_REASON = "JSON must be UTF-8 text"
 
 
-def _too_deep(path: str) -> bytes:
+def _refusal(path: str, reason: str, kind: str) -> bytes:
     """The 400 problem (RFC 9457, as shared.problems answers every error)."""
-    param = {"name": "body", "reason": _TOO_DEEP_REASON, "loc": ["body"], "type": "json_too_deep"}
+    param = {"name": "body", "reason": reason, "loc": ["body"], "type": kind}
     return json.dumps({
         "type": "about:blank",
         "title": "Bad Request",
         "status": 400,
-        "detail": _TOO_DEEP_REASON,
+        "detail": reason,
         "instance": path,
         "invalid-params": [param],
     }).encode()
@@ -41,8 +44,26 @@ def nesting_depth(body: bytes) -> int:
     return deepest
 
 
+def not_text(body: bytes) -> bool:
+    """True when the parser could not decode the body (json.loads decodes UTF-8, -16 or -32)."""
+    try:
+        body.decode(json.detect_encoding(body))
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def refusal(body: bytes, path: str) -> bytes | None:
+    """The 400 answer for a body the JSON parser must not be given, None for one it may."""
+    if nesting_depth(body) > MAX_DEPTH:
+        return _refusal(path, _TOO_DEEP_REASON, "json_too_deep")
+    if not_text(body):
+        return _refusal(path, _NOT_TEXT_REASON, "json_not_text")
+    return None
+
+
 class JsonDepthLimit:
-    """ASGI middleware: a JSON request body nested deeper than MAX_DEPTH gets 400."""
+    """ASGI middleware: a JSON request body nested deeper than MAX_DEPTH, or not text, gets 400."""
 
     def __init__(self, app):
         self.app = app
@@ -60,10 +81,11 @@ class JsonDepthLimit:
             chunks.append(message)
             more = message.get("more_body", False)
         body = b"".join(chunk.get("body", b"") for chunk in chunks)
-        if nesting_depth(body) > MAX_DEPTH:
+        refused = refusal(body, scope.get("path", ""))
+        if refused is not None:
             headers = [(b"content-type", b"application/problem+json")]
             await send({"type": "http.response.start", "status": 400, "headers": headers})
-            await send({"type": "http.response.body", "body": _too_deep(scope.get("path", ""))})
+            await send({"type": "http.response.body", "body": refused})
             return
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
