@@ -25,6 +25,7 @@ import schemathesis
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from tests.support.hostile import extreme_dates, extreme_numbers, hostile_text, junk, leaves, replaced
 
@@ -179,9 +180,11 @@ async def send(client: httpx.AsyncClient, case, headers: dict[str, str], base_pa
     return await client.request(kwargs["method"], url, headers=sent_headers, content=content)
 
 
-def judged(case, response: httpx.Response) -> None:
-    """Schemathesis's verdict: no 5xx (raises its failure report otherwise)."""
-    case.validate_response(response, checks=[not_a_server_error])
+def judged(case, response: httpx.Response, *, documented: bool = True) -> None:
+    """Schemathesis's verdict (raises its failure report): no 5xx, and with `documented`
+    an answer in the content type and shape its document gives for that status."""
+    checks = [not_a_server_error, *([content_type_conformance, response_schema_conformance] if documented else [])]
+    case.validate_response(response, checks=checks)
 
 
 def problem_names_a_field(response: httpx.Response) -> str | None:
