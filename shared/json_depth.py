@@ -6,12 +6,20 @@ next time. Every body the chain takes is at most a few levels deep, so a fixed l
 makes the answer plain and the same every time: 400, naming why (docs/adr/0011).
 A body that is not text in the encoding JSON requires (RFC 8259: UTF-8) gets the same
 plain 400, where the framework would answer "There was an error parsing the body".
+
+The answer is the chain's problem shape (shared.problems); an app whose routes under
+a path answer in another standard's shape names it in `app.state.body_refusals`
+(path prefix -> function of path, reason and kind giving the problem body), as the
+notifications service does for its ZGW facade.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+
+Refusal = Callable[[str, str, str], dict]  # (path, reason, kind) -> the problem body
 
 MAX_DEPTH = 32
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -20,17 +28,17 @@ _TOO_DEEP_REASON = f"JSON nested deeper than {MAX_DEPTH} levels"
 _NOT_TEXT_REASON = "JSON must be UTF-8 text"
 
 
-def _refusal(path: str, reason: str, kind: str) -> bytes:
+def chain_refusal(path: str, reason: str, kind: str) -> dict:
     """The 400 problem (RFC 9457, as shared.problems answers every error)."""
     param = {"name": "body", "reason": reason, "loc": ["body"], "type": kind}
-    return json.dumps({
+    return {
         "type": "about:blank",
         "title": "Bad Request",
         "status": 400,
         "detail": reason,
         "instance": path,
         "invalid-params": [param],
-    }).encode()
+    }
 
 
 def nesting_depth(body: bytes) -> int:
@@ -53,13 +61,19 @@ def not_text(body: bytes) -> bool:
     return False
 
 
-def refusal(body: bytes, path: str) -> bytes | None:
+def refusal(body: bytes, path: str, shape: Refusal = chain_refusal) -> bytes | None:
     """The 400 answer for a body the JSON parser must not be given, None for one it may."""
     if nesting_depth(body) > MAX_DEPTH:
-        return _refusal(path, _TOO_DEEP_REASON, "json_too_deep")
+        return json.dumps(shape(path, _TOO_DEEP_REASON, "json_too_deep")).encode()
     if not_text(body):
-        return _refusal(path, _NOT_TEXT_REASON, "json_not_text")
+        return json.dumps(shape(path, _NOT_TEXT_REASON, "json_not_text")).encode()
     return None
+
+
+def _shape_for(scope) -> Refusal:
+    shapes = getattr(getattr(scope.get("app"), "state", None), "body_refusals", None) or {}
+    path = scope.get("path", "")
+    return next((shape for prefix, shape in shapes.items() if path.startswith(prefix)), chain_refusal)
 
 
 class JsonDepthLimit:
@@ -81,7 +95,7 @@ class JsonDepthLimit:
             chunks.append(message)
             more = message.get("more_body", False)
         body = b"".join(chunk.get("body", b"") for chunk in chunks)
-        refused = refusal(body, scope.get("path", ""))
+        refused = refusal(body, scope.get("path", ""), _shape_for(scope))
         if refused is not None:
             headers = [(b"content-type", b"application/problem+json")]
             await send({"type": "http.response.start", "status": 400, "headers": headers})
