@@ -83,12 +83,28 @@ def authenticate_client(organisations: Organisations, client_id: str | None, sec
 
 
 router = APIRouter(tags=["auth"])
+_CLIENT_CREDENTIALS = {
+    "type": "object",
+    "required": ["grant_type", "client_id", "client_secret"],
+    "properties": {
+        "grant_type": {"type": "string", "enum": ["client_credentials"]},
+        "client_id": {"type": "string", "maxLength": 100, "description": "the organisation's id"},
+        "client_secret": {"type": "string", "maxLength": 200, "description": "the organisation's API key"},
+    },
+}
+_TOKEN_REQUEST = {  # read by hand below (RFC 6749 §4.4 form, or the same fields as JSON); documented here
+    "requestBody": {
+        "required": True,
+        "content": {"application/x-www-form-urlencoded": {"schema": _CLIENT_CREDENTIALS}, "application/json": {"schema": _CLIENT_CREDENTIALS}},
+    }
+}
 
 
 @router.post(
     "/oauth/token",
     summary="OAuth2 client credentials: a bearer token for one organisation and its role",
     responses={400: {"description": "unsupported grant"}, 401: {"description": "invalid client"}},
+    openapi_extra=_TOKEN_REQUEST,
 )
 async def token(request: Request) -> JSONResponse:
     body = (await request.body()).decode(errors="replace")

@@ -28,7 +28,9 @@ from services.notifications.retention import RETENTION_JOB, notification_sweeps
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA
 from services.notifications.verification import CallbackVerifier
+from services.notifications.zgw import BASE_PATH as ZGW_BASE_PATH
 from services.notifications.zgw.api import router as zgw_router
+from services.notifications.zgw.problems import body_refusal as zgw_body_refusal
 
 
 def escalation_policy(runtime: Runtime) -> EscalationPolicy:
@@ -105,4 +107,5 @@ def create_app(
         deliverer=deliverer,
         escalations=escalations,
         callback_verifier=verifier,
+        body_refusals={ZGW_BASE_PATH: zgw_body_refusal},
     )

@@ -91,6 +91,12 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def body_refusal(path: str, reason: str, kind: str) -> dict:
+    """A body refused before parsing (shared.json_depth: too deep, not text) as a ValidatieFout."""
+    body = {"type": "about:blank", "code": "invalid", "title": "Bad Request", "status": 400, "detail": INVALID, "instance": path}
+    return {**body, "invalidParams": [{"name": "nonFieldErrors", "code": kind, "reason": reason}]}
+
+
 def invalid_params(errors) -> list[InvalidParam]:
     """Pydantic's errors as invalidParams: `kanalen.0.naam`, `callbackUrl`; `nonFieldErrors` for the whole body."""
     found = []

@@ -163,3 +163,20 @@ async def test_a_deleted_abonnement_is_gone(tmp_path, bus, clock, subscriber):
         again = await client.delete(path, headers=key(GGD))
         listed = await client.get(f"{BASE}/abonnement", headers=key(GGD))
     assert (deleted.status_code, again.status_code, listed.json()) == (204, 404, [])
+
+
+@pytest.mark.parametrize(
+    "body,kind",
+    [(b"[" * 40 + b"]" * 40, "json_too_deep"), (b'{"callbackUrl": "https://caf\xe9.example"}', "json_not_text")],
+    ids=["nested-too-deep", "latin-1"],
+)
+async def test_a_body_refused_before_parsing_is_a_validatiefout_on_the_facade(tmp_path, bus, clock, body, kind):
+    """Found by schemathesis with the hostile strategies: the body guard in front of every
+    service answered the facade's clients in the chain's shape, without the standard's `code`."""
+    async with running(notifications(tmp_path, bus, clock)) as client:
+        facade = await client.post(f"{BASE}/abonnement", content=body, headers={**key(GGD), "content-type": "application/json"})
+        chain = await client.post("/v1/subscriptions", content=body, headers={**key(GGD), "content-type": "application/json"})
+    assert facade.status_code == 400 and facade.headers["content-type"] == "application/problem+json"
+    assert provider_errors("ValidatieFout", facade.json()) == []
+    assert facade.json()["invalidParams"] == [{"name": "nonFieldErrors", "code": kind, "reason": facade.json()["invalidParams"][0]["reason"]}]
+    assert chain.status_code == 400 and chain.json()["invalid-params"][0]["type"] == kind  # the rest of the chain: its own shape
