@@ -18,6 +18,7 @@ from shared.contracts.envelope import Event, encode, with_sequence
 from shared.persistence.sequence import as_sequence, delivery_stream, draw
 from shared.runtime import Runtime
 from services.notifications.alerts import record_alert
+from services.notifications.batching import first_attempt
 from services.notifications.domain.escalation import EscalationPolicy
 from services.notifications.pending import pending_delivery
 from services.notifications.tables import Subscription
@@ -31,7 +32,8 @@ async def add_deliveries(session: AsyncSession, event: Event, recipient: str, no
     wanted = [s for s in await active_subscriptions(session, recipient) if not s.event_types or name in s.event_types]
     bodies = await sequenced_bodies(session, event, [subscription.id for subscription in wanted])
     for subscription in wanted:
-        session.add(pending_delivery(event, subscription.id, recipient, bodies[subscription.id], now))
+        due = first_attempt(now, subscription.delivery_mode, subscription.batch_max_wait_seconds)
+        session.add(pending_delivery(event, subscription.id, recipient, bodies[subscription.id], now, due))
     return len(wanted) + await add_abonnement_deliveries(session, event, recipient, now, links)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from shared.contracts.events.triage import AlertKind, Priority
 from shared.persistence.database import UtcDateTime
 from shared.persistence.enum_columns import enum_field
+from services.notifications.batching import DeliveryMode
 
 notifications_registry = registry()
 METADATA = notifications_registry.metadata
@@ -30,6 +31,9 @@ class Subscription(NotificationsTable, table=True):
     secret: str
     active: bool = True
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    delivery_mode: DeliveryMode = enum_field(DeliveryMode, default=DeliveryMode.SINGLE)  # services/notifications/batching.py
+    batch_max_events: int = 20
+    batch_max_wait_seconds: int = 5
 
 
 class Abonnement(NotificationsTable, table=True):
