@@ -10,8 +10,8 @@ gives its numbers back, so the count stays contiguous. Drawing is one upsert per
 for every stream at once; the row it touches stays locked until commit, so two
 transactions of one stream take turns and numbers follow commit order.
 
-`sequence` is a string compared as a string (CloudEvents sequence extension 1.0.2, which
-dropped `sequencetype`): the number zero-padded to `SEQUENCE_DIGITS` digits.
+`sequence` is a string compared as a string (the sequence extension's current text, without
+`sequencetype`): the number zero-padded to `SEQUENCE_DIGITS` digits.
 """
 
 from __future__ import annotations
