@@ -21,9 +21,10 @@ from typing import Any, Literal
 
 from cloudevents.core.bindings.http import HTTPMessage, from_binary, from_structured
 from cloudevents.core.formats.json import JSONFormat
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError, field_validator
 
 from shared.contracts.event_types import SignalType
+from shared.contracts.fields import Text
 from shared.problems import clean_errors
 
 STRUCTURED = "application/cloudevents+json"
@@ -60,10 +61,10 @@ class PostedEnvelope(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     specversion: Literal["1.0"]
-    id: str = Field(min_length=1, max_length=100)
-    source: str = Field(min_length=1, max_length=200, pattern=r"^\S+$")
+    id: Text(100, min_length=1)
+    source: Text(200, min_length=1, pattern=r"^\S+$")
     type: Literal[tuple(SIGNAL_EVENT_TYPES)]  # type: ignore[valid-type]
-    datacontenttype: str = "application/json"
+    datacontenttype: Text(200) = "application/json"
     time: AwareDatetime | None = None
     data: dict[str, Any]
 

@@ -56,6 +56,10 @@ async def post_structured(client, event: dict, **headers):
     )
 
 
+async def post_binary(client, body, **headers):
+    return await client.post("/v1/signals", content=body, headers=binary_headers(**headers))
+
+
 def invalid_params(response) -> dict[str, str]:
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
@@ -77,7 +81,7 @@ async def test_a_structured_cloudevent_is_accepted_and_published_like_a_json_bod
 
 async def test_a_binary_cloudevent_is_accepted(app, bus):
     async with running(app) as client:
-        response = await client.post("/v1/signals", content=json.dumps(arrears_data(months=3)), headers=binary_headers())
+        response = await post_binary(client, json.dumps(arrears_data(months=3)))
         assert response.status_code == 202, response.text
         [record] = await wait_for(lambda: _signals(bus), what="signal on the bus")
     assert decode(record.value).data.months == 3
@@ -98,7 +102,7 @@ async def test_the_same_cloudevent_twice_is_one_signal_and_other_data_under_its_
 async def test_bad_data_is_refused_naming_the_field_where_it_was_written(app, bus):
     async with running(app) as client:
         in_structured = await post_structured(client, structured(data=arrears_data(months=0)))
-        in_binary = await client.post("/v1/signals", content=json.dumps(arrears_data(months=0)), headers=binary_headers())
+        in_binary = await post_binary(client, json.dumps(arrears_data(months=0)))
         implausible = await post_structured(client, structured(data=arrears_data(observed_on="2031-01-01")))
     assert "greater than or equal to 1" in invalid_params(in_structured)["data.months"]
     assert "greater than or equal to 1" in invalid_params(in_binary)["months"]
@@ -110,21 +114,22 @@ async def test_a_bad_envelope_is_refused_naming_the_attribute(app, bus):
     without_id = structured()
     del without_id["id"]
     async with running(app) as client:
-        cases = {
-            "id": await post_structured(client, without_id),
-            "type": await post_structured(client, structured(type="nl.signaalketen.arrears.forgiven.v1")),
-            "specversion": await post_structured(client, structured(specversion="0.3")),
-            "source": await post_structured(client, structured(source="urn:nld:kvk:90000002:systeem:incasso")),
-            "time": await post_structured(client, structured(time="yesterday")),
-            "data.type": await post_structured(client, structured(data={**arrears_data(), "type": "arrears.resolved"})),
-            "ce-type": await client.post("/v1/signals", content=b"{}", headers=binary_headers(**{"ce-type": "arrears"})),
-            "ce-id": await client.post("/v1/signals", content=json.dumps(arrears_data()), headers=binary_headers(**{"ce-id": ""})),
-            "body": await client.post("/v1/signals", content=b"{not json", headers={"content-type": STRUCTURED, **key("ymere")}),
-            "Idempotency-Key": await post_structured(client, structured(), **{"Idempotency-Key": "mine"}),
-        }
-    for field, response in cases.items():
+        cases = [
+            ("id", await post_structured(client, without_id)),
+            ("type", await post_structured(client, structured(type="nl.signaalketen.arrears.forgiven.v1"))),
+            ("specversion", await post_structured(client, structured(specversion="0.3"))),
+            ("source", await post_structured(client, structured(source="urn:nld:kvk:90000001:\u0000"))),
+            ("time", await post_structured(client, structured(time="yesterday"))),
+            ("data.type", await post_structured(client, structured(data={**arrears_data(), "type": "arrears.resolved"}))),
+            ("ce-type", await post_binary(client, b"{}", **{"ce-type": "arrears"})),
+            ("ce-id", await post_binary(client, json.dumps(arrears_data()), **{"ce-id": "%00"})),  # NUL, percent-encoded
+            ("body", await client.post("/v1/signals", content=b"{not json", headers={"content-type": STRUCTURED, **key("ymere")})),
+            ("Idempotency-Key", await post_structured(client, structured(), **{"Idempotency-Key": "mine"})),
+        ]
+        other_organisation = await post_structured(client, structured(source="urn:nld:kvk:90000002:systeem:incasso"))
+    for field, response in cases:
         assert field in invalid_params(response), (field, response.json())
-    assert "your organisation" in invalid_params(cases["source"])["source"]
+    assert "your organisation" in invalid_params(other_organisation)["source"]
     assert bus.records("signals") == []
 
 
