@@ -91,7 +91,7 @@ class Alert(NotificationsTable, table=True):
     district: str | None = None
     due: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     raised_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
-    body: str = Field(sa_column=Column(Text, nullable=False))  # the CloudEvent as webhooks get it
+    body: str = Field(sa_column=Column(Text, nullable=False))  # the CloudEvent as published (a webhook gets its own `sequence`)
     acknowledgement_due: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
     acknowledged_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     acknowledged_by: str | None = None  # organisation id
