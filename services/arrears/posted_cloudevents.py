@@ -77,13 +77,16 @@ class PostedEnvelope(BaseModel):
 
 
 def is_cloud_event(headers: dict[str, str]) -> bool:
-    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return media_type in (STRUCTURED, BATCH) or BINARY_MARK in headers
+    return _media_type(headers) in (STRUCTURED, BATCH) or BINARY_MARK in headers
+
+
+def _media_type(headers: dict[str, str]) -> str:
+    return headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
 def read(headers: dict[str, str], body: bytes) -> tuple[dict[str, Any], Form]:
     """The plain body of POST /v1/signals and how it was posted, or CloudEventRefused."""
-    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    media_type = _media_type(headers)
     if media_type == BATCH:
         raise CloudEventRefused([_error(("header", "content-type"), "post one CloudEvent per request", "batch_not_accepted")])
     binary = media_type != STRUCTURED
