@@ -29,8 +29,8 @@ def receiver():
     started.stop()
 
 
-def notifications(tmp_path, bus, clock):
-    settings = NotificationsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", retry_first_delay_seconds=10)
+def notifications(tmp_path, bus, clock, **settings):
+    settings = NotificationsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", retry_first_delay_seconds=10, **settings)
     return create_app(build_runtime(settings, bus=bus, clock=clock))
 
 
@@ -95,6 +95,24 @@ async def test_a_failed_batch_is_retried_and_each_event_is_delivered_once(tmp_pa
     assert sorted(e["id"] for e in receiver.events(PATH)) == sorted(str(a.id) for a in alerts)
     assert set(receiver.sends_per_event(PATH).values()) == {1}
     assert len(settled) == 3
+
+
+async def test_a_batch_that_keeps_failing_is_dead_per_event_and_each_replays(tmp_path, bus, clock, receiver):
+    alerts = [alert_event(GGD, clock.now()) for _ in range(2)]
+    async with running(notifications(tmp_path, bus, clock, retry_max_attempts=1)) as client:
+        await subscribe_batches(client, receiver)
+        receiver.down = True
+        await publish(bus, *alerts)
+        await deliveries(client, 2, "pending", 0)
+        clock.advance(seconds=WAIT)
+        dead = await deliveries(client, 2, "dead", 1)
+        receiver.down = False
+        replayed = await client.post(f"/v1/deliveries/{dead[0]['id']}/replay", headers=key(GGD))
+        assert replayed.status_code == 200, replayed.text
+        await deliveries(client, 1, "delivered", 1)
+        [post] = await posts(receiver, 1)
+    assert [e["id"] for e in post.events] == [str(dead[0]["event_id"])], "only the replayed event is sent again"
+    assert post.headers["Content-Type"] == "application/cloudevents-batch+json" and post.verified
 
 
 def test_one_request_per_single_delivery_and_per_batch_of_at_most_its_size():
