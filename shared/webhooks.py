@@ -78,6 +78,23 @@ def verified_event(
     return event
 
 
+def verified_events(
+    secret: str, header: str | None, body: bytes, *, now: float | None = None, tolerance: int = DEFAULT_TOLERANCE_SECONDS
+) -> list[dict]:
+    """The delivered CloudEvents: one (`application/cloudevents+json`) or a batch's array
+    (`application/cloudevents-batch+json`), once the signature over the whole body holds.
+    Act once per `id` of each. Raises InvalidSignature, also for a body that is neither."""
+    verify(secret, header, body, now=now, tolerance=tolerance)
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidSignature("body is not JSON") from None
+    events = document if isinstance(document, list) else [document]
+    if not all(isinstance(event, dict) and isinstance(event.get("id"), str) and event["id"] for event in events):
+        raise InvalidSignature("body is not a CloudEvent, or a batch of them, each with an id")
+    return events
+
+
 class ReplayGuard:
     """Remembers delivered CloudEvent ids (the signed body's `id`) so a receiver acts on each event once."""
 

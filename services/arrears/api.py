@@ -3,15 +3,17 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from sqlalchemy.exc import IntegrityError
 
-from shared.contracts.fields import IdempotencyKey
 from shared.errors import Conflict
 from shared.deps import RuntimeDep
 from shared.auth import caller
 from services.arrears.domain.dates import as_errors, date_problems
 from services.arrears.accepting import accept, accept_rows, by_idempotency_key
+from services.arrears.cloudevent_openapi import CLOUD_EVENT_OPENAPI, POST_SIGNAL_DESCRIPTION
+from services.arrears.cloudevent_route import CloudEventRoute, posted_form
+from services.arrears.posted_cloudevents import Form
 from services.arrears.intake import SIGNALLER_ROLES, RowFate, check_row, idempotency_conflict, may_post, replays
 from shared.caller import Caller
 from services.arrears.schemas import (
@@ -34,47 +36,52 @@ Signaller = Annotated[Caller, Depends(caller(*SIGNALLER_ROLES))]
 BATCH_ATTEMPTS = 3  # a concurrent request may store one of a batch's references first
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=SignalAccepted,
-    summary="Post a signal (arrears, verdict, eviction, family found)",
-    responses={
-        200: {"model": SignalAccepted, "description": "same Idempotency-Key and body: the earlier signal"},
-        400: {"description": "invalid field or implausible date: invalid-params names each"},
-        422: {"description": "an Idempotency-Key used before with another body"},
-    },
-)
 async def post_signal(
     body: SignalIn,
     organisation: Signaller,
     runtime: RuntimeDep,
     response: Response,
     request: Request,
-    idempotency_key: Annotated[IdempotencyKey | None, Header()] = None,
+    form: Annotated[Form, Depends(posted_form)],
 ) -> SignalAccepted:
     if not may_post(organisation, body.type):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"a {organisation.role.value} may not post {body.type}")
     implausible = date_problems(body, runtime.clock.now().date(), runtime.settings.date_window)
     if implausible:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=as_errors(implausible))
-    if idempotency_key is not None:
-        earlier = await by_idempotency_key(runtime, organisation.id, idempotency_key)
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=as_errors(implausible, prefix=form.data_loc))
+    if form.key is not None:
+        earlier = await by_idempotency_key(runtime, organisation.id, form.key)
         if earlier is not None:
-            return _replayed(request, response, earlier, body)
-    signal = await accept(runtime, body, organisation, idempotency_key)
-    if signal is None:  # a concurrent request with the same Idempotency-Key won
-        signal = await by_idempotency_key(runtime, organisation.id, idempotency_key)
-        return _replayed(request, response, signal, body)
+            return _replayed(request, response, earlier, body, form)
+    signal = await accept(runtime, body, organisation, form.key)
+    if signal is None:  # a concurrent request with the same idempotency key won
+        signal = await by_idempotency_key(runtime, organisation.id, form.key)
+        return _replayed(request, response, signal, body, form)
     return _accepted(request, signal)
 
 
-def _replayed(request: Request, response: Response, earlier: Signal, body) -> SignalAccepted:
+router.add_api_route(
+    "",
+    post_signal,
+    methods=["POST"],
+    route_class_override=CloudEventRoute,  # also a CloudEvent, structured or binary (docs/adr/0032)
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SignalAccepted,
+    summary="Post a signal (arrears, verdict, eviction, family found), as JSON or as a CloudEvent",
+    description=POST_SIGNAL_DESCRIPTION,
+    responses={
+        200: {"model": SignalAccepted, "description": "same idempotency key and body: the earlier signal"},
+        400: {"description": "invalid field or implausible date: invalid-params names each"},
+        422: {"description": "an idempotency key used before with another body"},
+    },
+    openapi_extra=CLOUD_EVENT_OPENAPI,
+)
+
+
+def _replayed(request: Request, response: Response, earlier: Signal, body, form: Form) -> SignalAccepted:
     """The same key again: the earlier signal, unless the body differs (422, nothing stored)."""
     if not replays(earlier.request_sha256, body):
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[idempotency_conflict(["header", "Idempotency-Key"])]
-        )
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[idempotency_conflict(list(form.key_loc))])
     response.status_code = status.HTTP_200_OK
     return _accepted(request, earlier)
 

@@ -46,7 +46,7 @@ async def record_alert(session: AsyncSession, event: Event, policy: EscalationPo
 
 def alert_row(event: Event, acknowledgement_due: datetime) -> Alert:
     """The alert as the inbox and the escalation timer keep it: the contract's fields the row
-    has, the case, when it was raised, and the CloudEvent as webhooks get it."""
+    has, the case, when it was raised, and the CloudEvent as published (webhooks get it with their own `sequence`)."""
     data: AlertRaised = event.data
     row = {name: getattr(data, name) for name in Alert.model_fields if name in AlertRaised.model_fields}
     row.update(

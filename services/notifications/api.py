@@ -15,6 +15,7 @@ from shared.caller import Caller
 from shared.deps import RuntimeDep
 from services.notifications.handlers import NOTIFIABLE_NAMES
 from services.notifications import subscriptions
+from services.notifications.batching import MAX_BATCH_EVENTS, MAX_BATCH_WAIT_SECONDS, DeliveryMode
 from services.notifications.verification import CallbackVerifier
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
@@ -28,6 +29,15 @@ class SubscriptionIn(BaseModel):
         description="https in production, at a public address (or a network the deployment allows)"
     )
     event_types: list[Text(60)] = Field(default=[], max_length=20, description="short names, e.g. alert.raised; empty means all")
+    delivery_mode: DeliveryMode = Field(
+        DeliveryMode.SINGLE,
+        description="single: one CloudEvent per POST (application/cloudevents+json); batch: a JSON array of "
+        "CloudEvents per POST (application/cloudevents-batch+json)",
+    )
+    batch_max_events: int = Field(20, ge=1, le=MAX_BATCH_EVENTS, description="batch mode: at most this many events per POST")
+    batch_max_wait_seconds: int = Field(
+        5, ge=0, le=MAX_BATCH_WAIT_SECONDS, description="batch mode: an event waits at most this long for others to join it"
+    )
 
     @field_validator("event_types")
     @classmethod
@@ -42,6 +52,9 @@ class SubscriptionView(BaseModel):
     id: UUID
     callback_url: str
     event_types: list[str]
+    delivery_mode: DeliveryMode
+    batch_max_events: int
+    batch_max_wait_seconds: int
     active: bool
     created_at: datetime
 
@@ -79,7 +92,7 @@ async def subscribe(body: SubscriptionIn, organisation: Recipient, runtime: Runt
     challenge. Otherwise nothing is stored (see README.md)."""
     verifier: CallbackVerifier = request.app.state.callback_verifier
     try:
-        subscription = await subscriptions.subscribe(runtime, verifier, organisation.id, body.callback_url, body.event_types)
+        subscription = await subscriptions.subscribe(runtime, verifier, organisation.id, body)
     except subscriptions.CallbackRefused as refused:
         raise _callback_refused(refused) from None
     return SubscriptionCreated.model_validate(subscription.model_dump())

@@ -29,6 +29,7 @@ from sqlmodel import col
 
 from shared.runtime import Runtime
 from services.notifications.backoff import Backoff, Streak
+from services.notifications.batching import batch_body, sendings
 from services.notifications.outcomes import Outcome, OutcomeRecorder
 from services.notifications.tables import Delivery
 from services.notifications.targets import Target, deliveries_with_targets, target_of
@@ -49,6 +50,15 @@ class Claimed:
     body: str
     target: Target  # a webhook or a ZGW abonnement (services.notifications.targets)
     leased_until: datetime
+
+    @property
+    def batch_key(self) -> Target | None:
+        """Deliveries to one webhook in batch mode go out together (services.notifications.batching)."""
+        return self.target if self.target.batch_max_events else None
+
+    @property
+    def batch_max_events(self) -> int:
+        return self.target.batch_max_events or 1
 
 
 class Deliverer:
@@ -102,8 +112,8 @@ class Deliverer:
                 continue
             self._claim_succeeded()
             self.claims += 1
-            for delivery in claimed:
-                self._start(delivery)
+            for sending in sendings(claimed):  # one request each: a delivery, or a batch of them
+                self._start(sending)
             if len(claimed) < wanted:
                 self._wakeup.clear()
                 await _wait(self._wakeup, IDLE_POLL_SECONDS)
@@ -134,24 +144,26 @@ class Deliverer:
             self._slot_freed.clear()
             await self._slot_freed.wait()
 
-    def _start(self, delivery: Claimed) -> None:
+    def _start(self, sending: list[Claimed]) -> None:
         self._free -= 1
-        self._outcomes.hold(delivery.id)
-        task = asyncio.create_task(self._send_and_record(delivery))
+        for delivery in sending:
+            self._outcomes.hold(delivery.id)
+        task = asyncio.create_task(self._send_and_record(sending))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
 
-    async def _send_and_record(self, delivery: Claimed) -> None:
+    async def _send_and_record(self, sending: list[Claimed]) -> None:
         try:
-            outcome = await self._send(delivery)
+            outcome = await self._send(sending)
         finally:
             self._free += 1
             self._slot_freed.set()
-        self._outcomes.add(outcome)
+        for delivery in sending:  # a batch's outcome is each of its deliveries'
+            self._outcomes.add(Outcome(delivery.id, delivery.leased_until, outcome.status_code, outcome.error))
 
-    async def _send(self, delivery: Claimed) -> Outcome:
-        body = delivery.body.encode()
-        headers = delivery.target.headers(body, delivery.event_id)
+    async def _send(self, sending: list[Claimed]) -> Outcome:
+        delivery = sending[0]
+        body, headers = _request(sending)
         status_code, error = None, None
         try:
             self.sent += 1
@@ -177,6 +189,16 @@ class Deliverer:
         lasted = self._claims.succeeded(time.monotonic())
         if lasted is not None:
             log.warning("claiming due deliveries works again after %.1fs", lasted)
+
+
+def _request(sending: list[Claimed]) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of one request: a delivery's own, or a batch's JSON array."""
+    first = sending[0]
+    if first.batch_key is None:
+        body = first.body.encode()
+        return body, first.target.headers(body, first.event_id)
+    body = batch_body([delivery.body for delivery in sending])
+    return body, first.target.batch_headers(body)
 
 
 async def _wait(event: asyncio.Event, timeout: float) -> None:

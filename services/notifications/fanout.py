@@ -14,9 +14,11 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts import event_types
-from shared.contracts.envelope import Event, encode
+from shared.contracts.envelope import Event, encode, with_sequence
+from shared.persistence.sequence import as_sequence, delivery_stream, draw
 from shared.runtime import Runtime
 from services.notifications.alerts import record_alert
+from services.notifications.batching import first_attempt
 from services.notifications.domain.escalation import EscalationPolicy
 from services.notifications.pending import pending_delivery
 from services.notifications.tables import Subscription
@@ -27,15 +29,24 @@ async def add_deliveries(session: AsyncSession, event: Event, recipient: str, no
     """One pending delivery of `event` per active subscription of `recipient` that wants its type,
     webhook or ZGW abonnement (whose notificatie points at the chain's resources through `links`)."""
     name = event_types.short_name(event.type)
-    subscriptions = await active_subscriptions(session, recipient)
+    wanted = [s for s in await active_subscriptions(session, recipient) if not s.event_types or name in s.event_types]
+    bodies = await sequenced_bodies(session, event, [subscription.id for subscription in wanted])
+    for subscription in wanted:
+        due = first_attempt(now, subscription.delivery_mode, subscription.batch_max_wait_seconds)
+        session.add(pending_delivery(event, subscription.id, recipient, bodies[subscription.id], now, due))
+    return len(wanted) + await add_abonnement_deliveries(session, event, recipient, now, links)
+
+
+async def sequenced_bodies(session: AsyncSession, event: Event, subscription_ids: list) -> dict:
+    """The CloudEvent each webhook subscription gets, its `sequence` the next number of what that
+    subscription heard about this case: a receiver sees a gap as a missed delivery, never as an
+    event of a type it did not subscribe to."""
+    if not subscription_ids:
+        return {}
+    streams = {delivery_stream(subscription_id, event.subject): subscription_id for subscription_id in subscription_ids}
+    numbers = await session.run_sync(lambda sync_session: draw(sync_session.connection(), list(streams)))
     body = encode(event).decode()
-    added = 0
-    for subscription in subscriptions:
-        if subscription.event_types and name not in subscription.event_types:
-            continue
-        session.add(pending_delivery(event, subscription.id, recipient, body, now))
-        added += 1
-    return added + await add_abonnement_deliveries(session, event, recipient, now, links)
+    return {subscription_id: with_sequence(body, as_sequence(numbers[stream][0])) for stream, subscription_id in streams.items()}
 
 
 async def active_subscriptions(session: AsyncSession, recipient: str) -> list[Subscription]:

@@ -10,7 +10,10 @@ from shared.contracts.envelope import Event
 from services.notifications.tables import Delivery
 
 
-def pending_delivery(event: Event, subscription_id: UUID, recipient: str, body: str, now: datetime) -> Delivery:
+def pending_delivery(
+    event: Event, subscription_id: UUID, recipient: str, body: str, now: datetime, due: datetime | None = None
+) -> Delivery:
+    """`due`: its first attempt, when not at once (a batch subscription's wait, services.notifications.batching)."""
     return Delivery(
         id=uuid4(),
         event_id=event.id,
@@ -20,6 +23,6 @@ def pending_delivery(event: Event, subscription_id: UUID, recipient: str, body: 
         case_key=event.subject,
         body=body,
         status="pending",
-        next_attempt_at=now,
+        next_attempt_at=due or now,
         created_at=now,
     )

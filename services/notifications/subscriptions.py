@@ -6,6 +6,7 @@ exist (docs/adr/0011)."""
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 from uuid import UUID, uuid4
 
 from pydantic import AnyHttpUrl
@@ -16,11 +17,22 @@ from shared.errors import Conflict, NotFound
 from shared.organisations import Organisation
 from shared.runtime import Runtime
 from shared.webhooks import new_secret
+from services.notifications.batching import DeliveryMode
 from services.notifications.tables import Delivery, Subscription
 from services.notifications.verification import UNVERIFIED, CallbackNotVerified, CallbackVerifier
 
 log = logging.getLogger(__name__)
 NOT_FOUND = "not found"
+
+
+class WebhookWanted(Protocol):
+    """What a subscriber asks for (the API's SubscriptionIn)."""
+
+    callback_url: AnyHttpUrl
+    event_types: list[str]
+    delivery_mode: DeliveryMode
+    batch_max_events: int
+    batch_max_wait_seconds: int
 
 
 class CallbackRefused(ValueError):
@@ -31,17 +43,19 @@ class CallbackRefused(ValueError):
         self.kind = kind
 
 
-async def subscribe(
-    runtime: Runtime, verifier: CallbackVerifier, organisation_id: str, callback_url: AnyHttpUrl, event_types: list[str]
-) -> Subscription:
+async def subscribe(runtime: Runtime, verifier: CallbackVerifier, organisation_id: str, wanted: WebhookWanted) -> Subscription:
     """Store a webhook once its URL is allowed and (unless the handshake is off) it echoed the challenge."""
+    callback_url = wanted.callback_url
     subscription = Subscription(
         id=uuid4(),
         organisation_id=organisation_id,
         callback_url=str(callback_url),
-        event_types=event_types,
+        event_types=wanted.event_types,
         secret=new_secret(),
         created_at=runtime.clock.now(),
+        delivery_mode=wanted.delivery_mode,
+        batch_max_events=wanted.batch_max_events,
+        batch_max_wait_seconds=wanted.batch_max_wait_seconds,
     )
     problem = verifier.url_problem(subscription.callback_url)
     if problem is not None:

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from shared.contracts.events.triage import AlertKind, Priority
 from shared.persistence.database import UtcDateTime
 from shared.persistence.enum_columns import enum_field
+from services.notifications.batching import DeliveryMode
 
 notifications_registry = registry()
 METADATA = notifications_registry.metadata
@@ -30,6 +31,9 @@ class Subscription(NotificationsTable, table=True):
     secret: str
     active: bool = True
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    delivery_mode: DeliveryMode = enum_field(DeliveryMode, default=DeliveryMode.SINGLE)  # services/notifications/batching.py
+    batch_max_events: int = 20
+    batch_max_wait_seconds: int = 5
 
 
 class Abonnement(NotificationsTable, table=True):
@@ -87,7 +91,7 @@ class Alert(NotificationsTable, table=True):
     district: str | None = None
     due: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     raised_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
-    body: str = Field(sa_column=Column(Text, nullable=False))  # the CloudEvent as webhooks get it
+    body: str = Field(sa_column=Column(Text, nullable=False))  # the CloudEvent as published (a webhook gets its own `sequence`)
     acknowledgement_due: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
     acknowledged_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     acknowledged_by: str | None = None  # organisation id

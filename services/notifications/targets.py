@@ -8,6 +8,7 @@ claims, leases, retries, dead letters and replay; only the request differs:
 |---|---|---|
 | webhook | the CloudEvent | `Content-Type: application/cloudevents+json`, `Signaalketen-Signature` (HMAC of the body with the subscription's secret), `Idempotency-Key` |
 | zgw | the notificatie (services/notifications/zgw/notificatie.py) | `Content-Type: application/json`, `Authorization`: the abonnement's own `auth` value, `Idempotency-Key` |
+| webhook in batch mode | the CloudEvents of several deliveries as one JSON array (services/notifications/batching.py) | `Content-Type: application/cloudevents-batch+json`, `Signaalketen-Signature` |
 
 `Idempotency-Key` is the CloudEvent id in both: the same on every attempt of one
 delivery. A ZGW notificatie has no id of its own, so for a zaaksysteem it is the only
@@ -24,6 +25,7 @@ from sqlmodel import col, or_, select
 
 from shared.contracts.envelope import CONTENT_TYPE as CLOUDEVENTS_JSON
 from shared.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
+from services.notifications.batching import BATCH_CONTENT_TYPE, DeliveryMode
 from services.notifications.tables import Abonnement, Delivery, Subscription
 from services.notifications.zgw.notificatie import CONTENT_TYPE as NOTIFICATIE_JSON
 
@@ -38,6 +40,10 @@ class Target:
     kind: TargetKind
     url: str
     credential: str  # the webhook's signing secret, or the abonnement's Authorization value
+    batch_max_events: int | None = None  # a webhook in batch mode: at most this many CloudEvents per POST
+
+    def batch_headers(self, body: bytes) -> dict[str, str]:
+        return {"Content-Type": BATCH_CONTENT_TYPE, SIGNATURE_HEADER: sign(self.credential, body)}
 
     def headers(self, body: bytes, event_id: UUID) -> dict[str, str]:
         if self.kind is TargetKind.ZGW:
@@ -50,7 +56,14 @@ class Target:
         }
 
 
-TARGET_COLUMNS = (Subscription.callback_url, Subscription.secret, Abonnement.callback_url, Abonnement.auth)
+TARGET_COLUMNS = (
+    Subscription.callback_url,
+    Subscription.secret,
+    Abonnement.callback_url,
+    Abonnement.auth,
+    Subscription.delivery_mode,
+    Subscription.batch_max_events,
+)
 
 
 def deliveries_with_targets():
@@ -64,7 +77,15 @@ def deliveries_with_targets():
     )
 
 
-def target_of(webhook_url: str | None, secret: str | None, abonnement_url: str | None, auth: str | None) -> Target:
+def target_of(
+    webhook_url: str | None,
+    secret: str | None,
+    abonnement_url: str | None,
+    auth: str | None,
+    mode: DeliveryMode | None = None,
+    batch_max_events: int | None = None,
+) -> Target:
     if webhook_url is not None:
-        return Target(TargetKind.WEBHOOK, webhook_url, secret or "")
+        batch = batch_max_events if mode is DeliveryMode.BATCH else None
+        return Target(TargetKind.WEBHOOK, webhook_url, secret or "", batch)
     return Target(TargetKind.ZGW, abonnement_url or "", auth or "")

@@ -45,6 +45,7 @@ class CloudEvent(BaseModel):
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
     dataref: str | None = None
+    sequence: str | None = Field(None, pattern=r"^[0-9]{10}$", description="position in its stream (shared.persistence.sequence)")
     data: dict[str, Any]
     traceparent: str | None = None  # distributed-tracing extension (W3C trace context)
     tracestate: str | None = None
@@ -102,6 +103,12 @@ def new_event(
         tracestate=(trace_context or {}).get("tracestate"),
     )
     return Event(envelope=envelope, data=data)
+
+
+def with_sequence(value: str, sequence: str) -> str:
+    """An encoded event (the outbox's value, a delivery's body) with its `sequence` set."""
+    envelope = CloudEvent.model_validate_json(value).model_copy(update={"sequence": sequence})
+    return envelope.model_dump_json(exclude_none=True)
 
 
 def encode(event: Event) -> bytes:

@@ -9,6 +9,10 @@ therefore take turns: the second inserts, and so draws its ids, only after the
 first committed. Within a key, id order is commit order, and the relay publishes in
 id order. SQLite needs no lock: it has one writer at a time, and a transaction
 keeps the write lock from its first write until it commits.
+
+Sequence per key: in the same flush, after the locks, each staged event gets the next
+number of its key's stream as its CloudEvents `sequence` (shared.persistence.sequence),
+in the order the events were staged: within a key, sequence order is id order.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Column, Index, Text, event, text
+from sqlalchemy import Column, Index, Text, event, inspect, text
 from sqlalchemy.orm import Session
 from sqlmodel import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.contracts.envelope import Event, encode
+from shared.contracts.envelope import Event, encode, with_sequence
 from shared.persistence.database import ChainTable, UtcDateTime
+from shared.persistence.sequence import as_sequence, draw
 
 
 class OutboxMessage(ChainTable, table=True):
@@ -65,10 +70,19 @@ _LOCK_KEYS = text(
 def _lock_keys_before_staging(session: Session, _flush_context, _instances) -> None:
     """Take the per-key locks (in hash order, so two transactions never wait on each other
     crosswise) before this flush inserts outbox rows and draws their ids."""
-    keys = sorted({item.key for item in session.new if isinstance(item, OutboxMessage)})
-    if not keys:
+    staged = [item for item in session.new if isinstance(item, OutboxMessage)]
+    if not staged:
         return
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        return
-    connection.execute(_LOCK_KEYS, {"lock_class": OUTBOX_KEY_LOCK_CLASS, "keys": keys})
+    if connection.dialect.name == "postgresql":
+        keys = sorted({message.key for message in staged})
+        connection.execute(_LOCK_KEYS, {"lock_class": OUTBOX_KEY_LOCK_CLASS, "keys": keys})
+    _number(connection, staged)
+
+
+def _number(connection, staged: list[OutboxMessage]) -> None:
+    """Set each staged event's `sequence`: the next numbers of its key, in staging order."""
+    staged.sort(key=lambda message: inspect(message).insert_order)
+    numbers = draw(connection, (message.key for message in staged))
+    for message in staged:
+        message.value = with_sequence(message.value, as_sequence(numbers[message.key].pop(0)))

@@ -79,8 +79,11 @@ async def test_events_of_one_case_are_published_in_commit_order(new_database):
     finally:
         await engine.dispose()
 
-    published = [(record.key.decode(), json.loads(record.value)["data"]["sealed_address"]) for record in bus.records(TOPIC)]
+    values = [(record.key.decode(), json.loads(record.value)) for record in bus.records(TOPIC)]
+    published = [(key, value["data"]["sealed_address"]) for key, value in values]
     for case in cases:
+        sequences = [value["sequence"] for key, value in values if key == case]
+        assert sequences == [f"{n:010d}" for n in range(1, TRANSACTIONS_PER_CASE + 1)], "sequence follows commit order"
         committed_order = [label for key, label in commits if key == case]
         published_order = [label for key, label in published if key == case]
         assert len(committed_order) == TRANSACTIONS_PER_CASE

@@ -225,7 +225,9 @@ async def publish(bus, *events: Event) -> None:
     assert await bus.publish(records) == [None] * len(records)
 
 
-def alert_event(recipient: str, raised_at: datetime, *, priority: triage.Priority = triage.Priority.URGENT) -> Event:
+def alert_event(
+    recipient: str, raised_at: datetime, *, priority: triage.Priority = triage.Priority.URGENT, case: str | None = None
+) -> Event:
     """An alert as triage raises it: urgent outreach to a family found at an eviction, or prevention."""
     urgent = priority is triage.Priority.URGENT
     data = triage.AlertRaised(
@@ -245,4 +247,4 @@ def alert_event(recipient: str, raised_at: datetime, *, priority: triage.Priorit
         municipality_code="0363",
         district="nieuw-west",
     )
-    return new_event(data, source=TRIAGE, subject=f"hh-{uuid.uuid4().hex[:16]}", time=raised_at)
+    return new_event(data, source=TRIAGE, subject=case or f"hh-{uuid.uuid4().hex[:16]}", time=raised_at)

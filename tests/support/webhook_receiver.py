@@ -1,8 +1,8 @@
 """A real HTTP server that plays a partner's webhook endpoint in tests.
 
 It verifies signatures with the helper partners get (shared.webhooks) and acts
-once per CloudEvent id taken from the signed body, as services/notifications/README.md
-tells partners to. It can be told to be "down" (answer 503) for a while or to
+once per CloudEvent id taken from the signed body (one event, or each of a batch's),
+as services/notifications/README.md tells partners to. It can be told to be "down" (answer 503) for a while or to
 be slow (`delay` seconds per delivery), and records every request.
 """
 
@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_event
+from shared.webhooks import SIGNATURE_HEADER, InvalidSignature, ReplayGuard, verification_answer, verified_events
 
 
 @dataclass
@@ -24,12 +24,22 @@ class Received:
     headers: dict[str, str]
     body: bytes
     verified: bool
-    first_time: bool
+    fresh: tuple[str, ...]  # ids of the CloudEvents in it acted on here for the first time
     at: float = 0.0  # time.monotonic() on arrival
+
+    @property
+    def first_time(self) -> bool:
+        return bool(self.fresh)
 
     @property
     def event(self) -> dict:
         return json.loads(self.body)
+
+    @property
+    def events(self) -> list[dict]:
+        """Its CloudEvents: the one of a single delivery, or those of a batch."""
+        document = json.loads(self.body)
+        return document if isinstance(document, list) else [document]
 
 
 class _Server(ThreadingHTTPServer):
@@ -62,9 +72,9 @@ class WebhookReceiver:
                 if answer is not None:  # the subscription handshake: echo the challenge
                     return self._answer(200, answer)
                 arrived = time.monotonic()
-                verified, first = receiver.accept(self.path, self.headers.get(SIGNATURE_HEADER), body)
+                verified, fresh = receiver.accept(self.path, self.headers.get(SIGNATURE_HEADER), body)
                 with receiver._lock:
-                    receiver.received.append(Received(self.path, dict(self.headers), body, verified, first, arrived))
+                    receiver.received.append(Received(self.path, dict(self.headers), body, verified, fresh, arrived))
                 if receiver.delay:
                     time.sleep(receiver.delay)
                 self._answer(204 if verified else 401)
@@ -82,17 +92,17 @@ class WebhookReceiver:
 
         return Handler
 
-    def accept(self, path: str, signature: str | None, body: bytes) -> tuple[bool, bool]:
-        """(verified, first time): deduplicated on the signed body's CloudEvent id, per endpoint."""
+    def accept(self, path: str, signature: str | None, body: bytes) -> tuple[bool, tuple[str, ...]]:
+        """(verified, ids acted on for the first time): deduplicated on the signed body's CloudEvent ids, per endpoint."""
         secret = self.secrets.get(path)
         try:
-            event = verified_event(secret or "", signature, body)
+            events = verified_events(secret or "", signature, body)
         except InvalidSignature:
-            return False, False
+            return False, ()
         if secret is None:
-            return False, False
+            return False, ()
         with self._lock:
-            return True, self._guard.first_time(f"{path} {event['id']}")
+            return True, tuple(e["id"] for e in events if self._guard.first_time(f"{path} {e['id']}"))
 
     @property
     def base_url(self) -> str:
@@ -113,10 +123,10 @@ class WebhookReceiver:
     def events(self, path: str, event_type: str | None = None) -> list[dict]:
         """Events verified and acted on (first time) at `path`."""
         with self._lock:
-            found = [r.event for r in self.received if r.path == path and r.verified and r.first_time]
+            found = [e for r in self.received if r.path == path and r.verified for e in r.events if e["id"] in r.fresh]
         return [e for e in found if event_type is None or e["type"] == event_type]
 
     def sends_per_event(self, path: str) -> Counter:
         """How often each CloudEvent id arrived at `path`, acted on or not: more than 1 is a repeat."""
         with self._lock:
-            return Counter(r.event["id"] for r in self.received if r.path == path and r.verified)
+            return Counter(e["id"] for r in self.received if r.path == path and r.verified for e in r.events)

@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from shared.contracts.envelope import CloudEvent
 
-SHOWN = ("id", "type", "source", "subject", "time", "specversion", "datacontenttype", "dataschema")
+SHOWN = ("id", "type", "source", "subject", "sequence", "time", "specversion", "datacontenttype", "dataschema")
 WITHHELD = "(withheld: does not pass the contract's check; {length} characters)"
 # Names are printed only when they look like names: a field name in `data`, an extension
 # attribute's name as CloudEvents 1.0 allows it. Anything else could be content.
