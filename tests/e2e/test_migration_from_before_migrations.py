@@ -40,6 +40,10 @@ MUST_HAVE_ROWS = {  # what the small chain writes in each database, at least
     "notifications": ("subscription", "alert", "delivery", "processed_event"),
     "monitor": ("counter", "processed_event", "monitor_generation"),
 }
+# Tables a later migration removes on purpose, their rows moved elsewhere (checked in the
+# migration's own test): the intake's old deletion log went into the chain's deletion_log
+# (arrears_0004; tests/unit/arrears/test_retention.py).
+DROPPED = {"arrears": {"retention_deletion"}}
 
 
 def checkout_before_migrations(into: Path) -> Path:
@@ -132,8 +136,9 @@ def test_a_database_made_before_migrations_is_adopted_with_every_row(kafka_boots
 
         for name in SERVICES:
             assert "adopted a database made before migrations" in migrated[name], migrated[name]
-            after = asyncio.run(rows_now(plain[name], before[name]))
-            assert after == {table: rows for table, (_, rows) in before[name].items()}, f"{name}: rows changed"
+            kept = {table: found for table, found in before[name].items() if table not in DROPPED.get(name, set())}
+            after = asyncio.run(rows_now(plain[name], kept))
+            assert after == {table: rows for table, (_, rows) in kept.items()}, f"{name}: rows changed"
             assert asyncio.run(schema_diff(databases[name][1], name)) == [], f"{name}: schema differs from the models"
         start(new)
         read_the_case_again(url, subject)
