@@ -5,7 +5,6 @@ outbox relay produces and a consumer group consumes loses no acknowledged event.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from shared.runtime import chain_topics_plan
 from shared.settings import ServiceSettings
 from tests.support.cluster_topics import assert_as_topics_yaml_says, describe, known_topics
 from tests.support.kafka_cluster import REPO, KafkaCluster
+from tests.support.numbered_events import number_of, numbered_event
 
 pytestmark = pytest.mark.kafka
 PORT = int(os.environ.get("SIGNAL_TEST_KAFKA_CLUSTER_PORT", "19492"))  # 19492-19494; controllers +100
@@ -78,7 +78,7 @@ async def test_a_broker_killed_while_producing_and_consuming_loses_nothing(clust
     stop = asyncio.Event()
 
     async def handle(records) -> None:
-        received.extend(json.loads(record.value)["n"] for record in records)
+        received.extend(number_of(record.value) for record in records)
 
     async def keep_consuming() -> None:  # as the runtime's supervisor does: a failed consumer starts again
         while not stop.is_set():
@@ -95,7 +95,7 @@ async def test_a_broker_killed_while_producing_and_consuming_loses_nothing(clust
             async with sessions() as session, session.begin():
                 for n in range(staged, staged + PER_ROUND):
                     session.add(OutboxMessage(event_id=uuid.uuid4(), topic=signals.name, key=f"hh-{n % 13}",
-                                              value=json.dumps({"n": n}), created_at=datetime.now(UTC)))  # fmt: skip
+                                              value=numbered_event(n), created_at=datetime.now(UTC)))  # fmt: skip
             staged += PER_ROUND
             relay.wake()
             if round_ == ROUNDS // 4:

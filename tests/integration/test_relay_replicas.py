@@ -3,7 +3,6 @@ every staged event reaches Kafka once (one relay publishes per round: the adviso
 shared/persistence/relay.py), in the order of its key."""
 
 import asyncio
-import json
 import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from shared.persistence.database import create_engine, session_factory
 from shared.persistence.outbox import OutboxMessage
 from shared.persistence.relay import OutboxRelay
 from tests.support.kafka_tools import read_all_async
+from tests.support.numbered_events import number_of, numbered_event
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 EVENTS, KEYS = 600, 7
@@ -39,7 +39,7 @@ async def test_two_relays_on_one_database_publish_every_event_once(new_database,
             async with sessions() as session, session.begin():
                 for n in range(start, start + 20):
                     session.add(OutboxMessage(event_id=uuid.uuid4(), topic=topic, key=f"hh-{n % KEYS}",
-                                              value=json.dumps({"n": n}), created_at=datetime.now(UTC)))  # fmt: skip
+                                              value=numbered_event(n), created_at=datetime.now(UTC)))  # fmt: skip
             for relay in relays:
                 relay.wake()
         async with asyncio.timeout(60):
@@ -54,10 +54,10 @@ async def test_two_relays_on_one_database_publish_every_event_once(new_database,
             await engine.dispose()
 
     records = await read_all_async(kafka_bootstrap, topic)
-    published = Counter(json.loads(record.value)["n"] for record in records)
+    published = Counter(number_of(record.value) for record in records)
     assert set(published) == set(range(EVENTS)) and set(published.values()) == {1}, "each event once"
     assert sum(relay.published for relay in relays) == EVENTS
     by_key = defaultdict(list)
     for record in sorted(records, key=lambda r: (r.partition, r.offset)):
-        by_key[record.key].append(json.loads(record.value)["n"])
+        by_key[record.key].append(number_of(record.value))
     assert all(ns == sorted(ns) for ns in by_key.values()), "each key's events in the order they were staged"
