@@ -39,11 +39,9 @@ async def stage_and_commit(sessions, case_key: str, label: str, hold: float, sta
     async with sessions() as session:
         async with session.begin():
             add_to_outbox(session, TOPIC, event(case_key, label))
-            flushing = asyncio.create_task(session.flush())
+            await session.flush()  # takes the case's key (or waits for it), draws the id and the sequence
             if started is not None:
-                await asyncio.sleep(0.05)  # the flush has reached the database (or waits on the key)
-                started.set()
-            await flushing
+                started.set()  # the first holds the case now: the others start (a fixed sleep was flaky under load)
             await asyncio.sleep(hold)
             # Noted as the last step before COMMIT, while this transaction still holds the case:
             # after `commit()` returns, a quicker successor could be noted first on a busy machine.
