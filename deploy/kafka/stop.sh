@@ -11,6 +11,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=deploy/local/stop_process.sh
+source "$REPO/deploy/local/stop_process.sh"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$REPO/.run/kafka-$KAFKA_PORT}"
@@ -30,35 +32,11 @@ done
 
 log() { printf '[kafka:%s] %s\n' "$KAFKA_PORT" "$*" >&2; }
 
-# alive = exists and is not a zombie (we are not the broker's parent, so we cannot wait(2))
-alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-is_our_broker() {
-  alive "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "kafka.Kafka $PROPS"
-}
-
 mkdir -p "$KAFKA_RUN_DIR"
 exec 9>"$KAFKA_RUN_DIR/kafka-$KAFKA_PORT.lock"   # same lock as start.sh
 flock -w 120 9 || { log "could not take lock"; exit 1; }
 
-if [[ -f $PID_FILE ]]; then
-  pid="$(cat "$PID_FILE")"
-  if is_our_broker "$pid"; then
-    t0=$SECONDS; t0r=$EPOCHREALTIME
-    kill -TERM "$pid"
-    while alive "$pid" && ((SECONDS - t0 < KAFKA_STOP_TIMEOUT)); do sleep 0.2; done
-    if alive "$pid"; then
-      log "still running after ${KAFKA_STOP_TIMEOUT}s, sending SIGKILL to $pid"
-      kill -KILL "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
-    fi
-    log "stopped (pid $pid) in $(awk -v a="$t0r" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')s"
-  else
-    log "pid file is stale ($pid is not running this broker)"
-  fi
-  rm -f "$PID_FILE"
-else
-  log "not running (no $PID_FILE)"
-fi
+stop_recorded "$PID_FILE" "kafka.Kafka $PROPS" "${KAFKA_STOP_TIMEOUT}" "this broker"
 
 if ((wipe)); then
   rm -rf "$KAFKA_DATA_DIR"
