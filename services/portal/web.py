@@ -34,6 +34,8 @@ MESSAGES = {
     "bevestigd": "De melding is bevestigd.",
     "aangevraagd": "De opvangaanvraag is verstuurd.",
     "geplaatst": "De plaatsing is bevestigd.",
+    "deels-geplaatst": "De plaatsing is bevestigd voor een deel van het gezin. De GGD houdt de anderen in beeld.",
+    "trajectplan": "Het trajectplan is vastgelegd. Er volgen geen herinneringen meer.",
     "afgewezen": "De afwijzing is vastgelegd. Het gezin wordt elders aangeboden of op de wachtlijst gezet.",
     "verstuurd": "Het signaal is ontvangen door de keten.",
     "teruggemeld": "De terugmelding is vastgelegd.",
