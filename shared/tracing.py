@@ -112,7 +112,7 @@ def trace_id_in_context() -> str | None:
 
 
 def current_trace_id() -> str:
-    """The current span's trace id; outside a span (a timer) a new id."""
+    """The current span's trace id (a request's, an event's, a timer check's); outside a span a new id."""
     return trace_id_in_context() or secrets.token_hex(16)
 
 
