@@ -36,6 +36,7 @@ MESSAGES = {
     "geplaatst": "De plaatsing is bevestigd.",
     "deels-geplaatst": "De plaatsing is bevestigd voor een deel van het gezin. De GGD houdt de anderen in beeld.",
     "trajectplan": "Het trajectplan is vastgelegd. Er volgen geen herinneringen meer.",
+    "rest-opgenomen": "De rest van het gezin is opgenomen: het hele gezin is geplaatst.",
     "afgewezen": "De afwijzing is vastgelegd. Het gezin wordt elders aangeboden of op de wachtlijst gezet.",
     "verstuurd": "Het signaal is ontvangen door de keten.",
     "teruggemeld": "De terugmelding is vastgelegd.",

@@ -8,7 +8,8 @@ its main action and sees the result; axe-core checks every page at WCAG 2.1 AA.
 - the police report a family found at the door, and GGD Vangnet is alerted,
 - GGD corrects a composition, sees where the family is now, and records where a waiting family stays,
 - the shelter changes a capacity (not below the occupied units) and records where a family went,
-- the shelter admits part of a family and records the trajectory plan's day; GGD sees who was not admitted.
+- the shelter admits part of a family and records the trajectory plan's day; GGD sees who was not
+  admitted; the shelter admits the rest later.
 """
 
 from __future__ import annotations
@@ -260,7 +261,7 @@ def test_shelter_changes_a_capacity_and_records_where_a_family_went(chain, page,
     assert_accessible(page)
 
 
-def test_shelter_admits_part_of_a_family_and_records_the_plan_and_ggd_keeps_the_rest_in_view(chain, page, tmp_path):
+def test_shelter_admits_part_of_a_family_records_the_plan_and_admits_the_rest_later(chain, page, tmp_path):
     dwelling = new_dwelling()
     family_found(chain, dwelling, [4, 11])
     case_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), dwelling)
@@ -276,7 +277,7 @@ def test_shelter_admits_part_of_a_family_and_records_the_plan_and_ggd_keeps_the_
     row.get_by_label("Volwassenen die u opneemt", exact=True).fill("1")
     row.get_by_label("Kinderen die u opneemt", exact=True).fill("2")
     row.get_by_role("button", name="Deel van het gezin opnemen").click()
-    expect()(row.locator(".request-status")).to_have_text("Deels geplaatst")
+    expect()(row.locator(".request-status")).to_have_text("Deels geplaatst (niet het hele gezin opgenomen)")
     expect()(row.locator(".admitted")).to_have_text("opgenomen: 1 volw. en 2 kinderen")
     expect()(page.get_by_role("status")).to_contain_text("bevestigd voor een deel van het gezin")
     shot(page, tmp_path, "opvang-deels-geplaatst")
@@ -302,6 +303,16 @@ def test_shelter_admits_part_of_a_family_and_records_the_plan_and_ggd_keeps_the_
     expect()(page.locator(".request-referral")).to_have_text("GGD of centrale toegang")
     shot(page, tmp_path, "ggd-deels-geplaatst")
     assert_accessible(page)
+
+    page.get_by_role("button", name="Uitloggen").click()  # the father is admitted after all
+    log_in(page, HVO)
+    row.get_by_role("button", name="Rest van het gezin opnemen").click()
+    expect()(row.locator(".request-status")).to_have_text("Geplaatst")
+    expect()(page.get_by_role("status")).to_have_text("De rest van het gezin is opgenomen: het hele gezin is geplaatst.")
+    assert_accessible(page)
+    with chain.client("placement", GGD) as client:
+        whole = client.get(f"/v1/requests/{offered['id']}").json()
+    assert (whole["status"], whole["adults_not_admitted"], whole["children_not_admitted"]) == ("placed", 0, 0)
 
 
 # --- municipality: the functional administrator's routing rules ------------------------------------

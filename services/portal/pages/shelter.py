@@ -1,8 +1,9 @@
 """Shelter: capacity per unit type of its own facilities and changing a facility's capacity,
 the requests routed to it, confirm (the whole family, or the part of it admitted: partly
-placed) or decline (with a reason), the day the trajectory plan was made, and the outflow:
-a family leaves, with where it went (placement `PATCH /v1/facilities/{id}`,
-`POST /v1/requests/{id}/confirm`, `/trajectory-plan`, `/end`)."""
+placed, and the rest later) or decline (with a reason), the day the trajectory plan was
+made, and the outflow: a family leaves, with where it went (placement
+`PATCH /v1/facilities/{id}`, `POST /v1/requests/{id}/confirm`, `/admit-rest`,
+`/trajectory-plan`, `/end`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ COUNTS = ("capacity", "occupied", "offered", "free")
 CONFLICT = "Dit lukte niet: er is geen vrije eenheid meer, of het verzoek staat niet meer open."
 NOT_PLACED = "Dit lukte niet: het gezin woont hier niet (meer); het vertrek is misschien al vastgelegd."
 BELOW_OCCUPIED = "De capaciteit kan niet lager zijn dan het aantal bezette eenheden."
+NOT_PARTLY_PLACED = "Dit lukte niet: het hele gezin is al opgenomen, of het gezin is vertrokken."
 ADMISSION_FIELDS = {
     "adults_admitted": ("adults_admitted", "Zoveel volwassenen telt het gezin niet, of u neemt geen volwassene op."),
     "children_admitted": ("children_admitted", "Zoveel kinderen telt het gezin niet."),
@@ -105,6 +107,20 @@ async def confirm_partly(request: Request, request_id: UUID, session: Shelter) -
     if web.is_htmx(request):
         return await _row(request, session, view, {}, 200, web.MESSAGES[message])
     return web.redirect(f"/opvang?melding={message}#verzoek-{request_id}")
+
+
+@router.post("/verzoeken/{request_id}/rest-opnemen")
+async def admit_rest(request: Request, request_id: UUID, session: Shelter) -> Response:
+    """The persons of a partly placed family not admitted at first are admitted now."""
+    try:
+        view = await request.app.state.backend.post("placement", f"/v1/requests/{request_id}/admit-rest", session.token)
+    except Rejected as exc:
+        if exc.status != 409:
+            raise
+        return await _problem(request, session, request_id, {"_form": NOT_PARTLY_PLACED}, 409)
+    if web.is_htmx(request):
+        return await _row(request, session, view, {}, 200, web.MESSAGES["rest-opgenomen"])
+    return web.redirect(f"/opvang?melding=rest-opgenomen#verzoek-{request_id}")
 
 
 @router.post("/verzoeken/{request_id}/trajectplan")

@@ -90,3 +90,19 @@ async def test_the_shelter_records_the_day_the_trajectory_plan_was_made(chain):
     assert "Het trajectplan is vastgelegd." in page and "Trajectplan gemaakt op 2026-11-28." in page
     async with chain.service("placement", GGD) as placement:
         assert (await placement.get(f"/v1/requests/{request['id']}")).json()["plan_made_on"] == "2026-11-28"
+
+
+async def test_the_shelter_admits_the_rest_of_the_family_later(chain):
+    request = await offered(chain)
+    await chain.login(HVO)
+    await chain.portal.post(f"/opvang/verzoeken/{request['id']}/deels-bevestigen", data={"adults_admitted": "1", "children_admitted": "2"})
+    row = (await chain.portal.get("/opvang")).text.split(f'id="verzoek-{request["id"]}"')[1].split("</tr>")[0]
+    assert "Rest van het gezin opnemen" in row and "nog 1 volw. en 1 kind" in row
+
+    whole = await chain.portal.post(f"/opvang/verzoeken/{request['id']}/rest-opnemen", headers=HTMX)
+    assert whole.status_code == 200 and "het hele gezin is geplaatst" in whole.text
+    assert '<span class="badge status-placed">Geplaatst</span>' in whole.text and "Rest van het gezin opnemen" not in whole.text
+    again = await chain.portal.post(f"/opvang/verzoeken/{request['id']}/rest-opnemen", headers=HTMX)
+    assert again.status_code == 409 and "het hele gezin is al opgenomen" in again.text
+    async with chain.service("placement", GGD) as placement:
+        assert (await placement.get(f"/v1/requests/{request['id']}")).json()["status"] == "placed"
