@@ -24,7 +24,7 @@ import logging
 from typing import Awaitable, Callable
 
 from opentelemetry.context import Context
-from opentelemetry.trace import Tracer
+from opentelemetry.trace import Status, StatusCode, Tracer
 
 from shared.clock import Clock
 from shared.faults import classify
@@ -51,9 +51,18 @@ def timer_worker(
     tracer = tracer or unexported().get_tracer(SCOPE)
 
     async def fire() -> None:
-        """One check, in a span that begins a trace of its own (an exception is recorded on it)."""
-        with tracer.start_as_current_span(holder, context=Context(), attributes={"signaalketen.timer": name}) as span:
-            handled = await check(clock.now())
+        """One check, in a span that begins a trace of its own (a failure is recorded on it;
+        a check cancelled by the stop is not a failure)."""
+        attributes = {"signaalketen.timer": name}
+        with tracer.start_as_current_span(
+            holder, context=Context(), attributes=attributes, record_exception=False, set_status_on_exception=False
+        ) as span:
+            try:
+                handled = await check(clock.now())
+            except Exception as exc:
+                span.record_exception(exc)
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                raise
             if isinstance(handled, int):
                 span.set_attribute(TIMER_HANDLED, handled)
 
