@@ -168,8 +168,9 @@ class Runtime:
         return work
 
     def timer(self, name: str, check: Callable, interval: float) -> Worker:
-        """A timer worker on this runtime's clock; a dependency away shows in its outages."""
-        return timer_worker(self.clock, check, interval, outages=self.outages, name=name)
+        """A timer worker on this runtime's clock, each check in a span of its own; a dependency
+        away shows in its outages."""
+        return timer_worker(self.clock, check, interval, outages=self.outages, name=name, tracer=self.tracer)
 
     async def database_ok(self) -> bool:
         try:

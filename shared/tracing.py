@@ -8,9 +8,12 @@ rows, log lines and the register's protocollering name that trace's id.
 - Kafka: an event carries the context of the span that produced it as the CloudEvents
   distributed-tracing extension (`traceparent`, `tracestate`); consumers start their
   span as its child (shared.bus.event_spans).
+- Timers: each check is a span that begins a trace (shared.timers); the events it stages
+  carry it on.
 - Export: each service's TracerProvider (`tracer_provider`, one per runtime) sends its
   spans to an OTLP/HTTP collector when `SIGNAL_OTLP_ENDPOINT` is set, and nowhere when
-  not: the ids are made and the context travels either way.
+  not: the ids are made and the context travels either way. A timer's tick that handled
+  nothing (most ticks, every few seconds) is not sent.
 
 A malformed or missing trace context is never an error: the span starts a new trace.
 """
@@ -25,7 +28,7 @@ from functools import cache
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode, Tracer, format_trace_id
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -33,6 +36,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 TRACE_HEADER = "X-Trace-Id"
 TRACE_FIELDS = ("traceparent", "tracestate")  # W3C headers; CloudEvents extension attributes of the same names
 SCOPE = "signaalketen"  # the instrumentation scope of the chain's own spans
+TIMER_HANDLED = "signaalketen.timer.handled"  # what a timer's check handled (shared.timers)
 W3C = TraceContextTextMapPropagator()
 
 
@@ -44,8 +48,30 @@ def tracer_provider(service: str, otlp_endpoint: str | None = None) -> TracerPro
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # only where exported
 
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
+        provider.add_span_processor(WithoutIdleTicks(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint))))
     return provider
+
+
+class WithoutIdleTicks(SpanProcessor):
+    """Passes every ended span on, except a timer's tick that handled nothing: a trace store
+    holds what the timers did, not a span every few seconds per timer and instance."""
+
+    def __init__(self, inner: SpanProcessor):
+        self._inner = inner
+
+    def on_start(self, span, parent_context: Context | None = None) -> None:
+        self._inner.on_start(span, parent_context=parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        if (span.attributes or {}).get(TIMER_HANDLED) == 0:
+            return
+        self._inner.on_end(span)
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._inner.force_flush(timeout_millis)
 
 
 @cache
@@ -86,7 +112,7 @@ def trace_id_in_context() -> str | None:
 
 
 def current_trace_id() -> str:
-    """The current span's trace id; outside a span (a timer) a new id."""
+    """The current span's trace id (a request's, an event's, a timer check's); outside a span a new id."""
     return trace_id_in_context() or secrets.token_hex(16)
 
 

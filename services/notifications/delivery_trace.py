@@ -5,8 +5,12 @@ The span is a CLIENT span, child of the trace context the delivered CloudEvent c
 the webhook call is part of the one trace of the family's signal; a batch of CloudEvents
 (a JSON array) continues its first event's trace and links the others'. The request
 sends the span's own `traceparent` header, for a receiver that traces too; the signature
-covers the body only, so a header added here changes nothing a receiver checks. A body
-without trace context (a ZGW notificatie, a verification request) begins a trace of its own.
+covers the body only, so a header added here changes nothing a receiver checks. A ZGW
+notificatie is kept with its event's trace context as members of its own
+(services.notifications.zgw.notificatie.stored): its span continues that trace too, and
+those members are taken off the body before it is sent, so the subscriber gets the
+standard's notificatie and the context only as the W3C headers. A body without trace
+context (a verification request, a notificatie kept before) begins a trace of its own.
 
 A transport around the address-checking one (pinned_transport), so the deliverer itself
 needs no change to be traced.
@@ -21,7 +25,8 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import Link, SpanKind, Tracer
 
-from shared.tracing import answered, context_from, trace_fields
+from shared.tracing import TRACE_FIELDS, answered, context_from, trace_fields
+from services.notifications.zgw.notificatie import encoded
 
 
 def contexts_in(body: bytes) -> tuple[Context, list[Link]]:
@@ -37,6 +42,23 @@ def contexts_in(body: bytes) -> tuple[Context, list[Link]]:
     return (contexts[0] if contexts else Context()), [Link(other) for other in others if other.is_valid]
 
 
+def without_kept_trace_context(request: httpx.Request) -> httpx.Request:
+    """A ZGW notificatie without the trace members it was kept with; anything else as it is
+    (a CloudEvent carries `traceparent` by its own standard, and is signed)."""
+    if b'"traceparent"' not in request.content:
+        return request
+    try:
+        document = json.loads(request.content)
+    except ValueError:
+        return request
+    if not isinstance(document, dict) or "specversion" in document:
+        return request
+    body = encoded({name: value for name, value in document.items() if name not in TRACE_FIELDS}).encode()
+    headers = httpx.Headers(request.headers)
+    headers["Content-Length"] = str(len(body))
+    return httpx.Request(request.method, request.url, headers=headers, content=body, extensions=request.extensions)
+
+
 class TracedTransport(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport, tracer: Tracer):
         self._inner = inner
@@ -44,6 +66,7 @@ class TracedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         parent, links = contexts_in(request.content)
+        request = without_kept_trace_context(request)
         attributes = {"http.request.method": request.method, "server.address": request.url.host}
         with self._tracer.start_as_current_span(
             f"{request.method} webhook", context=parent, kind=SpanKind.CLIENT, links=links, attributes=attributes

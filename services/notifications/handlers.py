@@ -35,6 +35,7 @@ EVENT_HANDLERS: dict[type[EventData], Callable[[Fanout], Effect]] = {
     placement.PlacementPlanReminder: on_notifiable,
     placement.PlacementPlanOverdue: on_notifiable,
     placement.PlacementPlanMade: on_notifiable,
+    placement.PlacementRestAdmitted: on_notifiable,
 }
 
 CONSUMED: tuple[str, ...] = tuple(model.event_type for model in EVENT_HANDLERS)

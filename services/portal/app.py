@@ -16,11 +16,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from shared.clock import Clock, SystemClock
+from shared.metrics.endpoint import expose
 from shared.organisations import Organisations
 from shared.tracing import TraceMiddleware, tracer_provider
 from services.portal import web
 from services.portal.backend import Backend
 from services.portal.error_pages import install_error_pages
+from services.portal.metrics import PortalMetrics
 from services.portal.oidc import OidcClient
 from services.portal.pages import auth, corporation, evictions, ggd, ggd_family, municipality, prevention, rules, shelter
 from services.portal.session import SessionStore
@@ -75,7 +77,8 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.organisations = Organisations.load(settings.organisations_file)
-    app.state.backend = Backend(settings, client)
+    app.state.metrics = PortalMetrics()
+    app.state.backend = Backend(settings, client, app.state.metrics)
     app.state.sessions = SessionStore(idle=timedelta(minutes=settings.session_idle_minutes))
     app.state.oidc = oidc_client(settings, client)
     app.add_middleware(TraceMiddleware, tracer_provider=tracer_provider("portal", settings.otlp_endpoint))
@@ -88,6 +91,7 @@ def create_app(
     install_security_headers(app, headers_for(settings))
     install_error_pages(app)
     app.include_router(health)
+    expose(app, app.state.metrics, settings)  # the scraper's /metrics; every request counted by route template
     return app
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import httpx
 
 from shared.tracing import trace_fields
+from services.portal.metrics import PortalMetrics
 from services.portal.settings import PortalSettings
 
 
@@ -45,10 +46,11 @@ class Grant:
 
 
 class Backend:
-    def __init__(self, settings: PortalSettings, client: httpx.AsyncClient):
+    def __init__(self, settings: PortalSettings, client: httpx.AsyncClient, metrics: PortalMetrics | None = None):
         self._urls = {name: url.rstrip("/") for name, url in settings.service_urls().items()}
         self._token_endpoint = settings.token_endpoint
         self._client = client
+        self._metrics = metrics or PortalMetrics()
 
     async def token(self, client_id: str, secret: str) -> Grant | None:
         """OAuth2 client credentials; None when the organisation or its secret is wrong."""
@@ -94,7 +96,9 @@ class Backend:
                 **kwargs,
             )
         except httpx.HTTPError as exc:
+            self._metrics.backend_call(service, method, None)
             raise Unavailable(service, 503, type(exc).__name__) from None
+        self._metrics.backend_call(service, method, response.status_code)
         if response.status_code < 400:
             return response
         detail = _detail(response)

@@ -1,6 +1,6 @@
 """The forms of the people who follow a family: a prevention team's reports, the GGD's
 composition correction and "where does the family stay meanwhile", the shelter's
-capacity and outflow. Pure functions, as `forms.py`: a form in, the service's JSON body
+capacity, partial admission, trajectory plan and outflow. Pure functions, as `forms.py`: a form in, the service's JSON body
 out, or the fields in error with a Dutch message each.
 """
 
@@ -94,3 +94,25 @@ def outflow(form: Mapping[str, str]) -> Parsed:
     if where not in OUTFLOWS:
         return Parsed(errors={"outflow": "Kies waar het gezin naartoe gaat (of: onbekend)."})
     return Parsed(body={"outflow": where})
+
+
+def admission(form: Mapping[str, str]) -> Parsed:
+    """The part of the family a shelter admits: counts only (placement checks they fit the family)."""
+    parsed = Parsed()
+    adults = whole(text(form, "adults_admitted"), 1, 10)
+    if adults is None:
+        parsed.errors["adults_admitted"] = "Vul in hoeveel volwassenen u opneemt: minstens 1, kinderen worden niet zonder volwassene opgenomen."
+    children = whole(text(form, "children_admitted"), 0, 20)
+    if children is None:
+        parsed.errors["children_admitted"] = "Vul in hoeveel kinderen u opneemt: een heel getal, 0 als u geen kinderen opneemt."
+    if parsed.ok:
+        parsed.body = {"adults_admitted": adults, "children_admitted": children}
+    return parsed
+
+
+def plan_made(form: Mapping[str, str], today: date) -> Parsed:
+    """The day the trajectory plan was made; the plan itself stays with the shelter."""
+    made_on = past_day(text(form, "made_on"), today)
+    if made_on is None:
+        return Parsed(errors={"made_on": "Vul de datum in waarop het trajectplan is gemaakt (jjjj-mm-dd), niet in de toekomst."})
+    return Parsed(body={"made_on": made_on.isoformat()})

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from shared.contracts.districts import DISTRICTS, code_for
 from shared.contracts.event_types import SignalType
+from shared.contracts.events.triage import PlacementCause, ReferralSource
 
 CASE_KEY = re.compile(r"^hh-[0-9a-f]{16,64}$")
 WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
@@ -25,6 +26,8 @@ POSTCODE = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
 MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
 FAMILY_TYPES = ("two_parent", "one_parent", "unknown")
 NEEDS = ("crisis", "family")
+CAUSES = tuple(cause.value for cause in PlacementCause)
+REFERRAL_SOURCES = tuple(source.value for source in ReferralSource)
 FORM_ERROR = "_form"  # an error that belongs to no single field
 
 
@@ -71,6 +74,11 @@ def placement_request(form: Mapping[str, str]) -> Parsed:
     case_key = text(form, "case_key")
     if case_key and not CASE_KEY.match(case_key):
         parsed.errors["case_key"] = "Dit is geen zaaknummer van de keten (het begint met hh-)."
+    cause, referral_source = text(form, "cause"), text(form, "referral_source")
+    if cause not in CAUSES:
+        parsed.errors["cause"] = "Kies waarom het gezin geen woning heeft: huisuitzetting, huiselijk geweld of anders."
+    if referral_source not in REFERRAL_SOURCES:
+        parsed.errors["referral_source"] = "Kies wie het gezin heeft doorverwezen."
     if parsed.ok:
         parsed.body = {
             "adults": adults,
@@ -78,9 +86,23 @@ def placement_request(form: Mapping[str, str]) -> Parsed:
             "family_type": family_type,
             "need": need,
             "municipality_code": municipality,
+            "cause": cause,
+            "referral_source": referral_source,
             **({"case_key": case_key} if case_key else {}),
         }
     return parsed
+
+
+def request_prefill(query: Mapping[str, str], municipality_codes: list[str]) -> dict[str, str]:
+    """The request form's first values: what an alert passes on (a case from an alert is an
+    eviction's), the GGD's own municipality, and the GGD itself as who referred the family."""
+    prefill = {name: text(query, name) for name in ("adults", "children_ages", "case_key", "municipality_code", "cause")}
+    prefill["referral_source"] = text(query, "referral_source") or ReferralSource.GGD.value
+    if not prefill["cause"] and prefill["case_key"]:
+        prefill["cause"] = PlacementCause.EVICTION.value
+    if not prefill["municipality_code"] and municipality_codes:
+        prefill["municipality_code"] = municipality_codes[0]
+    return prefill
 
 
 CHILDREN_AGES_ERROR = "Vul de leeftijden van de kinderen in als hele getallen van 0 tot en met 17, gescheiden door komma's."

@@ -49,6 +49,12 @@ class PortalSettings(BaseSettings):
         validation_alias=AliasChoices("PORTAL_OTLP_ENDPOINT", "SIGNAL_OTLP_ENDPOINT", "otlp_endpoint"),
         description="OTLP/HTTP endpoint for the portal's trace spans (docs/adr/0031); unset: none leave the portal",
     )
+    metrics_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("PORTAL_METRICS_TOKEN", "SIGNAL_METRICS_TOKEN", "metrics_token"),
+        description="else SIGNAL_METRICS_TOKEN; bearer token the Prometheus scraper shows at /metrics (required in "
+        "production; in development and test /metrics is open while it is unset)",
+    )
     host: str = Field("127.0.0.1", description="listen address")
     port: int = Field(8006, description="listen port")
 
@@ -88,6 +94,7 @@ class PortalSettings(BaseSettings):
                 "SIGNAL_ORGANISATIONS_FILE": self.organisations_file == DEV_ORGANISATIONS_FILE,
                 "PORTAL_OIDC_ISSUER": not self.oidc_issuer,
                 "PORTAL_OIDC_CLIENT_SECRET": self.oidc_client_secret.get_secret_value() == DEV_PORTAL_CLIENT_SECRET,
+                "SIGNAL_METRICS_TOKEN": self.metrics_token is None or not self.metrics_token.get_secret_value().strip(),
             }
             offending = [name for name, is_default in defaults.items() if is_default]
             if offending:

@@ -38,6 +38,7 @@ def main() -> None:
     app = create_app(
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         verifier=OidcVerifier(tokens) if tokens else None,
+        metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else None,
     )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=level)
 

@@ -6,6 +6,7 @@ municipality's endpoint is a configuration change:
 * POST /haalcentraal/api/brp/personen       (BRP Personen 2.x)
 * POST /haalcentraal/api/bewoning/bewoningen (BRP Bewoning 2.x)
 * GET  /health
+* GET  /metrics                              (Prometheus, for the scraper: docs/adr/0030)
 * GET  /haalcentraal/protocollering          (stand-in only: the purpose headers of the
   latest requests, services/register/protocollering.py)
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +28,15 @@ from pathlib import Path
 import yaml
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
+from pydantic import SecretStr
 
 from services.register.bewoning import BewoningApi
 from services.register.personen import PersonenApi
 from services.register.problems import Problem
 from services.register.population import RegisterStore
 from services.register.protocollering import Protocollering
+from shared.metrics import HttpMetrics
+from shared.metrics.endpoint import expose
 from shared.oidc import OidcVerifier
 from shared.tokens import InvalidToken
 
@@ -57,6 +62,7 @@ def create_app(
     api_key: str | None = None,
     verifier: OidcVerifier | None = None,
     today: Callable[[], date] = date.today,
+    metrics_token: str | None = None,
 ) -> FastAPI:
     """Build the app; the test data is read here, never at import time.
 
@@ -64,6 +70,8 @@ def create_app(
     `verifier`: when set, requests must carry an access token it accepts
     (`Authorization: Bearer`; 401 otherwise, also with an API key).
     `today`: the day `leeftijd` is computed on (the real API uses the request day).
+    `metrics_token`: when set, `/metrics` answers only the scraper showing it as bearer token
+    (the stand-in runs in development and test only, where an unset token leaves it open).
     """
     if api_key is not None and verifier is not None:
         raise ValueError("an API key or access tokens, not both")
@@ -97,7 +105,20 @@ def create_app(
         return protocollering.latest(max(1, min(limit, 10_000)))
 
     _serve_health_and_documents(app)
+    expose(app, HttpMetrics(), ScrapeAccess(metrics_token))
     return app
+
+
+@dataclass(frozen=True)
+class ScrapeAccess:
+    """Who may read `/metrics`: the stand-in never runs in production (services/register/__main__.py)."""
+
+    token: str | None
+    environment: str = "development"
+
+    @property
+    def metrics_token(self) -> SecretStr | None:
+        return SecretStr(self.token) if self.token else None
 
 
 def _serve_health_and_documents(app: FastAPI) -> None:

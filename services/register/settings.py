@@ -37,6 +37,11 @@ class RegisterSettings(BaseSettings):
     host: str = Field("127.0.0.1", description="listen address")
     port: int = Field(8090, description="listen port")
     log_level: str = Field("info", description="uvicorn's log level")
+    metrics_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("REGISTER_METRICS_TOKEN", "SIGNAL_METRICS_TOKEN", "metrics_token"),
+        description="else SIGNAL_METRICS_TOKEN; when set, `/metrics` answers only the scraper showing it as bearer token",
+    )
     api_key: SecretStr | None = Field(
         None, description="when set, requests must send it as `X-API-KEY` (not together with REGISTER_OIDC_ISSUER)"
     )

@@ -82,6 +82,7 @@ PLACEMENT_WITHDRAWAL_HANDLED = f"{PREFIX}.placement.withdrawal-handled.v1"  # re
 PLACEMENT_PLAN_REMINDER = f"{PREFIX}.placement.plan-reminder.v1"  # the trajectory plan is due soon (T14)
 PLACEMENT_PLAN_OVERDUE = f"{PREFIX}.placement.plan-overdue.v1"  # the trajectory plan's deadline passed without it
 PLACEMENT_PLAN_MADE = f"{PREFIX}.placement.plan-made.v1"  # the shelter recorded the trajectory plan
+PLACEMENT_REST_ADMITTED = f"{PREFIX}.placement.rest-admitted.v1"  # a partly placed family's other persons admitted later
 
 # Deliveries (topic `deliveries`)
 ALERT_DELIVERED = f"{PREFIX}.alert.delivered.v1"

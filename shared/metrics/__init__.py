@@ -17,6 +17,6 @@ and where:
 """
 
 from shared.metrics.bus import MeteredBus
-from shared.metrics.registry import ServiceMetrics
+from shared.metrics.registry import HttpMetrics, ServiceMetrics
 
-__all__ = ["MeteredBus", "ServiceMetrics"]
+__all__ = ["HttpMetrics", "MeteredBus", "ServiceMetrics"]

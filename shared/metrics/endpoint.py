@@ -10,14 +10,16 @@ for, so no id or pseudonym becomes a label and the number of series stays bounde
 from __future__ import annotations
 
 import secrets
+from typing import Protocol
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
+from pydantic import SecretStr
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.openmetrics.exposition import CONTENT_TYPE_LATEST as OPENMETRICS
 
+from shared.metrics.registry import HttpMetrics
 from shared.problems import problem
-from shared.settings import ServiceSettings
 
 router = APIRouter(tags=["health"])
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -33,13 +35,41 @@ UNMATCHED = "unmatched"  # no route: a 404 or a request refused before routing
 async def metrics(request: Request) -> Response:
     runtime = request.app.state.runtime
     if not scraper_allowed(runtime.settings, request.headers.get("authorization")):
-        return problem(request, 401, "bearer token of the metrics scraper required", headers={"WWW-Authenticate": "Bearer"})
+        return refused(request)
     await runtime.figures.refresh()
-    body, content_type = runtime.metrics.exposition(request.headers.get("accept"))
+    return exposed(request, runtime.metrics)
+
+
+def expose(app: FastAPI, metrics: HttpMetrics, settings: ScrapeSettings) -> None:
+    """`/metrics` and the count of every request, for an app without a runtime (the portal,
+    the register stand-in): the same format and the same token as the services'."""
+
+    @app.get("/metrics", include_in_schema=False)
+    async def scrape(request: Request) -> Response:
+        if not scraper_allowed(settings, request.headers.get("authorization")):
+            return refused(request)
+        return exposed(request, metrics)
+
+    app.add_middleware(RequestMetrics, metrics=metrics)
+
+
+def refused(request: Request) -> Response:
+    return problem(request, 401, "bearer token of the metrics scraper required", headers={"WWW-Authenticate": "Bearer"})
+
+
+def exposed(request: Request, metrics: HttpMetrics) -> Response:
+    body, content_type = metrics.exposition(request.headers.get("accept"))
     return Response(body, headers={"Content-Type": content_type})
 
 
-def scraper_allowed(settings: ServiceSettings, authorization: str | None) -> bool:
+class ScrapeSettings(Protocol):
+    """What decides who may scrape: a service's, the portal's or the register's settings."""
+
+    environment: str
+    metrics_token: SecretStr | None
+
+
+def scraper_allowed(settings: ScrapeSettings, authorization: str | None) -> bool:
     """With a token set, only its bearer; without one (development, test) anyone."""
     expected = settings.metrics_token.get_secret_value().strip() if settings.metrics_token else ""
     if not expected:

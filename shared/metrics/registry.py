@@ -26,8 +26,9 @@ class DeliveryOutcome(StrEnum):
     DEAD = "dead"  # failed for the last time
 
 
-class ServiceMetrics:
-    """The counters of one service process, in a registry of its own."""
+class HttpMetrics:
+    """A registry of its own with the count of HTTP requests: all an app without a bus has
+    (the portal, the register stand-in); a service's ServiceMetrics adds the rest."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -37,6 +38,19 @@ class ServiceMetrics:
             ["method", "route", "status_class"],
             registry=self.registry,
         )
+
+    def exposition(self, accept: str | None = None) -> tuple[bytes, str]:
+        """The metrics and their content type, in the format the scraper's Accept asks for
+        (OpenMetrics, or Prometheus' text format 0.0.4 by default)."""
+        encoder, content_type = choose_encoder(accept or "")
+        return encoder(self.registry), content_type
+
+
+class ServiceMetrics(HttpMetrics):
+    """The counters of one service process, in a registry of its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.consumed = Counter(
             "signaalketen_events_consumed",
             "Records this process's consumers handled (or dead-lettered), per topic",
@@ -77,12 +91,6 @@ class ServiceMetrics:
         figures = RuntimeFigures(runtime)
         self.registry.register(figures)
         return figures
-
-    def exposition(self, accept: str | None = None) -> tuple[bytes, str]:
-        """The metrics and their content type, in the format the scraper's Accept asks for
-        (OpenMetrics, or Prometheus' text format 0.0.4 by default)."""
-        encoder, content_type = choose_encoder(accept or "")
-        return encoder(self.registry), content_type
 
 
 class RuntimeFigures(Collector):

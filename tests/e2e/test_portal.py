@@ -101,6 +101,8 @@ def test_ggd_acknowledges_an_urgent_alert_reads_the_timeline_and_asks_for_a_plac
     page.get_by_label("Gezinssamenstelling", exact=True).select_option("one_parent")
     page.get_by_label("Nodig", exact=True).select_option("crisis")
     page.get_by_label("Gemeentecode van herkomst", exact=True).fill("0363")
+    page.get_by_label("Oorzaak: waarom heeft het gezin geen woning", exact=True).select_option("domestic_violence")
+    page.get_by_label("Doorverwezen door", exact=True).select_option("womens_shelter")
     page.get_by_role("button", name="Aanvraag versturen").click()
     expect()(page.get_by_role("status")).to_have_text("De opvangaanvraag is verstuurd.")
     request_id = page.url.rsplit("#verzoek-", 1)[1]
@@ -108,6 +110,9 @@ def test_ggd_acknowledges_an_urgent_alert_reads_the_timeline_and_asks_for_a_plac
     expect()(row).to_contain_text("1 volw., kinderen 5 jr")
     expect()(row.locator(".request-status")).to_contain_text("Aangeboden aan opvang")
     shot(page, tmp_path, "ggd-opvang")
+    with chain.client("placement", GGD) as client:
+        asked = client.get(f"/v1/requests/{request_id}").json()
+    assert (asked["cause"], asked["referral_source"]) == ("domestic_violence", "womens_shelter")
 
 
 # --- shelter ----------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
         ("POST", "/v1/requests/{request_id}/decline"): {R.SHELTER},
         ("POST", "/v1/requests/{request_id}/end"): {R.SHELTER},
         ("POST", "/v1/requests/{request_id}/trajectory-plan"): {R.SHELTER},
+        ("POST", "/v1/requests/{request_id}/admit-rest"): {R.SHELTER},
         ("POST", "/v1/requests/{request_id}/alternative"): {R.GGD},
         ("GET", "/v1/waitlist"): {R.SHELTER, R.GGD},
     },

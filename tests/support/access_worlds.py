@@ -183,8 +183,8 @@ async def placement_world(client, runtime, bus, clock) -> World:
     assert waiting["status"] == "waitlisted" and utrecht["status"] == "offered"
     assert {shelters[r["facility_id"]] for r in (offered, to_decline, to_end, to_plan)} == {"hvo-querido"}
     assert shelters[utrecht["facility_id"]] == "tussenvoorziening"
-    for to_place in (to_end, to_plan):
-        placed = await client.post(f"/v1/requests/{to_place['id']}/confirm", headers=key("hvo-querido"))
+    for to_place, admitted in ((to_end, None), (to_plan, {"children_admitted": 1})):  # to_plan: partly placed, a rest to admit
+        placed = await client.post(f"/v1/requests/{to_place['id']}/confirm", json=admitted, headers=key("hvo-querido"))
         assert placed.status_code == 200, placed.text
     case_key = await assessed_case(bus, runtime, "0363", clock.now())
 
@@ -208,6 +208,7 @@ async def placement_world(client, runtime, bus, clock) -> World:
         ("POST", "/v1/requests/{request_id}/trajectory-plan"): Row(
             f"/v1/requests/{to_plan['id']}/trajectory-plan", body={"made_on": clock.now().date().isoformat()}, owners={"hvo-querido"}
         ),
+        ("POST", "/v1/requests/{request_id}/admit-rest"): Row(f"/v1/requests/{to_plan['id']}/admit-rest", owners={"hvo-querido"}),
         ("POST", "/v1/requests/{request_id}/alternative"): Row(
             f"/v1/requests/{waiting['id']}/alternative", 201, {"kind": "with_relatives"}, owners={ams}
         ),

@@ -17,7 +17,7 @@ from shared.contracts.envelope import Event
 from services.notifications.pending import pending_delivery
 from services.notifications.tables import Abonnement
 from services.notifications.zgw.kanalen import matches
-from services.notifications.zgw.notificatie import ResourceLinks, encoded, notificatie
+from services.notifications.zgw.notificatie import ResourceLinks, notificatie, stored
 
 
 async def add_abonnement_deliveries(
@@ -31,7 +31,7 @@ async def add_abonnement_deliveries(
         for abonnement in await active_abonnementen(session, recipient)
         if matches(abonnement.kanalen, body["kanaal"], body["kenmerken"])
     ]
-    text = encoded(body)
+    text = stored(body, event)  # with the event's trace context, taken off before it is sent
     for abonnement in wanting:
         session.add(pending_delivery(event, abonnement.id, recipient, text, now))
     return len(wanting)

@@ -4,7 +4,7 @@ abonnement may set on them (pure; docs/adr/0019).
 | kanaal | events (`gebeurtenis`) | resource | actie |
 |---|---|---|---|
 | `signaalketen-alerts` | alert.raised, alert.escalated | `alert` | `create`, `update` |
-| `signaalketen-placement` | placement.waitlisted, .offered, .confirmed, .declined, .lost-from-view, .ended, .withdrawal-handled, .plan-reminder, .plan-overdue, .plan-made | `placement-request` | `update` |
+| `signaalketen-placement` | placement.waitlisted, .offered, .confirmed, .declined, .lost-from-view, .ended, .withdrawal-handled, .plan-reminder, .plan-overdue, .plan-made, .rest-admitted | `placement-request` | `update` |
 
 Every notificatie carries the same three kenmerken, all privacy-poor: the case
 pseudonym (`casusPseudoniem`, the CloudEvent subject), the municipality's CBS code
@@ -88,6 +88,7 @@ PLACEMENT = Kanaal(
             event_types.PLACEMENT_PLAN_REMINDER,
             event_types.PLACEMENT_PLAN_OVERDUE,
             event_types.PLACEMENT_PLAN_MADE,
+            event_types.PLACEMENT_REST_ADMITTED,
         )
     },
     summary="News about a shelter placement request you made or that concerns your shelter (update). "

@@ -83,6 +83,16 @@ def encoded(body: dict) -> str:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 
+def stored(body: dict, event: Event) -> str:
+    """The notificatie as a delivery keeps it: with the event's trace context (`traceparent`,
+    `tracestate`) as members of its own, so the callback's span continues the signal's trace
+    (docs/adr/0031). They never reach the subscriber: the callback client's transport takes
+    them off and sends its own span's context as the W3C headers instead
+    (services.notifications.delivery_trace), so the body sent is the standard's notificatie."""
+    trace_context = {"traceparent": event.envelope.traceparent, "tracestate": event.envelope.tracestate}
+    return encoded({**body, **{name: value for name, value in trace_context.items() if value}})
+
+
 def aanmaakdatum(moment: datetime) -> str:
     """RFC 3339 in UTC, as the standard's examples write it: 2019-01-01T12:00:00Z."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,5 +1,6 @@
-"""The shelter answers an offer (confirm, for the whole family or part of it; decline), records
-that the trajectory plan was made, and where a family went when it left (end)."""
+"""The shelter answers an offer (confirm, for the whole family or part of it; decline), admits
+the rest of a partly placed family later, records that the trajectory plan was made, and
+where a family went when it left (end)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from shared.deps import RuntimeDep
-from services.placement import in_view, shelter_answers, trajectory_plans
+from services.placement import in_view, later_admission, shelter_answers, trajectory_plans
 from services.placement.api.callers import Shelter
 from services.placement.api.schemas import ConfirmIn, DeclineIn, EndIn, PlanIn, RequestView
 from services.placement.api.views import request_view
@@ -28,6 +29,17 @@ router = APIRouter(prefix="/v1", tags=["placement"])
 async def confirm(request_id: UUID, organisation: Shelter, runtime: RuntimeDep, body: ConfirmIn | None = None) -> RequestView:
     body = body or ConfirmIn()
     request = await shelter_answers.confirm(runtime, request_id, organisation.id, body.adults_admitted, body.children_admitted)
+    return await request_view(runtime, request.id, organisation)
+
+
+@router.post(
+    "/requests/{request_id}/admit-rest",
+    response_model=RequestView,
+    summary="Admit the persons of a partly placed family not admitted at first: the whole family is placed",
+    responses={404: {}, 409: {"description": "the request is not partly placed (any more) (names the field)"}},
+)
+async def admit_rest(request_id: UUID, organisation: Shelter, runtime: RuntimeDep) -> RequestView:
+    request = await later_admission.admit_rest(runtime, request_id, organisation.id)
     return await request_view(runtime, request.id, organisation)
 
 

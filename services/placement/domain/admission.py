@@ -40,3 +40,12 @@ def admission(adults: int, children: int, adults_admitted: int | None = None, ch
     if admitted_adults < 1:
         raise AdmissionProblem("adults_admitted", "at least one adult is admitted: a shelter does not take in children alone")
     return Admission(admitted_adults, admitted_children, adults - admitted_adults, children - admitted_children)
+
+
+def rest_admitted(adults: int, children: int, adults_admitted: int | None, children_admitted: int | None) -> Admission:
+    """The whole family, once a shelter admits the persons of a partial placement it had not
+    admitted; AdmissionProblem when nobody was left out (nothing to admit)."""
+    before = admission(adults, children, adults_admitted, children_admitted)
+    if not before.partial:
+        raise AdmissionProblem("status", "the whole family is admitted already")
+    return admission(adults, children)

@@ -31,8 +31,9 @@ ALLOWED_MOVES: dict[RequestStatus, frozenset[RequestStatus]] = {
     S.WAITLISTED: frozenset({S.WAITLISTED, S.OFFERED, S.WITHDRAWN}),
     # Withdrawn when placed is too late: the placement stands and ends only by outflow.
     S.PLACED: frozenset({S.ENDED}),
-    # An update on the persons not placed (an alternative recorded); the placement ends by outflow.
-    S.PARTLY_PLACED: frozenset({S.PARTLY_PLACED, S.ENDED}),
+    # An update on the persons not placed (an alternative recorded); the rest of the family
+    # admitted later (placed: the whole family lives there); the placement ends by outflow.
+    S.PARTLY_PLACED: frozenset({S.PARTLY_PLACED, S.PLACED, S.ENDED}),
     S.ENDED: frozenset(),
     S.WITHDRAWN: frozenset(),
 }

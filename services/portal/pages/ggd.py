@@ -27,6 +27,8 @@ REQUEST_FIELDS = {
     "need": ("need", "Kies wat het gezin nodig heeft."),
     "municipality_code": ("municipality_code", "Deze gemeentecode werd niet geaccepteerd."),
     "case_key": ("case_key", "Voor deze zaak loopt al een opvangaanvraag, of het zaaknummer klopt niet."),
+    "cause": ("cause", "Kies waarom het gezin geen woning heeft."),
+    "referral_source": ("referral_source", "Kies wie het gezin heeft doorverwezen."),
 }
 
 
@@ -120,12 +122,7 @@ async def _requests_of_case(request: Request, session: Session, case_key: str) -
 
 @router.get("/opvang")
 async def placements(request: Request, session: Ggd) -> Response:
-    prefill = {
-        name: request.query_params.get(name, "")
-        for name in ("adults", "children_ages", "case_key", "municipality_code")
-    }
-    if not prefill["municipality_code"] and session.organisation.municipality_codes:
-        prefill["municipality_code"] = session.organisation.municipality_codes[0]
+    prefill = forms.request_prefill(request.query_params, list(session.organisation.municipality_codes))
     return await _placements_page(request, session, prefill, {})
 
 
@@ -163,6 +160,8 @@ async def _placements_page(
         "errors": errors,
         "family_types": forms.FAMILY_TYPES,
         "needs": forms.NEEDS,
+        "causes": forms.CAUSES,
+        "referral_sources": forms.REFERRAL_SOURCES,
     }
     return web.render(request, "ggd/placements.html", context, status_code)
 

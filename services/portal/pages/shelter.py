@@ -1,6 +1,9 @@
 """Shelter: capacity per unit type of its own facilities and changing a facility's capacity,
-the requests routed to it, confirm or decline (with a reason), and the outflow: a family
-leaves, with where it went (placement `PATCH /v1/facilities/{id}`, `POST /v1/requests/{id}/end`)."""
+the requests routed to it, confirm (the whole family, or the part of it admitted: partly
+placed, and the rest later) or decline (with a reason), the day the trajectory plan was
+made, and the outflow: a family leaves, with where it went (placement
+`PATCH /v1/facilities/{id}`, `POST /v1/requests/{id}/confirm`, `/admit-rest`,
+`/trajectory-plan`, `/end`)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,15 @@ COUNTS = ("capacity", "occupied", "offered", "free")
 CONFLICT = "Dit lukte niet: er is geen vrije eenheid meer, of het verzoek staat niet meer open."
 NOT_PLACED = "Dit lukte niet: het gezin woont hier niet (meer); het vertrek is misschien al vastgelegd."
 BELOW_OCCUPIED = "De capaciteit kan niet lager zijn dan het aantal bezette eenheden."
+NOT_PARTLY_PLACED = "Dit lukte niet: het hele gezin is al opgenomen, of het gezin is vertrokken."
+ADMISSION_FIELDS = {
+    "adults_admitted": ("adults_admitted", "Zoveel volwassenen telt het gezin niet, of u neemt geen volwassene op."),
+    "children_admitted": ("children_admitted", "Zoveel kinderen telt het gezin niet."),
+}
+PLAN_FIELDS = {
+    "made_on": ("made_on", "Deze datum kan niet: vóór de plaatsing, in de toekomst, of het plan is al vastgelegd."),
+    "status": ("_form", "Het gezin woont hier niet (meer): een trajectplan hoort bij een plaatsing."),
+}
 FACILITY_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,79}$")
 
 
@@ -74,6 +86,60 @@ async def confirm(request: Request, request_id: UUID, session: Shelter) -> Respo
     if web.is_htmx(request):
         return await _row(request, session, view, {}, 200, web.MESSAGES["geplaatst"])
     return web.redirect(f"/opvang?melding=geplaatst#verzoek-{request_id}")
+
+
+@router.post("/verzoeken/{request_id}/deels-bevestigen")
+async def confirm_partly(request: Request, request_id: UUID, session: Shelter) -> Response:
+    """Part of the family admitted (the father not, §8.1): the rest stays in view of the GGD."""
+    parsed = care_forms.admission(await request.form())
+    if not parsed.ok:
+        return await _problem(request, session, request_id, parsed.errors, 422)
+    try:
+        view = await request.app.state.backend.post(
+            "placement", f"/v1/requests/{request_id}/confirm", session.token, json=parsed.body
+        )
+    except Rejected as exc:
+        if exc.status not in (400, 409):
+            raise
+        errors = forms.service_errors(exc.detail, ADMISSION_FIELDS, CONFLICT)
+        return await _problem(request, session, request_id, errors, 409 if exc.status == 409 else 422)
+    message = "deels-geplaatst" if view["status"] == "partly_placed" else "geplaatst"
+    if web.is_htmx(request):
+        return await _row(request, session, view, {}, 200, web.MESSAGES[message])
+    return web.redirect(f"/opvang?melding={message}#verzoek-{request_id}")
+
+
+@router.post("/verzoeken/{request_id}/rest-opnemen")
+async def admit_rest(request: Request, request_id: UUID, session: Shelter) -> Response:
+    """The persons of a partly placed family not admitted at first are admitted now."""
+    try:
+        view = await request.app.state.backend.post("placement", f"/v1/requests/{request_id}/admit-rest", session.token)
+    except Rejected as exc:
+        if exc.status != 409:
+            raise
+        return await _problem(request, session, request_id, {"_form": NOT_PARTLY_PLACED}, 409)
+    if web.is_htmx(request):
+        return await _row(request, session, view, {}, 200, web.MESSAGES["rest-opgenomen"])
+    return web.redirect(f"/opvang?melding=rest-opgenomen#verzoek-{request_id}")
+
+
+@router.post("/verzoeken/{request_id}/trajectplan")
+async def record_plan(request: Request, request_id: UUID, session: Shelter) -> Response:
+    parsed = care_forms.plan_made(await request.form(), request.app.state.clock.now().date())
+    if not parsed.ok:
+        return await _problem(request, session, request_id, parsed.errors, 422)
+    try:
+        view = await request.app.state.backend.post(
+            "placement", f"/v1/requests/{request_id}/trajectory-plan", session.token, json=parsed.body
+        )
+    except Rejected as exc:
+        if exc.status not in (400, 409):
+            raise
+        errors = forms.service_errors(exc.detail, PLAN_FIELDS, NOT_PLACED)
+        return await _problem(request, session, request_id, errors, 409 if exc.status == 409 else 422)
+    if web.is_htmx(request):
+        return await _row(request, session, view, {}, 200, web.MESSAGES["trajectplan"])
+    return web.redirect(f"/opvang?melding=trajectplan#verzoek-{request_id}")
 
 
 @router.post("/verzoeken/{request_id}/afwijzen")

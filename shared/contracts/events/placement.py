@@ -174,6 +174,19 @@ class PlacementPlanOverdue(PlacementData):
     also_notify: list[str] = Field(default_factory=list, description="organisations told as well (the shelter)")
 
 
+class PlacementRestAdmitted(PlacementData):
+    """A partly placed family is whole again: the shelter admitted the persons it had not
+    admitted at first (counts only). The placement, its unit and its plan's day stay as they were."""
+
+    event_type = event_types.PLACEMENT_REST_ADMITTED
+
+    shelter: str
+    adults_admitted: int = Field(ge=1, description="now every adult of the family")
+    children_admitted: int = Field(ge=0, description="now every child of the family")
+    adults_admitted_later: int = Field(ge=0)
+    children_admitted_later: int = Field(ge=0)
+
+
 class PlacementPlanMade(PlacementData):
     """The shelter recorded that the trajectory plan was made (a date only; the plan stays with the shelter)."""
 

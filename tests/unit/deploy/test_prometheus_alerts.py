@@ -45,7 +45,7 @@ def test_promtool_accepts_the_example_scrape_configuration(promtool):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     jobs = {job["job_name"]: job for job in yaml.safe_load((RULES / "prometheus.yml").read_text())["scrape_configs"]}
     services = {name for name in jobs if name != "signaalketen-dlq"}
-    assert services == {f"signaalketen-{name}" for name in ("arrears", "triage", "placement", "notifications", "monitor")}
+    assert services == {f"signaalketen-{name}" for name in ("arrears", "triage", "placement", "notifications", "monitor", "portal", "register")}
     assert all(jobs[name]["authorization"]["type"] == "Bearer" for name in services), "every service's /metrics wants the token"
 
 

@@ -16,11 +16,11 @@ from tests.support.placement import HVO, UNITS, full_except, post_request
 S = RequestStatus
 # What the use cases do, written out: matched, confirmed, declined or matched again, ended,
 # an update while waiting, a freed unit offered, withdrawn; confirmed for part of the family,
-# an update on the persons not admitted, and that placement ended.
+# an update on the persons not admitted, the rest admitted later, and that placement ended.
 MOVES_MADE = [
     (S.NEW, S.OFFERED), (S.NEW, S.WAITLISTED), (S.OFFERED, S.PLACED), (S.OFFERED, S.NEW), (S.PLACED, S.ENDED),
     (S.WAITLISTED, S.WAITLISTED), (S.WAITLISTED, S.OFFERED), (S.WAITLISTED, S.WITHDRAWN), (S.OFFERED, S.WITHDRAWN),
-    (S.OFFERED, S.PARTLY_PLACED), (S.PARTLY_PLACED, S.PARTLY_PLACED), (S.PARTLY_PLACED, S.ENDED),
+    (S.OFFERED, S.PARTLY_PLACED), (S.PARTLY_PLACED, S.PARTLY_PLACED), (S.PARTLY_PLACED, S.PLACED), (S.PARTLY_PLACED, S.ENDED),
 ]  # fmt: skip
 
 
@@ -37,6 +37,7 @@ def test_every_move_the_use_cases_make_is_in_the_table_and_nothing_else():
     [
         (S.PLACED, S.WAITLISTED), (S.PLACED, S.WITHDRAWN), (S.ENDED, S.OFFERED), (S.WITHDRAWN, S.WAITLISTED), (S.WAITLISTED, S.PLACED),
         (S.PARTLY_PLACED, S.WITHDRAWN), (S.PARTLY_PLACED, S.WAITLISTED), (S.WAITLISTED, S.PARTLY_PLACED),
+        (S.PLACED, S.PARTLY_PLACED),
     ],  # fmt: skip
 )
 def test_a_move_the_table_does_not_list_is_refused(current, target):

@@ -17,6 +17,8 @@ def test_a_placement_request_becomes_the_body_placement_expects():
             "need": "crisis",
             "municipality_code": "0363",
             "case_key": "hh-0123456789abcdef",
+            "cause": "domestic_violence",
+            "referral_source": "womens_shelter",
         }
     )
     assert parsed.ok
@@ -26,13 +28,16 @@ def test_a_placement_request_becomes_the_body_placement_expects():
         "family_type": "two_parent",
         "need": "crisis",
         "municipality_code": "0363",
+        "cause": "domestic_violence",
+        "referral_source": "womens_shelter",
         "case_key": "hh-0123456789abcdef",
     }
 
 
 def test_a_placement_request_without_children_or_case_leaves_them_out():
     parsed = forms.placement_request(
-        {"adults": "1", "children_ages": "", "family_type": "one_parent", "need": "family", "municipality_code": "0344"}
+        {"adults": "1", "children_ages": "", "family_type": "one_parent", "need": "family", "municipality_code": "0344",
+         "cause": "eviction", "referral_source": "ggd"}  # fmt: skip
     )
     assert parsed.body == {
         "adults": 1,
@@ -40,6 +45,8 @@ def test_a_placement_request_without_children_or_case_leaves_them_out():
         "family_type": "one_parent",
         "need": "family",
         "municipality_code": "0344",
+        "cause": "eviction",
+        "referral_source": "ggd",
     }
 
 
@@ -52,11 +59,30 @@ def test_every_wrong_field_of_a_placement_request_is_named():
             "need": "",
             "municipality_code": "363",
             "case_key": "123",
+            "cause": "fire",
         }
     )
-    assert set(parsed.errors) == {"adults", "children_ages", "family_type", "need", "municipality_code", "case_key"}
-    assert "volwassenen" in parsed.errors["adults"]
+    fields = {"adults", "children_ages", "family_type", "need", "municipality_code", "case_key", "cause", "referral_source"}
+    assert set(parsed.errors) == fields
+    assert "volwassenen" in parsed.errors["adults"] and "huiselijk geweld" in parsed.errors["cause"]
     assert parsed.body == {}
+
+
+def test_the_request_form_starts_with_the_ggd_as_referrer_and_an_alerts_case_as_an_eviction():
+    from_alert = forms.request_prefill({"case_key": "hh-0123456789abcdef", "adults": "2"}, ["0363"])
+    assert (from_alert["cause"], from_alert["referral_source"], from_alert["municipality_code"]) == ("eviction", "ggd", "0363")
+    blank = forms.request_prefill({}, [])
+    assert (blank["cause"], blank["referral_source"], blank["municipality_code"]) == ("", "ggd", "")
+
+
+def test_a_partial_admission_and_a_plans_day_are_checked_before_sending():
+    from services.portal import care_forms
+
+    assert care_forms.admission({"adults_admitted": "1", "children_admitted": "0"}).body == {"adults_admitted": 1, "children_admitted": 0}
+    refused = care_forms.admission({"adults_admitted": "0", "children_admitted": "twee"})
+    assert set(refused.errors) == {"adults_admitted", "children_admitted"} and "zonder volwassene" in refused.errors["adults_admitted"]
+    assert care_forms.plan_made({"made_on": "2026-11-27"}, TODAY).body == {"made_on": "2026-11-27"}
+    assert "niet in de toekomst" in care_forms.plan_made({"made_on": "2026-11-29"}, TODAY).errors["made_on"]
 
 
 def test_an_age_of_eighteen_is_not_a_child():

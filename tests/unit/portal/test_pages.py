@@ -235,6 +235,8 @@ async def test_ggd_asks_for_a_placement_and_follows_its_status(chain):
             "family_type": "two_parent",
             "need": "crisis",
             "municipality_code": "0363",
+            "cause": "eviction",
+            "referral_source": "ggd",
         },
     )
     assert invalid.status_code == 422
@@ -247,6 +249,8 @@ async def test_ggd_asks_for_a_placement_and_follows_its_status(chain):
         "need": "crisis",
         "municipality_code": "0363",
         "case_key": "hh-0123456789abcdef",
+        "cause": "eviction",
+        "referral_source": "ggd",
     }
     unknown = await chain.portal.post("/ggd/opvang", data=fields)
     assert unknown.status_code == 404 and "Deze zaak is niet bekend in uw regio." in unknown.text

@@ -67,13 +67,14 @@ def test_the_login_list_offers_only_roles_with_a_page():
 
 
 def test_production_refuses_the_development_organisations_and_login_and_sets_a_secure_cookie(tmp_path):
-    with pytest.raises(ValueError, match="SIGNAL_ORGANISATIONS_FILE, PORTAL_OIDC_ISSUER, PORTAL_OIDC_CLIENT_SECRET"):
+    with pytest.raises(ValueError, match="SIGNAL_ORGANISATIONS_FILE, PORTAL_OIDC_ISSUER, PORTAL_OIDC_CLIENT_SECRET, SIGNAL_METRICS_TOKEN"):
         PortalSettings(environment="production")
     own = tmp_path / "organisations.json"
     own.write_text(DEV_ORGANISATIONS_FILE.read_text())
     settings = PortalSettings(
         environment="production", organisations_file=own, oidc_issuer="https://login.example.nl/realms/signaalketen",
         oidc_client_secret="generated-for-this-deployment", public_url="https://portaal.example.nl",
+        metrics_token="the-scrapers-token",
     )  # fmt: skip
     assert settings.secure_cookie is True and settings.development_login is False
     assert settings.redirect_uri == "https://portaal.example.nl/auth/callback"
