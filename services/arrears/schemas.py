@@ -6,12 +6,20 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from shared.contracts.districts import DistrictCode, district_problem
 from shared.contracts.event_types import SignalType
-from shared.contracts.events.signals import EvictionOutcome, LandlordType, Resolution, VerdictGrounds
+from shared.contracts.events.signals import (
+    Concern,
+    ContactMethod,
+    ContactResult,
+    EvictionOutcome,
+    LandlordType,
+    Resolution,
+    VerdictGrounds,
+)
 from shared.contracts.fields import CalendarDate, FreeText, IdempotencyKey
 
 
@@ -154,6 +162,34 @@ class FamilyFoundIn(SignalBase):
     children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(min_length=1, max_length=20)
 
 
+def _each_once(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise PydanticCustomError("duplicate_concern", "name each concern once")
+    return values
+
+
+class ConcernReportedIn(SignalBase):
+    """A report of concern (zorgmelding): codes only; what was seen is told to the team that takes it up."""
+
+    type: Literal[SignalType.CONCERN_REPORTED]
+    concerns: Annotated[list[Concern], AfterValidator(_each_once)] = Field(min_length=1, max_length=len(Concern))
+
+
+class ContactAttemptedIn(SignalBase):
+    """The corporation's own letter, call or visit to a tenant in arrears, and what came of it."""
+
+    type: Literal[SignalType.CONTACT_ATTEMPTED]
+    method: ContactMethod
+    result: ContactResult
+
+
+class SupportRelapsedIn(SignalBase):
+    """A household under (preventive) housing support relapsed; the kept verdict may now be executed."""
+
+    type: Literal[SignalType.SUPPORT_RELAPSED]
+    support_started_on: CalendarDate | None = Field(default=None, description="when the housing support began; not after observed_on")
+
+
 SignalIn = Annotated[
     Union[
         ArrearsReportedIn,
@@ -163,6 +199,9 @@ SignalIn = Annotated[
         EvictionCancelledIn,
         EvictionExecutedIn,
         FamilyFoundIn,
+        ConcernReportedIn,
+        ContactAttemptedIn,
+        SupportRelapsedIn,
     ],
     Field(discriminator="type"),
 ]
