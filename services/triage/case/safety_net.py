@@ -1,7 +1,8 @@
 """Use case: a safety-net plan made before a family's eviction (recommendation C).
 
 The GGD, or a team the case was routed to, records that the family has a safety net for
-the eviction the case has scheduled: which arrangements (codes), made when. The late-in-view
+the eviction the case has scheduled: which arrangements (codes), made when; a later plan for
+the same date revises it. The late-in-view
 check (services.triage.eviction_watch) then raises no urgent alert for that eviction. The
 plan is noted on the case's timeline and published as `safety-net.plan-made` (topic
 `triage`, keyed by the case) so the chain can count plans against family evictions.
@@ -38,14 +39,15 @@ class SafetyNetDesk:
         """Raises domain.safety_net.PlanRefused when the plan does not cover the coming eviction."""
         now = self._runtime.clock.now()
         check_plan(
-            scheduled=case.eviction_date, state=case.state, plan_on=case.safety_net_plan_on,
+            scheduled=case.eviction_date, state=case.state,
             eviction_date=plan.eviction_date, made_on=plan.made_on, today=now.date(),
         )  # fmt: skip
+        revised = case.safety_net_plan_on is not None
         case.safety_net_plan_on = plan.made_on
         case.updated_at = now
         note(session, case.case_key, now, TimelineKind.SAFETY_NET_PLAN, None, {
             "made_by": made_by, "made_on": plan.made_on.isoformat(), "eviction_date": plan.eviction_date.isoformat(),
-            "arrangements": [arrangement.value for arrangement in plan.arrangements],
+            "arrangements": [arrangement.value for arrangement in plan.arrangements], "revised": revised,
         })  # fmt: skip
         event = SafetyNetPlanMade(
             made_by=made_by,

@@ -29,7 +29,6 @@ def check_plan(
     *,
     scheduled: date | None,
     state: CaseState,
-    plan_on: date | None,
     eviction_date: date,
     made_on: date,
     today: date,
@@ -39,8 +38,6 @@ def check_plan(
         raise PlanRefused("eviction_date", "no eviction is coming on this case", conflict=True)
     if eviction_date != scheduled:
         raise PlanRefused("eviction_date", f"the case's eviction is scheduled for {scheduled}", conflict=True)
-    if plan_on is not None:
-        raise PlanRefused("made_on", f"a safety-net plan for this eviction was recorded on {plan_on}", conflict=True)
     if made_on > today:
         raise PlanRefused("made_on", f"made_on {made_on} is in the future")
     if made_on > eviction_date:

@@ -105,8 +105,11 @@ async def test_a_safety_net_plan_is_refused_naming_the_field_when_it_does_not_fi
     assert other_date.status_code == 409 and future.status_code == 400 and stranger.status_code == 404 and empty.status_code == 400
     assert future.json()["invalid-params"][0]["name"] == "made_on"
     made = await triage.client.post(url, json=plan, headers=key("sociaal-team-leeuwarden"))
-    twice = await triage.client.post(url, json=plan, headers=key("sociaal-team-leeuwarden"))
-    assert made.status_code == 201 and twice.status_code == 409
-    [event] = triage.events("triage", event_types.SAFETY_NET_PLAN_MADE)
-    assert event.data.made_by == "sociaal-team-leeuwarden" and [a.value for a in event.data.arrangements] == ["own_network"]
-    assert event.subject == triage.case_key(LEEUWARDEN_FAMILY)
+    revised = await triage.client.post(url, json={**plan, "arrangements": ["shelter_place"]}, headers=key("sociaal-team-leeuwarden"))
+    assert made.status_code == revised.status_code == 201
+    first, second = triage.events("triage", event_types.SAFETY_NET_PLAN_MADE)
+    assert first.data.made_by == "sociaal-team-leeuwarden" and [a.value for a in first.data.arrangements] == ["own_network"]
+    assert [a.value for a in second.data.arrangements] == ["shelter_place"]
+    assert first.subject == triage.case_key(LEEUWARDEN_FAMILY)
+    case = await read(triage, LEEUWARDEN_FAMILY, "sociaal-team-leeuwarden")
+    assert [e["summary"]["revised"] for e in case["timeline"] if e["kind"] == "safety-net-plan"] == [False, True]
