@@ -34,13 +34,27 @@ def ages_on(day: date) -> list[int]:
     return sorted(day.year - born.year - ((day.month, day.day) < (born.month, born.day)) for born in CHILDREN_BORN)
 
 
-def free_crisis_units(chain, units: int) -> None:
-    """The Verdihuis sets its crisis capacity so that `units` are free (0: full)."""
-    with chain.client("placement", "verdihuis") as shelter:
-        [facility] = [f for f in shelter.get("/v1/facilities").json() if f["id"] == CRISIS_UNITS]
-        capacity = facility["occupied"] + facility["offered"] + units
-        answer = shelter.patch(f"/v1/facilities/{CRISIS_UNITS}", json={"capacity": capacity})
+# Every unit in the country that takes a two-parent family, by the shelter that runs it.
+TWO_PARENT_UNITS = {
+    "hvo-querido": ["roggeveen-two-parent", "roggeveen-crisis"],
+    "tussenvoorziening": ["tussenoord", "boka", "weerdsingel"],
+    "zienn": ["den-eikelaar"],
+    "verdihuis": [CRISIS_UNITS],
+}
+
+
+def free_units(chain, shelter: str, facility_id: str, units: int) -> None:
+    """The shelter sets a facility's capacity so that `units` are free (0: full)."""
+    with chain.client("placement", shelter) as client:
+        [facility] = [f for f in client.get("/v1/facilities").json() if f["id"] == facility_id]
+        answer = client.patch(f"/v1/facilities/{facility_id}", json={"capacity": facility["occupied"] + facility["offered"] + units})
     assert answer.status_code == 200, answer.text
+
+
+def no_family_place_anywhere(chain) -> None:
+    for shelter, facilities in TWO_PARENT_UNITS.items():
+        for facility_id in facilities:
+            free_units(chain, shelter, facility_id, 0)
 
 
 def processed(chain, organisation: str, dwelling: str, signal_id: str) -> dict:
@@ -103,7 +117,7 @@ def test_the_bemoeizorg_family_stays_in_view_from_the_report_of_concern_to_a_par
     assert processed(chain, GGD, BEMOEIZORG_FAMILY, gone)["state"] == "lost_from_view"
 
     # t1 + 2 weeks: on the street; the shelter has no family place, only the night shelter.
-    free_crisis_units(chain, 0)
+    no_family_place_anywhere(chain)
     family = {"adults": 2, "children_ages": ages_on(service_now(chain).date()), "family_type": "two_parent", "need": "crisis",
               "municipality_code": "0828", "case_key": case_key(BEMOEIZORG_FAMILY), "referral_source": "bemoeizorg"}  # fmt: skip
     with chain.client("placement", GGD) as ggd:
@@ -115,7 +129,7 @@ def test_the_bemoeizorg_family_stays_in_view_from_the_report_of_concern_to_a_par
         assert night.status_code == 201 and night.json()["status"] == "waitlisted", night.text
 
     # After eight weeks: a place in the crisis shelter for the mother and the children; the father is not admitted.
-    free_crisis_units(chain, 1)
+    free_units(chain, "verdihuis", CRISIS_UNITS, 1)
     with chain.client("placement", "verdihuis") as shelter:
         eventually(lambda: shelter.get(f"/v1/requests/{request['id']}").json()["status"] == "offered", what="offered to the Verdihuis")
         confirmed = shelter.post(f"/v1/requests/{request['id']}/confirm", json={"adults_admitted": 1, "children_admitted": 5})
@@ -158,7 +172,7 @@ def test_a_relapse_after_preventive_housing_support_ends_in_crisis_shelter(chain
     assert read_case(chain, GGD, SUPPORTED_FAMILY)["safety_net_plan_on"] == str(start.date())
 
     # Evicted: the GGD finds the crisis shelter tonight, and triage asks for the place.
-    free_crisis_units(chain, 1)
+    free_units(chain, "verdihuis", CRISIS_UNITS, 1)
     start = service_now(chain)
     evicted = post_signal(chain, "deurwaarder-noord", SUPPORTED_FAMILY, {
         "type": "eviction.executed", "outcome": "evicted", "eviction_date": str(eviction_date),
