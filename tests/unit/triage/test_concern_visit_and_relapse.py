@@ -36,6 +36,7 @@ async def test_a_concern_report_reaches_bemoeizorg_and_home_visits_count_as_cont
     again = await visit(triage, alert.alert_id, {"type": "contact-made"})
     assert again.status_code == 409, "the visit that met the household was the contact"
 
+    await triage.flush()
     visits = [e.data for e in triage.events("prevention", event_types.PREVENTION_HOME_VISIT)]
     assert [(v.visitors, v.met_household) for v in visits] == [(2, False), (2, True)]
     [contact] = triage.events("prevention", event_types.PREVENTION_CONTACT_MADE)
@@ -107,6 +108,7 @@ async def test_a_safety_net_plan_is_refused_naming_the_field_when_it_does_not_fi
     made = await triage.client.post(url, json=plan, headers=key("sociaal-team-leeuwarden"))
     revised = await triage.client.post(url, json={**plan, "arrangements": ["shelter_place"]}, headers=key("sociaal-team-leeuwarden"))
     assert made.status_code == revised.status_code == 201
+    await triage.flush()
     first, second = triage.events("triage", event_types.SAFETY_NET_PLAN_MADE)
     assert first.data.made_by == "sociaal-team-leeuwarden" and [a.value for a in first.data.arrangements] == ["own_network"]
     assert [a.value for a in second.data.arrangements] == ["shelter_place"]
