@@ -19,10 +19,19 @@ from services.arrears.domain.dates import DateWindow, as_errors, date_problems
 from services.arrears.schemas import Reference, SignalBase, SignalIn
 
 _EVICTION_TYPES = frozenset(t for t in SignalType if t.value.startswith("eviction."))
+# Besides its own signals, a partner who sees a household in trouble may report a concern
+# (zorgmelding): police, care teams, the GGD and the municipality (its Platform Overlast).
+# The housing support's relapse is seen by the corporation and by the shelter that gives
+# the support (the Verdihuis in Oss).
+_CONCERN = frozenset({SignalType.CONCERN_REPORTED})
 MAY_POST: dict[Role, frozenset[SignalType]] = {
     Role.CORPORATION: frozenset(SignalType),
     Role.BAILIFF: _EVICTION_TYPES,
-    Role.POLICE: frozenset({SignalType.FAMILY_FOUND}),
+    Role.POLICE: frozenset({SignalType.FAMILY_FOUND}) | _CONCERN,
+    Role.PREVENTION_TEAM: _CONCERN,
+    Role.GGD: _CONCERN,
+    Role.MUNICIPALITY: _CONCERN,
+    Role.SHELTER: frozenset({SignalType.SUPPORT_RELAPSED}),
 }
 SIGNALLER_ROLES = tuple(MAY_POST)
 

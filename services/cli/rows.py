@@ -88,6 +88,11 @@ def whole_list(cell: str) -> list[int]:
         raise CellError("not a list of whole numbers (3;7)") from None
 
 
+def code_list(cell: str) -> list[str]:
+    """'nuisance;neglect' or 'nuisance neglect' or 'nuisance|neglect' (a comma too, when the file's delimiter is ';')."""
+    return [item for item in re.split(r"[;,|\s]+", cell) if item]
+
+
 ADDRESS_COLUMNS = (
     "adresseerbaarObjectIdentificatie", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging", "gemeentecode",
 )  # fmt: skip
@@ -117,6 +122,10 @@ COLUMNS: dict[str, Callable[[str], Any]] = {
     "outcome": text,
     "adults": whole,
     "children_ages": whole_list,
+    "concerns": code_list,
+    "method": text,
+    "result": text,
+    "support_started_on": day,
 }
 REQUIRED_COLUMNS = ("type", "observed_on")
 # A dwelling is named by its BAG id, or by postcode and house number with the municipality code.

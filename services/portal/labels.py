@@ -36,6 +36,9 @@ LABELS: dict[str, dict[str, str]] = {
         SignalType.EVICTION_CANCELLED: "Ontruiming afgemeld",
         SignalType.EVICTION_EXECUTED: "Ontruiming uitgevoerd",
         SignalType.FAMILY_FOUND: "Gezin aangetroffen bij ontruiming",
+        SignalType.CONCERN_REPORTED: "Zorgmelding",
+        SignalType.CONTACT_ATTEMPTED: "Contactpoging corporatie",
+        SignalType.SUPPORT_RELAPSED: "Terugval na woonbegeleiding",
     },
     "signal_status": {
         "received": "Ontvangen",
@@ -53,6 +56,7 @@ LABELS: dict[str, dict[str, str]] = {
         "contact-made": "Contact gelegd",
         "report-intermediate": "Tussenrapportage (na 14 dagen)",
         "report-final": "Eindrapportage (na 28 dagen)",
+        "home-visit": "Huisbezoek afgelegd",
     },
     "eviction_outcome": {
         "evicted": "Ontruimd",
@@ -138,6 +142,7 @@ LABELS: dict[str, dict[str, str]] = {
         "joined": "Gekoppeld aan de woning",
         "unlocated": "Woning niet gevonden in de BRP",
         "follow-up": "Uitkomst na preventie",
+        "safety-net-plan": "Vangnetplan voor de ontruiming",
     },
     "metric": {
         "signal": "Signalen",
@@ -162,6 +167,9 @@ LABELS: dict[str, dict[str, str]] = {
         SignalType.EVICTION_CANCELLED: "Afgemeld",
         SignalType.EVICTION_EXECUTED: "Uitgevoerd",
         SignalType.FAMILY_FOUND: "Gezin aangetroffen",
+        SignalType.CONCERN_REPORTED: "Zorgmelding",
+        SignalType.CONTACT_ATTEMPTED: "Contactpoging corporatie",
+        SignalType.SUPPORT_RELAPSED: "Terugval na woonbegeleiding",
         # verdict grounds
         "rent_arrears": "Huurachterstand",
         "nuisance": "Overlast",

@@ -68,6 +68,7 @@ class CaseView(BaseModel):
     case_lead: str | None
     eviction_date: date | None
     prevention_contact_on: date | None
+    safety_net_plan_on: date | None = None
     alerts: list[AlertView]
     timeline: list[TimelineEntry]
 

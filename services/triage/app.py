@@ -37,6 +37,7 @@ from services.triage.rules import RuleSet, load_rules
 from services.triage.rules.versions import RulesBook
 from services.triage.rules_api import router as rules_router
 from services.triage.settings import TriageSettings
+from services.triage.case.safety_net import SafetyNetDesk
 from services.triage.tables import METADATA
 from services.triage.timers import DeadlineTimers
 
@@ -50,6 +51,7 @@ class Parts:
     follow_ups: FollowUps
     feedback_desk: FeedbackDesk
     composition_desk: CompositionDesk
+    safety_net_desk: SafetyNetDesk
 
 
 def create_app(
@@ -93,6 +95,7 @@ def create_app(
         follow_ups=parts.follow_ups,
         feedback_desk=parts.feedback_desk,
         composition_desk=parts.composition_desk,
+        safety_net_desk=parts.safety_net_desk,
     )
 
 
@@ -112,6 +115,7 @@ def _parts(runtime: Runtime, settings: TriageSettings, rules: RuleSet, book: Rul
         follow_ups=follow_ups,
         feedback_desk=FeedbackDesk(runtime, alerter, book),
         composition_desk=CompositionDesk(runtime, rules, alerter, watch, placement, book),
+        safety_net_desk=SafetyNetDesk(runtime),
     )
 
 

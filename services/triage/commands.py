@@ -1,4 +1,5 @@
-"""What teams tell triage over HTTP: feedback on an alert, a corrected composition.
+"""What teams tell triage over HTTP: feedback on an alert (home visits included), a corrected
+composition, a safety-net plan before a family's eviction.
 
 Only the team an alert went to may report on it; only the GGD or a team the
 case was routed to may correct who lives there. "Not yours" and "does not
@@ -23,7 +24,10 @@ from shared.caller import Caller
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.organisations import Organisation, Role
 from shared.deps import RuntimeDep
+from shared.contracts.events.triage import SafetyNetArrangement
 from services.triage.case.correction import CompositionDesk, Correction
+from services.triage.case.safety_net import Plan, SafetyNetDesk
+from services.triage.domain.safety_net import PlanRefused
 from services.triage.domain.feedback import FeedbackKind, FeedbackRefused
 from services.triage.feedback import Feedback, FeedbackDesk
 from services.triage.tables import Alert, HouseholdCase
@@ -44,6 +48,12 @@ class ContactMadeIn(_Report):
     type: Literal["contact-made"]
 
 
+class HomeVisitIn(_Report):
+    type: Literal["home-visit"]
+    visitors: int = Field(ge=1, le=6, description="how many workers went (bemoeizorg: two on a first visit)")
+    met_household: bool = Field(description="the household opened the door and talked: counts as contact")
+
+
 class IntermediateReportIn(_Report):
     type: Literal["report-intermediate"]
 
@@ -54,7 +64,7 @@ class FinalReportIn(_Report):
     debt_settlement_pending: bool = Field(False, description="a debt settlement request is being handled")
 
 
-FeedbackIn = Annotated[Union[ContactMadeIn, IntermediateReportIn, FinalReportIn], Field(discriminator="type")]
+FeedbackIn = Annotated[Union[ContactMadeIn, HomeVisitIn, IntermediateReportIn, FinalReportIn], Field(discriminator="type")]
 
 
 class FeedbackOut(BaseModel):
@@ -86,7 +96,7 @@ class CompositionOut(BaseModel):
     "/alerts/{alert_id}/feedback",
     status_code=status.HTTP_201_CREATED,
     response_model=FeedbackOut,
-    summary="Report back on an alert your team received: contact made, intermediate or final report",
+    summary="Report back on an alert your team received: contact made, a home visit, intermediate or final report",
     responses={404: {}, 409: {}},
 )
 async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runtime: RuntimeDep, request: Request) -> FeedbackOut:
@@ -96,6 +106,8 @@ async def post_feedback(alert_id: UUID, body: FeedbackIn, team: CaseWorker, runt
         reported_on=body.reported_on,
         outcome=getattr(body, "outcome", None),
         debt_settlement_pending=getattr(body, "debt_settlement_pending", False),
+        visitors=getattr(body, "visitors", None),
+        met_household=getattr(body, "met_household", False),
     )
     async with runtime.sessions() as session, session.begin():
         alert = await _own_alert(session, alert_id, team)
@@ -140,6 +152,46 @@ async def correct_composition(
         alerts_raised=recorded.alerts_raised,
         placement_requested=recorded.placement_requested,
     )
+
+
+class SafetyNetPlanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    eviction_date: CalendarDate = Field(description="the eviction the plan is for: the date the case has scheduled")
+    made_on: CalendarDate = Field(description="the day the plan was agreed; not in the future, not after the eviction")
+    arrangements: list[SafetyNetArrangement] = Field(min_length=1, max_length=len(SafetyNetArrangement))
+
+
+class SafetyNetPlanOut(BaseModel):
+    case_key: str
+    eviction_date: date
+    made_on: date
+    arrangements: list[SafetyNetArrangement]
+
+
+@router.post(
+    "/cases/{case_key}/safety-net-plan",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SafetyNetPlanOut,
+    summary="Record the safety-net plan for a family before its eviction (no urgent late-in-view alert then)",
+    responses={404: {}, 409: {}},
+)
+async def record_safety_net_plan(
+    case_key: CaseKey, body: SafetyNetPlanIn, organisation: CaseWorker, runtime: RuntimeDep, request: Request
+) -> SafetyNetPlanOut:
+    desk: SafetyNetDesk = request.app.state.safety_net_desk
+    arrangements = tuple(dict.fromkeys(body.arrangements))
+    async with runtime.sessions() as session, session.begin():
+        case = await session.get(HouseholdCase, case_key)
+        if case is None or not await _entitled(session, case, organisation):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=CASE_NOT_FOUND)
+        try:
+            await desk.record(session, case, organisation.id, Plan(body.eviction_date, body.made_on, arrangements))
+        except PlanRefused as refused:
+            code = status.HTTP_409_CONFLICT if refused.conflict else status.HTTP_400_BAD_REQUEST
+            raise HTTPException(code, detail=[{"loc": ["body", refused.field], "msg": str(refused), "type": "refused"}]) from None
+    runtime.relay.wake()
+    return SafetyNetPlanOut(case_key=case_key, eviction_date=body.eviction_date, made_on=body.made_on, arrangements=list(arrangements))
 
 
 async def _own_alert(session, alert_id: UUID, team: Organisation) -> Alert:

@@ -1,4 +1,5 @@
-"""Late in view, on the clock: the urgent GGD alert when an eviction comes close.
+"""Late in view, on the clock: the urgent GGD alert when an eviction comes close
+for a family without a safety-net plan.
 
 When an eviction is scheduled the case stores when it comes within the window
 (`eviction_check_at`). The check runs right away when that moment has passed,
@@ -22,7 +23,7 @@ from shared.runtime import Runtime
 from services.triage.alert_shapes import AlertSpec
 from services.triage.alerting import Alerter
 from services.triage.case.received import Signal
-from services.triage.domain.late_in_view import check_due_at, urgent_ggd_alert_needed
+from services.triage.domain.late_in_view import check_due_at, urgent_ggd_alert_needed, why
 from services.triage.domain.timeline import TimelineKind
 from services.triage.rules import RuleSet
 from services.triage.tables import HouseholdCase, aware
@@ -63,6 +64,7 @@ class EvictionWatch:
         case.eviction_check_at = check_due_at(eviction_date, self.window_days)
         case.eviction_check_done_at = None
         case.eviction_urgent_alerted_at = None
+        case.safety_net_plan_on = None  # a plan covers one eviction date
 
     def settled(self, case: HouseholdCase, now: datetime) -> None:
         """Executed, cancelled or found at the door: nothing left to warn about."""
@@ -85,12 +87,13 @@ class EvictionWatch:
             return False
         case.eviction_check_done_at = now
         needed = urgent_ggd_alert_needed(
-            case.is_family, case.prevention_contact_on, case.eviction_date, now.date(), self.window_days
+            case.is_family, case.safety_net_plan_on, case.eviction_date, now.date(), self.window_days
         )
         facts = {
             "rule": RULE_ID, "eviction_date": case.eviction_date.isoformat(), "window_days": self.window_days,
             "is_family": case.is_family,
             "prevention_contact_on": case.prevention_contact_on.isoformat() if case.prevention_contact_on else None,
+            "safety_net_plan_on": case.safety_net_plan_on.isoformat() if case.safety_net_plan_on else None,
         }  # fmt: skip
         if not needed:
             note(session, case.case_key, now, TimelineKind.LATE_IN_VIEW, event_id, {**facts, "alert": False})
@@ -102,7 +105,7 @@ class EvictionWatch:
             kind=AlertKind.URGENT_OUTREACH,
             priority=Priority.URGENT,
             due=min(now + ALERT_DUE, max(morning_before, now)),
-            reason=f"eviction on {case.eviction_date} within {self.window_days} days; a family no prevention team has reached",
+            reason=why(case.eviction_date, self.window_days, case.prevention_contact_on),
             rule_id=RULE_ID,
             trigger=AlertTrigger.EVICTION_NEAR,
             signal_id=case.eviction_signal_id or case.last_signal_id,

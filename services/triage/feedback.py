@@ -8,14 +8,14 @@ Meldpunt Zorg en Overlast). The rules themselves are in domain.feedback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import UUID
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.contracts.events.prevention import ContactMade, FinalReport, IntermediateReport, PreventionOutcome
+from shared.contracts.events.prevention import ContactMade, FinalReport, HomeVisitDone, IntermediateReport, PreventionOutcome
 from shared.contracts.events.triage import AlertTrigger, Report
 from shared.runtime import Runtime
 from services.triage.alerting import Alerter
@@ -41,6 +41,8 @@ class Feedback:
     reported_on: date
     outcome: PreventionOutcome | None = None
     debt_settlement_pending: bool = False
+    visitors: int | None = None  # a home visit: how many workers went
+    met_household: bool = False  # a home visit: the household opened the door and talked
 
 
 @dataclass(frozen=True)
@@ -65,16 +67,8 @@ class FeedbackDesk:
         check_feedback(feedback.kind, feedback.reported_on, so_far, aware(alert.raised_at).date(), now.date())
         case = await session.get(HouseholdCase, alert.case_key)
 
-        if feedback.kind is FeedbackKind.CONTACT_MADE:
-            alert.contact_made_on = feedback.reported_on
-        elif feedback.kind is FeedbackKind.INTERMEDIATE:
-            alert.intermediate_report_on = feedback.reported_on
-            await self._close(session, alert.alert_id, now, Report.INTERMEDIATE)
-        else:
-            alert.final_report_on, alert.outcome = feedback.reported_on, feedback.outcome
-            alert.debt_settlement_pending = feedback.debt_settlement_pending
-            await self._close(session, alert.alert_id, now)  # a final report closes what is still open
-        if counts_as_contact(feedback.kind, feedback.outcome) and case.prevention_contact_on is None:
+        first_contact = await self._take(session, alert, feedback, now)
+        if counts_as_contact(feedback.kind, feedback.outcome, feedback.met_household) and case.prevention_contact_on is None:
             case.prevention_contact_on = feedback.reported_on
 
         suspension = None
@@ -88,8 +82,13 @@ class FeedbackDesk:
             **({"outcome": feedback.outcome, "debt_settlement_pending": feedback.debt_settlement_pending}
                if feedback.kind is FeedbackKind.FINAL else {}),
             **({"collection_suspended_until": suspension.isoformat()} if suspension else {}),
+            **({"visitors": feedback.visitors, "met_household": feedback.met_household}
+               if feedback.kind is FeedbackKind.HOME_VISIT else {}),
         })  # fmt: skip
         self._runtime.emit(session, _event(alert, team, feedback, suspension), subject=case.case_key)
+        if feedback.kind is FeedbackKind.HOME_VISIT and first_contact:
+            # The first visit that met the household is the contact the signaller and the monitor count.
+            self._runtime.emit(session, _event(alert, team, replace(feedback, kind=FeedbackKind.CONTACT_MADE), None), subject=case.case_key)
 
         raised = []
         if feedback.kind is FeedbackKind.FINAL:
@@ -98,6 +97,21 @@ class FeedbackDesk:
         session.add(alert)
         session.add(case)
         return FeedbackRecorded(alert.alert_id, feedback.kind, feedback.reported_on, suspension, [a.alert_id for a in raised])
+
+    async def _take(self, session: AsyncSession, alert: Alert, feedback: Feedback, now: datetime) -> bool:
+        """The report on the alert and the deadlines it closes; True when it is the alert's first contact."""
+        first_contact = alert.contact_made_on is None and counts_as_contact(feedback.kind, met_household=feedback.met_household)
+        if feedback.kind in (FeedbackKind.CONTACT_MADE, FeedbackKind.HOME_VISIT):
+            if first_contact:
+                alert.contact_made_on = feedback.reported_on
+        elif feedback.kind is FeedbackKind.INTERMEDIATE:
+            alert.intermediate_report_on = feedback.reported_on
+            await self._close(session, alert.alert_id, now, Report.INTERMEDIATE)
+        else:
+            alert.final_report_on, alert.outcome = feedback.reported_on, feedback.outcome
+            alert.debt_settlement_pending = feedback.debt_settlement_pending
+            await self._close(session, alert.alert_id, now)  # a final report closes what is still open
+        return first_contact
 
     async def _route_outcome(self, session, case: HouseholdCase, alert: Alert, team: str, feedback: Feedback, now: datetime):
         facts = SignalFacts(
@@ -134,6 +148,8 @@ def _event(alert: Alert, team: str, feedback: Feedback, suspension: date | None)
     common = {"alert_id": alert.alert_id, "reported_by": team, "reported_on": feedback.reported_on, "signal_id": alert.signal_id}
     if feedback.kind is FeedbackKind.CONTACT_MADE:
         return ContactMade(**common)
+    if feedback.kind is FeedbackKind.HOME_VISIT:
+        return HomeVisitDone(**common, visitors=feedback.visitors, met_household=feedback.met_household)
     if feedback.kind is FeedbackKind.INTERMEDIATE:
         return IntermediateReport(**common)
     return FinalReport(

@@ -89,6 +89,7 @@ class HouseholdCase(TriageTable, table=True):
     eviction_check_at: datetime | None = _maybe_moment(index=True)
     eviction_check_done_at: datetime | None = _maybe_moment()
     eviction_urgent_alerted_at: datetime | None = _maybe_moment()
+    safety_net_plan_on: date | None = None  # the plan for the scheduled eviction (domain.safety_net)
 
 
 class CaseEntry(TriageTable, table=True):

@@ -35,6 +35,9 @@ class SignalType(StrEnum):
     EVICTION_CANCELLED = "eviction.cancelled"
     EVICTION_EXECUTED = "eviction.executed"
     FAMILY_FOUND = "eviction.family-found"
+    CONCERN_REPORTED = "concern.reported"  # zorgmelding: worries about a household (nuisance, neglect, care avoidance)
+    CONTACT_ATTEMPTED = "corporation.contact-attempted"  # the corporation's own letter, call or visit, and its result
+    SUPPORT_RELAPSED = "support.relapsed"  # relapse after (preventive) housing support: the kept verdict may be executed
 
     @property
     def event_type(self) -> str:
@@ -58,6 +61,9 @@ EVICTION_SCHEDULED = SignalType.EVICTION_SCHEDULED.event_type
 EVICTION_CANCELLED = SignalType.EVICTION_CANCELLED.event_type
 EVICTION_EXECUTED = SignalType.EVICTION_EXECUTED.event_type
 FAMILY_FOUND = SignalType.FAMILY_FOUND.event_type
+CONCERN_REPORTED = SignalType.CONCERN_REPORTED.event_type
+CONTACT_ATTEMPTED = SignalType.CONTACT_ATTEMPTED.event_type
+SUPPORT_RELAPSED = SignalType.SUPPORT_RELAPSED.event_type
 
 # Triage (topics `triage`, `alerts`, `placement-requests`)
 HOUSEHOLD_ASSESSED = f"{PREFIX}.household.assessed.v1"
@@ -65,11 +71,13 @@ ALERT_RAISED = f"{PREFIX}.alert.raised.v1"
 PLACEMENT_REQUESTED = f"{PREFIX}.placement.requested.v1"
 PLACEMENT_WITHDRAWN = f"{PREFIX}.placement.withdrawn.v1"  # the eviction was reversed: the request is no longer needed
 PREVENTION_FOLLOWED_UP = f"{PREFIX}.prevention.followed-up.v1"  # what became of the household after a prevention alert
+SAFETY_NET_PLAN_MADE = f"{PREFIX}.safety-net.plan-made.v1"  # a plan for the family before its eviction (recommendation C)
 
 # Prevention feedback (topic `prevention`)
 PREVENTION_CONTACT_MADE = f"{PREFIX}.prevention.contact-made.v1"
 PREVENTION_REPORT_INTERMEDIATE = f"{PREFIX}.prevention.report-intermediate.v1"
 PREVENTION_REPORT_FINAL = f"{PREFIX}.prevention.report-final.v1"
+PREVENTION_HOME_VISIT = f"{PREFIX}.prevention.home-visit-done.v1"  # a team visited the household at home
 
 # Placement (topic `placement`)
 PLACEMENT_WAITLISTED = f"{PREFIX}.placement.waitlisted.v1"

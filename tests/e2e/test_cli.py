@@ -173,13 +173,13 @@ def test_replaying_the_same_file_again_publishes_nothing_new(chain, replayed, tm
 def test_wrong_secret_or_a_role_that_may_not_post_stops_before_any_row_with_exit_code_2(chain, replayed):
     path, _receipt, _result = replayed
     wrong = run_cli("replay", str(path), "--intake", chain.urls["arrears"], "--organisation", "ymere", "--secret", "guess")
-    team = run_cli(
+    outsider = run_cli(  # the privacy officer posts no signal at all (teams may post reports of concern)
         "replay", str(path), "--intake", chain.urls["arrears"],
-        "--organisation", "vroeg-eropaf-amsterdam", "--secret", "dev-vroeg-eropaf-amsterdam",
+        "--organisation", "functionaris-gegevensbescherming", "--secret", "dev-functionaris-gegevensbescherming",
     )
     assert wrong.returncode == 2 and "refused the credentials of 'ymere'" in wrong.stdout + wrong.stderr
     assert counted(wrong.stdout, "not sent (the run stopped)") == 28
-    assert team.returncode == 2 and "may not use /v1/signals/batch" in team.stdout + team.stderr
+    assert outsider.returncode == 2 and "may not use /v1/signals/batch" in outsider.stdout + outsider.stderr
 
 
 def test_monitor_export_writes_exact_figures_for_the_municipality_and_suppressed_ones_for_the_public(

@@ -8,7 +8,9 @@ from shared.organisations import Organisations, Role
 from shared.settings import DEV_ORGANISATIONS_FILE
 
 R = Role
-SIGNALLERS = {R.CORPORATION, R.BAILIFF, R.POLICE}
+# Every partner that sees a household in trouble posts signals: a report of concern from the
+# teams, the GGD and the municipality, a relapse from the shelter (services/arrears/intake.py).
+SIGNALLERS = {R.CORPORATION, R.BAILIFF, R.POLICE, R.PREVENTION_TEAM, R.GGD, R.MUNICIPALITY, R.SHELTER}
 ANY = set(R)
 PUBLIC = None  # no credentials needed
 
@@ -24,6 +26,7 @@ EXPECTED: dict[str, dict[tuple[str, str], set[Role] | None]] = {
         ("GET", "/v1/alerts"): {R.GGD, R.PREVENTION_TEAM},
         ("POST", "/v1/alerts/{alert_id}/feedback"): {R.GGD, R.PREVENTION_TEAM},
         ("POST", "/v1/cases/{case_key}/composition"): {R.GGD, R.PREVENTION_TEAM},
+        ("POST", "/v1/cases/{case_key}/safety-net-plan"): {R.GGD, R.PREVENTION_TEAM},
         ("GET", "/v1/capacity"): {R.PREVENTION_TEAM, R.GGD, R.MUNICIPALITY},
         ("GET", "/v1/rules/{code}/versions"): {R.MUNICIPALITY},
         ("GET", "/v1/rules/{code}/versions/{number}"): {R.MUNICIPALITY},

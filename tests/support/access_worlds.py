@@ -52,6 +52,20 @@ def family_found(dwelling: str) -> dict:
             "address": {"adresseerbaarObjectIdentificatie": dwelling}}  # fmt: skip
 
 
+def signal_of(organisation: str | None, dwelling: str = "0363010001004477") -> dict:
+    """A signal the organisation's role may post: a family found, a concern, a relapse."""
+    from shared.organisations import Role
+    from tests.support.access_table import ORGANISATIONS
+
+    role = next((org.role for org in ORGANISATIONS if org.id == organisation), None)
+    if role in (Role.PREVENTION_TEAM, Role.GGD, Role.MUNICIPALITY):
+        return {"type": "concern.reported", "observed_on": "2026-11-27", "concerns": ["neglect"],
+                "address": {"adresseerbaarObjectIdentificatie": dwelling}}  # fmt: skip
+    if role is Role.SHELTER:
+        return {"type": "support.relapsed", "observed_on": "2026-11-27", "address": {"adresseerbaarObjectIdentificatie": dwelling}}
+    return family_found(dwelling)
+
+
 async def arrears_world(client, runtime, bus, clock) -> World:
     world = World()
     for organisation, dwelling in (("ymere", "0363010001004477"), ("mitros", "0344010000192444")):
@@ -64,9 +78,9 @@ async def arrears_world(client, runtime, bus, clock) -> World:
         return all(item["id"] in world.mine.get(organisation, set()) for item in body["items"])
 
     world.rows = {
-        ("POST", "/v1/signals"): Row("/v1/signals", 202, family_found("0363010001004477")),
+        ("POST", "/v1/signals"): Row("/v1/signals", 202, signal_of),
         ("GET", "/v1/signals"): Row("/v1/signals", only_mine=own_signals),
-        ("POST", "/v1/signals/batch"): Row("/v1/signals/batch", 200, {"signals": [family_found("0363010001004477")]}),
+        ("POST", "/v1/signals/batch"): Row("/v1/signals/batch", 200, lambda organisation: {"signals": [signal_of(organisation)]}),
         ("GET", "/v1/signals/{signal_id}"): Row(f"/v1/signals/{ymere_signal}", owners={"ymere"}),
     }
     return world
@@ -100,9 +114,10 @@ async def triage_world(client, runtime, bus, clock) -> World:
     ids = {name: uuid.uuid4() for name in alerts}
     async with runtime.sessions() as session, session.begin():
         for case_key, municipality, lead in ((AMSTERDAM_CASE, "0363", "ggd-amsterdam-vangnet"), (UTRECHT_CASE, "0344", "ggd-utrecht")):
-            session.add(HouseholdCase(case_key=case_key, municipality_code=municipality, state="signalled", is_family=True,
+            session.add(HouseholdCase(case_key=case_key, municipality_code=municipality, state="eviction_scheduled", is_family=True,
                                       persons=3, minors=1, minor_ages=[6], case_lead=lead, opened_at=now, updated_at=now,
-                                      last_signal_id=uuid.uuid4(), last_signal_type="arrears.reported"))  # fmt: skip
+                                      last_signal_id=uuid.uuid4(), last_signal_type="eviction.scheduled",
+                                      eviction_date=now.date() + timedelta(days=20)))  # fmt: skip
         for name, (case_key, recipient) in alerts.items():
             session.add(Alert(alert_id=ids[name], case_key=case_key, signal_id=uuid.uuid4(), recipient=recipient,
                               kind="prevention", priority="normal", due=now + timedelta(days=14), rule_id="test",
@@ -122,6 +137,12 @@ async def triage_world(client, runtime, bus, clock) -> World:
         ),
         ("POST", "/v1/cases/{case_key}/composition"): Row(
             f"/v1/cases/{AMSTERDAM_CASE}/composition", 200, {"adults": 2, "children_ages": [6, 9], "reason": "home visit"},
+            owners=amsterdam_readers,
+        ),
+        # A later plan for the same eviction revises it: each entitled caller succeeds.
+        ("POST", "/v1/cases/{case_key}/safety-net-plan"): Row(
+            f"/v1/cases/{AMSTERDAM_CASE}/safety-net-plan", 201,
+            {"eviction_date": (now.date() + timedelta(days=20)).isoformat(), "made_on": now.date().isoformat(), "arrangements": ["own_network"]},
             owners=amsterdam_readers,
         ),
         ("GET", "/v1/capacity"): Row("/v1/capacity"),

@@ -30,6 +30,8 @@ SOURCES = {
     "deurwaarder-amsterdam": "urn:nld:kvk:90000010:systeem:ontruimingen",
     "deurwaarder-noord": "urn:nld:kvk:90000011:systeem:ontruimingen",
     "politie-noord-nederland": "urn:nld:oin:00000099000000000021:systeem:meldingen",
+    "gemeente-oss": "urn:nld:oin:00000099000000000063:systeem:meldingen",
+    "verdihuis": "urn:nld:kvk:90000054:systeem:plaatsing",
 }
 MODELS = {
     "arrears.reported": signals.ArrearsReported,
@@ -39,6 +41,9 @@ MODELS = {
     "eviction.cancelled": signals.EvictionCancelled,
     "eviction.executed": signals.EvictionExecuted,
     "eviction.family-found": signals.FamilyFoundAtEviction,
+    "concern.reported": signals.ConcernReported,
+    "corporation.contact-attempted": signals.ContactAttempted,
+    "support.relapsed": signals.SupportRelapsed,
 }
 
 AMSTERDAM_FAMILY = "0363010001004477"  # two parents, children born 1999-2019

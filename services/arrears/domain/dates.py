@@ -8,7 +8,7 @@ Here the dates are held against the day they are posted on:
   (a partner loading its past: counted, never alerted on).
 - `eviction_date`: within the eviction window around today, or around `observed_on`
   for a history row.
-- `tenancy_start`: not after the day it was observed.
+- `tenancy_start`, `support_started_on`: not after the day it was observed.
 """
 
 from __future__ import annotations
@@ -49,9 +49,10 @@ def date_problems(body, today: date, window: DateWindow) -> list[tuple[str, str]
                 "eviction_date",
                 f"must lie within {window.eviction_past_days} days before and {window.eviction_future_days} days after {what}",
             ))  # fmt: skip
-    tenancy = getattr(body, "tenancy_start", None)
-    if tenancy is not None and tenancy > observed:
-        problems.append(("tenancy_start", "lies after observed_on"))
+    for name in ("tenancy_start", "support_started_on"):
+        started = getattr(body, name, None)
+        if started is not None and started > observed:
+            problems.append((name, "lies after observed_on"))
     return problems
 
 

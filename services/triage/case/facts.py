@@ -34,6 +34,7 @@ def last_signal_facts(case: HouseholdCase) -> SignalFacts | None:
     for key in ("observed_on", "eviction_date"):
         if values.get(key):
             values[key] = date.fromisoformat(values[key])
+    values["concerns"] = tuple(values.get("concerns", ()))
     return SignalFacts(**values)
 
 
@@ -52,4 +53,5 @@ def _signal_facts(signal: Signal, case: HouseholdCase) -> SignalFacts:
         eviction_date=getattr(data, "eviction_date", None),
         reported_by=data.reported_by,
         corporation=case.corporation,
+        concerns=tuple(getattr(data, "concerns", ())),
     )

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from shared.contracts.events import signals as signal_events
 from shared.organisations import Organisation, Role
 from services.triage.case.received import Signal
-from services.triage.domain.case import CaseState, implied_state, next_state
-from services.triage.domain.sequence import is_late, next_stage
+from services.triage.domain.case import KEEPS_STATE, CaseState, implied_state, next_state
+from services.triage.domain.sequence import ALONGSIDE, is_late, next_stage
 from services.triage.tables import HouseholdCase
 
 
@@ -35,9 +35,11 @@ def move_on(case: HouseholdCase, signal: Signal, signaller: Organisation | None)
             "type": signal.type, "observed_on": observed_on.isoformat(), "case_stage_on": case.stage_on.isoformat(),
             "reason": "observed before the case reached a later stage: recorded, no alert",
         })  # fmt: skip
-    case.stage, case.stage_on = next_stage(signal.type, observed_on, case.stage_on)
-    target = implied_state(signal.type, signal.outcome)
-    kept = None if move_state(case, target, signal.type) else {"kept": case.state, "implied": target}
+    if signal.type not in ALONGSIDE:
+        case.stage, case.stage_on = next_stage(signal.type, observed_on, case.stage_on)
+    target = implied_state(signal.type, signal.outcome, case.state)
+    stays = signal.type in KEEPS_STATE and target == case.state  # alongside the steps: the state stays, whatever it is
+    kept = None if stays or move_state(case, target, signal.type) else {"kept": case.state, "implied": target}
     _remember(case, signal, signaller)
     return Moved(state_kept=kept)
 
@@ -49,12 +51,17 @@ def move_state(case: HouseholdCase, target: CaseState, signal_type: str | None =
 
 
 def _remember(case: HouseholdCase, signal: Signal, signaller: Organisation | None) -> None:
-    """What later rules need to know about the dwelling: district, corporation, last chance, arrears."""
+    """What later rules need to know about the dwelling: district, corporation, last chance,
+    arrears, and the corporation's own contact (recommendation D: it counts as prevention)."""
     data = signal.data
     case.district = data.district or case.district
     if signaller is not None and signaller.role is Role.CORPORATION:
         case.corporation = signaller.id
     if isinstance(data, signal_events.VerdictIssued):
         case.last_chance = data.last_chance
+    if isinstance(data, signal_events.SupportRelapsed):
+        case.last_chance = False  # the last chance (support accepted, verdict kept) is spent
+    if isinstance(data, signal_events.ContactAttempted) and data.result in signal_events.CONTACT_REACHED:
+        case.prevention_contact_on = case.prevention_contact_on or data.observed_on
     if isinstance(data, signal_events.ArrearsReported):
         case.last_arrears_months = data.months

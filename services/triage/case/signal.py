@@ -90,5 +90,6 @@ def _start_new_episode(case: HouseholdCase) -> None:
     case.episode += 1
     case.last_alerted_arrears_months = case.last_alerted_arrears_amount = None
     case.prevention_contact_on = None
+    case.safety_net_plan_on = None
     case.placement_requested_at = None
     case.last_chance = False

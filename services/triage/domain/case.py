@@ -51,7 +51,14 @@ _BY_OUTCOME: dict[str, CaseState] = {
 }
 
 
-def implied_state(signal_type: SignalType, outcome: str | None = None) -> CaseState:
+# Signals alongside the eviction's steps (domain.sequence.ALONGSIDE) open a case as
+# signalled and otherwise leave its state as it is.
+KEEPS_STATE = frozenset({SignalType.CONCERN_REPORTED, SignalType.CONTACT_ATTEMPTED, SignalType.SUPPORT_RELAPSED})
+
+
+def implied_state(signal_type: SignalType, outcome: str | None = None, current: CaseState | None = None) -> CaseState:
+    if signal_type in KEEPS_STATE:
+        return current or S.SIGNALLED
     if signal_type == SignalType.EVICTION_EXECUTED:
         return _BY_OUTCOME[outcome or "evicted"]
     return _BY_SIGNAL[signal_type]

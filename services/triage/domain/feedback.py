@@ -1,6 +1,8 @@
 """The feedback loop with prevention teams, as pure rules.
 
-A team that received a prevention alert reports back: contact made, an
+A team that received a prevention alert reports back: contact made, home visits
+(the bemoeizorg team goes with two workers the first time; a visit where the household
+opened the door and talked is contact), an
 intermediate report (tussenmelding, due 14 days after the signal) and a final
 report (terugmelding, due 28 days after) with an outcome (docs/domain.md#time-rules,
 time rules T07-T10). Each report is given once; a final report closes what is
@@ -30,6 +32,7 @@ REACHED = frozenset({PreventionOutcome.ARRANGEMENT, PreventionOutcome.DEBT_HELP_
 
 class FeedbackKind(StrEnum):
     CONTACT_MADE = "contact-made"
+    HOME_VISIT = "home-visit"  # any number of times until the final report; counts as contact when the household was met
     INTERMEDIATE = "report-intermediate"
     FINAL = "report-final"
 
@@ -65,9 +68,14 @@ def check_feedback(kind: FeedbackKind, reported_on: date, so_far: FeedbackSoFar,
         raise FeedbackRefused("type", f"{kind} was already reported on {earlier}", conflict=True)
 
 
-def counts_as_contact(kind: FeedbackKind, outcome: PreventionOutcome | None = None) -> bool:
-    """Did the team reach the household? Contact made, or a final report that says so."""
-    return kind is FeedbackKind.CONTACT_MADE or (kind is FeedbackKind.FINAL and outcome in REACHED)
+def counts_as_contact(kind: FeedbackKind, outcome: PreventionOutcome | None = None, met_household: bool = False) -> bool:
+    """Did the team reach the household? Contact made, a home visit where it met the household,
+    or a final report that says so."""
+    return (
+        kind is FeedbackKind.CONTACT_MADE
+        or (kind is FeedbackKind.HOME_VISIT and met_household)
+        or (kind is FeedbackKind.FINAL and outcome in REACHED)
+    )
 
 
 def collection_suspended_until(

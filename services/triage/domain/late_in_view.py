@@ -1,11 +1,13 @@
-"""Late in view: an eviction close by for a family no prevention team has reached.
+"""Late in view: an eviction close by for a family without a safety-net plan.
 
 Helpers hear "two or three times a month" that a family will be evicted within
 days (docs/domain.md#time-rules, T13). When an eviction is scheduled within the window
 (TRIAGE_URGENT_WINDOW_DAYS, default 14) for a family, or a household that may
-be one, and no prevention team has made contact, the GGD gets an urgent alert,
-whatever the routing rule said. The check is due when the window opens, so a
-timer raises it on the day an eviction far ahead comes within reach.
+be one, and nobody recorded a safety-net plan for it, the GGD gets an urgent alert,
+whatever the routing rule said. A team's contact alone is not enough: the report's
+recommendation C asks for a safety net before a family's eviction, not only a visit.
+The check is due when the window opens, so a timer raises it on the day an eviction
+far ahead comes within reach.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ def check_due_at(eviction_date: date, window_days: int) -> datetime:
 
 
 def urgent_ggd_alert_needed(
-    is_family: bool | None, prevention_contact_on: date | None, eviction_date: date, today: date, window_days: int
+    is_family: bool | None, safety_net_plan_on: date | None, eviction_date: date, today: date, window_days: int
 ) -> bool:
-    """A family (or possibly one), no prevention contact, and the eviction within the window (not past)."""
+    """A family (or possibly one), no safety-net plan, and the eviction within the window (not past)."""
     within_window = today <= eviction_date <= today + timedelta(days=window_days)
-    return is_family is not False and prevention_contact_on is None and within_window
+    return is_family is not False and safety_net_plan_on is None and within_window
+
+
+def why(eviction_date: date, window_days: int, prevention_contact_on: date | None) -> str:
+    """The alert's reason: whether a team reached the family, and that no plan is made."""
+    reached = "a team reached the family" if prevention_contact_on else "no prevention team reached the family"
+    return f"eviction on {eviction_date} within {window_days} days for a family; {reached}, no safety-net plan is recorded"

@@ -45,4 +45,6 @@ def ends_episode(signal_type: str, outcome: str | None) -> bool:
 def fingerprint(rule_id: str, recipient: str, signal: SignalFacts, episode: int) -> str:
     """What makes two alerts the same alert: rule, recipient, the facts that matter, the episode."""
     facts = (signal.signal_type, signal.eviction_date, signal.outcome, signal.grounds, signal.last_chance)
-    return "|".join(str(part) for part in (episode, rule_id, recipient, *facts))
+    # A report of concern about something new is news; without concerns the fingerprint is as it always was.
+    concerns = (",".join(sorted(signal.concerns)),) if signal.concerns else ()
+    return "|".join(str(part) for part in (episode, rule_id, recipient, *facts, *concerns))

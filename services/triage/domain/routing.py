@@ -32,6 +32,7 @@ class FamilyCondition(StrEnum):
     YES = "yes"  # the register (or the people at the door) show a family
     NO = "no"  # known not to be a family
     YES_OR_UNKNOWN = "yes_or_unknown"  # a family, or composition unknown: act as if it were
+    UNKNOWN = "unknown"  # the register could not tell (unreachable, undecidable, possible residents)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class SignalFacts:
     eviction_date: date | None = None
     reported_by: str | None = None  # organisation id of the signaller (for `@signaller`)
     corporation: str | None = None  # the corporation known on the case (for `@corporation`)
+    concerns: tuple[str, ...] = ()  # what a report of concern is about (codes)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Rule:
     grounds: frozenset[str] | None = None
     outcomes: frozenset[str] | None = None
     last_chance: bool | None = None
+    concerns: frozenset[str] | None = None  # matches a report of concern naming any of these
     district_recipients: tuple[tuple[str, str], ...] = ()
     also: tuple[str, ...] = ()  # copies: more organisations told, same kind and priority
     intermediate_report_days: int | None = None  # the team reports back after this many days
@@ -89,6 +92,7 @@ class Rule:
             and (self.grounds is None or signal.grounds in self.grounds)
             and (self.outcomes is None or signal.outcome in self.outcomes)
             and (self.last_chance is None or signal.last_chance == self.last_chance)
+            and (self.concerns is None or not self.concerns.isdisjoint(signal.concerns))
         )
 
     def recipient_for(self, signal: SignalFacts) -> str | None:
@@ -171,6 +175,8 @@ def _family_matches(condition: FamilyCondition | None, is_family: bool | None) -
         return is_family is True
     if condition is FamilyCondition.NO:
         return is_family is False
+    if condition is FamilyCondition.UNKNOWN:
+        return is_family is None
     return is_family is not False
 
 

@@ -29,4 +29,5 @@ class TimelineKind(StrEnum):
     FEEDBACK = "feedback"  # a team reported back on an alert
     LATE_IN_VIEW = "late-in-view"  # the check when an eviction comes close
     ESCALATION_SKIPPED = "escalation-skipped"  # a report overdue after the reminder, no one to escalate to
+    SAFETY_NET_PLAN = "safety-net-plan"  # a safety-net plan made before a family's eviction
     FOLLOW_UP = "follow-up"  # what became of the household after a prevention alert (services.triage.follow_up)

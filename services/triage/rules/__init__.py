@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from shared.contracts import districts
 from shared.contracts.fields import Text
 from shared.contracts.event_types import SignalType
+from shared.contracts.events.signals import Concern
 from shared.contracts.events.triage import AlertKind, Priority
 from shared.organisations import Organisations, Role
 from services.triage.domain.feedback import FINAL_REPORT_SIGNAL
@@ -48,6 +49,7 @@ class RuleSpec(BaseModel):
     grounds: list[Text(64)] | None = Field(None, max_length=20)
     outcomes: list[Text(64)] | None = Field(None, max_length=20)
     last_chance: bool | None = None
+    concerns: list[Concern] | None = Field(None, min_length=1, description="a report of concern naming any of these")
     district_recipients: dict[Text(64), Text(100)] = Field({}, max_length=50)
     also: list[Text(100)] = Field(default=[], max_length=20, description="more organisations (or @signaller / @corporation) told")
     intermediate_report_days: int | None = Field(None, ge=1, le=365)
@@ -91,6 +93,7 @@ class RuleSpec(BaseModel):
             grounds=frozenset(self.grounds) if self.grounds is not None else None,
             outcomes=frozenset(self.outcomes) if self.outcomes is not None else None,
             last_chance=self.last_chance,
+            concerns=frozenset(self.concerns) if self.concerns is not None else None,
             district_recipients=tuple((k.lower(), v) for k, v in self.district_recipients.items()),
             also=tuple(self.also),
             intermediate_report_days=self.intermediate_report_days,

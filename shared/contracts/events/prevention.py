@@ -27,6 +27,15 @@ class ContactMade(PreventionData):
     event_type = event_types.PREVENTION_CONTACT_MADE
 
 
+class HomeVisitDone(PreventionData):
+    """The team visited the household at home (bemoeizorg goes with two workers the first time)."""
+
+    event_type = event_types.PREVENTION_HOME_VISIT
+
+    visitors: int = Field(ge=1, le=6, description="how many workers went")
+    met_household: bool = Field(description="the household opened the door and talked: counts as contact")
+
+
 class IntermediateReport(PreventionData):
     event_type = event_types.PREVENTION_REPORT_INTERMEDIATE
 

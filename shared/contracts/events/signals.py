@@ -123,6 +123,66 @@ class FamilyFoundAtEviction(SignalData):
     children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(min_length=1, max_length=20)
 
 
+class Concern(StrEnum):
+    """What a report of concern (zorgmelding) is about: routing codes only. What the reporter
+    saw in detail (addiction, psychiatry, the children's behaviour) stays with the team that
+    takes the case up; it never travels on the bus."""
+
+    NUISANCE = "nuisance"  # overlast for the neighbourhood
+    NEGLECT = "neglect"  # a dirty, neglected dwelling (vervuiling, verwaarlozing)
+    CARE_AVOIDANCE = "care_avoidance"  # zorgmijding: help offered is not accepted
+    CHILDREN = "children"  # worries about the children (school absence, unrest)
+    DEBTS = "debts"  # rising debts, bailiffs, broken payment promises
+    OTHER = "other"
+
+
+# Concerns that make a household "complex" rather than financial only (docs/domain.md#oss-and-brabant-noordoost).
+COMPLEX_CONCERNS = frozenset({Concern.NUISANCE, Concern.NEGLECT, Concern.CARE_AVOIDANCE, Concern.CHILDREN})
+
+
+class ConcernReported(SignalData):
+    """A report of concern about a household (zorgmelding), e.g. from the Platform Overlast."""
+
+    signal_type = SignalType.CONCERN_REPORTED
+
+    concerns: list[Concern] = Field(min_length=1, max_length=len(Concern), description="what the concern is about (codes)")
+
+
+class ContactMethod(StrEnum):
+    LETTER = "letter"
+    CALL = "call"
+    VISIT = "visit"  # at the door or a home visit by the housing consultant
+
+
+class ContactResult(StrEnum):
+    REACHED = "reached"  # spoke with the household
+    ARRANGEMENT = "arrangement"  # a payment plan or another agreement made
+    NOT_REACHED = "not_reached"  # no answer, nobody home, letter unanswered
+    REFUSED = "refused"  # the household refused contact or help
+
+
+# Results that count as prevention contact (recommendation D: the corporation's own outreach is prevention).
+CONTACT_REACHED = frozenset({ContactResult.REACHED, ContactResult.ARRANGEMENT})
+
+
+class ContactAttempted(SignalData):
+    """The corporation's own attempt to reach a tenant in arrears, and its result."""
+
+    signal_type = SignalType.CONTACT_ATTEMPTED
+
+    method: ContactMethod
+    result: ContactResult
+
+
+class SupportRelapsed(SignalData):
+    """A household under (preventive) housing support relapsed: the last chance is spent and
+    the eviction under the kept verdict may go ahead (docs/domain.md, time rule T27)."""
+
+    signal_type = SignalType.SUPPORT_RELAPSED
+
+    support_started_on: date | None = Field(default=None, description="when the housing support began, if the signaller knows")
+
+
 SIGNALS: dict[SignalType, type[SignalData]] = {
     model.signal_type: model
     for model in (
@@ -133,5 +193,8 @@ SIGNALS: dict[SignalType, type[SignalData]] = {
         EvictionCancelled,
         EvictionExecuted,
         FamilyFoundAtEviction,
+        ConcernReported,
+        ContactAttempted,
+        SupportRelapsed,
     )
 }

@@ -179,3 +179,27 @@ class PlacementWithdrawn(EventData):
     requested_by: str
     municipality_code: MunicipalityCode
     reason: WithdrawalReason
+
+
+class SafetyNetArrangement(StrEnum):
+    """What the safety net before a family's eviction consists of (a code: the plan itself stays on the case)."""
+
+    SHELTER_PLACE = "shelter_place"  # a (crisis) shelter place arranged for the day
+    OWN_NETWORK = "own_network"  # the family stays with relatives or friends
+    OTHER_DWELLING = "other_dwelling"  # another dwelling (urgency, omklap, conditional)
+    SUPPORT_TRAJECTORY = "support_trajectory"  # guidance or care that continues after the eviction
+    EVICTION_STOPPED = "eviction_stopped"  # payment or special assistance is expected to stop it
+
+
+class SafetyNetPlanMade(EventData):
+    """A plan for the family before its eviction (recommendation C). Keyed by the case."""
+
+    event_type = event_types.SAFETY_NET_PLAN_MADE
+    topic = topics.TRIAGE
+
+    made_by: str = Field(description="organisation id that made the plan")
+    made_on: date
+    eviction_date: date
+    eviction_signal_id: UUID | None = None
+    arrangements: list[SafetyNetArrangement] = Field(min_length=1)
+    municipality_code: MunicipalityCode

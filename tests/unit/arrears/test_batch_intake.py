@@ -175,11 +175,14 @@ async def test_the_batch_itself_is_bounded_and_only_signallers_may_post_it(app, 
     async with running(app) as client:
         too_many = await post_batch(client, [arrears_row(1)] * (MAX_BATCH + 1))
         empty = await post_batch(client, [])
-        prevention = await post_batch(client, [arrears_row(1)], "vroeg-eropaf-amsterdam")
+        privacy_officer = await post_batch(client, [arrears_row(1)], "functionaris-gegevensbescherming")
+        prevention = await post_batch(client, [arrears_row(1)], "vroeg-eropaf-amsterdam")  # may post concerns, not arrears
         anonymous = await client.post("/v1/signals/batch", json={"signals": [arrears_row(1)]})
     assert too_many.status_code == empty.status_code == 400
     assert too_many.json()["invalid-params"][0]["loc"] == ["body", "signals"]
-    assert prevention.status_code == 403 and anonymous.status_code == 401
+    assert privacy_officer.status_code == 403 and anonymous.status_code == 401
+    [refused] = prevention.json()["rejected"]
+    assert refused["errors"][0]["type"] == "signal_type_forbidden"
     assert bus.records("signals") == []
 
 

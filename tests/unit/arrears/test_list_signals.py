@@ -48,11 +48,11 @@ async def test_bad_paging_or_type_is_a_400_naming_the_parameter_and_others_may_n
     async with running(app) as client:
         bad_type = await client.get("/v1/signals", params={"type": "arrears.forgiven"}, headers=key("ymere"))
         bad_limit = await client.get("/v1/signals", params={"limit": 0}, headers=key("ymere"))
-        shelter = await client.get("/v1/signals", headers=key("hvo-querido"))
+        outsider = await client.get("/v1/signals", headers=key("functionaris-gegevensbescherming"))
         anonymous = await client.get("/v1/signals")
     assert bad_type.status_code == 400 and bad_type.json()["invalid-params"][0]["loc"] == ["query", "type"]
     assert bad_limit.status_code == 400 and bad_limit.json()["invalid-params"][0]["loc"] == ["query", "limit"]
-    assert shelter.status_code == 403 and anonymous.status_code == 401
+    assert outsider.status_code == 403 and anonymous.status_code == 401
 
 
 async def test_the_list_and_the_single_status_agree(app):

@@ -48,7 +48,8 @@ async def call(client, method: str, row: Row, organisation: str | None, url: str
     headers = key(organisation) if organisation else {}
     if row.form is not None:
         return await client.request(method, url or row.url, data=row.form, headers=headers)
-    return await client.request(method, url or row.url, json=row.body, headers=headers)
+    body = row.body(organisation) if callable(row.body) else row.body  # what this organisation may send
+    return await client.request(method, url or row.url, json=body, headers=headers)
 
 
 def expected_status(allowed: set[Role] | None, row: Row, organisation) -> int:

@@ -104,7 +104,7 @@ async def test_invalid_input_is_a_400_problem_naming_each_field_and_a_forbidden_
         invalid = await client.post("/v1/signals", json=signal, headers=key("ymere"))
         not_json = await client.post("/v1/signals", content=b"{", headers={**key("ymere"), "content-type": "application/json"})
         deep = await client.post("/v1/signals", content=b"[" * 40 + b"]" * 40, headers={**key("ymere"), "content-type": "application/json"})
-        forbidden = await client.get("/v1/signals", headers=key("ggd-utrecht"))
+        forbidden = await client.get("/v1/signals", headers=key("functionaris-gegevensbescherming"))
     body = assert_problem(invalid, 400, app.version)
     names = {param["name"] for param in body["invalid-params"]}
     assert "arrears.reported.months" in names, names

@@ -24,6 +24,7 @@ NOT_FREE_TEXT = {
     "escalated_to": "an organisation id",
     "acknowledged_by": "an organisation id",
     "corrected_by": "an organisation id",
+    "made_by": "an organisation id (who made a safety-net plan)",
     "also_notify": "organisation ids",
     "facility": "a facility's name from placement's seed (services/placement/seed/facilities.json)",
     "unit_type": "a unit type code of placement's registry",

@@ -107,7 +107,7 @@ async def test_a_service_accepts_the_issuers_tokens_and_refuses_every_forgery(se
 @pytest.mark.parametrize("service", sorted(READS))
 async def test_another_roles_valid_token_is_forbidden(service, tmp_path, clock, issuer):
     path = READS[service][1]
-    outsider = ("politie-amsterdam", "police") if service != "arrears" else ("hvo-querido", "shelter")
+    outsider = ("politie-amsterdam", "police") if service != "arrears" else ("functionaris-gegevensbescherming", "privacy_officer")
     app = service_app(service, tmp_path, clock, issuer)
     async with running(app) as client:
         response = await client.get(path, headers=bearer(issuer.sign(issuer.claims(clock.now(), *outsider))))

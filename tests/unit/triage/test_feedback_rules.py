@@ -73,20 +73,20 @@ def test_contact_is_made_or_reported_as_reached():
 
 
 @pytest.mark.parametrize(
-    ("is_family", "contact", "days_ahead", "needed"),
+    ("is_family", "plan", "days_ahead", "needed"),
     [
         (True, None, 14, True),
         (True, None, 0, True),
         (None, None, 10, True),  # composition unknown: act as if a family
         (True, None, 15, False),  # not yet within the window
         (True, None, -1, False),  # already past
-        (True, date(2026, 11, 1), 3, False),  # a team reached them
+        (True, date(2026, 11, 1), 3, False),  # a safety-net plan was made
         (False, None, 3, False),
     ],
 )
-def test_urgent_ggd_alert_for_a_family_nobody_reached_with_the_eviction_close(is_family, contact, days_ahead, needed):
+def test_urgent_ggd_alert_for_a_family_without_a_safety_net_plan_with_the_eviction_close(is_family, plan, days_ahead, needed):
     eviction = date.fromordinal(TODAY.toordinal() + days_ahead)
-    assert urgent_ggd_alert_needed(is_family, contact, eviction, TODAY, 14) is needed
+    assert urgent_ggd_alert_needed(is_family, plan, eviction, TODAY, 14) is needed
 
 
 def test_the_check_is_due_when_the_window_opens():

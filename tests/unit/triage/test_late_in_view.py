@@ -1,4 +1,4 @@
-"""Late in view: an eviction close by for a family no team reached alerts the GGD urgently,
+"""Late in view: an eviction close by for a family without a safety-net plan alerts the GGD urgently,
 on the day it comes within the window; Leeuwarden's corporations hear about children."""
 
 from datetime import datetime, time, timedelta
@@ -48,20 +48,55 @@ async def test_no_second_ggd_alert_when_the_rule_already_sent_one(triage):
     assert [a.rule_id for a in triage.alerts("ggd-amsterdam-vangnet")] == ["ams-family-eviction-scheduled"]
 
 
-async def test_a_family_the_team_reached_gets_no_urgent_alert(triage):
-    await triage.signal("arrears.reported", OSS_FAMILY, by="brabantwonen", months=2, amount_eur="1300.00")
-    [alert] = triage.alerts("werk-inkomen-oss")
+async def test_a_family_the_team_reached_without_a_safety_net_plan_still_alerts_the_ggd(triage):
+    """Recommendation C: the check asks for a plan, not only a contact."""
+    await triage.signal("arrears.reported", LEEUWARDEN_FAMILY, by="woonfriesland", months=2, amount_eur="1300.00")
+    [alert] = triage.alerts("sociaal-team-leeuwarden")
     contact = await triage.client.post(
         f"/v1/alerts/{alert.alert_id}/feedback",
         json={"type": "contact-made", "reported_on": str(triage.clock.now().date())},
-        headers=key("werk-inkomen-oss"),
+        headers=key("sociaal-team-leeuwarden"),
     )
     assert contact.status_code == 201
-    await triage.signal("eviction.scheduled", OSS_FAMILY, by="deurwaarder-noord", eviction_date=triage.clock.now().date() + timedelta(days=7))
-    assert near_alerts(triage, "ggd-hart-voor-brabant") == []
-    case = (await triage.client.get(f"/v1/cases/{triage.case_key(OSS_FAMILY)}", headers=key("werk-inkomen-oss"))).json()
+    await triage.signal("eviction.scheduled", LEEUWARDEN_FAMILY, by="deurwaarder-noord", eviction_date=triage.clock.now().date() + timedelta(days=7))
+    [urgent] = near_alerts(triage, "ggd-fryslan")
+    assert "a team reached the family, no safety-net plan" in urgent.reason
+    case = (await triage.client.get(f"/v1/cases/{triage.case_key(LEEUWARDEN_FAMILY)}", headers=key("sociaal-team-leeuwarden"))).json()
     [check] = [e for e in case["timeline"] if e["kind"] == "late-in-view"]
-    assert check["summary"]["alert"] is False and check["summary"]["prevention_contact_on"] is not None
+    assert check["summary"]["alert"] is True and check["summary"]["prevention_contact_on"] is not None
+    assert check["summary"]["safety_net_plan_on"] is None
+
+
+async def test_a_safety_net_plan_before_the_window_opens_means_no_urgent_alert(triage):
+    today = triage.clock.now().date()
+    eviction = today + timedelta(days=30)
+    await triage.signal("eviction.scheduled", LEEUWARDEN_FAMILY, by="deurwaarder-noord", eviction_date=eviction)
+    plan = {"eviction_date": str(eviction), "made_on": str(today), "arrangements": ["shelter_place", "support_trajectory"]}
+    answer = await triage.client.post(
+        f"/v1/cases/{triage.case_key(LEEUWARDEN_FAMILY)}/safety-net-plan", json=plan, headers=key("sociaal-team-leeuwarden")
+    )
+    assert answer.status_code == 201, answer.text
+    await triage.advance(days=17)
+    assert near_alerts(triage, "ggd-fryslan") == []
+    case = (await triage.client.get(f"/v1/cases/{triage.case_key(LEEUWARDEN_FAMILY)}", headers=key("sociaal-team-leeuwarden"))).json()
+    assert case["safety_net_plan_on"] == str(today)
+    [check] = [e for e in case["timeline"] if e["kind"] == "late-in-view"]
+    assert check["summary"]["alert"] is False and check["summary"]["safety_net_plan_on"] == str(today)
+    [entry] = [e for e in case["timeline"] if e["kind"] == "safety-net-plan"]
+    assert entry["summary"]["made_by"] == "sociaal-team-leeuwarden"
+    assert entry["summary"]["arrangements"] == ["shelter_place", "support_trajectory"]
+
+
+async def test_a_new_eviction_date_needs_a_new_plan(triage):
+    today = triage.clock.now().date()
+    first = today + timedelta(days=30)
+    await triage.signal("eviction.scheduled", LEEUWARDEN_FAMILY, by="deurwaarder-noord", eviction_date=first)
+    plan = {"eviction_date": str(first), "made_on": str(today), "arrangements": ["own_network"]}
+    url = f"/v1/cases/{triage.case_key(LEEUWARDEN_FAMILY)}/safety-net-plan"
+    assert (await triage.client.post(url, json=plan, headers=key("sociaal-team-leeuwarden"))).status_code == 201
+    await triage.signal("eviction.scheduled", LEEUWARDEN_FAMILY, by="deurwaarder-noord", eviction_date=today + timedelta(days=10))
+    [urgent] = near_alerts(triage, "ggd-fryslan")
+    assert urgent.priority.value == "urgent"
 
 
 async def test_a_cancelled_eviction_is_not_watched_any_more(triage):
