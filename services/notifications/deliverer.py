@@ -88,6 +88,11 @@ class Deliverer:
         return self._claims.failing_since is not None or self._outcomes.streak.failing_since is not None
 
     @property
+    def outcome_writes(self) -> int:
+        """Transactions that recorded outcomes (a metric)."""
+        return self._outcomes.writes
+
+    @property
     def unrecorded_outcomes(self) -> int:
         """Sends whose outcome waits for the database (a metric)."""
         return self._outcomes.unrecorded

@@ -41,6 +41,7 @@ class OutcomeRecorder:
         self._closing = False
         self.held: set[UUID] = set()  # claimed here and not yet recorded: never claimed again here
         self.streak = Streak()
+        self.writes = 0  # transactions that recorded outcomes (a metric)
         runtime.metrics.count_deliveries()
 
     def hold(self, delivery_id: UUID) -> None:
@@ -66,6 +67,7 @@ class OutcomeRecorder:
             except Exception:  # noqa: BLE001 - kept and written when the database is back
                 await self._pause_after_failure(len(batch))
                 continue
+            self.writes += 1
             lasted = self.streak.succeeded(time.monotonic())
             if lasted is not None:
                 log.warning("delivery outcomes recorded again after %.1fs of failures", lasted)

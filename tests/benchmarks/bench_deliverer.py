@@ -45,7 +45,8 @@ async def drain(database_url: str, count: int) -> None:
         print(
             f"deliverer {kind}: {count} deliveries in {took:.2f}s = {count / took:.0f}/s at concurrency "
             f"{runtime.settings.delivery_concurrency}; CPU {1000 * cpu / count:.1f} ms per delivery (this process, "
-            f"receiver included); {deliverer.claims} claims ({count / deliverer.claims:.1f} per claim); "
+            f"receiver included); {deliverer.claims} claims ({count / deliverer.claims:.1f} per claim), "
+            f"{deliverer.outcome_writes} outcome writes ({count / max(1, deliverer.outcome_writes):.1f} per write); "
             f"sent twice: {repeats}"
         )
     finally:
