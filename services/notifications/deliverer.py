@@ -144,7 +144,7 @@ class Deliverer:
             if due:
                 ids = [row.id for row in due]
                 await connection.execute(update(DELIVERY_TABLE).where(DELIVERY_TABLE.c.id.in_(ids)).values(next_attempt_at=leased_until))
-        return [Claimed(id, event_id, body, target_of(*columns), leased_until) for id, event_id, body, *columns in due]
+        return [Claimed(delivery_id, event_id, body, target_of(*columns), leased_until) for delivery_id, event_id, body, *columns in due]
 
     async def _until_a_slot_is_free(self) -> None:
         while self._free == 0:
