@@ -27,28 +27,28 @@ from shared.contracts.events.triage import AlertRaised
 from shared.errors import NotFound
 from shared.runtime import Runtime
 from services.notifications.domain.escalation import EscalationPolicy
+from services.notifications.staging import stage_alert
 from services.notifications.tables import Alert
 
 NOT_FOUND = "not found"
+ALERT_COLUMNS = tuple(Alert.__table__.columns.keys())
 About = TypeVar("About", bound=DeliveryData)
 
 
-async def record_alert(session: AsyncSession, event: Event, policy: EscalationPolicy) -> None:
+def record_alert(session: AsyncSession, event: Event, policy: EscalationPolicy) -> None:
+    """Stage the alert for the inbox and its escalation timer (written with the transaction's
+    other rows, services.notifications.staging); the same alert in a second event keeps the
+    first one's row and timer."""
     data: AlertRaised = event.data
-    # No autoflush: in a consumed batch the rows of earlier alerts are written together at
-    # commit. The same alert twice within one batch then fails the batch on its unique key,
-    # and the consumer handles those events one by one, where this check sees the first.
-    with session.no_autoflush:
-        if await session.get(Alert, data.alert_id) is not None:
-            return  # the same alert in a second event: the first one's timer stands
-    session.add(alert_row(event, policy.acknowledgement_due(data.priority, event.envelope.time)))
+    stage_alert(session, alert_row(event, policy.acknowledgement_due(data.priority, event.envelope.time)))
 
 
-def alert_row(event: Event, acknowledgement_due: datetime) -> Alert:
+def alert_row(event: Event, acknowledgement_due: datetime) -> dict:
     """The alert as the inbox and the escalation timer keep it: the contract's fields the row
     has, the case, when it was raised, and the CloudEvent as published (webhooks get it with their own `sequence`)."""
     data: AlertRaised = event.data
-    row = {name: getattr(data, name) for name in Alert.model_fields if name in AlertRaised.model_fields}
+    row = dict.fromkeys(ALERT_COLUMNS)  # one INSERT for many rows: every row names every column
+    row.update({name: getattr(data, name) for name in ALERT_COLUMNS if name in AlertRaised.model_fields})
     row.update(
         event_id=event.id,
         case_key=event.subject,
@@ -56,7 +56,7 @@ def alert_row(event: Event, acknowledgement_due: datetime) -> Alert:
         body=encode(event).decode(),
         acknowledgement_due=acknowledgement_due,
     )
-    return Alert(**row)
+    return row
 
 
 def announcement(about: type[About], alert: Alert) -> About:

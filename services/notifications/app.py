@@ -79,7 +79,9 @@ def create_app(
     deliverer = deliverer_for(runtime, client)
     verifier = CallbackVerifier(client, pinned, settings.handshake_required, settings.verification_timeout_seconds)
     fanout = Fanout(runtime, policy, deliverer.wake)
-    consumers = consume_workers(runtime, CONSUMERS, bind(EVENT_HANDLERS, CONSUMERS, lambda handler: handler(fanout)))
+    consumers = consume_workers(
+        runtime, CONSUMERS, bind(EVENT_HANDLERS, CONSUMERS, lambda handler: handler(fanout)), finish=fanout.finish
+    )
     escalations = Escalations(runtime, policy, deliverer.wake)
 
     @asynccontextmanager

@@ -2,8 +2,9 @@
 
 A subscription in `batch` mode gets its CloudEvents as one JSON array per POST: each new
 delivery waits up to the subscription's `batch_max_wait_seconds` (its first attempt is
-scheduled that far ahead), and the deliverer sends the due deliveries of one subscription
-that it claimed together as one request of at most `batch_max_events`. The array is signed
+scheduled that far ahead) unless `batch_max_events` are waiting, which are made due at once
+(services.notifications.full_batches), and the deliverer sends the due deliveries of one
+subscription that it claimed together as one request of at most `batch_max_events`. The array is signed
 like a single delivery (`Signaalketen-Signature` over the raw body); there is no
 `Idempotency-Key` header, since a batch has no id of its own: receivers act once per
 CloudEvent `id` inside it (`shared.webhooks.verified_events`).

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import httpx
+from sqlalchemy import update
 from sqlmodel import col
 
 from shared.runtime import Runtime
@@ -35,6 +36,7 @@ from services.notifications.tables import Delivery
 from services.notifications.targets import Target, deliveries_with_targets, target_of
 
 log = logging.getLogger(__name__)
+DELIVERY_TABLE = Delivery.__table__
 LEASE = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 0.2  # how often due retries are looked for when nothing wakes the deliverer
 SHUTDOWN_SEND_WAIT_SECONDS = 10.0
@@ -86,6 +88,11 @@ class Deliverer:
         return self._claims.failing_since is not None or self._outcomes.streak.failing_since is not None
 
     @property
+    def outcome_writes(self) -> int:
+        """Transactions that recorded outcomes (a metric)."""
+        return self._outcomes.writes
+
+    @property
     def unrecorded_outcomes(self) -> int:
         """Sends whose outcome waits for the database (a metric)."""
         return self._outcomes.unrecorded
@@ -122,22 +129,22 @@ class Deliverer:
         """Lease up to `limit` due deliveries to this deliverer, to be sent now."""
         now = self._runtime.clock.now()
         leased_until = now + self._lease
-        async with self._runtime.sessions() as session, session.begin():
-            query = (
-                deliveries_with_targets()
-                .where(Delivery.status == "pending", col(Delivery.next_attempt_at) <= now)
-                .order_by(col(Delivery.next_attempt_at))
-                .limit(limit)
-            )
-            if self._outcomes.held:  # sent (or being sent) here, outcome not yet written
-                query = query.where(col(Delivery.id).not_in(self._outcomes.held))
-            if session.bind.dialect.name == "postgresql":
-                query = query.with_for_update(of=Delivery, skip_locked=True)
-            due = (await session.exec(query)).all()
-            for delivery, *_ in due:
-                delivery.next_attempt_at = leased_until
-                session.add(delivery)
-        return [Claimed(d.id, d.event_id, d.body, target_of(*columns), leased_until) for d, *columns in due]
+        query = (
+            deliveries_with_targets()
+            .where(Delivery.status == "pending", col(Delivery.next_attempt_at) <= now)
+            .order_by(col(Delivery.next_attempt_at))
+            .limit(limit)
+        )
+        if self._outcomes.held:  # sent (or being sent) here, outcome not yet written
+            query = query.where(col(Delivery.id).not_in(self._outcomes.held))
+        async with self._runtime.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                query = query.with_for_update(of=DELIVERY_TABLE, skip_locked=True)
+            due = (await connection.execute(query)).all()
+            if due:
+                ids = [row.id for row in due]
+                await connection.execute(update(DELIVERY_TABLE).where(DELIVERY_TABLE.c.id.in_(ids)).values(next_attempt_at=leased_until))
+        return [Claimed(delivery_id, event_id, body, target_of(*columns), leased_until) for delivery_id, event_id, body, *columns in due]
 
     async def _until_a_slot_is_free(self) -> None:
         while self._free == 0:

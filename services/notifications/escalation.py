@@ -19,6 +19,7 @@ from shared.runtime import Runtime
 from services.notifications.alerts import announcement
 from services.notifications.domain.escalation import EscalationPolicy
 from services.notifications.fanout import add_deliveries
+from services.notifications.staging import write_staged
 from services.notifications.tables import Alert
 from services.notifications.zgw.notificatie import ResourceLinks
 
@@ -61,6 +62,7 @@ class Escalations:
                 event = self._runtime.emit(session, announcement(AlertEscalated, alert), subject=alert.case_key)
                 await add_deliveries(session, event, fallback, now, self._links)
                 escalated += 1
+            await write_staged(session, now)
         if escalated:
             self._runtime.relay.wake()
             self._wake()

@@ -14,39 +14,31 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts import event_types
-from shared.contracts.envelope import Event, encode, with_sequence
-from shared.persistence.sequence import as_sequence, delivery_stream, draw
+from shared.contracts.envelope import Event
 from shared.runtime import Runtime
 from services.notifications.alerts import record_alert
 from services.notifications.batching import first_attempt
 from services.notifications.domain.escalation import EscalationPolicy
-from services.notifications.pending import pending_delivery
+from services.notifications.pending import delivery_row
+from services.notifications.staging import stage_webhook_delivery, write_staged
 from services.notifications.tables import Subscription
 from services.notifications.zgw.fanout import add_abonnement_deliveries
 from services.notifications.zgw.notificatie import ResourceLinks
 
 async def add_deliveries(session: AsyncSession, event: Event, recipient: str, now: datetime, links: ResourceLinks) -> int:
     """One pending delivery of `event` per active subscription of `recipient` that wants its type,
-    webhook or ZGW abonnement (whose notificatie points at the chain's resources through `links`)."""
+    webhook or ZGW abonnement (whose notificatie points at the chain's resources through `links`).
+    The webhook deliveries are staged: `write_staged` writes them before the transaction commits."""
     name = event_types.short_name(event.type)
     wanted = [s for s in await active_subscriptions(session, recipient) if not s.event_types or name in s.event_types]
-    bodies = await sequenced_bodies(session, event, [subscription.id for subscription in wanted])
     for subscription in wanted:
         due = first_attempt(now, subscription.delivery_mode, subscription.batch_max_wait_seconds)
-        session.add(pending_delivery(event, subscription.id, recipient, bodies[subscription.id], now, due))
+        row = delivery_row(event, subscription.id, recipient, None, now, due)
+        # Its body: the CloudEvent with the next `sequence` of what this subscription heard about
+        # the case, drawn for the whole transaction at once. A receiver sees a gap as a missed
+        # delivery, never as an event of a type it did not subscribe to.
+        stage_webhook_delivery(session, row, event.envelope, subscription)
     return len(wanted) + await add_abonnement_deliveries(session, event, recipient, now, links)
-
-
-async def sequenced_bodies(session: AsyncSession, event: Event, subscription_ids: list) -> dict:
-    """The CloudEvent each webhook subscription gets, its `sequence` the next number of what that
-    subscription heard about this case: a receiver sees a gap as a missed delivery, never as an
-    event of a type it did not subscribe to."""
-    if not subscription_ids:
-        return {}
-    streams = {delivery_stream(subscription_id, event.subject): subscription_id for subscription_id in subscription_ids}
-    numbers = await session.run_sync(lambda sync_session: draw(sync_session.connection(), list(streams)))
-    body = encode(event).decode()
-    return {subscription_id: with_sequence(body, as_sequence(numbers[stream][0])) for stream, subscription_id in streams.items()}
 
 
 async def active_subscriptions(session: AsyncSession, recipient: str) -> list[Subscription]:
@@ -71,12 +63,16 @@ class Fanout:
     async def apply(self, session: AsyncSession, event: Event) -> None:
         now = self._runtime.clock.now()
         if event.type == event_types.ALERT_RAISED:
-            await record_alert(session, event, self._policy)
+            record_alert(session, event, self._policy)
         added = 0
         for recipient in recipients(event):
             added += await add_deliveries(session, event, recipient, now, self._links)
         if added:
             self._wake()
+
+    async def finish(self, session: AsyncSession) -> None:
+        """After a consumed batch's effects, in their transaction: write the rows they staged."""
+        await write_staged(session, self._runtime.clock.now())
 
 
 def recipients(event: Event) -> list[str]:

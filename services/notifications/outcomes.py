@@ -12,11 +12,10 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlmodel import col, select
+from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.deliveries import AlertDelivered
@@ -24,19 +23,11 @@ from shared.contracts import event_types
 from shared.metrics.registry import DeliveryOutcome
 from shared.runtime import Runtime
 from services.notifications.backoff import Backoff, Streak
-from services.notifications.tables import Delivery
+from services.notifications.outcome_rows import Outcome, write_delivered, write_failed
 
 log = logging.getLogger(__name__)
 RECORD_BATCH = 500
 ANNOUNCED = frozenset({event_types.ALERT_RAISED, event_types.ALERT_ESCALATED})  # deliveries that emit alert.delivered
-
-
-@dataclass(frozen=True)
-class Outcome:
-    delivery_id: UUID
-    leased_until: datetime  # the lease the claim set: the fence
-    status_code: int | None
-    error: str | None
 
 
 class OutcomeRecorder:
@@ -50,6 +41,7 @@ class OutcomeRecorder:
         self._closing = False
         self.held: set[UUID] = set()  # claimed here and not yet recorded: never claimed again here
         self.streak = Streak()
+        self.writes = 0  # transactions that recorded outcomes (a metric)
         runtime.metrics.count_deliveries()
 
     def hold(self, delivery_id: UUID) -> None:
@@ -75,6 +67,7 @@ class OutcomeRecorder:
             except Exception:  # noqa: BLE001 - kept and written when the database is back
                 await self._pause_after_failure(len(batch))
                 continue
+            self.writes += 1
             lasted = self.streak.succeeded(time.monotonic())
             if lasted is not None:
                 log.warning("delivery outcomes recorded again after %.1fs of failures", lasted)
@@ -100,44 +93,28 @@ class OutcomeRecorder:
 
     async def _write(self, outcomes: list[Outcome]) -> None:
         now = self._runtime.clock.now()
-        recorded: list[DeliveryOutcome] = []
         async with self._runtime.sessions() as session, session.begin():
-            ids = [outcome.delivery_id for outcome in outcomes]
-            deliveries = {d.id: d for d in (await session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))).all()}
-            for outcome in outcomes:
-                delivery = deliveries.get(outcome.delivery_id)
-                if delivery is None or delivery.status != "pending" or delivery.next_attempt_at != outcome.leased_until:
-                    log.info("outcome of delivery %s not recorded: its lease has moved on", outcome.delivery_id)
-                    continue
-                recorded.append(self._apply(session, delivery, outcome, now))
+            connection = await session.connection()
+            delivered = await write_delivered(connection, [o for o in outcomes if o.error is None], now)
+            failed = await write_failed(connection, [o for o in outcomes if o.error is not None], self._backoff, now)
+            for row in delivered:
+                if row.event_type in ANNOUNCED:
+                    self._announce(session, row, now)
+        written = {row.id for row in delivered} | {failure.id for failure in failed}
+        for outcome in outcomes:
+            if outcome.delivery_id not in written:
+                log.info("outcome of delivery %s not recorded: its lease has moved on", outcome.delivery_id)
+        recorded = Counter({DeliveryOutcome.DELIVERED: len(delivered)})
+        for failure in failed:
+            if failure.next_attempt_at is None:
+                log.warning("delivery %s of event %s dead after %d attempts", failure.id, failure.event_id, failure.attempts)
+            recorded[DeliveryOutcome.RETRY if failure.next_attempt_at else DeliveryOutcome.DEAD] += 1
         self._runtime.relay.wake()
-        for kind, count in Counter(recorded).items():
-            self._runtime.metrics.delivery(kind, count)
+        for kind, count in recorded.items():
+            if count:
+                self._runtime.metrics.delivery(kind, count)
 
-    def _apply(self, session: AsyncSession, delivery: Delivery, outcome: Outcome, now: datetime) -> DeliveryOutcome:
-        delivery.attempts += 1
-        delivery.last_status_code = outcome.status_code
-        delivery.last_error = outcome.error
-        if outcome.error is None:
-            delivery.status, delivery.delivered_at = "delivered", now
-            if delivery.event_type in ANNOUNCED:
-                self._announce(session, delivery, now)
-            kind = DeliveryOutcome.DELIVERED
-        else:
-            kind = self._after_failure(delivery, now)
-        session.add(delivery)
-        return kind
-
-    def _after_failure(self, delivery: Delivery, now: datetime) -> DeliveryOutcome:
-        next_attempt = self._backoff.next_attempt(delivery.attempts, now)
-        if next_attempt is None:
-            delivery.status = "dead"
-            log.warning("delivery %s of event %s dead after %d attempts", delivery.id, delivery.event_id, delivery.attempts)
-            return DeliveryOutcome.DEAD
-        delivery.next_attempt_at = next_attempt
-        return DeliveryOutcome.RETRY
-
-    def _announce(self, session: AsyncSession, delivery: Delivery, now: datetime) -> None:
+    def _announce(self, session: AsyncSession, delivery: Row, now: datetime) -> None:
         self._runtime.emit(
             session,
             AlertDelivered(

@@ -19,6 +19,7 @@ from services.notifications.alerts import acknowledge, record_alert
 from services.notifications.app import escalation_policy
 from services.notifications.escalation import Escalations
 from services.notifications.settings import NotificationsSettings
+from services.notifications.staging import write_staged
 from services.notifications.tables import METADATA, Alert, Delivery, Subscription
 from tests.support.events import alert_event
 
@@ -43,7 +44,8 @@ async def test_replicas_checking_at_once_escalate_every_alert_exactly_once(new_d
             )
         )
         for event in events:
-            await record_alert(session, event, policy)
+            record_alert(session, event, policy)
+        await write_staged(session, clock.now())
     acknowledged = events[:5]
     for event in acknowledged:
         await acknowledge(first, event.data.alert_id, "ggd-amsterdam-vangnet", None)

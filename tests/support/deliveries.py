@@ -22,6 +22,7 @@ from services.notifications.app import callback_client, deliverer_for
 from services.notifications.fanout import add_deliveries
 from services.notifications.pinned_transport import PinnedTransport
 from services.notifications.settings import NotificationsSettings
+from services.notifications.staging import write_staged
 from services.notifications.tables import METADATA, Delivery, Subscription
 from services.notifications.zgw.notificatie import ResourceLinks
 from tests.support.webhook_receiver import WebhookReceiver
@@ -50,6 +51,7 @@ async def seed(runtime: Runtime, receiver: WebhookReceiver, path: str, alerts: i
         await session.flush()
         for event in events:
             await add_deliveries(session, event, RECIPIENT, now, ResourceLinks.of(runtime.settings))
+        await write_staged(session, now)
     return {str(event.id) for event in events}
 
 

@@ -4,12 +4,14 @@ its own delivery. The receiver is a real HTTP server (tests/support/webhook_rece
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from shared.runtime import build_runtime
 from shared.webhooks import IDEMPOTENCY_HEADER, InvalidSignature, sign, verified_events
 from services.notifications.batching import sendings
+from services.notifications.full_batches import BatchWindow, Waiting, full_batches
 from services.notifications.app import create_app
 from services.notifications.settings import NotificationsSettings
 from tests.support.apps import key, running
@@ -34,8 +36,8 @@ def notifications(tmp_path, bus, clock, **settings):
     return create_app(build_runtime(settings, bus=bus, clock=clock))
 
 
-async def subscribe_batches(client, receiver: WebhookReceiver) -> dict:
-    body = {"callback_url": receiver.url(PATH), "delivery_mode": "batch", "batch_max_events": 10, "batch_max_wait_seconds": WAIT}
+async def subscribe_batches(client, receiver: WebhookReceiver, max_events: int = 10, max_wait: int = WAIT) -> dict:
+    body = {"callback_url": receiver.url(PATH), "delivery_mode": "batch", "batch_max_events": max_events, "batch_max_wait_seconds": max_wait}
     response = await client.post("/v1/subscriptions", json=body, headers=key(GGD))
     assert response.status_code == 201, response.text
     receiver.secrets[PATH] = response.json()["secret"]
@@ -113,6 +115,40 @@ async def test_a_batch_that_keeps_failing_is_dead_per_event_and_each_replays(tmp
         [post] = await posts(receiver, 1)
     assert [e["id"] for e in post.events] == [str(dead[0]["event_id"])], "only the replayed event is sent again"
     assert post.headers["Content-Type"] == "application/cloudevents-batch+json" and post.verified
+
+
+async def test_a_full_batch_goes_at_once_without_waiting_for_its_wait(tmp_path, bus, clock, receiver):
+    first, second = [alert_event(GGD, clock.now()) for _ in range(2)], [alert_event(GGD, clock.now()) for _ in range(2)]
+    async with running(notifications(tmp_path, bus, clock)) as client:
+        await subscribe_batches(client, receiver, max_events=3, max_wait=60)
+        await publish(bus, *first)
+        await deliveries(client, 2, "pending", 0)
+        assert receiver.received == [], "two of three: they wait for a third"
+        await publish(bus, *second)  # the third makes a full batch; the fourth starts the next one
+        [post] = await posts(receiver, 1)  # the clock never moved: nobody waited the 60 s
+        await deliveries(client, 3, "delivered", 1)
+        [waiting] = await deliveries(client, 1, "pending", 0)
+        clock.advance(seconds=60)
+        [_, last] = await posts(receiver, 2)
+    assert post.verified and post.headers["Content-Type"] == "application/cloudevents-batch+json"
+    sent_first = {e["id"] for e in post.events}
+    assert len(sent_first) == 3 and {str(a.id) for a in first} < sent_first, "the two that waited, and one that joined them"
+    assert [e["id"] for e in last.events] == [str(waiting["event_id"])]
+    assert sent_first | {str(waiting["event_id"])} == {str(a.id) for a in [*first, *second]}
+
+
+def test_only_deliveries_waiting_their_window_make_a_full_batch_oldest_first():
+    now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    window = BatchWindow(max_events=2, max_wait_seconds=5)
+
+    def waiting(name: str, made: float) -> Waiting:
+        return Waiting(name, now + timedelta(seconds=made), now + timedelta(seconds=made + 5))
+
+    leased = Waiting("leased", now, now + timedelta(seconds=300))  # claimed and being sent: not touched
+    retry = Waiting("retry", now, now + timedelta(seconds=63))  # a retry waits its backoff
+    pending = [waiting("c", 2), leased, waiting("a", 0), retry, waiting("b", 1)]
+    assert [w.id for w in full_batches(pending, window)] == ["a", "b"], "whole batches, oldest first; c waits"
+    assert full_batches([waiting("a", 0), leased, retry], window) == []
 
 
 def test_one_request_per_single_delivery_and_per_batch_of_at_most_its_size():
