@@ -8,14 +8,17 @@ The register stand-in, the four services and the monitor run as processes on rea
 PostgreSQL. The stream is posted through the batch intake (batches of 1,000) by the bailiff;
 the run ends when the monitor's Table 1 holds every posted eviction and every consumer and
 outbox is empty. Per process: CPU seconds (user + system, from /proc/<pid>/stat) over the
-run, and per posted signal; the monitor's events counted (its processed-event rows).
+run, and per posted signal; the monitor's events counted (its processed-event rows). Before
+posting, each process's CPU at rest (polls, heartbeats, the relay) is taken over 20 s, and the
+figures are printed again above that rest: a run slowed by other work on the machine costs
+more rest, not more per signal.
 
     BENCH_PROFILE=monitor,arrears .venv/bin/python -m tests.benchmarks.bench_monitor 10
 
-also samples the named processes with py-spy (`.venv/bin/pip install py-spy`; it pauses no
-process, `--nonblocking`) and prints where each spent its time: the functions most often on
-top of the stack (self) and most often anywhere on it (total), in percent of its samples.
-The raw stacks stay in the printed directory.
+also samples the named processes with py-spy (`.venv/bin/pip install py-spy`; `--nonblocking`:
+it pauses no process; `--gil`: only samples holding the GIL, Python at work) and prints where
+each spent its time: the functions most often on top of the stack (self) and most often
+anywhere on it (total), in percent of its samples. The raw stacks stay in the printed folder.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ OUTCOMES = tuple(table1.OUTCOME_COLUMNS)
 PROFILED = [name for name in os.environ.get("BENCH_PROFILE", "").split(",") if name]
 PY_SPY = Path(sys.executable).with_name("py-spy")
 TOP = 15
+REST_SETTLE_SECONDS, REST_SECONDS = 5.0, 20.0
 
 
 def post_all(url: str, rows: list[dict]) -> float:
@@ -89,6 +93,7 @@ def bench(scale: int) -> None:
     monitor, monitor_db = chain.processes["monitor"], chain.databases["monitor"][1]
     try:
         pids = chain.pids()
+        rest = at_rest(pids)
         profilers = start_profilers({name: pids[name] for name in PROFILED})
         before = {process: cpu_seconds(pid) for process, pid in pids.items()}
         started = time.monotonic()
@@ -117,8 +122,21 @@ def bench(scale: int) -> None:
     print("  CPU seconds: " + ", ".join(f"{p} {s:.1f}" for p, s in cpu.items()))
     print("  CPU ms per posted signal: " + ", ".join(f"{p} {1000 * s / signals:.2f}" for p, s in cpu.items()))
     print(f"  CPU ms per event the monitor handled: {1000 * cpu['monitor'] / max(consumed, 1):.2f}")
+    print(f"  at rest ({REST_SECONDS:.0f}s before posting), CPU ms per second: " + ", ".join(f"{p} {1000 * s:.1f}" for p, s in rest.items()))
+    above = {process: cpu[process] - rest[process] * wall for process in cpu}
+    print("  CPU ms per posted signal above rest: " + ", ".join(f"{p} {1000 * s / signals:.2f}" for p, s in above.items()))
+    print(f"  CPU ms per event the monitor handled, above rest: {1000 * above['monitor'] / max(consumed, 1):.2f}")
     for name, (_, stacks) in profilers.items():
         print_profile(name, stacks)
+
+
+def at_rest(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds per second of each process with nothing posted (polling, heartbeats, the relay):
+    what the run costs by its length rather than by its signals."""
+    time.sleep(REST_SETTLE_SECONDS)  # consumer groups joined, first polls done
+    before = {process: cpu_seconds(pid) for process, pid in pids.items()}
+    time.sleep(REST_SECONDS)
+    return {process: (cpu_seconds(pid) - before[process]) / REST_SECONDS for process, pid in pids.items()}
 
 
 def start_profilers(pids: dict[str, int]) -> dict[str, tuple[subprocess.Popen, Path]]:
@@ -126,7 +144,7 @@ def start_profilers(pids: dict[str, int]) -> dict[str, tuple[subprocess.Popen, P
     profilers = {}
     for name, pid in pids.items():
         stacks = folder / f"{name}.txt"
-        command = [str(PY_SPY), "record", "--pid", str(pid), "--format", "raw", "--nonblocking", "--rate", "100", "-o", str(stacks)]
+        command = [str(PY_SPY), "record", "--pid", str(pid), "--format", "raw", "--gil", "--nonblocking", "--rate", "100", "-o", str(stacks)]
         profilers[name] = (subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), stacks)
     return profilers
 
