@@ -18,7 +18,7 @@ more rest, not more per signal.
 also samples the named processes with py-spy (`.venv/bin/pip install py-spy`; `--nonblocking`:
 it pauses no process; `--gil`: only samples holding the GIL, Python at work) and prints where
 each spent its time: the functions most often on top of the stack (self) and most often
-anywhere on it (total), in percent of its samples. The raw stacks stay in the printed folder.
+anywhere on it (total, of the chain's own functions), in percent of its samples. The raw stacks stay in the printed folder.
 """
 
 from __future__ import annotations
@@ -169,10 +169,16 @@ def print_profile(name: str, stacks: Path) -> None:
         for frame in set(frames):
             anywhere[frame] += int(count)
     print(f"  py-spy, {name}: {total:,} samples at 100/s ({stacks})")
-    for title, counts in (("self", own), ("total", anywhere)):
+    ours = Counter({frame: n for frame, n in anywhere.items() if _ours(frame)})
+    for title, counts in (("self", own), ("total, the chain's own functions", ours)):
         print(f"    {title}:")
         for frame, n in counts.most_common(TOP):
             print(f"      {100 * n / max(total, 1):5.1f}% {frame}")
+
+
+def _ours(frame: str) -> bool:
+    """A function of the chain's code, not the entry point every sample passes through."""
+    return ("(services/" in frame or "(shared/" in frame) and "__main__.py" not in frame and "entrypoint.py" not in frame
 
 
 def _function(frame: str) -> str:
