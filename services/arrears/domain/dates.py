@@ -39,7 +39,7 @@ def date_problems(body, today: date, window: DateWindow) -> list[tuple[str, str]
             "observed_on",
             f"is more than {window.observed_max_age_days} days ago; mark the row \"history\": true to load the past",
         ))  # fmt: skip
-    eviction = getattr(body, "eviction_date", None)
+    eviction = body.value_of("eviction_date")
     if eviction is not None:
         around = observed if body.history else today
         earliest, last = around - timedelta(days=window.eviction_past_days), around + timedelta(days=window.eviction_future_days)
@@ -49,7 +49,7 @@ def date_problems(body, today: date, window: DateWindow) -> list[tuple[str, str]
                 "eviction_date",
                 f"must lie within {window.eviction_past_days} days before and {window.eviction_future_days} days after {what}",
             ))  # fmt: skip
-    tenancy = getattr(body, "tenancy_start", None)
+    tenancy = body.value_of("tenancy_start")
     if tenancy is not None and tenancy > observed:
         problems.append(("tenancy_start", "lies after observed_on"))
     return problems
