@@ -65,7 +65,7 @@ KEPT_AT_INTAKE = frozenset({"reason"})
 
 def note_of(body: SignalBase) -> str | None:
     """The signaller's own words on the signal (why an eviction was called off), if any."""
-    return next((getattr(body, name) for name in sorted(KEPT_AT_INTAKE) if getattr(body, name, None)), None)
+    return next((body.value_of(name) for name in sorted(KEPT_AT_INTAKE) if body.value_of(name)), None)
 
 
 def to_event_data(body: SignalBase, *, signal_id: UUID, organisation: Organisation, sealed_address: str):

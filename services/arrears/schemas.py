@@ -41,6 +41,11 @@ class SignalBase(BaseModel):
         "and alerts no one",
     )
 
+    def value_of(self, name: str) -> Any:
+        """The field `name`, or None when this type of signal has no such field. Cheaper than
+        `getattr(body, name, None)`, which pays for pydantic's AttributeError on every miss."""
+        return getattr(self, name) if name in type(self).model_fields else None
+
     @model_validator(mode="after")
     def _district_of_the_municipality(self) -> "SignalBase":
         problem = district_problem(self.address.municipality_code, self.district)

@@ -4,7 +4,10 @@ The consumer hands the monitor a fetched batch in one transaction, with one proc
 row per event, so a redelivered event counts once. Each event's reading is collected
 (`collect`); at the end of the batch (`flush`) the batch is settled in memory
 (domain/settlement.py) and written in a few statements: one upsert per counter cell that
-changed, one per period that changed, and the join rows in bulk. On PostgreSQL a
+changed, one per period that changed, and the join rows in bulk. Each write is one statement
+built once (`_Writes`) and executed with the batch's rows as its parameters (executemany), so
+no batch compiles SQL of its own: a multi-row VALUES built per batch cost more CPU to compile
+than all the rest of the monitor (docs/adr/0035). On PostgreSQL a
 transaction-level advisory lock per join key, taken in one order, serialises the two
 sides of one join, so two monitor instances cannot both miss each other's half.
 """
@@ -13,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import delete, insert, text
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
@@ -30,7 +35,7 @@ from services.monitor.tables import Counter, Generation, JoinProfile, PendingFac
 COUNTER_KEY = ["municipality_code", "district", "year", "month", "metric", "outcome", "family"]
 _CHANGE_KEY = ["municipality_code", "year", "month", "metric"]
 _BATCH = "monitor.readings"  # the session's collected readings, until flush
-_ROWS_PER_STATEMENT = 1000  # well under the drivers' bound on parameters per statement
+_ROWS_PER_STATEMENT = 1000  # ids per IN (...): well under the drivers' bound on parameters per statement
 
 
 class GenerationMismatch(RuntimeError):
@@ -59,46 +64,74 @@ class CountStore:
         await self.apply_all(session, [reading], now)
 
     async def apply_all(self, session: AsyncSession, readings: list[Reading], now: datetime) -> None:
-        offered = {self.link(key) for reading in readings for key, _ in reading.profiles}
-        named = offered | {self.link(f.join) for reading in readings for f in reading.facts if f.join is not None}
-        if not named and not any(reading.facts for reading in readings):
+        offered = {key for reading in readings for key, _ in reading.profiles}
+        keys = offered | {f.join for reading in readings for f in reading.facts if f.join is not None}
+        if not keys and not any(reading.facts for reading in readings):
             return
+        links = {key: self.link(key) for key in keys}  # one keyed hash per key of the batch
+        named, offered_links = set(links.values()), {links[key] for key in offered}
         await _lock(session, sorted(named))  # one order everywhere: no deadlock between two instances
         stored = await _profiles(session, named)
-        waiting = await _waiting(session, offered)
-        settled = settle(readings, self.link, stored, waiting)
-        await _write_counts(session, settled.changed(), now)
-        await _write_joins(session, settled, now)
+        waiting = await _waiting(session, offered_links)
+        settled = settle(readings, links.__getitem__, stored, waiting)
+        writes = _writes(session.bind.dialect.name)
+        await _write_counts(session, writes, settled.changed(), now)
+        await _write_joins(session, writes, settled, now)
         self.version += 1
 
 
-async def _write_counts(session: AsyncSession, deltas: dict[Cell, int], now: datetime) -> None:
+@dataclass(frozen=True)
+class _Writes:
+    """The monitor's writes, each one statement for any number of rows (executemany)."""
+
+    add_count: object  # counter: insert, or add to the count of an existing cell
+    mark_changed: object  # period_change: insert, or move changed_at
+    add_profile: object  # join_profile: insert, unless the link has one (the first profile counts)
+    add_pending: object  # pending_fact: insert
+
+
+@cache
+def _writes(dialect: str) -> _Writes:
+    """Built once per dialect: on the tables (Core), so no ORM bulk path, and compiled once
+    (SQLAlchemy's statement cache)."""
+    dml = postgres_insert if dialect == "postgresql" else sqlite_insert
+    counter, change = Counter.__table__, PeriodChange.__table__
+    add_count = dml(counter)
+    mark_changed = dml(change)
+    return _Writes(
+        add_count=add_count.on_conflict_do_update(
+            index_elements=COUNTER_KEY, set_={"count": counter.c.count + add_count.excluded.count}
+        ),
+        mark_changed=mark_changed.on_conflict_do_update(
+            index_elements=_CHANGE_KEY, set_={"changed_at": mark_changed.excluded.changed_at}
+        ),
+        add_profile=dml(JoinProfile.__table__).on_conflict_do_nothing(index_elements=["link"]),
+        add_pending=insert(PendingFact.__table__),
+    )
+
+
+async def _write_counts(session: AsyncSession, writes: _Writes, deltas: dict[Cell, int], now: datetime) -> None:
     """One upsert per changed counter cell, and the periods they belong to marked changed."""
+    if not deltas:
+        return
     rows = [{**{name: getattr(cell, name) for name in COUNTER_KEY}, "count": delta} for cell, delta in deltas.items()]
-    for chunk in _chunks(rows):
-        statement = _insert(session)(Counter).values(chunk)
-        await session.exec(
-            statement.on_conflict_do_update(
-                index_elements=COUNTER_KEY, set_={"count": Counter.__table__.c.count + statement.excluded.count}
-            )
-        )
+    await session.exec(writes.add_count, params=rows)
     changes = sorted({tuple(getattr(cell, name) for name in _CHANGE_KEY) for cell in deltas})
-    for chunk in _chunks([{**dict(zip(_CHANGE_KEY, key)), "changed_at": now} for key in changes]):
-        statement = _insert(session)(PeriodChange).values(chunk)
-        await session.exec(statement.on_conflict_do_update(index_elements=_CHANGE_KEY, set_={"changed_at": now}))
+    await session.exec(writes.mark_changed, params=[{**dict(zip(_CHANGE_KEY, key)), "changed_at": now} for key in changes])
 
 
-async def _write_joins(session: AsyncSession, settled: Settlement, now: datetime) -> None:
+async def _write_joins(session: AsyncSession, writes: _Writes, settled: Settlement, now: datetime) -> None:
     if settled.pending_removed:
-        await session.exec(delete(PendingFact).where(col(PendingFact.id).in_(settled.pending_removed)))
+        for chunk in _chunks(settled.pending_removed):
+            await session.exec(delete(PendingFact).where(col(PendingFact.id).in_(chunk)))
     if settled.profiles_removed:
-        await session.exec(delete(JoinProfile).where(col(JoinProfile.link).in_(sorted(settled.profiles_removed))))
-    profiles = [_profile_row(link, held, now) for link, held in sorted(settled.profiles_added.items())]
-    for chunk in _chunks(profiles):
-        await session.exec(_insert(session)(JoinProfile).values(chunk).on_conflict_do_nothing(index_elements=["link"]))
-    pending = [_pending_row(link, fact, now) for link, fact in settled.pending_added]
-    for chunk in _chunks(pending):
-        await session.exec(insert(PendingFact).values(chunk))
+        for chunk in _chunks(sorted(settled.profiles_removed)):
+            await session.exec(delete(JoinProfile).where(col(JoinProfile.link).in_(chunk)))
+    if settled.profiles_added:
+        profiles = [_profile_row(link, held, now) for link, held in sorted(settled.profiles_added.items())]
+        await session.exec(writes.add_profile, params=profiles)
+    if settled.pending_added:
+        await session.exec(writes.add_pending, params=[_pending_row(link, fact, now) for link, fact in settled.pending_added])
 
 
 async def _profiles(session: AsyncSession, links: set[str]) -> dict[str, StoredProfile]:

@@ -39,7 +39,7 @@ def date_problems(body, today: date, window: DateWindow) -> list[tuple[str, str]
             "observed_on",
             f"is more than {window.observed_max_age_days} days ago; mark the row \"history\": true to load the past",
         ))  # fmt: skip
-    eviction = getattr(body, "eviction_date", None)
+    eviction = body.value_of("eviction_date")
     if eviction is not None:
         around = observed if body.history else today
         earliest, last = around - timedelta(days=window.eviction_past_days), around + timedelta(days=window.eviction_future_days)
@@ -50,7 +50,7 @@ def date_problems(body, today: date, window: DateWindow) -> list[tuple[str, str]
                 f"must lie within {window.eviction_past_days} days before and {window.eviction_future_days} days after {what}",
             ))  # fmt: skip
     for name in ("tenancy_start", "support_started_on"):
-        started = getattr(body, name, None)
+        started = body.value_of(name)
         if started is not None and started > observed:
             problems.append((name, "lies after observed_on"))
     return problems
