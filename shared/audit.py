@@ -30,6 +30,7 @@ from shared.auth import caller
 from shared.contracts.fields import Text
 from shared.caller import Caller, CallerKind, system_caller
 from shared.organisations import Organisation, Role
+from shared.persistence.appends import append
 from shared.persistence.database import ChainTable, UtcDateTime
 from shared.processing import ProcessingActivity
 from shared.tracing import current_trace_id
@@ -62,30 +63,36 @@ def audit_entry(
     who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime, trace_id: str,
     activity: ProcessingActivity | None = None,
 ) -> AuditEntry:  # fmt: skip
-    reader = who if isinstance(who, Caller) else system_caller(who)
-    return AuditEntry(
-        at=at,
-        organisation_id=reader.organisation.id,
-        role=reader.role.value,
-        action=action,
-        subject=subject,
-        purpose=purpose,
-        caller_subject=reader.subject,
-        caller_kind=reader.kind.value,
-        caller_name=reader.display_name,
-        caller_employee_number=reader.employee_number,
-        trace_id=trace_id,
-        processing_activity_id=activity.id if activity else None,
-        legal_basis=activity.legal_basis if activity else None,
-    )
+    return AuditEntry(**audit_row(who, action, subject, purpose, at, trace_id, activity))
+
+
+def audit_row(
+    who: Caller | Organisation | str, action: str, subject: str, purpose: str, at: datetime, trace_id: str,
+    activity: ProcessingActivity | None = None,
+) -> dict:  # fmt: skip
+    """The audit line's columns; `who` as a string: the chain's own system of that client id."""
+    if isinstance(who, str):
+        caller = {"organisation_id": CHAIN_OPERATOR, "role": "system", "caller_subject": who,
+                  "caller_kind": CallerKind.SYSTEM.value, "caller_name": None, "caller_employee_number": None}  # fmt: skip
+    else:
+        reader = who if isinstance(who, Caller) else system_caller(who)
+        caller = {
+            "organisation_id": reader.organisation.id, "role": reader.role.value, "caller_subject": reader.subject,
+            "caller_kind": reader.kind.value, "caller_name": reader.display_name, "caller_employee_number": reader.employee_number,
+        }  # fmt: skip
+    return {
+        "at": at, "action": action, "subject": subject, "purpose": purpose, **caller, "trace_id": trace_id,
+        "processing_activity_id": activity.id if activity else None, "legal_basis": activity.legal_basis if activity else None,
+    }  # fmt: skip
 
 
 def record_read(
     session: AsyncSession, who: Caller | Organisation, action: str, subject: str, purpose: str, at: datetime,
     activity: ProcessingActivity | None = None,
 ) -> None:  # fmt: skip
-    """Write the audit line in the same transaction as the read it records."""
-    session.add(audit_entry(who, action, subject, purpose, at, current_trace_id(), activity))
+    """Write the audit line in the same transaction as the read it records (an appended
+    row, shared.persistence.appends: it goes in at commit)."""
+    append(session, AuditEntry.__table__, audit_row(who, action, subject, purpose, at, current_trace_id(), activity))
 
 
 def record_system_read(
@@ -94,13 +101,7 @@ def record_system_read(
 ) -> None:  # fmt: skip
     """A read the chain's own system makes, not on a partner's request: triage asking the
     population register who lives at a dwelling while it triages a signal."""
-    session.add(
-        AuditEntry(
-            at=at, organisation_id=CHAIN_OPERATOR, role="system", action=action, subject=subject, purpose=purpose,
-            caller_subject=system, caller_kind=CallerKind.SYSTEM.value, trace_id=trace_id,
-            processing_activity_id=activity.id if activity else None, legal_basis=activity.legal_basis if activity else None,
-        )
-    )  # fmt: skip
+    append(session, AuditEntry.__table__, audit_row(system, action, subject, purpose, at, trace_id, activity))
 
 
 async def audit_read(runtime, who: Caller | Organisation, action: str, subject: str, purpose: str = DEFAULT_PURPOSE) -> None:

@@ -111,6 +111,11 @@ def with_sequence(value: str, sequence: str) -> str:
     return envelope.model_dump_json(exclude_none=True)
 
 
+def encode_with_sequence(event: Event, sequence: str) -> str:
+    """The event encoded with its `sequence` set: serialised once (the outbox's value)."""
+    return event.envelope.model_copy(update={"sequence": sequence}).model_dump_json(exclude_none=True)
+
+
 def encode(event: Event) -> bytes:
     return event.envelope.model_dump_json(exclude_none=True).encode()
 

@@ -18,6 +18,8 @@ from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.persistence.appends import AppendingSession
+
 chain_registry = registry()
 CHAIN_METADATA: MetaData = chain_registry.metadata
 
@@ -69,7 +71,8 @@ def _ensure_sqlite_directory(url: str) -> None:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    """Sessions that write appended rows at commit (shared.persistence.appends)."""
+    return async_sessionmaker(engine, class_=AsyncSession, sync_session_class=AppendingSession, expire_on_commit=False)
 
 
 async def create_tables(engine: AsyncEngine, *metadatas: MetaData) -> None:

@@ -1,5 +1,9 @@
 """Idempotent consumption: the id of every processed event is stored in the same
-transaction as its effect, so a redelivered event has no second effect."""
+transaction as its effect, so a redelivered event has no second effect.
+
+The processed-event rows are appended rows (shared.persistence.appends): a batch's ids go
+in with one statement at commit. A concurrent delivery that stored one of them first
+makes that commit fail (primary key), and nothing of the batch is kept."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import Event
+from shared.persistence.appends import append
 from shared.persistence.database import ChainTable
 
 Effect = Callable[[AsyncSession, Event], Awaitable[None]]
@@ -92,7 +97,7 @@ async def handle_all_once(
             if event.id in seen:
                 continue
             seen.add(event.id)  # the same event twice in one batch has one effect
-            session.add(ProcessedEvent(consumer=consumer, event_id=event.id))
+            append(session, ProcessedEvent.__table__, {"consumer": consumer, "event_id": event.id})
             await effect(session, event)
             ran += 1
         if ran and finish is not None:

@@ -18,6 +18,13 @@ from services.triage.brp.protocol import Protocol
 log = logging.getLogger("services.triage.brp.client")
 
 _RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+# Connections kept open to the register, all of them kept alive. httpx's default pool (100,
+# 20 kept alive) checks every idle connection's socket each time it hands one out and each
+# time one comes back: with a signal batch's lookups in flight (shared.runtime's
+# PREPARE_CONCURRENCY) that bookkeeping cost more CPU than the requests. Eight connections
+# carry a batch's lookups (the register answers in a millisecond or two) with a fraction of
+# it (docs/adr/0033).
+CONNECTIONS = 8
 
 
 class RegisterError(Exception):
@@ -72,7 +79,8 @@ class JsonPoster:
         headers = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
         if api_key:
             headers["X-API-KEY"] = api_key
-        self._http = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(timeout), transport=transport)
+        limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+        self._http = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(timeout), limits=limits, transport=transport)
         self._attempts, self._backoff = attempts, backoff
         self._protocol = protocol
         self._tokens = tokens

@@ -1,0 +1,92 @@
+"""Append-only rows, written with one Core INSERT per table when the transaction commits,
+not as ORM objects flushed one event at a time.
+
+Timeline lines, audit lines, processed-event rows and outbox rows are inserted once and
+never changed or read back in the transaction that writes them. The ORM's unit of work
+(identity map, attribute history, a RETURNING per row for its id) buys such rows nothing,
+and an autoflush before every query of a consumed batch would insert them event by event.
+So `append(session, table, row)` keeps the row with the session, and the session writes
+what it kept:
+
+- at commit (before the commit's own flush), one executemany per table, rows in the order
+  they were appended;
+- at an explicit `session.flush()` (a caller that must hold the outbox's key lock, or
+  read what it appended, before going on);
+- never at an autoflush: a query in the same transaction does not see appended rows
+  until one of the two above. (No code reads its own appended rows back.)
+
+A rollback forgets what was not written. `before_insert(table, hook)` registers what must
+happen just before a table's rows go in, on the same connection, with the rows in hand:
+the outbox takes its per-key locks and numbers its events there (shared.persistence.outbox).
+
+Sessions come from `shared.persistence.database.session_factory`, whose sessions are
+`AppendingSession`s; `append` refuses any other session rather than lose rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sqlalchemy import Connection, Table, event
+from sqlmodel import Session
+
+Row = dict[str, Any]
+Hook = Callable[[Connection, list[Row]], None]
+
+_PENDING = "appended rows"  # key in Session.info: {table: [row, ...]}
+_HOOKS: dict[Table, Hook] = {}
+
+
+class AppendingSession(Session):
+    """A session that writes appended rows at commit and at an explicit flush (not at autoflush)."""
+
+    _autoflushing = False
+
+    def flush(self, objects=None) -> None:
+        if not self._autoflushing:
+            write_appended(self)
+        super().flush(objects)
+
+    def _autoflush(self) -> None:
+        self._autoflushing = True
+        try:
+            super()._autoflush()
+        finally:
+            self._autoflushing = False
+
+
+def append(session, table: Table, row: Row) -> None:
+    """Keep `row` for `table`; written at commit (or an explicit flush) with the others."""
+    sync = getattr(session, "sync_session", session)
+    if not isinstance(sync, AppendingSession):
+        raise TypeError("appended rows need a session from shared.persistence.database.session_factory")
+    sync.info.setdefault(_PENDING, {}).setdefault(table, []).append(row)
+
+
+def before_insert(table: Table, hook: Hook) -> None:
+    """Run `hook(connection, rows)` before each insert of `table`'s appended rows."""
+    _HOOKS[table] = hook
+
+
+def write_appended(session: Session) -> None:
+    """Insert every appended row now, in the session's transaction."""
+    pending: dict[Table, list[Row]] | None = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    connection = session.connection()
+    for table, rows in pending.items():
+        hook = _HOOKS.get(table)
+        if hook is not None:
+            hook(connection, rows)
+        connection.execute(table.insert(), rows)
+
+
+@event.listens_for(AppendingSession, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    write_appended(session)
+
+
+@event.listens_for(AppendingSession, "after_transaction_end")
+def _forget_unwritten(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: committed (written) or rolled back
+        session.info.pop(_PENDING, None)

@@ -1,0 +1,68 @@
+"""Append-only rows (shared.persistence.appends): written at commit, in the order appended,
+or at an explicit flush; never half, never by an autoflush, never lost silently."""
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.audit import AuditEntry, record_system_read
+from shared.clock import FakeClock
+from shared.persistence.database import create_engine, create_tables, session_factory
+
+NOW = FakeClock().now()
+
+
+@pytest.fixture
+async def engine(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/appends.db")
+    await create_tables(engine)
+    yield engine
+    await engine.dispose()
+
+
+def audit(session, subject: str) -> None:
+    record_system_read(session, "triage-register-client", "register lookup", subject, "a test", NOW, "0" * 32)
+
+
+async def subjects(sessions) -> list[str]:
+    async with sessions() as session:
+        return list((await session.exec(select(AuditEntry.subject).order_by(col(AuditEntry.id)))).all())
+
+
+async def test_appended_rows_go_in_at_commit_in_the_order_they_were_appended(engine):
+    sessions = session_factory(engine)
+    async with sessions() as session, session.begin():
+        for subject in ("hh-c", "hh-a", "hh-b"):
+            audit(session, subject)
+        assert await subjects(sessions) == [], "not before the commit"
+    assert await subjects(sessions) == ["hh-c", "hh-a", "hh-b"]
+
+
+async def test_a_rolled_back_transaction_leaves_none_of_its_appended_rows(engine):
+    sessions = session_factory(engine)
+    with pytest.raises(RuntimeError):
+        async with sessions() as session, session.begin():
+            audit(session, "hh-gone")
+            await session.flush()  # written in the transaction ...
+            raise RuntimeError("... and rolled back with it")
+    async with sessions() as session, session.begin():
+        audit(session, "hh-kept")
+    assert await subjects(sessions) == ["hh-kept"]
+
+
+async def test_an_explicit_flush_writes_them_and_an_autoflush_does_not(engine):
+    sessions = session_factory(engine)
+    count = select(func.count()).select_from(AuditEntry)
+    async with sessions() as session, session.begin():
+        audit(session, "hh-1")
+        assert (await session.exec(count)).one() == 0, "a query's autoflush leaves appended rows for the commit"
+        await session.flush()
+        assert (await session.exec(count)).one() == 1
+    assert await subjects(sessions) == ["hh-1"]
+
+
+async def test_a_session_that_would_not_write_them_is_refused(engine):
+    async with AsyncSession(engine) as session:
+        with pytest.raises(TypeError, match="session_factory"):
+            audit(session, "hh-lost")
