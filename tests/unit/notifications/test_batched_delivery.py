@@ -124,8 +124,9 @@ async def test_a_full_batch_goes_at_once_without_waiting_for_its_wait(tmp_path, 
         await publish(bus, *first)
         await deliveries(client, 2, "pending", 0)
         assert receiver.received == [], "two of three: they wait for a third"
+        clock.advance(seconds=1)  # the first two are the oldest (made at one moment, their order among equals is free)
         await publish(bus, *second)  # the third makes a full batch; the fourth starts the next one
-        [post] = await posts(receiver, 1)  # the clock never moved: nobody waited the 60 s
+        [post] = await posts(receiver, 1)  # one second passed: nobody waited the 60 s
         await deliveries(client, 3, "delivered", 1)
         [waiting] = await deliveries(client, 1, "pending", 0)
         clock.advance(seconds=60)
