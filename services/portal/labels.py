@@ -141,6 +141,7 @@ LABELS: dict[str, dict[str, str]] = {
         "capacity": "Boven de jaarcapaciteit",
         "joined": "Gekoppeld aan de woning",
         "unlocated": "Woning niet gevonden in de BRP",
+        "district": "Stadsdeel volgens de postcode",
         "follow-up": "Uitkomst na preventie",
         "safety-net-plan": "Vangnetplan voor de ontruiming",
     },

@@ -28,6 +28,7 @@ from services.triage.case.looking import SignalLookup
 from services.triage.case.placement import PlacementAsker, PlacementNews
 from services.triage.case.signal import SignalTriage
 from services.triage.commands import router as commands_router
+from services.triage.districts import load_postcode_areas
 from services.triage.eviction_watch import EvictionWatch
 from services.triage.feedback import FeedbackDesk
 from services.triage.follow_up import FollowUps
@@ -105,7 +106,7 @@ def _parts(runtime: Runtime, settings: TriageSettings, rules: RuleSet, book: Rul
     watch = EvictionWatch(runtime, rules, alerter, settings.urgent_window_days)
     placement = PlacementAsker(runtime, rules)
     use_cases = UseCases(
-        lookup=SignalLookup(runtime.address_seal, lookup),
+        lookup=SignalLookup(runtime.address_seal, lookup, load_postcode_areas(settings.district_files)),
         triage=SignalTriage(runtime, rules, alerter, watch, placement, book),
         placement_news=PlacementNews(runtime),
     )

@@ -9,6 +9,7 @@ from shared.client_credentials import ClientCredentials
 from shared.processing import ProcessingActivity
 from shared.settings import ServiceSettings
 from services.triage.brp.protocol import REGISTER_CLIENT, Protocol
+from services.triage.districts import DEFAULT_FOLDER as DEFAULT_DISTRICT_FILES
 from services.triage.rules import DEFAULT_RULES
 
 
@@ -44,6 +45,10 @@ class TriageSettings(ServiceSettings):
     register_requests_per_second: float = Field(50.0, gt=0, description="at most this many requests per second to the register")
     register_burst: int = Field(10, ge=1, description="requests the register may get at once after a quiet spell")
     rules_file: Path = DEFAULT_RULES
+    district_files: Path = Field(
+        DEFAULT_DISTRICT_FILES,
+        description="folder of <gemeentecode>.csv files: postcode areas per district (services/triage/districts/README.md)",
+    )
     urgent_window_days: int = Field(14, ge=0, le=365, description="eviction this close, family not reached: urgent GGD alert")
     report_escalation_days: float = Field(7.0, gt=0, le=365, description="after a reminder, this long until escalation")
     timer_interval_seconds: float = Field(5.0, gt=0, le=3600, description="how often the deadline timer looks")

@@ -24,6 +24,7 @@ from shared.persistence.database import UtcDateTime
 from shared.persistence.enum_columns import enum_field
 from shared.contracts.events.follow_up import CaseOutcome
 from services.triage.domain.case import CaseState
+from services.triage.domain.district import DistrictSource
 from services.triage.domain.follow_up import FollowUpState
 from services.triage.domain.rules_version import RulesVersionState
 from services.triage.domain.timeline import TimelineKind
@@ -57,6 +58,7 @@ class HouseholdCase(TriageTable, table=True):
     case_key: str = Field(primary_key=True)
     municipality_code: str = Field(index=True)
     district: str | None = None
+    district_source: DistrictSource | None = enum_field(DistrictSource, nullable=True, default=None)
     state: CaseState = enum_field(CaseState)
     is_family: bool | None = None
     persons: int = 0

@@ -43,7 +43,7 @@ def _signal_facts(signal: Signal, case: HouseholdCase) -> SignalFacts:
     return SignalFacts(
         signal_type=signal.type,
         municipality_code=data.municipality_code,
-        district=data.district or case.district,
+        district=case.district,  # the signal's or the dwelling's, as case.progress chose
         observed_on=data.observed_on,
         arrears_months=getattr(data, "months", None),
         grounds=getattr(data, "grounds", None),

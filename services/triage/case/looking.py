@@ -3,13 +3,15 @@
 The register lookups (services.triage.assessment) run outside the database
 transaction (shared.persistence.inbox.Prepared), so no transaction waits on HTTP.
 A signal keyed on a postcode address is first located: its BAG id, or why the
-register could not tell. A family found at the door stands on what people saw.
+register could not tell. When the partner gave the postcode, the dwelling's district is
+read from the municipality's postcode areas (domain.district; no register call). A family found at the door stands on what people saw.
 A sealed address no key opens cannot be processed (a dead letter), except at the
 door, where the signal stands on its own key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from shared.bus.consumer import Unprocessable
@@ -18,6 +20,7 @@ from shared.privacy import AddressSeal, SealBroken
 from services.triage.assessment import Assessment, HouseholdLookup, Location
 from services.triage.brp.protocol import LookupPurpose, looking_up_for
 from services.triage.case.received import Signal
+from services.triage.domain.district import PostcodeAreas, dwelling_district
 from services.triage.domain.household import HouseholdAssessment, unknown_composition
 
 
@@ -27,12 +30,14 @@ class Looked:
 
     assessment: Assessment
     location: Location | None = None  # None: the seal could not be opened (a family found at the door)
+    district: str | None = None  # the dwelling's district from its postcode; None: not known
 
 
 class SignalLookup:
-    def __init__(self, seal: AddressSeal, lookup: HouseholdLookup):
+    def __init__(self, seal: AddressSeal, lookup: HouseholdLookup, areas: Mapping[str, PostcodeAreas] | None = None):
         self._seal = seal
         self._lookup = lookup
+        self._areas = areas or {}
 
     async def look(self, signal: Signal) -> Looked:
         """The register requests name the signal as their purpose (brp.protocol)."""
@@ -47,12 +52,13 @@ class SignalLookup:
                 return Looked(_reported_at_the_door(signal))
             raise Unprocessable(str(exc)) from None
         location = await self._lookup.locate(dwelling, case_key=signal.key)
+        district = dwelling_district(self._areas, dwelling.municipality_code, dwelling.postcode)
         if signal.at_the_door:
-            return Looked(_reported_at_the_door(signal), location)
+            return Looked(_reported_at_the_door(signal), location, district)
         if location.object_id is None:
-            return Looked(Assessment(_unlocated(location.reason), CompositionSource.UNKNOWN), location)
+            return Looked(Assessment(_unlocated(location.reason), CompositionSource.UNKNOWN), location, district)
         dwelling = replace(dwelling, adresseerbaar_object_id=location.object_id)
-        return Looked(await self._lookup.assess(dwelling, signal.reference_date, case_key=signal.key), location)
+        return Looked(await self._lookup.assess(dwelling, signal.reference_date, case_key=signal.key), location, district)
 
 
 def _reported_at_the_door(signal: Signal) -> Assessment:

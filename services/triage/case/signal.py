@@ -51,13 +51,15 @@ class SignalTriage(CaseDesk):
             })  # fmt: skip
             session.add(case)
             return
-        moved = progress.move_on(case, signal, self.runtime.organisations.get(signal.data.reported_by))
+        moved = progress.move_on(case, signal, self.runtime.organisations.get(signal.data.reported_by), looked.district)
         if moved.late is not None:
             note(session, case.case_key, now, TimelineKind.LATE, signal.event_id, moved.late)
             session.add(case)
             return
         if moved.state_kept is not None:
             note(session, case.case_key, now, TimelineKind.STATE, signal.event_id, moved.state_kept)
+        if moved.district_differs is not None:
+            note(session, case.case_key, now, TimelineKind.DISTRICT, signal.event_id, moved.district_differs)
         household.take_in(self.runtime, session, case, signal, looked.assessment, now)
         signal_facts, household_facts = facts.for_routing(case, signal)
         raised = await self._route(session, case, signal, signal_facts, household_facts, opened_now, now)

@@ -17,6 +17,7 @@ class TimelineKind(StrEnum):
     HISTORY = "history"  # loaded as history by the signaller (a past year): recorded, no alert
     JOINED = "joined"  # a signal by postcode address joined the dwelling's case
     UNLOCATED = "unlocated"  # the register could not place a postcode address
+    DISTRICT = "district"  # the signal named another district than the dwelling's postcode lies in
     STATE = "state"  # the signal implied a state the transitions table does not allow: kept
     ASSESSMENT = "assessment"  # what triage now believes about the household
     COMPOSITION = "composition"  # a team corrected who lives there
