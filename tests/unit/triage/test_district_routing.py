@@ -117,7 +117,7 @@ async def case_of(triage, dwelling: str):
 
 
 async def test_a_signal_without_a_district_reaches_the_stadsdeel_of_the_dwellings_postcode(triage):
-    family = Dwelling(AMSTERDAM_FAMILY, postcode="1062AB", huisnummer=12)
+    family = Dwelling(AMSTERDAM_FAMILY, postcode="1067MD", huisnummer=275)  # its real address: Geuzenveld
     signal_id = await arrears_at(triage, family)
     [alert] = triage.alerts(signal_id=uuid.UUID(signal_id))
     assert alert.recipient == "vroeg-eropaf-amsterdam-nieuw-west" and alert.rule_id == "ams-arrears-vroeg-eropaf"
@@ -127,7 +127,7 @@ async def test_a_signal_without_a_district_reaches_the_stadsdeel_of_the_dwelling
 
 
 async def test_the_dwellings_district_wins_over_the_signals_and_stays_on_the_case(triage):
-    family = Dwelling(AMSTERDAM_FAMILY, postcode="1062AB", huisnummer=12)
+    family = Dwelling(AMSTERDAM_FAMILY, postcode="1067MD", huisnummer=275)  # its real address: Geuzenveld
     first = await arrears_at(triage, family, district="noord")
     assert [a.recipient for a in triage.alerts(signal_id=uuid.UUID(first))] == ["vroeg-eropaf-amsterdam-nieuw-west"]
     case, entries = await case_of(triage, AMSTERDAM_FAMILY)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import uuid
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -26,9 +27,12 @@ SOCIAAL_TEAM = "sociaal-team-leeuwarden"
 # The same household as LEEUWARDEN_FAMILY (our fixture), by its postcode address.
 LEEUWARDEN_BY_POSTCODE = Dwelling(postcode="8911AB", huisnummer=12, gemeentecode="0080")
 NOBODY_THERE = Dwelling(postcode="8911ZZ", huisnummer=999, gemeentecode="0080")
+PARTNER_DIED_2018 = "0599010051001501"  # 3065PE 51, Rotterdam: two residents until 2018-05-26, one since
 
 
-async def signal_by_postcode(triage, kind: str, dwelling: Dwelling, *, by: str = "woonfriesland", **facts) -> tuple[str, str]:
+async def signal_by_postcode(
+    triage, kind: str, dwelling: Dwelling, *, by: str = "woonfriesland", observed_on: date | None = None, **facts
+) -> tuple[str, str]:
     """Publish a signal as the intake does for an address without a BAG id; returns (signal id, its key)."""
     signal_id = uuid.uuid4()
     subject = triage.runtime.pseudonym(dwelling.identification)
@@ -37,7 +41,7 @@ async def signal_by_postcode(triage, kind: str, dwelling: Dwelling, *, by: str =
         reported_by=by,
         sealed_address=triage.runtime.address_seal.seal(dwelling),
         municipality_code=dwelling.municipality_code,
-        observed_on=triage.clock.now().date(),
+        observed_on=observed_on or triage.clock.now().date(),
         **facts,
     )
     event = new_event(data, source=SOURCES[by], subject=subject, time=triage.clock.now(), event_id=signal_id)
@@ -137,6 +141,20 @@ async def test_the_same_postcode_and_number_in_another_municipality_is_another_d
     other_case, other_entries = await case_and_timeline(triage, amsterdam_key)
     assert signals_on(other_entries) == [amsterdam] and other_case.municipality_code == "0363"
     assert other_case.uncertain == ["dwelling_not_found_in_register"], "nobody registered in Amsterdam lives there"
+
+
+async def test_a_signal_about_the_past_is_placed_by_todays_residents_and_assessed_on_its_date(triage):
+    """The postcode search finds who lives at the address today; the household is then read
+    from Bewoning on the signal's date. Two people lived at this Rotterdam address until
+    2018-05-26, one since: an arrears signal observed on 2018-01-01 is about the two."""
+    then = Dwelling(postcode="3065PE", huisnummer=51, gemeentecode="0599")
+    await signal_by_postcode(
+        triage, "arrears.reported", then, by="ymere", observed_on=date(2018, 1, 1), months=2, amount_eur=Decimal("900.00")
+    )
+    case, entries = await case_and_timeline(triage, triage.case_key(PARTNER_DIED_2018))
+    assert case is not None, "joined the dwelling's BAG-keyed case: today's resident placed it"
+    assert (case.persons, case.assessed_on) == (2, date(2018, 1, 1)), "the household on the signal's date, not today's one person"
+    assert any(entry.kind == "joined" for entry in entries)
 
 
 async def test_a_family_found_at_the_door_by_postcode_joins_the_dwelling_case(triage):
