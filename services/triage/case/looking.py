@@ -4,9 +4,10 @@ The register lookups (services.triage.assessment) run outside the database
 transaction (shared.persistence.inbox.Prepared), so no transaction waits on HTTP.
 A signal keyed on a postcode address is first located: its BAG id, or why the
 register could not tell. When the partner gave the postcode, the dwelling's district is
-read from the municipality's postcode areas (domain.district; no register call). A family found at the door stands on what people saw.
-A sealed address no key opens cannot be processed (a dead letter), except at the
-door, where the signal stands on its own key.
+read from the municipality's postcode areas (domain.district; no register call). A
+family found at the door stands on what people saw. A sealed address no key opens
+cannot be processed (a dead letter), except at the door, where the signal stands on
+its own key.
 """
 
 from __future__ import annotations
