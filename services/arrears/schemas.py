@@ -33,7 +33,9 @@ class SignalBase(BaseModel):
         "and not older than the intake's window unless `history` is true"
     )
     district: DistrictCode | None = Field(
-        default=None, description="stadsdeel or wijk, if known: a code of the address's municipality (shared/contracts/districts.py)"
+        default=None,
+        description="stadsdeel or wijk, if known: a code of the address's municipality (shared/contracts/districts.py). "
+        "Where the address has a postcode whose area lies in one district, that district decides the routing",
     )
     history: bool = Field(
         default=False,
