@@ -27,7 +27,7 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table('household_case', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('district_source', sa.String(), nullable=True))
+        batch_op.add_column(sa.Column('district_source', sa.Enum('dwelling', 'signal', name='districtsource', native_enum=False, length=None), nullable=True))
 
 
 def downgrade() -> None:
