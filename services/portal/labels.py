@@ -209,23 +209,6 @@ LABELS: dict[str, dict[str, str]] = {
         "withdrawn": "Ingetrokken",
         "too_late": "Intrekking te laat (gezin al geplaatst)",
         "partly_placed": "Deels geplaatst",
-        # why a family asks for shelter, and who referred it
-        "eviction": "Huisuitzetting",
-        "domestic_violence": "Huiselijk geweld",
-        "ggd": "GGD of centrale toegang",
-        "police": "Politie",
-        "youth_care": "Jeugdzorg",
-        "womens_shelter": "Vrouwenopvang",
-        "crisis_service": "Crisisdienst",
-        "prevention_team": "Preventieteam",
-        "bemoeizorg": "Bemoeizorg",
-        "municipality": "Gemeente",
-        "self": "Zelfmelder",
-        # outflow
-        "contingent_dwelling": "Voorwaardelijke woning",
-        "omklap": "Omklap (eigen huurcontract)",
-        "own_network": "Eigen netwerk",
-        "unknown": "Onbekend",
         # what became of the household after prevention
         "no_eviction": "Geen ontruiming",
         "eviction_not_executed": "Ontruiming aangezegd, niet uitgevoerd",
@@ -258,6 +241,16 @@ LABELS: dict[str, dict[str, str]] = {
         "12": "december",
     },  # fmt: skip
 }
+
+
+# The monitor's metrics whose outcomes are the codes of one field: their rows read that field's
+# own labels (the flat "outcome" map cannot hold them: "other" is "Overig" there, a verdict's ground).
+METRIC_FIELD = {"placement_cause": "placement_cause", "referral_source": "referral_source", "outflow": "outflow"}
+
+
+def outcome_label(outcome: object, metric: str) -> str:
+    """The Dutch label of a monitor row: its metric's field labels, else the flat outcome list."""
+    return label(outcome, METRIC_FIELD.get(metric, "outcome"))
 
 
 def label(code: object, kind: str) -> str:
