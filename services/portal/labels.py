@@ -64,6 +64,28 @@ LABELS: dict[str, dict[str, str]] = {
         "not_executed": "Niet doorgegaan",
         "left_unknown_destination": "Vertrokken, onbekend waarheen",
     },
+    "concern": {
+        "nuisance": "Overlast voor de buurt",
+        "neglect": "Vervuiling of verwaarlozing van de woning",
+        "care_avoidance": "Zorgmijding: hulp wordt niet aangenomen",
+        "children": "Zorgen om de kinderen",
+        "debts": "Oplopende schulden",
+        "other": "Iets anders",
+    },
+    "contact_method": {"letter": "Brief", "call": "Telefoon", "visit": "Bezoek aan huis"},
+    "contact_result": {
+        "reached": "Gesproken met het huishouden",
+        "arrangement": "Betalingsregeling of andere afspraak gemaakt",
+        "not_reached": "Niet bereikt",
+        "refused": "Contact of hulp geweigerd",
+    },
+    "safety_net_arrangement": {
+        "shelter_place": "Opvangplek geregeld voor de dag van de ontruiming",
+        "own_network": "Het gezin kan bij familie of vrienden terecht",
+        "other_dwelling": "Andere woning (urgentie, omklap, voorwaardelijk)",
+        "support_trajectory": "Begeleiding of zorg loopt door na de ontruiming",
+        "eviction_stopped": "Betaling of bijzondere bijstand verwacht: de ontruiming gaat waarschijnlijk niet door",
+    },
     "alternative_kind": {
         "hotel": "Hotel",
         "holiday_home": "Vakantiewoning of bungalowpark",
