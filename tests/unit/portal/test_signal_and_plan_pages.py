@@ -159,6 +159,34 @@ async def test_the_team_records_a_home_visit_that_met_the_household_as_contact(c
     assert 'value="home-visit"' in card, "another home visit can follow"
 
 
+async def test_the_ggd_records_a_home_visit_on_its_alert_from_the_case_and_the_timeline_shows_it(chain):
+    triage = triage_of(chain)
+    dwelling = new_dwelling()
+    signal_id = await triage.signal("eviction.family-found", dwelling, by=BAILIFF, adults=1, children_ages=[6])
+    case_key = triage.case_key(dwelling)
+    [alert] = [a for a in triage.alerts(GGD) if str(a.signal_id) == signal_id]
+    await chain.login(GGD)
+    case = await chain.portal.get(f"/ggd/zaken/{case_key}?doel=zaakbehandeling")
+    link = f"/ggd/zaken/{case_key}/meldingen/{alert.alert_id}/huisbezoek?doel=zaakbehandeling"
+    assert link in case.text
+    assert (await chain.portal.get(link)).status_code == 200
+
+    url = link.split("?")[0]
+    today = chain.clock.now().date().isoformat()
+    nobody = await chain.portal.post(url, data={"reported_on": today, "visitors": "0", "doel": "zaakbehandeling"})
+    assert nobody.status_code == 422 and field_in_error(nobody.text, "visitors")
+    recorded = await chain.portal.post(url, data={"reported_on": today, "visitors": "2", "doel": "zaakbehandeling"})
+    assert recorded.status_code == 303
+    assert recorded.headers["location"] == f"/ggd/zaken/{case_key}?doel=zaakbehandeling&melding=huisbezoek"
+    case = await chain.portal.get(recorded.headers["location"])
+    assert "Het huisbezoek is vastgelegd." in case.text
+    feedback = case.text.split('class="timeline-entry kind-feedback"')[1].split("</li>")[0]
+    assert "Huisbezoek afgelegd" in feedback and "<dt>met_household</dt><dd>nee</dd>" in feedback
+
+    await log_in_anew(chain, MELDPUNT)
+    assert (await chain.portal.get(link)).status_code == 403
+
+
 # --- safety-net plan ----------------------------------------------------------------------------------
 
 
