@@ -3,7 +3,7 @@
 and PostgreSQL); axe-core checks every page at WCAG 2.1 AA, forms with errors included.
 
 - GGD Vangnet reports a concern (zorgmelding), and records the safety-net plan for a family's
-  scheduled eviction from the case page; the case's timeline shows it,
+  scheduled eviction and a home visit from the case page; the case's timeline shows both,
 - the team that takes up concerns records a home visit where it met the household (contact made),
 - the corporation reports its own contact attempt, the shelter a relapse after housing support.
 """
@@ -39,7 +39,7 @@ def case_with_eviction_date(chain, case_key: str) -> dict | None:
     return response.json() if response.status_code == 200 and response.json()["eviction_date"] else None
 
 
-def test_ggd_reports_a_concern_and_records_the_safety_net_plan_before_a_familys_eviction(chain, page, tmp_path):
+def test_ggd_reports_a_concern_and_records_the_safety_net_plan_and_a_home_visit_before_a_familys_eviction(chain, page, tmp_path):
     eviction_date = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
     body = {"type": "eviction.scheduled", "observed_on": yesterday(), "eviction_date": eviction_date,
             "address": {"adresseerbaarObjectIdentificatie": FAMILY_DWELLING}}  # fmt: skip
@@ -75,6 +75,18 @@ def test_ggd_reports_a_concern_and_records_the_safety_net_plan_before_a_familys_
     expect()(page.locator(".safety-net-plan")).to_contain_text("gemaakt op")
     expect()(page.locator(".timeline-entry.kind-safety-net-plan")).to_contain_text("Vangnetplan voor de ontruiming")
     shot(page, tmp_path, "ggd-zaak-vangnetplan")
+
+    page.get_by_role("link", name=re.compile("huisbezoek op de melding van")).first.click()
+    page.get_by_label("Aantal medewerkers", exact=True).fill("0")
+    page.get_by_role("button", name="Huisbezoek vastleggen").click()
+    expect()(page.locator("#visitors-fout")).to_contain_text("1 tot en met 6")
+    shot(page, tmp_path, "ggd-huisbezoek-fout")
+    page.get_by_label("Aantal medewerkers", exact=True).fill("2")
+    page.get_by_label("Het huishouden deed open en sprak met ons", exact=True).check()
+    page.get_by_role("button", name="Huisbezoek vastleggen").click()
+    expect()(page.get_by_role("status")).to_have_text("Het huisbezoek is vastgelegd.")
+    expect()(page.locator(".timeline-entry.kind-feedback").last).to_contain_text("Huisbezoek afgelegd")
+    shot(page, tmp_path, "ggd-zaak-huisbezoek")
 
 
 def meldpunt_alert(chain, signal_id: str) -> dict | None:
