@@ -248,20 +248,10 @@ LABELS: dict[str, dict[str, str]] = {
         "noorderzon_left_unknown_destination": "Noorderzon",
     },
     "municipality": {"0363": "Amsterdam", "0344": "Utrecht", "0080": "Leeuwarden", "0828": "Oss"},
-    "month": {
-        "1": "januari",
-        "2": "februari",
-        "3": "maart",
-        "4": "april",
-        "5": "mei",
-        "6": "juni",
-        "7": "juli",
-        "8": "augustus",
-        "9": "september",
-        "10": "oktober",
-        "11": "november",
-        "12": "december",
-    },  # fmt: skip
+    "month": dict(zip(map(str, range(1, 13)), (
+        "januari", "februari", "maart", "april", "mei", "juni",
+        "juli", "augustus", "september", "oktober", "november", "december",
+    ))),  # fmt: skip
 }
 
 
