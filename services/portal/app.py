@@ -24,7 +24,9 @@ from services.portal.backend import Backend
 from services.portal.error_pages import install_error_pages
 from services.portal.metrics import PortalMetrics
 from services.portal.oidc import OidcClient
-from services.portal.pages import auth, corporation, evictions, ggd, ggd_family, municipality, prevention, rules, shelter
+from services.portal.pages import (
+    auth, corporation, evictions, ggd, ggd_family, municipality, prevention, rules, safety_net, shelter, signalling,
+)  # fmt: skip
 from services.portal.session import SessionStore
 from services.portal.settings import PortalSettings
 
@@ -50,6 +52,12 @@ PAGES = (  # per actor: services/portal/pages/
     evictions.police,
     municipality.router,
     rules.router,
+    signalling.ggd,
+    signalling.prevention,
+    signalling.municipality,
+    signalling.shelter,
+    safety_net.ggd,
+    safety_net.prevention,
 )
 
 

@@ -1,4 +1,5 @@
-"""The forms of the people who follow a family: a prevention team's reports, the GGD's
+"""The forms of the people who follow a family: a prevention team's reports and home visits,
+the safety-net plan before a family's eviction, the GGD's
 composition correction and "where does the family stay meanwhile", the shelter's
 capacity, partial admission, trajectory plan and outflow. Pure functions, as `forms.py`: a form in, the service's JSON body
 out, or the fields in error with a Dutch message each.
@@ -12,18 +13,21 @@ from typing import Any
 
 from shared.contracts.events.placement import AlternativeKind, Outflow
 from shared.contracts.events.prevention import PreventionOutcome
-from services.portal.forms import CHILDREN_AGES_ERROR, Parsed, children_ages, past_day, text, whole
+from shared.contracts.events.triage import SafetyNetArrangement
+from services.portal.forms import CHILDREN_AGES_ERROR, Parsed, calendar_day, children_ages, past_day, text, whole
 
-FEEDBACK_TYPES = ("contact-made", "report-intermediate", "report-final")
+FEEDBACK_TYPES = ("contact-made", "report-intermediate", "report-final", "home-visit")
 PREVENTION_OUTCOMES = tuple(outcome.value for outcome in PreventionOutcome)
 ALTERNATIVE_KINDS = tuple(kind.value for kind in AlternativeKind)
 OUTFLOWS = tuple(outflow.value for outflow in Outflow)
+ARRANGEMENTS = tuple(arrangement.value for arrangement in SafetyNetArrangement)
 MAX_NOTE = 500
 
 
 def open_feedback(alert: Mapping[str, Any]) -> list[str]:
     """The reports a team can still give on an alert (triage's AlertView), in their order:
-    nothing after the final report; contact and the intermediate report once each."""
+    nothing after the final report; contact and the intermediate report once each, home visits
+    as often as they happen."""
     if alert.get("final_report_on"):
         return []
     given = {"contact-made": alert.get("contact_made_on"), "report-intermediate": alert.get("intermediate_report_on")}
@@ -31,7 +35,8 @@ def open_feedback(alert: Mapping[str, Any]) -> list[str]:
 
 
 def prevention_feedback(form: Mapping[str, str], today: date) -> Parsed:
-    """Contact made, the intermediate report (14 days) or the final report (28 days) with its outcome."""
+    """Contact made, a home visit (how many went, whether the household was met), the
+    intermediate report (14 days) or the final report (28 days) with its outcome."""
     parsed = Parsed()
     kind = text(form, "type")
     if kind not in FEEDBACK_TYPES:
@@ -42,11 +47,38 @@ def prevention_feedback(form: Mapping[str, str], today: date) -> Parsed:
     outcome = text(form, "outcome")
     if kind == "report-final" and outcome not in PREVENTION_OUTCOMES:
         parsed.errors["outcome"] = "Kies de uitkomst: bij de eindrapportage hoort een uitkomst."
+    visitors = whole(text(form, "visitors"), 1, 6)
+    if kind == "home-visit" and visitors is None:
+        parsed.errors["visitors"] = "Vul in met hoeveel medewerkers u op huisbezoek ging: 1 tot en met 6."
     if parsed.ok:
         parsed.body = {"type": kind, "reported_on": reported_on.isoformat()}
         if kind == "report-final":
             parsed.body |= {"outcome": outcome, "debt_settlement_pending": text(form, "debt_settlement_pending") == "ja"}
+        if kind == "home-visit":
+            parsed.body |= {"visitors": visitors, "met_household": text(form, "met_household") == "ja"}
     return parsed
+
+
+def safety_net_plan(form: Mapping[str, Any], today: date) -> Parsed:
+    """The safety net for the family before the case's eviction: the eviction's date, the day the
+    plan was agreed (not in the future, not after the eviction) and what it arranges (codes; the
+    plan in words stays with the team). `arrangements` is a list (the request's `getlist`)."""
+    parsed = Parsed()
+    eviction_date = calendar_day(text(form, "eviction_date"))
+    if eviction_date is None:
+        parsed.errors["eviction_date"] = "Vul de datum van de geplande ontruiming in (jjjj-mm-dd)."
+    made_on = past_day(text(form, "made_on"), today)
+    if made_on is None:
+        parsed.errors["made_on"] = "Vul de datum in waarop het plan is gemaakt (jjjj-mm-dd), niet in de toekomst."
+    elif eviction_date is not None and made_on > eviction_date:
+        parsed.errors["made_on"] = "Een vangnetplan maakt u vóór de ontruiming: deze datum ligt erna."
+    chosen = list(dict.fromkeys(str(value) for value in form.get("arrangements") or []))
+    if not chosen or any(arrangement not in ARRANGEMENTS for arrangement in chosen):
+        parsed.errors["arrangements"] = "Kies wat het plan regelt: minstens één afspraak."
+    if parsed.ok:
+        parsed.body = {"eviction_date": eviction_date.isoformat(), "made_on": made_on.isoformat(), "arrangements": chosen}
+    return parsed
+
 
 
 def composition(form: Mapping[str, str]) -> Parsed:

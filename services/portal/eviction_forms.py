@@ -6,8 +6,7 @@ The intake checks everything again (its date window too); `forms.service_errors`
 its 422 onto the same fields.
 
 Each signal type has a slug for its page (`/deurwaarder/melden/<slug>`), a title and the
-fields it asks for. Who may post which type is the intake's rule (`MAY_POST`); the
-portal offers each role only the forms the intake would accept from it.
+fields it asks for; `signal_forms.py` has the other partners' forms and which role gets which.
 """
 
 from __future__ import annotations
@@ -18,8 +17,9 @@ from datetime import date
 from typing import Any
 
 from shared.contracts.events.signals import EvictionOutcome
-from shared.organisations import Role
-from services.portal.forms import CHILDREN_AGES_ERROR, Parsed, children_ages, dwelling_address, past_day, text, whole
+from services.portal.forms import (
+    CHILDREN_AGES_ERROR, Parsed, calendar_day, children_ages, dwelling_address, past_day, text, whole,
+)  # fmt: skip
 
 OUTCOMES = tuple(outcome.value for outcome in EvictionOutcome)
 MAX_CANCELLATION_REASON = 200
@@ -35,7 +35,7 @@ class SignalForm:
 
 
 def _scheduled(form: Mapping[str, str], _today: date, errors: dict[str, str]) -> dict[str, Any]:
-    eviction_date = _day(text(form, "eviction_date"))
+    eviction_date = calendar_day(text(form, "eviction_date"))
     if eviction_date is None:
         errors["eviction_date"] = "Vul de datum van de ontruiming in (jjjj-mm-dd)."
         return {}
@@ -78,37 +78,22 @@ def _optional_eviction_date(form: Mapping[str, str], errors: dict[str, str]) -> 
     value = text(form, "eviction_date")
     if not value:
         return {}
-    eviction_date = _day(value)
+    eviction_date = calendar_day(value)
     if eviction_date is None:
         errors["eviction_date"] = "Vul de geplande datum van de ontruiming in (jjjj-mm-dd), of laat het veld leeg."
         return {}
     return {"eviction_date": eviction_date.isoformat()}
 
 
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
 
 SCHEDULED = SignalForm("ontruiming-aangezegd", "eviction.scheduled", "Ontruiming aangezegd", "Datum van de aanzegging", _scheduled)
 CANCELLED = SignalForm("ontruiming-afgemeld", "eviction.cancelled", "Ontruiming afgemeld", "Datum van de afmelding", _cancelled)
 EXECUTED = SignalForm("ontruiming-uitgevoerd", "eviction.executed", "Ontruiming uitgevoerd", "Datum van de ontruiming of de poging", _executed)
 FAMILY_FOUND = SignalForm("gezin-aangetroffen", "eviction.family-found", "Gezin aangetroffen bij de deur", "Datum waarop het gezin werd aangetroffen", _family_found)  # fmt: skip
-FORMS_OF: dict[Role, tuple[SignalForm, ...]] = {
-    Role.BAILIFF: (SCHEDULED, CANCELLED, EXECUTED, FAMILY_FOUND),
-    Role.POLICE: (FAMILY_FOUND,),
-}
-
-
-def form_for(role: Role, slug: str) -> SignalForm | None:
-    return next((form for form in FORMS_OF.get(role, ()) if form.slug == slug), None)
-
-
 def eviction_signal(signal_form: SignalForm, form: Mapping[str, str], today: date) -> Parsed:
-    """The dwelling (BAG id, or postcode, house number and municipality code), the day it
-    was seen (not in the future), and the facts of this signal type."""
+    """The body of the intake's `POST /v1/signals` for any signal form: the dwelling (BAG id, or
+    postcode, house number and municipality code), the day it was seen (not in the future),
+    and the facts of this signal type."""
     parsed = Parsed()
     address = dwelling_address(form, parsed.errors)
     observed_on = past_day(text(form, "observed_on"), today)

@@ -114,13 +114,18 @@ def children_ages(value: str) -> list[int] | None:
     return None if None in ages or len(ages) > 20 else ages
 
 
-def past_day(value: str, today: date) -> date | None:
-    """A date (jjjj-mm-dd) that is not in the future, or None."""
+def calendar_day(value: str) -> date | None:
+    """A date (jjjj-mm-dd), or None."""
     try:
-        day = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError:
         return None
-    return day if day <= today else None
+
+
+def past_day(value: str, today: date) -> date | None:
+    """A date (jjjj-mm-dd) that is not in the future, or None."""
+    day = calendar_day(value)
+    return day if day is not None and day <= today else None
 
 
 def arrears_signal(form: Mapping[str, str], today: date) -> Parsed:

@@ -64,6 +64,28 @@ LABELS: dict[str, dict[str, str]] = {
         "not_executed": "Niet doorgegaan",
         "left_unknown_destination": "Vertrokken, onbekend waarheen",
     },
+    "concern": {
+        "nuisance": "Overlast voor de buurt",
+        "neglect": "Vervuiling of verwaarlozing van de woning",
+        "care_avoidance": "Zorgmijding: hulp wordt niet aangenomen",
+        "children": "Zorgen om de kinderen",
+        "debts": "Oplopende schulden",
+        "other": "Iets anders",
+    },
+    "contact_method": {"letter": "Brief", "call": "Telefoon", "visit": "Bezoek aan huis"},
+    "contact_result": {
+        "reached": "Gesproken met het huishouden",
+        "arrangement": "Betalingsregeling of andere afspraak gemaakt",
+        "not_reached": "Niet bereikt",
+        "refused": "Contact of hulp geweigerd",
+    },
+    "safety_net_arrangement": {
+        "shelter_place": "Opvangplek geregeld voor de dag van de ontruiming",
+        "own_network": "Het gezin kan bij familie of vrienden terecht",
+        "other_dwelling": "Andere woning (urgentie, omklap, voorwaardelijk)",
+        "support_trajectory": "Begeleiding of zorg loopt door na de ontruiming",
+        "eviction_stopped": "Betaling of bijzondere bijstand verwacht: de ontruiming gaat waarschijnlijk niet door",
+    },
     "alternative_kind": {
         "hotel": "Hotel",
         "holiday_home": "Vakantiewoning of bungalowpark",
@@ -210,23 +232,6 @@ LABELS: dict[str, dict[str, str]] = {
         "withdrawn": "Ingetrokken",
         "too_late": "Intrekking te laat (gezin al geplaatst)",
         "partly_placed": "Deels geplaatst",
-        # why a family asks for shelter, and who referred it
-        "eviction": "Huisuitzetting",
-        "domestic_violence": "Huiselijk geweld",
-        "ggd": "GGD of centrale toegang",
-        "police": "Politie",
-        "youth_care": "Jeugdzorg",
-        "womens_shelter": "Vrouwenopvang",
-        "crisis_service": "Crisisdienst",
-        "prevention_team": "Preventieteam",
-        "bemoeizorg": "Bemoeizorg",
-        "municipality": "Gemeente",
-        "self": "Zelfmelder",
-        # outflow
-        "contingent_dwelling": "Voorwaardelijke woning",
-        "omklap": "Omklap (eigen huurcontract)",
-        "own_network": "Eigen netwerk",
-        "unknown": "Onbekend",
         # what became of the household after prevention
         "no_eviction": "Geen ontruiming",
         "eviction_not_executed": "Ontruiming aangezegd, niet uitgevoerd",
@@ -244,21 +249,21 @@ LABELS: dict[str, dict[str, str]] = {
         "noorderzon_left_unknown_destination": "Noorderzon",
     },
     "municipality": {"0363": "Amsterdam", "0344": "Utrecht", "0080": "Leeuwarden", "0828": "Oss"},
-    "month": {
-        "1": "januari",
-        "2": "februari",
-        "3": "maart",
-        "4": "april",
-        "5": "mei",
-        "6": "juni",
-        "7": "juli",
-        "8": "augustus",
-        "9": "september",
-        "10": "oktober",
-        "11": "november",
-        "12": "december",
-    },  # fmt: skip
+    "month": dict(zip(map(str, range(1, 13)), (
+        "januari", "februari", "maart", "april", "mei", "juni",
+        "juli", "augustus", "september", "oktober", "november", "december",
+    ))),  # fmt: skip
 }
+
+
+# The monitor's metrics whose outcomes are the codes of one field: their rows read that field's
+# own labels (the flat "outcome" map cannot hold them: "other" is "Overig" there, a verdict's ground).
+METRIC_FIELD = {"placement_cause": "placement_cause", "referral_source": "referral_source", "outflow": "outflow"}
+
+
+def outcome_label(outcome: object, metric: str) -> str:
+    """The Dutch label of a monitor row: its metric's field labels, else the flat outcome list."""
+    return label(outcome, METRIC_FIELD.get(metric, "outcome"))
 
 
 def label(code: object, kind: str) -> str:

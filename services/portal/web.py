@@ -40,21 +40,25 @@ MESSAGES = {
     "afgewezen": "De afwijzing is vastgelegd. Het gezin wordt elders aangeboden of op de wachtlijst gezet.",
     "verstuurd": "Het signaal is ontvangen door de keten.",
     "teruggemeld": "De terugmelding is vastgelegd.",
+    "huisbezoek": "Het huisbezoek is vastgelegd.",
     "samenstelling": "De samenstelling is gecorrigeerd. De zaak is opnieuw beoordeeld.",
     "alternatief": "De verblijfplaats is vastgelegd. Het gezin blijft op de wachtlijst.",
     "capaciteit": "De capaciteit is aangepast.",
+    "vangnetplan": "Het vangnetplan is vastgelegd. De keten stuurt voor deze ontruiming geen urgente melding meer.",
     "vertrokken": "Het vertrek is vastgelegd. De eenheid is weer vrij.",
     "concept": "De regels zijn opgeslagen als concept. Ze gelden pas als u het concept publiceert.",
     "gepubliceerd": "De versie is gepubliceerd: signalen worden vanaf nu met deze regels beoordeeld.",
 }
 NAVIGATION = {
-    Role.GGD: [("/ggd", "Meldingen"), ("/ggd/opvang", "Opvang aanvragen")],
-    Role.PREVENTION_TEAM: [("/preventie", "Meldingen en rapportages")],
-    Role.SHELTER: [("/opvang", "Capaciteit en verzoeken")],
+    Role.GGD: [("/ggd", "Meldingen"), ("/ggd/opvang", "Opvang aanvragen"), ("/ggd/melden/zorgmelding", "Zorgmelding doen")],
+    Role.PREVENTION_TEAM: [("/preventie", "Meldingen en rapportages"), ("/preventie/melden/zorgmelding", "Zorgmelding doen")],
+    Role.SHELTER: [("/opvang", "Capaciteit en verzoeken"), ("/opvang/melden/terugval", "Terugval melden")],
     Role.CORPORATION: [("/corporatie", "Signalen")],
     Role.BAILIFF: [("/deurwaarder", "Ontruimingen")],
     Role.POLICE: [("/politie", "Meldingen")],
-    Role.MUNICIPALITY: [("/gemeente", "Monitor"), ("/gemeente/regels", "Routeringsregels")],
+    Role.MUNICIPALITY: [
+        ("/gemeente", "Monitor"), ("/gemeente/regels", "Routeringsregels"), ("/gemeente/melden/zorgmelding", "Zorgmelding doen"),
+    ],  # fmt: skip
 }
 
 

@@ -55,6 +55,16 @@ def routed(page) -> bool:
     return page.locator(".signal-status").get_attribute("data-status") == "routed"
 
 
+@pytest.fixture
+def offered_family(chain) -> dict:
+    """Test set-up: two parents and two children found at a new dwelling's eviction, and the place
+    triage asked for them, offered to HVO Querido (De Roggeveen's family units)."""
+    dwelling = new_dwelling()
+    family_found(chain, dwelling, [5, 8])
+    case_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), dwelling)
+    return eventually(lambda: offered_to_hvo(chain, case_key), timeout=60, what="an offer to HVO Querido")
+
+
 # --- prevention team --------------------------------------------------------------------------------
 
 
@@ -229,11 +239,8 @@ def test_ggd_records_where_a_waiting_family_stays(chain, page, tmp_path):
 # --- shelter ----------------------------------------------------------------------------------------
 
 
-def test_shelter_changes_a_capacity_and_records_where_a_family_went(chain, page, tmp_path):
-    dwelling = new_dwelling()
-    family_found(chain, dwelling, [5, 8])
-    case_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), dwelling)
-    offered = eventually(lambda: offered_to_hvo(chain, case_key), timeout=60, what="an offer to HVO Querido")
+def test_shelter_changes_a_capacity_and_records_where_a_family_went(chain, page, tmp_path, offered_family):
+    offered = offered_family
 
     log_in(page, HVO)
     row = page.locator(f"#verzoek-{offered['id']}")
@@ -261,11 +268,8 @@ def test_shelter_changes_a_capacity_and_records_where_a_family_went(chain, page,
     assert_accessible(page)
 
 
-def test_shelter_admits_part_of_a_family_records_the_plan_and_admits_the_rest_later(chain, page, tmp_path):
-    dwelling = new_dwelling()
-    family_found(chain, dwelling, [4, 11])
-    case_key = household_pseudonym(DEV_PSEUDONYM_KEY.encode(), dwelling)
-    offered = eventually(lambda: offered_to_hvo(chain, case_key), timeout=60, what="an offer to HVO Querido")
+def test_shelter_admits_part_of_a_family_records_the_plan_and_admits_the_rest_later(chain, page, tmp_path, offered_family):
+    offered = offered_family
 
     log_in(page, HVO)
     row = page.locator(f"#verzoek-{offered['id']}")

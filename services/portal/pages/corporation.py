@@ -1,4 +1,6 @@
-"""Corporation: post a rent-arrears signal, and read the status and outcome of its own signals.
+"""Corporation: post a rent-arrears signal, and read the status and outcome of its own signals;
+its other forms (a concern, its own contact attempts, a relapse after housing support) are
+pages/signalling.py's, on this router.
 
 The list comes from the intake's `GET /v1/signals` (own signals, newest first, a page
 of 50). An intake without that endpoint answers 404/405: the page then still offers
@@ -14,25 +16,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from shared.organisations import Role
-from services.portal import forms, web
+from services.portal import forms, signal_forms, web
 from services.portal.backend import Rejected
+from services.portal.pages.signalling import SIGNAL_FIELDS, add_signal_forms
 from services.portal.session import Session
 
 router = APIRouter(prefix="/corporatie", include_in_schema=False)
 Corporation = Annotated[Session, Depends(web.require(Role.CORPORATION))]
 PAGE_SIZE = 50
-SIGNAL_FIELDS = {
-    "adresseerbaarObjectIdentificatie": ("dwelling", "Dit BAG-verblijfsobjectnummer werd niet geaccepteerd."),
-    "postcode": ("postcode", "Deze postcode werd niet geaccepteerd."),
-    "huisnummer": ("huisnummer", "Dit huisnummer werd niet geaccepteerd."),
-    "huisletter": ("huisletter", "Deze huisletter werd niet geaccepteerd."),
-    "huisnummertoevoeging": ("huisnummertoevoeging", "Deze toevoeging werd niet geaccepteerd."),
-    "gemeentecode": ("gemeentecode", "Deze gemeentecode werd niet geaccepteerd."),
-    "observed_on": ("observed_on", "Deze datum werd niet geaccepteerd."),
-    "months": ("months", "Het aantal maanden werd niet geaccepteerd."),
-    "amount_eur": ("amount_eur", "Het bedrag werd niet geaccepteerd."),
-    "district": ("district", "Het stadsdeel werd niet geaccepteerd."),
-}
 
 
 @router.get("")
@@ -60,6 +51,7 @@ async def _overview(
         "lookup_error": lookup_error,
         "today": today,
         "page_size": PAGE_SIZE,
+        "signal_forms": signal_forms.FORMS_OF[Role.CORPORATION],
     }
     return web.render(request, "corporation/overview.html", context, status_code)
 
@@ -118,3 +110,7 @@ async def post_signal(request: Request, session: Corporation) -> Response:
         errors = forms.service_errors(exc.detail, SIGNAL_FIELDS, "Het signaal werd niet geaccepteerd.")
         return await _overview(request, session, form, errors, 422)
     return web.redirect(f"/corporatie/signalen/{accepted['id']}?melding=verstuurd")
+
+
+# a concern, its own contact attempts and a relapse after housing support; the status page is the one above
+add_signal_forms(router, Role.CORPORATION, "/corporatie", "Terug naar uw signalen", status_page=False)

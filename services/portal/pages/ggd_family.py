@@ -1,10 +1,12 @@
 """GGD Vangnet follows a family: where it is now (a placement request's status, its
 place on the waiting list, where it stays meanwhile, where it went after the shelter),
-records where a waiting family stays meanwhile, and corrects who lives there.
+records where a waiting family stays meanwhile, corrects who lives there, and records a
+home visit on an alert it received.
 
 Placement answers the first two (`GET /v1/requests/{id}`, `POST /v1/requests/{id}/alternative`;
-the alternatives only to the GGD that asked), triage the third
-(`POST /v1/cases/{case_key}/composition`, for the GGD a case was routed to).
+the alternatives only to the GGD that asked), triage the others
+(`POST /v1/cases/{case_key}/composition`, for the GGD a case was routed to;
+`POST /v1/alerts/{id}/feedback`, for the GGD the alert went to).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from shared.organisations import Role
 from services.portal import care_forms, forms, web
 from services.portal.backend import Rejected
 from services.portal.pages.ggd import CASE_KEY, PURPOSES
+from services.portal.pages.prevention import FEEDBACK_FIELDS
 from services.portal.session import Session
 
 router = APIRouter(prefix="/ggd", include_in_schema=False)
@@ -119,3 +122,47 @@ def _composition_page(
 def _check_case_key(case_key: str) -> None:
     if not CASE_KEY.match(case_key):
         raise Rejected("triage", 404)
+
+
+# --- home visit ----------------------------------------------------------------------------------
+
+
+@router.get("/zaken/{case_key}/meldingen/{alert_id}/huisbezoek")
+async def home_visit_form(request: Request, case_key: str, alert_id: UUID, session: Ggd, doel: str = "") -> Response:
+    _check_case_key(case_key)
+    return _visit_page(request, session, case_key, alert_id, {"doel": doel}, {})
+
+
+@router.post("/zaken/{case_key}/meldingen/{alert_id}/huisbezoek")
+async def record_home_visit(request: Request, case_key: str, alert_id: UUID, session: Ggd) -> Response:
+    """A home visit on an alert the GGD received; the case's timeline shows it afterwards."""
+    _check_case_key(case_key)
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    today = request.app.state.clock.now().astimezone(web.DUTCH_TIME).date()
+    parsed = care_forms.prevention_feedback({**form, "type": "home-visit"}, today)
+    if not parsed.ok:
+        return _visit_page(request, session, case_key, alert_id, form, parsed.errors, 422)
+    try:
+        await request.app.state.backend.post("triage", f"/v1/alerts/{alert_id}/feedback", session.token, json=parsed.body)
+    except Rejected as exc:
+        if exc.status not in (400, 409, 422):
+            raise
+        errors = forms.service_errors(exc.detail, FEEDBACK_FIELDS, "Het huisbezoek werd niet geaccepteerd.")
+        return _visit_page(request, session, case_key, alert_id, form, errors, 409 if exc.status == 409 else 422)
+    purpose = form.get("doel", "") if form.get("doel", "") in PURPOSES else PURPOSES[-1]
+    return web.redirect(f"/ggd/zaken/{case_key}?{urlencode({'doel': purpose, 'melding': 'huisbezoek'})}")
+
+
+def _visit_page(
+    request: Request, session: Session, case_key: str, alert_id: UUID, form: dict, errors: dict[str, str], status_code: int = 200
+) -> Response:
+    today = request.app.state.clock.now().astimezone(web.DUTCH_TIME).date().isoformat()
+    context = {
+        "session": session,
+        "case_key": case_key,
+        "alert_id": alert_id,
+        "form": {"reported_on": today, "visitors": "2", **form},
+        "errors": errors,
+        "today": today,
+    }
+    return web.render(request, "ggd/home_visit.html", context, status_code)

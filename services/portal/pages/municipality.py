@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from shared.organisations import Role
 from services.portal import forms, web
 from services.portal.charts import grouped, horizontal
-from services.portal.labels import label
+from services.portal.labels import outcome_label
 from services.portal.session import Session
 
 router = APIRouter(prefix="/gemeente", include_in_schema=False)
@@ -36,8 +36,11 @@ def metric_tables(figures: list[dict]) -> list[dict]:
         rows.setdefault(figure["outcome"], {})[figure["family"]] = figure["count"]
     result = []
     for metric, outcomes in tables.items():
-        rows = [{"outcome": outcome, **{f: counts.get(f, 0) for f in FAMILIES}} for outcome, counts in outcomes.items()]
-        chart = horizontal([(label(row["outcome"], "outcome"), row["all"]) for row in rows])
+        rows = [
+            {"outcome": outcome, "label": outcome_label(outcome, metric), **{f: counts.get(f, 0) for f in FAMILIES}}
+            for outcome, counts in outcomes.items()
+        ]
+        chart = horizontal([(row["label"], row["all"]) for row in rows])
         result.append({"metric": metric, "rows": rows, "chart": chart})
     return result
 

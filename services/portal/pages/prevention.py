@@ -1,5 +1,6 @@
-"""Prevention team: its alerts with their reports (contact made, the intermediate report at
-14 days, the final report at 28 days with the outcome), and acknowledging an alert.
+"""Prevention team: its alerts with their reports (contact made, home visits, the intermediate
+report at 14 days, the final report at 28 days with the outcome), and acknowledging an alert.
+Its signal forms (a zorgmelding) are pages/signalling.py's, the safety-net plan pages/safety_net.py's.
 
 Two services know an alert: triage keeps the reports and their due dates (`GET /v1/alerts`,
 `POST /v1/alerts/{id}/feedback`), notifications keeps whether a person took it up and when
@@ -27,6 +28,8 @@ FEEDBACK_FIELDS = {
     "type": ("type", "Dit is al teruggemeld, of de eindrapportage is al gegeven: de melding is gesloten."),
     "reported_on": ("reported_on", "De datum ligt vóór de melding of in de toekomst."),
     "outcome": ("outcome", "Deze uitkomst werd niet geaccepteerd."),
+    "visitors": ("visitors", "Het aantal medewerkers werd niet geaccepteerd: 1 tot en met 6."),
+    "met_household": ("met_household", "Geef aan of het huishouden opendeed."),
 }
 
 
@@ -91,7 +94,8 @@ async def report(request: Request, alert_id: UUID, session: Team) -> Response:
             raise
         errors = forms.service_errors(exc.detail, FEEDBACK_FIELDS, "De terugmelding werd niet geaccepteerd.")
         return await _inbox_page(request, session, {key: form}, {key: errors}, 422 if exc.status == 400 else exc.status)
-    return web.redirect(f"/preventie?melding=teruggemeld#melding-{alert_id}")
+    message = "huisbezoek" if parsed.body["type"] == "home-visit" else "teruggemeld"
+    return web.redirect(f"/preventie?melding={message}#melding-{alert_id}")
 
 
 @router.post("/meldingen/{alert_id}/bevestigen")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Annotated
 from uuid import UUID
 
@@ -74,90 +76,82 @@ async def _overview(request: Request, session: Session, errors: dict[str, dict],
     return web.render(request, "shelter/overview.html", context, status_code)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One of placement's actions on a request that the shelter's row offers: what a 409 means,
+    which of a 400's fields are on the row's form, and what the shelter reads when it worked."""
+
+    action: str  # placement's path after /v1/requests/{id}/
+    conflict: str  # a 409, or a refusal of no field of the form
+    message: Callable[[dict], str]  # the MESSAGES key, from placement's answer
+    fields: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # service_errors' map
+    shown: Callable[[dict], dict] = lambda view: view  # the row as the shelter sees it afterwards
+
+
+def _says(key: str) -> Callable[[dict], str]:
+    return lambda _view: key
+
+
+CONFIRM = Step("confirm", CONFLICT, _says("geplaatst"))
+CONFIRM_PARTLY = Step(
+    "confirm", CONFLICT, lambda view: "deels-geplaatst" if view["status"] == "partly_placed" else "geplaatst", ADMISSION_FIELDS
+)
+ADMIT_REST = Step("admit-rest", NOT_PARTLY_PLACED, _says("rest-opgenomen"))
+PLAN = Step("trajectory-plan", NOT_PLACED, _says("trajectplan"), PLAN_FIELDS)
+DECLINE = Step("decline", CONFLICT, _says("afgewezen"), shown=lambda view: {**view, "status": "declined"})
+END = Step("end", NOT_PLACED, _says("vertrokken"))
+
+
 @router.post("/verzoeken/{request_id}/bevestigen")
 async def confirm(request: Request, request_id: UUID, session: Shelter) -> Response:
-    backend = request.app.state.backend
-    try:
-        view = await backend.post("placement", f"/v1/requests/{request_id}/confirm", session.token)
-    except Rejected as exc:
-        if exc.status != 409:
-            raise
-        return await _problem(request, session, request_id, {"_form": CONFLICT}, 409)
-    if web.is_htmx(request):
-        return await _row(request, session, view, {}, 200, web.MESSAGES["geplaatst"])
-    return web.redirect(f"/opvang?melding=geplaatst#verzoek-{request_id}")
+    return await _take(request, session, request_id, CONFIRM)
 
 
 @router.post("/verzoeken/{request_id}/deels-bevestigen")
 async def confirm_partly(request: Request, request_id: UUID, session: Shelter) -> Response:
     """Part of the family admitted (the father not, §8.1): the rest stays in view of the GGD."""
-    parsed = care_forms.admission(await request.form())
-    if not parsed.ok:
-        return await _problem(request, session, request_id, parsed.errors, 422)
-    try:
-        view = await request.app.state.backend.post(
-            "placement", f"/v1/requests/{request_id}/confirm", session.token, json=parsed.body
-        )
-    except Rejected as exc:
-        if exc.status not in (400, 409):
-            raise
-        errors = forms.service_errors(exc.detail, ADMISSION_FIELDS, CONFLICT)
-        return await _problem(request, session, request_id, errors, 409 if exc.status == 409 else 422)
-    message = "deels-geplaatst" if view["status"] == "partly_placed" else "geplaatst"
-    if web.is_htmx(request):
-        return await _row(request, session, view, {}, 200, web.MESSAGES[message])
-    return web.redirect(f"/opvang?melding={message}#verzoek-{request_id}")
+    return await _take(request, session, request_id, CONFIRM_PARTLY, care_forms.admission(await request.form()))
 
 
 @router.post("/verzoeken/{request_id}/rest-opnemen")
 async def admit_rest(request: Request, request_id: UUID, session: Shelter) -> Response:
     """The persons of a partly placed family not admitted at first are admitted now."""
-    try:
-        view = await request.app.state.backend.post("placement", f"/v1/requests/{request_id}/admit-rest", session.token)
-    except Rejected as exc:
-        if exc.status != 409:
-            raise
-        return await _problem(request, session, request_id, {"_form": NOT_PARTLY_PLACED}, 409)
-    if web.is_htmx(request):
-        return await _row(request, session, view, {}, 200, web.MESSAGES["rest-opgenomen"])
-    return web.redirect(f"/opvang?melding=rest-opgenomen#verzoek-{request_id}")
+    return await _take(request, session, request_id, ADMIT_REST)
 
 
 @router.post("/verzoeken/{request_id}/trajectplan")
 async def record_plan(request: Request, request_id: UUID, session: Shelter) -> Response:
     parsed = care_forms.plan_made(await request.form(), request.app.state.clock.now().date())
-    if not parsed.ok:
-        return await _problem(request, session, request_id, parsed.errors, 422)
-    try:
-        view = await request.app.state.backend.post(
-            "placement", f"/v1/requests/{request_id}/trajectory-plan", session.token, json=parsed.body
-        )
-    except Rejected as exc:
-        if exc.status not in (400, 409):
-            raise
-        errors = forms.service_errors(exc.detail, PLAN_FIELDS, NOT_PLACED)
-        return await _problem(request, session, request_id, errors, 409 if exc.status == 409 else 422)
-    if web.is_htmx(request):
-        return await _row(request, session, view, {}, 200, web.MESSAGES["trajectplan"])
-    return web.redirect(f"/opvang?melding=trajectplan#verzoek-{request_id}")
+    return await _take(request, session, request_id, PLAN, parsed)
 
 
 @router.post("/verzoeken/{request_id}/afwijzen")
 async def decline(request: Request, request_id: UUID, session: Shelter) -> Response:
-    parsed = forms.decline_reason(await request.form())
-    if not parsed.ok:
+    return await _take(request, session, request_id, DECLINE, forms.decline_reason(await request.form()))
+
+
+async def _take(
+    request: Request, session: Session, request_id: UUID, step: Step, parsed: forms.Parsed | None = None
+) -> Response:
+    """Post the step to placement. A wrong form, or placement's 409 or 400, comes back next to
+    the form; otherwise the row (HTMX) or the page again with the step's message."""
+    if parsed is not None and not parsed.ok:
         return await _problem(request, session, request_id, parsed.errors, 422)
+    body = parsed.body if parsed is not None else None
     try:
         view = await request.app.state.backend.post(
-            "placement", f"/v1/requests/{request_id}/decline", session.token, json=parsed.body
+            "placement", f"/v1/requests/{request_id}/{step.action}", session.token, json=body
         )
     except Rejected as exc:
-        if exc.status != 409:
+        if exc.status != 409 and not (exc.status == 400 and step.fields):
             raise
-        return await _problem(request, session, request_id, {"_form": CONFLICT}, 409)
+        errors = forms.service_errors(exc.detail, step.fields, step.conflict)
+        return await _problem(request, session, request_id, errors, 409 if exc.status == 409 else 422)
+    row, message = step.shown(view), step.message(view)
     if web.is_htmx(request):
-        return await _row(request, session, {**view, "status": "declined"}, {}, 200, web.MESSAGES["afgewezen"])
-    return web.redirect("/opvang?melding=afgewezen")
+        return await _row(request, session, row, {}, 200, web.MESSAGES[message])
+    anchor = "" if row["status"] == "declined" else f"#verzoek-{request_id}"  # a declined row leaves the page
+    return web.redirect(f"/opvang?melding={message}{anchor}")
 
 
 async def _problem(
@@ -210,17 +204,4 @@ async def change_capacity(request: Request, facility_id: str, session: Shelter) 
 
 @router.post("/verzoeken/{request_id}/beeindigen")
 async def end_placement(request: Request, request_id: UUID, session: Shelter) -> Response:
-    parsed = care_forms.outflow(await request.form())
-    if not parsed.ok:
-        return await _problem(request, session, request_id, parsed.errors, 422)
-    try:
-        view = await request.app.state.backend.post(
-            "placement", f"/v1/requests/{request_id}/end", session.token, json=parsed.body
-        )
-    except Rejected as exc:
-        if exc.status != 409:
-            raise
-        return await _problem(request, session, request_id, {"_form": NOT_PLACED}, 409)
-    if web.is_htmx(request):
-        return await _row(request, session, view, {}, 200, web.MESSAGES["vertrokken"])
-    return web.redirect(f"/opvang?melding=vertrokken#verzoek-{request_id}")
+    return await _take(request, session, request_id, END, care_forms.outflow(await request.form()))

@@ -8,11 +8,36 @@ from services.portal import care_forms as cf
 TODAY = date(2026, 11, 28)
 
 
-def test_the_reports_still_open_on_an_alert_in_their_order():
-    assert cf.open_feedback({}) == ["contact-made", "report-intermediate", "report-final"]
-    assert cf.open_feedback({"contact_made_on": "2026-11-20"}) == ["report-intermediate", "report-final"]
-    assert cf.open_feedback({"intermediate_report_on": "2026-11-20"}) == ["contact-made", "report-final"]
+def test_the_reports_still_open_on_an_alert_in_their_order_home_visits_until_the_final_report():
+    assert cf.open_feedback({}) == ["contact-made", "report-intermediate", "report-final", "home-visit"]
+    assert cf.open_feedback({"contact_made_on": "2026-11-20"}) == ["report-intermediate", "report-final", "home-visit"]
+    assert cf.open_feedback({"intermediate_report_on": "2026-11-20"}) == ["contact-made", "report-final", "home-visit"]
     assert cf.open_feedback({"final_report_on": "2026-11-27"}) == [], "the final report closes the alert"
+
+
+def test_a_home_visit_says_how_many_went_and_whether_the_household_was_met():
+    visit = {"type": "home-visit", "reported_on": "2026-11-27", "visitors": "2", "met_household": "ja"}
+    assert cf.prevention_feedback(visit, TODAY).body == {
+        "type": "home-visit", "reported_on": "2026-11-27", "visitors": 2, "met_household": True,
+    }  # fmt: skip
+    assert cf.prevention_feedback({**visit, "met_household": ""}, TODAY).body["met_household"] is False
+    assert set(cf.prevention_feedback({**visit, "visitors": "7"}, TODAY).errors) == {"visitors"}
+    assert set(cf.prevention_feedback({**visit, "visitors": ""}, TODAY).errors) == {"visitors"}
+    contact = cf.prevention_feedback({"type": "contact-made", "reported_on": "2026-11-27", "visitors": "x"}, TODAY)
+    assert contact.body == {"type": "contact-made", "reported_on": "2026-11-27"}, "visitors only on a home visit"
+
+
+def test_a_safety_net_plan_names_the_eviction_a_day_before_it_and_at_least_one_arrangement():
+    plan = {"eviction_date": "2026-12-08", "made_on": "2026-11-27", "arrangements": ["own_network", "own_network", "shelter_place"]}
+    assert cf.safety_net_plan(plan, TODAY).body == {
+        "eviction_date": "2026-12-08", "made_on": "2026-11-27", "arrangements": ["own_network", "shelter_place"],
+    }  # fmt: skip
+    assert set(cf.safety_net_plan({**plan, "arrangements": []}, TODAY).errors) == {"arrangements"}
+    assert set(cf.safety_net_plan({**plan, "arrangements": ["a_tent"]}, TODAY).errors) == {"arrangements"}
+    assert set(cf.safety_net_plan({**plan, "made_on": "2026-11-29"}, TODAY).errors) == {"made_on"}, "not in the future"
+    after = cf.safety_net_plan({**plan, "eviction_date": "2026-11-20"}, TODAY)
+    assert set(after.errors) == {"made_on"} and "vóór de ontruiming" in after.errors["made_on"]
+    assert set(cf.safety_net_plan({**plan, "eviction_date": "8-12"}, TODAY).errors) == {"eviction_date"}
 
 
 def test_contact_and_the_intermediate_report_carry_a_date_only():

@@ -1,12 +1,9 @@
 """The bailiff's and the police officer's forms: what each signal type asks, checked before
-sending, with a Dutch message per field; and which forms each role is offered."""
+sending, with a Dutch message per field (which role gets which: test_signal_forms.py)."""
 
 from datetime import date
 
-from shared.organisations import Role
-from services.arrears.intake import may_post
 from services.portal import eviction_forms as ef
-from shared.organisations import Organisation
 
 TODAY = date(2026, 11, 28)
 DWELLING = {"dwelling": "0363010001004477", "observed_on": "2026-11-27"}
@@ -53,11 +50,3 @@ def test_the_dwelling_and_a_date_in_the_past_are_asked_of_every_type():
     assert ef.eviction_signal(ef.CANCELLED, by_postcode, TODAY).body["address"] == {
         "postcode": "8911AB", "huisnummer": 12, "gemeentecode": "0080",
     }  # fmt: skip
-
-
-def test_each_role_is_offered_only_the_forms_the_intake_accepts_from_it():
-    assert [f.slug for f in ef.FORMS_OF[Role.POLICE]] == ["gezin-aangetroffen"]
-    assert ef.form_for(Role.POLICE, "ontruiming-aangezegd") is None and ef.form_for(Role.BAILIFF, "ontruiming-aangezegd") is ef.SCHEDULED
-    for role, offered in ef.FORMS_OF.items():
-        organisation = Organisation(id="x", name="x", role=role, urn="urn:nld:kvk:1")
-        assert all(may_post(organisation, f.signal_type) for f in offered), role

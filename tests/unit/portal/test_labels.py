@@ -25,3 +25,14 @@ def test_timeline_facts_leave_out_empty_values_and_say_yes_or_no():
         ("household", "is_family: ja, minors: 2"),
         ("minor_ages", "4, 9"),
     ]
+
+
+def test_a_monitor_row_reads_its_metrics_own_labels_so_other_is_not_a_verdicts_ground():
+    from services.portal.labels import outcome_label
+
+    assert outcome_label("self", "referral_source") == label("self", "referral_source") == "Het gezin zelf"
+    assert outcome_label("other", "placement_cause") == "Anders"
+    assert outcome_label("other", "referral_source") == "Anders"
+    assert outcome_label("other", "verdict") == "Overig"  # a verdict's other ground
+    assert outcome_label("own_network", "outflow") == "Eigen netwerk"
+    assert outcome_label("partly_placed", "placement") == "Deels geplaatst"

@@ -7,27 +7,17 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import pytest_asyncio
 
-from shared.clock import FakeClock
 from services.portal.app import create_app
 from services.portal.backend import Unavailable
 from services.portal.settings import PortalSettings
-from tests.support import events as monitor_events
 from tests.support.metrics import parse
 from tests.support.production import organisations_without_keys
-from tests.unit.portal.support import in_process_chain
 
 REQUESTS = "signaalketen_http_requests_total"
 CALLS = "signaalketen_portal_backend_calls_total"
 GGD = "ggd-amsterdam-vangnet"
 FAMILY = {"adults": 2, "children_ages": [5, 8], "family_type": "two_parent", "need": "family", "municipality_code": "0363"}
-
-
-@pytest_asyncio.fixture
-async def chain(tmp_path):
-    async with in_process_chain(tmp_path, FakeClock(monitor_events.on(28))) as chain:
-        yield chain
 
 
 async def test_pages_count_under_their_route_and_the_calls_behind_them_by_service(chain):

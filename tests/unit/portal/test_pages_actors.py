@@ -14,16 +14,11 @@ from contextlib import asynccontextmanager
 from decimal import Decimal
 
 import pytest
-import pytest_asyncio
 from sqlmodel import select
 
-from shared.clock import FakeClock
 from services.placement.tables import Facility
-from tests.support.register_server import PERSONEN_BASE, running_register
 from tests.support.triage import AMSTERDAM_FAMILY, Triage
 from tests.support.wait import wait_for
-from tests.support import events as monitor_events
-from tests.unit.portal.support import in_process_chain
 
 GGD = "ggd-amsterdam-vangnet"
 HVO = "hvo-querido"
@@ -35,19 +30,9 @@ FAMILY = {"adults": 2, "children_ages": [3, 7], "family_type": "two_parent", "ne
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def services(tmp_path_factory):
-    with running_register() as register:
-        clock = FakeClock(monitor_events.on(28))
-        async with in_process_chain(tmp_path_factory.mktemp("actors"), clock, register + PERSONEN_BASE) as chain:
-            yield chain
-
-
 @pytest.fixture
-def chain(services):
-    services.portal.cookies.clear()
-    services.portal.headers.pop("X-CSRF-Token", None)
-    return services
+def chain(logged_out):
+    return logged_out
 
 
 async def log_in_anew(chain, organisation: str) -> None:
@@ -179,7 +164,7 @@ async def test_the_bailiff_schedules_and_cancels_and_the_intake_refuses_a_date_o
     assert cancelled.status_code == 303
 
 
-async def test_the_police_report_a_family_found_and_have_no_other_form(chain):
+async def test_the_police_report_a_family_found_and_have_no_bailiffs_form(chain):
     await chain.login(POLICE)
     overview = await chain.portal.get("/politie")
     assert overview.status_code == 200 and 'href="/politie/melden/gezin-aangetroffen"' in overview.text

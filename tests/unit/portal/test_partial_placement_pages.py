@@ -4,21 +4,11 @@ shelter can still record the outflow. In front of placement in-process (no triag
 
 from __future__ import annotations
 
-import pytest_asyncio
 
-from shared.clock import FakeClock
-from tests.support import events as monitor_events
-from tests.unit.portal.support import in_process_chain
 
 GGD = "ggd-amsterdam-vangnet"
 HVO = "hvo-querido"
 FAMILY = {"adults": 2, "children_ages": [5, 6, 8], "family_type": "two_parent", "need": "family", "municipality_code": "0363"}
-
-
-@pytest_asyncio.fixture
-async def chain(tmp_path):
-    async with in_process_chain(tmp_path, FakeClock(monitor_events.on(28))) as chain:
-        yield chain
 
 
 async def test_the_ggd_sees_the_persons_not_admitted_keeps_them_in_view_and_sees_the_plans_day(chain):

@@ -5,23 +5,13 @@ placement in-process, every refusal shown next to its field."""
 
 from __future__ import annotations
 
-import pytest_asyncio
 
-from shared.clock import FakeClock
-from tests.support import events as monitor_events
-from tests.unit.portal.support import in_process_chain
 
 GGD = "ggd-amsterdam-vangnet"
 HVO = "hvo-querido"
 HTMX = {"HX-Request": "true"}
 FAMILY = {"adults": 2, "children_ages": [5, 6, 8], "family_type": "two_parent", "need": "family", "municipality_code": "0363"}
 FORM = {"adults": "1", "children_ages": "4", "family_type": "one_parent", "need": "crisis", "municipality_code": "0363"}
-
-
-@pytest_asyncio.fixture
-async def chain(tmp_path):
-    async with in_process_chain(tmp_path, FakeClock(monitor_events.on(28))) as chain:
-        yield chain
 
 
 async def offered(chain) -> dict:
