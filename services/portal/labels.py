@@ -140,6 +140,7 @@ LABELS: dict[str, dict[str, str]] = {
         "escalation-skipped": "Geen escalatie",
         "capacity": "Boven de jaarcapaciteit",
         "joined": "Gekoppeld aan de woning",
+        "linked": "Eerdere casus van dit gezin",
         "unlocated": "Woning niet gevonden in de BRP",
         "follow-up": "Uitkomst na preventie",
         "safety-net-plan": "Vangnetplan voor de ontruiming",
@@ -157,6 +158,7 @@ LABELS: dict[str, dict[str, str]] = {
         "alert_follow_up": "Opvolging van meldingen",
         "case_outcome": "Uitkomst na preventie (met eindrapportage)",
         "case_outcome_report_missing": "Uitkomst na preventie (eindrapportage ontbreekt)",
+        "repeat": "Eerder uitgezette gezinnen opnieuw in beeld",
     },
     "outcome": {
         # signals carry their type
@@ -183,6 +185,9 @@ LABELS: dict[str, dict[str, str]] = {
         "not_executed": "Niet doorgegaan",
         "evicted": "Ontruimd",
         "left_unknown_destination": "Vertrokken, onbekend waarheen",
+        # households an earlier case saw evicted (repeat)
+        "signalled_again": "Opnieuw gesignaleerd op een nieuw adres",
+        "evicted_again": "Opnieuw uitgezet",
         # alerts
         "prevention": "Preventie",
         "urgent_outreach": "Urgente outreach",

@@ -1,0 +1,60 @@
+"""The family across addresses, in the signal's transaction: the persons the register
+look-up found, recorded on the case as pseudonyms; the links to earlier cases that saw
+any of them first, each a line on the timeline (codes and counts, no names); and the day
+the household lost its home here. The rules: services.triage.domain.family."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.contracts.events.triage import RepeatEviction
+from services.triage.case.received import Signal
+from services.triage.domain.family import Link, Sighting, evicted_on_after, home_news, links_for, repeats
+from services.triage.domain.timeline import TimelineKind
+from services.triage.tables import CaseLink, CasePerson, HouseholdCase
+from services.triage.timeline import note
+
+
+async def follow(
+    session: AsyncSession, case: HouseholdCase, signal: Signal, persons: frozenset[str], now: datetime
+) -> tuple[RepeatEviction, ...]:
+    """Record the persons and the links; what the monitor may count of it (domain.family.repeats)."""
+    news = home_news(signal.type, signal.outcome)
+    case.evicted_on = evicted_on_after(case.evicted_on, news, signal.reference_date)
+    before = list((await session.exec(select(CaseLink).where(CaseLink.case_key == case.case_key))).all())
+    evicted_link_before = any(link.earlier_evicted_on for link in before)
+    links = await _link(session, case.case_key, persons, [link.earlier_case_key for link in before], now)
+    for link in links:
+        note(session, case.case_key, now, TimelineKind.LINKED, signal.event_id, {
+            "earlier_case": link.earlier_case_key, "shared_persons": link.shared_persons,
+            "earlier_evicted_on": link.earlier_evicted_on.isoformat() if link.earlier_evicted_on else None,
+        })  # fmt: skip
+    evicted_before = evicted_link_before or any(link.earlier_evicted_on for link in links)
+    return repeats(news, evicted_before, evicted_link_before)
+
+
+async def _link(session: AsyncSession, case_key: str, persons: frozenset[str], linked: list[str], now: datetime) -> list[Link]:
+    """The persons this case sees for the first time, recorded; the earlier cases they link to."""
+    if not persons:
+        return []
+    known = set((await session.exec(select(CasePerson.person).where(CasePerson.case_key == case_key))).all())
+    new = persons - known
+    if not new:
+        return []
+    query = (
+        select(CasePerson.case_key, CasePerson.person, HouseholdCase.evicted_on)
+        .join(HouseholdCase, col(HouseholdCase.case_key) == col(CasePerson.case_key))
+        .where(col(CasePerson.person).in_(sorted(new)), CasePerson.case_key != case_key)
+    )
+    sightings = [Sighting(key, person, evicted_on) for key, person, evicted_on in (await session.exec(query)).all()]
+    links = links_for(case_key, new, sightings, linked)
+    session.add_all(CasePerson(case_key=case_key, person=person, seen_at=now) for person in sorted(new))
+    session.add_all(
+        CaseLink(case_key=case_key, earlier_case_key=link.earlier_case_key, linked_at=now,
+                 shared_persons=link.shared_persons, earlier_evicted_on=link.earlier_evicted_on)
+        for link in links
+    )  # fmt: skip
+    return links
