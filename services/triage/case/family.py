@@ -1,6 +1,7 @@
 """The family across addresses, in the signal's transaction: the persons the register
 look-up found, recorded on the case as pseudonyms; the links to earlier cases that saw
-any of them first, each a line on the timeline (codes and counts, no names); and the day
+any of them first, each a line on the timeline (a code and a count: no names, not even the
+earlier case's key, which only `case_link` holds while the earlier case exists); and the day
 the household lost its home here. The rules: services.triage.domain.family."""
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from services.triage.domain.timeline import TimelineKind
 from services.triage.tables import CaseLink, CasePerson, HouseholdCase
 from services.triage.timeline import note
 
+LINKED_CODE = "earlier_case_of_the_family"  # at least one person in common (domain.family)
+
 
 async def follow(
     session: AsyncSession, case: HouseholdCase, signal: Signal, persons: frozenset[str], now: datetime
@@ -28,10 +31,10 @@ async def follow(
     evicted_link_before = any(link.earlier_evicted_on for link in before)
     links = await _link(session, case.case_key, persons, [link.earlier_case_key for link in before], now)
     for link in links:
-        note(session, case.case_key, now, TimelineKind.LINKED, signal.event_id, {
-            "earlier_case": link.earlier_case_key, "shared_persons": link.shared_persons,
-            "earlier_evicted_on": link.earlier_evicted_on.isoformat() if link.earlier_evicted_on else None,
-        })  # fmt: skip
+        # Codes and a count only: which case it is lives in case_link, which goes with the earlier
+        # case (retention); the timeline is never edited, so it must not name it.
+        summary = {"link": LINKED_CODE, "shared_persons": link.shared_persons, "earlier_eviction": bool(link.earlier_evicted_on)}
+        note(session, case.case_key, now, TimelineKind.LINKED, signal.event_id, summary)
     evicted_before = evicted_link_before or any(link.earlier_evicted_on for link in links)
     return repeats(news, evicted_before, evicted_link_before)
 

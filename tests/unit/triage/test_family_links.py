@@ -102,7 +102,7 @@ async def test_the_case_at_the_new_address_shows_the_earlier_case_its_placement_
     assert asked["summary"]["requested_by"] == COORDINATOR
     assert (placed["summary"]["type"], placed["summary"]["shelter"]) == ("placement.confirmed", "verdihuis")
     [linked] = [e for e in read.json()["timeline"] if e["kind"] == "linked"]
-    assert linked["summary"] == {"earlier_case": earlier, "shared_persons": 3, "earlier_evicted_on": EVICTED_ON.isoformat()}
+    assert linked["summary"] == {"link": "earlier_case_of_the_family", "shared_persons": 3, "earlier_eviction": True}
 
     signalled, evicted = assessments(triage, SPANSEWEG)
     assert signalled.repeat == [RepeatEviction.SIGNALLED_AGAIN] and evicted.repeat == [RepeatEviction.EVICTED_AGAIN]
@@ -151,3 +151,28 @@ async def test_a_family_found_at_the_door_then_paid_is_no_earlier_eviction(triag
     read = await triage.client.get(f"/v1/cases/{triage.case_key(SPANSEWEG)}", headers=key(COORDINATOR))
     [shown] = read.json()["earlier_cases"]
     assert shown["evicted_on"] is None
+
+
+async def test_the_earlier_case_goes_under_its_own_retention_and_takes_the_link_and_its_persons_along(triage):
+    from shared.retention import run_retention
+    from services.triage.retention import RETENTION_JOB, triage_sweeps
+
+    earlier = await evicted_at_hofdijk(triage, outcome="left_unknown_destination")  # lost from view: not kept for a shelter
+    triage.clock.advance(days=23 * 30)
+    await triage.signal("arrears.reported", SPANSEWEG, months=2, amount_eur="900.00")
+    later = triage.case_key(SPANSEWEG)
+    assert len((await triage.client.get(f"/v1/cases/{later}", headers=key(COORDINATOR))).json()["earlier_cases"]) == 1
+
+    triage.clock.advance(days=2 * 30)  # the earlier case idle over 24 months; the later one followed up still
+    await run_retention(triage.runtime.sessions, RETENTION_JOB, triage_sweeps(24), triage.clock.now())
+    read = await triage.client.get(f"/v1/cases/{later}", headers=key(COORDINATOR))
+    log = await triage.client.get("/v1/retention/deletions", headers=key("functionaris-gegevensbescherming"))
+    async with triage.runtime.sessions() as session:
+        left = {row.case_key for row in (await session.exec(CasePerson.__table__.select())).all()}
+
+    assert read.status_code == 200 and read.json()["earlier_cases"] == [], "the history goes with the earlier case"
+    [linked] = [e for e in read.json()["timeline"] if e["kind"] == "linked"]
+    assert earlier not in str(linked), "the line says a link was made, not to which case"
+    assert left == {later}, "the earlier case's person pseudonyms are gone, the later case keeps its own"
+    lines = {d["kind"]: (d["cases"], d["rows"]) for d in log.json()}
+    assert lines["person_pseudonym"] == (1, 7) and lines["family_link"] == (1, 1) and lines["case"] == (1, 1)
