@@ -123,6 +123,15 @@ LABELS: dict[str, dict[str, str]] = {
         "reported_by_case_worker": "Gecorrigeerd door hulpverlener",
         "unknown": "Onbekend (register niet bereikbaar)",
     },
+    "placement_news": {
+        "placement.offered": "Plaats aangeboden",
+        "placement.confirmed": "Geplaatst",
+        "placement.waitlisted": "Op de wachtlijst",
+        "placement.declined": "Afgewezen",
+        "placement.ended": "Plaatsing beëindigd",
+        "placement.lost-from-view": "Uit beeld geraakt",
+        "placement.withdrawal-handled": "Intrekking verwerkt",
+    },
     "timeline_kind": {
         "signal": "Signaal",
         "decision": "Routeringsbesluit",
