@@ -76,3 +76,18 @@ def test_the_amsterdam_case_shows_the_utrecht_eviction_and_placement_and_the_mon
 
     body = eventually(repeats, what="the monitor counted the repeat eviction")
     assert figure(body, "repeat", "evicted_again", "family") == 1 and figure(body, "repeat", "signalled_again") == 1
+
+
+def test_the_ggd_reads_the_earlier_case_on_its_case_page(chain, page, tmp_path):
+    """After the test above (same chain): the portal's case page, in Chromium, checked by axe-core."""
+    from tests.support.browser import expect, log_in, shot
+
+    log_in(page, GGD_AMSTERDAM)
+    page.goto(f"/ggd/zaken/{case_key(NEW_HOME)}?doel=zaakbehandeling")
+    earlier = page.locator("section", has=page.get_by_role("heading", name="Eerdere zaken van dit gezin"))
+    expect()(earlier).to_contain_text(case_key(MESONWEG))
+    expect()(earlier).to_contain_text("Utrecht")
+    expect()(earlier).to_contain_text("01-09-2026")
+    expect()(earlier).to_contain_text("Geplaatst")
+    expect()(earlier).to_contain_text("Tussenvoorziening Utrecht")
+    shot(page, tmp_path, "ggd-eerdere-zaken")
