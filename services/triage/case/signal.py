@@ -4,9 +4,9 @@ One transaction, with the signal's processed-event row and the outbox rows of wh
 triage emits (shared.runtime.Runtime.consumer), after the register lookups
 (case.looking). Each step in its own module, in this order: the case the signal
 belongs to, found or opened (case.keys); too late to act on, or the stage, state and
-facts it moves the case on to (case.progress); the family's persons and its earlier cases at other
-dwellings (case.family); who lives there, published (case.household); the facts routing may know (case.facts); who must act
-(domain.routing) and the alerts (services.triage.alerting); the eviction coming
+facts it moves the case on to (case.progress); the family's persons and its earlier
+cases at other dwellings (case.family); who lives there, published (case.household);
+the facts routing may know (case.facts); who must act (domain.routing) and the alerts (services.triage.alerting); the eviction coming
 close (services.triage.eviction_watch); the shelter request (case.placement). Last,
 a signal that resolves the problem closes the episode.
 
