@@ -6,9 +6,10 @@ triage emits (shared.runtime.Runtime.consumer), after the register lookups
 belongs to, found or opened (case.keys); too late to act on, or the stage, state and
 facts it moves the case on to (case.progress); the family's persons and its earlier
 cases at other dwellings (case.family); who lives there, published (case.household);
-the facts routing may know (case.facts); who must act (domain.routing) and the alerts (services.triage.alerting); the eviction coming
-close (services.triage.eviction_watch); the shelter request (case.placement). Last,
-a signal that resolves the problem closes the episode.
+the facts routing may know (case.facts); who must act (domain.routing) and the alerts
+(services.triage.alerting); the eviction coming close (services.triage.eviction_watch);
+the shelter request (case.placement). Last, a signal that resolves the problem closes
+the episode.
 
 Repeats: a repeated signal alerts again only when it says something new
 (domain.repeats, applied in services.triage.alerting).
