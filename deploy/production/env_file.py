@@ -46,6 +46,7 @@ def compose_env(keycloak_url: str, portal_url: str, api_url: str) -> dict[str, s
         "API_PUBLIC_URL": api_url.rstrip("/"),
         "PORTAL_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
         "TRIAGE_REGISTER_CLIENT_SECRET": secrets.token_urlsafe(32),
+        "TRIAGE_PERSON_KEY": secrets.token_urlsafe(32),
         "KEYCLOAK_ADMIN_PASSWORD": secrets.token_urlsafe(24),
         "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
         "KAFKA_CLUSTER_ID": base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode(),

@@ -145,6 +145,15 @@ LABELS: dict[str, dict[str, str]] = {
         "reported_by_case_worker": "Gecorrigeerd door hulpverlener",
         "unknown": "Onbekend (register niet bereikbaar)",
     },
+    "placement_news": {
+        "placement.offered": "Plaats aangeboden",
+        "placement.confirmed": "Geplaatst",
+        "placement.waitlisted": "Op de wachtlijst",
+        "placement.declined": "Afgewezen",
+        "placement.ended": "Plaatsing beëindigd",
+        "placement.lost-from-view": "Uit beeld geraakt",
+        "placement.withdrawal-handled": "Intrekking verwerkt",
+    },
     "timeline_kind": {
         "signal": "Signaal",
         "decision": "Routeringsbesluit",
@@ -162,6 +171,7 @@ LABELS: dict[str, dict[str, str]] = {
         "escalation-skipped": "Geen escalatie",
         "capacity": "Boven de jaarcapaciteit",
         "joined": "Gekoppeld aan de woning",
+        "linked": "Eerdere casus van dit gezin",
         "unlocated": "Woning niet gevonden in de BRP",
         "district": "Stadsdeel volgens de postcode",
         "follow-up": "Uitkomst na preventie",
@@ -180,6 +190,7 @@ LABELS: dict[str, dict[str, str]] = {
         "alert_follow_up": "Opvolging van meldingen",
         "case_outcome": "Uitkomst na preventie (met eindrapportage)",
         "case_outcome_report_missing": "Uitkomst na preventie (eindrapportage ontbreekt)",
+        "repeat": "Eerder uitgezette gezinnen opnieuw in beeld",
     },
     "outcome": {
         # signals carry their type
@@ -206,6 +217,9 @@ LABELS: dict[str, dict[str, str]] = {
         "not_executed": "Niet doorgegaan",
         "evicted": "Ontruimd",
         "left_unknown_destination": "Vertrokken, onbekend waarheen",
+        # households an earlier case saw evicted (repeat)
+        "signalled_again": "Opnieuw gesignaleerd op een nieuw adres",
+        "evicted_again": "Opnieuw uitgezet",
         # alerts
         "prevention": "Preventie",
         "urgent_outreach": "Urgente outreach",

@@ -39,6 +39,7 @@ def main() -> None:
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         verifier=OidcVerifier(tokens) if tokens else None,
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else None,
+        test_hooks=settings.environment == "test",  # a family moves (services/register/moves.py)
     )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=level)
 

@@ -31,6 +31,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import SecretStr
 
 from services.register.bewoning import BewoningApi
+from services.register.moves import add_move_hook
 from services.register.personen import PersonenApi
 from services.register.problems import Problem
 from services.register.population import RegisterStore
@@ -63,6 +64,7 @@ def create_app(
     verifier: OidcVerifier | None = None,
     today: Callable[[], date] = date.today,
     metrics_token: str | None = None,
+    test_hooks: bool = False,
 ) -> FastAPI:
     """Build the app; the test data is read here, never at import time.
 
@@ -72,6 +74,7 @@ def create_app(
     `today`: the day `leeftijd` is computed on (the real API uses the request day).
     `metrics_token`: when set, `/metrics` answers only the scraper showing it as bearer token
     (the stand-in runs in development and test only, where an unset token leaves it open).
+    `test_hooks`: serve `POST /test/verhuizing` (a family moves; SIGNAL_ENVIRONMENT=test only).
     """
     if api_key is not None and verifier is not None:
         raise ValueError("an API key or access tokens, not both")
@@ -104,6 +107,8 @@ def create_app(
     async def protocol(limit: int = 100) -> list[dict]:
         return protocollering.latest(max(1, min(limit, 10_000)))
 
+    if test_hooks:
+        add_move_hook(app, [personen, bewoning])
     _serve_health_and_documents(app)
     expose(app, HttpMetrics(), ScrapeAccess(metrics_token))
     return app

@@ -1,5 +1,7 @@
 """The case view for the teams a case was routed to: state, composition, timeline and
-the trace of every routing decision ("why did this go there?"). Every read is audited."""
+the trace of every routing decision ("why did this go there?"), and the family's earlier
+cases at other dwellings with their placements and outcomes (docs/adr/0038). Every read is
+audited, each earlier case's too."""
 
 from __future__ import annotations
 
@@ -53,6 +55,20 @@ class AlertView(BaseModel):
     debt_settlement_pending: bool
 
 
+class EarlierCaseView(BaseModel):
+    """An earlier case of the same family at another dwelling (at least one person in common)."""
+
+    case_key: str
+    municipality_code: str
+    linked_at: datetime
+    shared_persons: int
+    opened_at: datetime
+    state: str
+    evicted_on: date | None
+    placements: list[TimelineEntry]
+    outcomes: list[str]
+
+
 class CaseView(BaseModel):
     case_key: str
     municipality_code: str
@@ -69,8 +85,10 @@ class CaseView(BaseModel):
     eviction_date: date | None
     prevention_contact_on: date | None
     safety_net_plan_on: date | None = None
+    evicted_on: date | None = None
     alerts: list[AlertView]
     timeline: list[TimelineEntry]
+    earlier_cases: list[EarlierCaseView] = []
 
 
 @router.get("/cases/{case_key}", response_model=CaseView, summary="A case routed to your organisation")
@@ -84,8 +102,22 @@ async def read_case(
     return CaseView(
         **found.case.model_dump(exclude={"opened_at", "updated_at", "last_arrears_months"}),
         alerts=[AlertView.model_validate(alert.model_dump()) for alert in found.alerts],
-        timeline=[TimelineEntry(at=e.at, kind=e.kind, event_id=e.event_id, summary=e.summary) for e in found.timeline],
+        timeline=[_entry(e) for e in found.timeline],
+        earlier_cases=[_earlier(e) for e in found.earlier],
     )
+
+
+def _entry(entry) -> TimelineEntry:
+    return TimelineEntry(at=entry.at, kind=entry.kind, event_id=entry.event_id, summary=entry.summary)
+
+
+def _earlier(found) -> EarlierCaseView:
+    case, link = found.case, found.link
+    return EarlierCaseView(
+        case_key=case.case_key, municipality_code=case.municipality_code, linked_at=link.linked_at,
+        shared_persons=link.shared_persons, opened_at=case.opened_at, state=case.state, evicted_on=case.evicted_on,
+        placements=[_entry(e) for e in found.placements], outcomes=found.outcomes,
+    )  # fmt: skip
 
 
 @router.get("/alerts", response_model=list[AlertView], summary="Alerts raised for your organisation, newest first")

@@ -23,6 +23,7 @@ from services.triage.rate_limit import RateLimiter
 from services.triage.assessment import HouseholdLookup
 from services.triage.brp.bewoning import HaalCentraalBewoningClient
 from services.triage.brp.client import HaalCentraalBrpClient
+from services.triage.brp.persons import PersonPseudonyms
 from services.triage.case.correction import CompositionDesk
 from services.triage.case.looking import SignalLookup
 from services.triage.case.placement import PlacementAsker, PlacementNews
@@ -128,6 +129,7 @@ def _register_lookup(settings: TriageSettings) -> HouseholdLookup:
         "timeout": settings.register_timeout_seconds,
         "attempts": settings.register_attempts,
         "protocol": settings.register_protocol,
+        "persons": PersonPseudonyms(settings.person_key.get_secret_value().encode()),
     }
     bewoning_url = settings.bewoning_base_url()
     return HouseholdLookup(

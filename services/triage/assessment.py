@@ -53,6 +53,7 @@ _REGISTER_ERRORS = (RegisterRequestRejected,)  # RegisterUnavailable rises: the 
 class Assessment:
     household: HouseholdAssessment
     source: CompositionSource
+    persons: frozenset[str] = frozenset()  # pseudonyms of the residents that link cases (`linkable`)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ class HouseholdLookup:
         if self._bewoning is not None:
             try:
                 occupancy = await self._cached(("bewoning", object_id, on), lambda: self._bewoning.occupancy_on(object_id, on))
-                return Assessment(_assess_occupancy(occupancy, on), CompositionSource.REGISTER)
+                household = _assess_occupancy(occupancy, on)
+                return Assessment(household, CompositionSource.REGISTER, linkable(occupancy.residents))
             except _REGISTER_ERRORS as exc:
                 log.warning("bewoning lookup for case %s failed (%s): asking Personen", case_key, type(exc).__name__)
         try:
@@ -97,7 +99,7 @@ class HouseholdLookup:
         household = assess_household(residents, on)
         if self._bewoning is not None:
             household = _with_reason(household, PERSONEN_FALLBACK)
-        return Assessment(household, CompositionSource.REGISTER)
+        return Assessment(household, CompositionSource.REGISTER, linkable(residents))
 
     async def locate(self, dwelling: Dwelling, *, case_key: str) -> Location:
         """The BAG id of a dwelling known by postcode and house number; raises only RegisterUnavailable."""
@@ -134,6 +136,13 @@ class HouseholdLookup:
         await self._client.aclose()
         if self._bewoning is not None:
             await self._bewoning.aclose()
+
+
+def linkable(residents) -> frozenset[str]:
+    """The pseudonyms that may link this case to others: residents (not possible residents,
+    whom the register is unsure of), and not persons under secrecy (geheimhouding), whose
+    former address a link would pass on (docs/adr/0038)."""
+    return frozenset(r.person for r in residents if r.person and not r.secret)
 
 
 def _assess_occupancy(occupancy: Occupancy, on: date) -> HouseholdAssessment:

@@ -15,6 +15,7 @@ from shared.errors import NotFound
 from shared.organisations import Organisation
 from shared.runtime import Runtime
 from services.triage.capacity import referrals_in_year, referrals_this_year
+from services.triage.family_history import EarlierCase, earlier_cases
 from services.triage.tables import Alert, CaseEntry, HouseholdCase
 
 NOT_FOUND = "no such case"
@@ -25,6 +26,7 @@ class CaseRead:
     case: HouseholdCase
     alerts: list[Alert]
     timeline: list[CaseEntry]
+    earlier: list[EarlierCase]  # the family's earlier cases at other dwellings (family_history)
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class Referrals:
 
 
 async def read_case(runtime: Runtime, organisation: Organisation, case_key: str, purpose: str) -> CaseRead:
-    """The case, its alerts (oldest first) and its timeline; the read recorded with its purpose.
+    """The case, its alerts (oldest first), its timeline and the family's earlier cases; the
+    read recorded with its purpose (each earlier case's read too).
 
     NotFound for a case the organisation may not see, exactly as for one that does not exist."""
     async with runtime.sessions() as session, session.begin():
@@ -46,11 +49,13 @@ async def read_case(runtime: Runtime, organisation: Organisation, case_key: str,
         )
         if case is None or not may_see_case(organisation, case.case_lead, (alert.recipient for alert in alerts)):
             raise NotFound(NOT_FOUND)
-        record_read(session, organisation, "read case", case_key, purpose, runtime.clock.now(), runtime.settings.processing_activity)
+        now, activity = runtime.clock.now(), runtime.settings.processing_activity
+        record_read(session, organisation, "read case", case_key, purpose, now, activity)
         entries = (
             await session.exec(select(CaseEntry).where(CaseEntry.case_key == case_key).order_by(col(CaseEntry.id)))
         ).all()
-    return CaseRead(case, alerts, list(entries))
+        earlier = await earlier_cases(session, organisation, case_key, purpose, activity, now)
+    return CaseRead(case, alerts, list(entries), earlier)
 
 
 async def alerts_for(runtime: Runtime, organisation_id: str, limit: int) -> list[Alert]:

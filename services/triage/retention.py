@@ -6,7 +6,9 @@ shared.retention; why these periods: docs/adr/0023-privacy-in-every-service.md.
 
 What goes: the case (composition, ages), its timeline (where a team's correction says
 in its own words what it learned), its alerts and the reports owed on them, its shelter
-requests, its postcode aliases and its closed follow-ups. What survives: the monitor's
+requests, its postcode aliases, its closed follow-ups, the pseudonyms of the persons at its
+dwelling and its links to the family's other cases, both ways (docs/adr/0038: a later case
+shows an earlier one only while the earlier one exists). What survives: the monitor's
 counts (another service), and the teams' yearly referral counts (`referral_tally`).
 """
 
@@ -26,6 +28,8 @@ from services.triage.tables import (
     Alert,
     CaseAlias,
     CaseEntry,
+    CaseLink,
+    CasePerson,
     HouseholdCase,
     PlacementAskRecord,
     PreventionFollowUp,
@@ -71,6 +75,8 @@ async def delete_idle_cases(session: AsyncSession, cutoff: datetime, rule: str) 
         ("shelter_request", PlacementAskRecord, col(PlacementAskRecord.case_key).in_(keys)),
         ("follow_up", PreventionFollowUp, col(PreventionFollowUp.case_key).in_(keys)),
         ("postcode_alias", CaseAlias, or_(col(CaseAlias.case_key).in_(keys), col(CaseAlias.alias_key).in_(keys))),
+        ("person_pseudonym", CasePerson, col(CasePerson.case_key).in_(keys)),
+        ("family_link", CaseLink, or_(col(CaseLink.case_key).in_(keys), col(CaseLink.earlier_case_key).in_(keys))),
         ("case", HouseholdCase, col(HouseholdCase.case_key).in_(keys)),
     ):
         result = await session.exec(delete(table).where(where))

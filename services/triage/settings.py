@@ -12,6 +12,8 @@ from services.triage.brp.protocol import REGISTER_CLIENT, Protocol
 from services.triage.districts import DEFAULT_FOLDER as DEFAULT_DISTRICT_FILES
 from services.triage.rules import DEFAULT_RULES
 
+DEV_PERSON_KEY = "dev-only-person-key-change-me"
+
 
 class TriageSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRIAGE_", extra="ignore", populate_by_name=True)
@@ -38,6 +40,11 @@ class TriageSettings(ServiceSettings):
         None,
         description="the token endpoint for the register client; default: Keycloak's, "
         "<SIGNAL_OIDC_ISSUER>/protocol/openid-connect/token (a back-channel address inside the network may go here)",
+    )
+    person_key: SecretStr = Field(
+        SecretStr(DEV_PERSON_KEY),
+        description="HMAC key of the person pseudonyms that link a family's cases across addresses (triage's own; "
+        "docs/adr/0038); changing it unlinks every case recorded before",
     )
     register_timeout_seconds: float = 5.0
     register_attempts: int = 3
@@ -78,6 +85,8 @@ class TriageSettings(ServiceSettings):
     def _register_tokens_in_production(self) -> TriageSettings:
         if self.environment != "production":
             return self
+        if self.person_key.get_secret_value() in (DEV_PERSON_KEY, ""):
+            raise ValueError("development defaults refused in production: set TRIAGE_PERSON_KEY")
         if self.register_api_key is not None:
             raise ValueError("TRIAGE_REGISTER_API_KEY refused in production: triage sends the register client's access token")
         secret = self.register_client_secret.get_secret_value() if self.register_client_secret else ""

@@ -92,6 +92,7 @@ class HouseholdCase(TriageTable, table=True):
     eviction_check_done_at: datetime | None = _maybe_moment()
     eviction_urgent_alerted_at: datetime | None = _maybe_moment()
     safety_net_plan_on: date | None = None  # the plan for the scheduled eviction (domain.safety_net)
+    evicted_on: date | None = None  # the household lost its home here that day (domain.family.home_news)
 
 
 class CaseEntry(TriageTable, table=True):
@@ -234,3 +235,28 @@ class RulesVersion(TriageTable, table=True):
     created_by: dict = Field(sa_column=Column(JSON, nullable=False))
     published_at: datetime | None = _maybe_moment()
     published_by: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class CasePerson(TriageTable, table=True):
+    """A person the register listed at the case's dwelling, as triage's keyed pseudonym
+    (services.triage.brp.persons), never a BSN: what links a family's cases across
+    addresses (services.triage.case.family). Deleted with the case."""
+
+    __tablename__ = "case_person"
+
+    case_key: str = Field(primary_key=True)
+    person: str = Field(primary_key=True, index=True)
+    seen_at: datetime = _moment(nullable=False)
+
+
+class CaseLink(TriageTable, table=True):
+    """A case linked to an earlier case of the same family at another dwelling (at least one
+    person in common, domain.family). Deleted with either case."""
+
+    __tablename__ = "case_link"
+
+    case_key: str = Field(primary_key=True)
+    earlier_case_key: str = Field(primary_key=True, index=True)
+    linked_at: datetime = _moment(nullable=False)
+    shared_persons: int
+    earlier_evicted_on: date | None = None

@@ -80,7 +80,7 @@ class Deployment:
         """Triage: its register client's secret. Notifications: where partners reach triage and
         placement (their first instances here)."""
         if name == "triage":
-            return {"TRIAGE_REGISTER_CLIENT_SECRET": secrets.register_client_secret}
+            return {"TRIAGE_REGISTER_CLIENT_SECRET": secrets.register_client_secret, "TRIAGE_PERSON_KEY": secrets.link_key + "-persons"}
         if name == "notifications":
             return {"NOTIFICATIONS_TRIAGE_URL": self.instances["triage"][0].url,
                     "NOTIFICATIONS_PLACEMENT_URL": self.instances["placement"][0].url}  # fmt: skip

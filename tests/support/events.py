@@ -83,7 +83,7 @@ def family_found(at, **kw) -> Event:
     return signal(signals.FamilyFoundAtEviction, at, adults=2, children_ages=[3, 7], **kw)
 
 
-def assessed(of: Event, is_family: bool | None, at: datetime | None = None) -> Event:
+def assessed(of: Event, is_family: bool | None, at: datetime | None = None, repeat: tuple = ()) -> Event:
     data = triage.HouseholdAssessed(
         signal_id=of.data.signal_id,
         persons=4 if is_family else 1,
@@ -94,6 +94,7 @@ def assessed(of: Event, is_family: bool | None, at: datetime | None = None) -> E
         assessed_on=of.data.observed_on,
         municipality_code=of.data.municipality_code,
         district=of.data.district,
+        repeat=list(repeat),
     )
     return _event(data, at or of.envelope.time, of.subject)
 

@@ -12,7 +12,7 @@ from shared.contracts.events.follow_up import CaseOutcome
 from shared.contracts.events.placement import Outflow
 from shared.contracts.events.prevention import PreventionOutcome
 from shared.contracts.events.signals import EvictionOutcome, VerdictGrounds
-from shared.contracts.events.triage import AlertKind, PlacementCause, ReferralSource
+from shared.contracts.events.triage import AlertKind, PlacementCause, ReferralSource, RepeatEviction
 
 SIGNAL = "signal"  # every signal, by type
 VERDICT = "verdict"  # eviction verdicts, by grounds
@@ -27,6 +27,7 @@ OUTFLOW = "outflow"  # where families went when a placement ended
 PLACEMENT_CAUSE = "placement_cause"  # shelter requests by why the family has no home (recommendation F)
 REFERRAL_SOURCE = "referral_source"  # shelter requests by who referred the family
 ALERT_FOLLOW_UP = "alert_follow_up"  # acknowledged or escalated
+REPEAT = "repeat"  # households an earlier case at another dwelling saw evicted: in view again, evicted again
 
 SCHEDULED = "scheduled"
 WITHDRAWN = "withdrawn"
@@ -61,6 +62,7 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     PLACEMENT_CAUSE: tuple(c.value for c in PlacementCause),
     REFERRAL_SOURCE: tuple(r.value for r in ReferralSource),
     ALERT_FOLLOW_UP: (ACKNOWLEDGED, ESCALATED),
+    REPEAT: tuple(r.value for r in RepeatEviction),
 }
 
 # The date each metric is counted by (its period is that date's calendar month). The fact's
@@ -80,4 +82,5 @@ COUNTED_BY: dict[str, str] = {
     PLACEMENT_CAUSE: "the moment the shelter request was made (Dutch local time), like its `requested`",
     REFERRAL_SOURCE: "the moment the shelter request was made (Dutch local time), like its `requested`",
     ALERT_FOLLOW_UP: "acknowledged_at or escalated_at (Dutch local time)",
+    REPEAT: "the signal's date as triage assessed it (assessed_on: the eviction's date, else observed_on)",
 }

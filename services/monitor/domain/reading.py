@@ -55,7 +55,10 @@ def read(event: Event) -> Reading:
         return _signal(data)
     if isinstance(data, triage.HouseholdAssessed):
         key = JoinKey(JoinKind.SIGNAL, data.signal_id)
-        return Reading(profiles=((key, Profile(_where(data), family_of(data.is_family))),))
+        where, family = _where(data), family_of(data.is_family)
+        # A household an earlier case saw evicted: a code, never which household or case (triage's domain.family).
+        repeats = tuple(Fact(c.REPEAT, code.value, period_of_day(data.assessed_on), where, family) for code in data.repeat)
+        return Reading(facts=repeats, profiles=((key, Profile(where, family)),))
     if isinstance(data, triage.AlertRaised):
         return _alert(data, recorded)
     if isinstance(data, triage.PlacementRequested):

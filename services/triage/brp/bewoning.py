@@ -21,6 +21,7 @@ import httpx
 
 from shared.client_credentials import ClientCredentialsTokens
 from services.triage.brp.client import JsonPoster, RegisterUnavailable, resident_from
+from services.triage.brp.persons import PersonPseudonyms
 from services.triage.brp.protocol import Protocol
 from services.triage.domain.household import Resident
 
@@ -46,8 +47,10 @@ class HaalCentraalBewoningClient:
         transport: httpx.AsyncBaseTransport | None = None,
         protocol: Protocol | None = None,
         tokens: ClientCredentialsTokens | None = None,
+        persons: PersonPseudonyms | None = None,
     ):
         self._url = base_url.rstrip("/") + "/bewoningen"
+        self._persons = persons  # Bewoning answers the BSN unasked: kept only as its pseudonym
         self._poster = JsonPoster(
             api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport, protocol=protocol,
             tokens=tokens,
@@ -67,8 +70,8 @@ class HaalCentraalBewoningClient:
         possible: list[Resident] = []
         many = False
         for bewoning in (b for b in bewoningen if isinstance(b, dict)):
-            residents += [resident_from(p) for p in bewoning.get("bewoners", []) if isinstance(p, dict)]
-            possible += [resident_from(p) for p in bewoning.get("mogelijkeBewoners", []) if isinstance(p, dict)]
+            residents += [resident_from(p, self._persons) for p in bewoning.get("bewoners", []) if isinstance(p, dict)]
+            possible += [resident_from(p, self._persons) for p in bewoning.get("mogelijkeBewoners", []) if isinstance(p, dict)]
             many = many or bewoning.get("indicatieVeelBewoners") is True
         return Occupancy(tuple(residents), tuple(possible), many)
 

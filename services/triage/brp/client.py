@@ -9,7 +9,8 @@ identity provider by client credentials and cached until shortly before it expir
 also an API key (`X-API-KEY`), or nothing.
 
 Data minimisation: triage asks only for `geboorte.datum`, the one field the
-family rule needs. A signal without a BAG id is located first
+family rule needs, and the BSN when it links cases of one family: turned into its keyed
+pseudonym here (services.triage.brp.persons) and dropped. A signal without a BAG id is located first
 (`dwellings_at_postcode`): BSNs, then only the BAG id of their residence; the
 BSNs stay inside that method. The secrecy flag (`geheimhoudingPersoonsgegevens`) arrives
 without asking; the API refuses it in `fields` ("niet toegestane veldnaam").
@@ -43,6 +44,7 @@ from services.triage.brp.poster import (  # noqa: F401 - re-exported: the client
     RegisterRequestRejected,
     RegisterUnavailable,
 )
+from services.triage.brp.persons import PersonPseudonyms
 from services.triage.brp.protocol import Protocol
 from services.triage.domain.household import PartialDate, Resident
 
@@ -65,8 +67,12 @@ class HaalCentraalBrpClient:
         transport: httpx.AsyncBaseTransport | None = None,
         protocol: Protocol | None = None,
         tokens: ClientCredentialsTokens | None = None,
+        persons: PersonPseudonyms | None = None,
     ):
         self._url = base_url.rstrip("/") + "/personen"
+        self._persons = persons
+        # With pseudonyms the BSN is asked too, and turned into its pseudonym in `resident_from`.
+        self._fields = [*RESIDENT_FIELDS, "burgerservicenummer"] if persons else list(RESIDENT_FIELDS)
         self._poster = JsonPoster(
             api_key=api_key, timeout=timeout, attempts=attempts, backoff=backoff, transport=transport, protocol=protocol,
             tokens=tokens,
@@ -125,11 +131,11 @@ class HaalCentraalBrpClient:
         return frozenset(found)
 
     async def _search(self, query: dict) -> list[Resident]:
-        answer = await self._poster.post(self._url, query | {"fields": list(RESIDENT_FIELDS)}, query["type"])
+        answer = await self._poster.post(self._url, query | {"fields": self._fields}, query["type"])
         persons = answer.get("personen", [])
         if not isinstance(persons, list):
             raise RegisterUnavailable(query["type"], 1, "answer without a list of personen")
-        return [resident_from(person) for person in persons if isinstance(person, dict)]
+        return [resident_from(person, self._persons) for person in persons if isinstance(person, dict)]
 
     async def aclose(self) -> None:
         await self._poster.aclose()
@@ -148,11 +154,14 @@ def _persons(answer: dict, operation: str) -> list[dict]:
     return [person for person in persons if isinstance(person, dict)]
 
 
-def resident_from(person: dict) -> Resident:
-    """A Haal Centraal person (or Bewoning bewoner) reduced to what triage needs."""
+def resident_from(person: dict, pseudonyms: PersonPseudonyms | None = None) -> Resident:
+    """A Haal Centraal person (or Bewoning bewoner) reduced to what triage needs: the BSN
+    only as its keyed pseudonym, and only when `pseudonyms` is given."""
     geboorte = person.get("geboorte")
     datum = geboorte.get("datum") if isinstance(geboorte, dict) else None
-    return Resident(birth_date=partial_date(datum), secret=person.get("geheimhoudingPersoonsgegevens") is True)
+    bsn = person.get("burgerservicenummer")
+    pseudonym = pseudonyms(bsn) if pseudonyms is not None and isinstance(bsn, str) and bsn.strip() else None
+    return Resident(birth_date=partial_date(datum), secret=person.get("geheimhoudingPersoonsgegevens") is True, person=pseudonym)
 
 
 def partial_date(datum: object) -> PartialDate | None:

@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.audit import record_system_read
-from shared.contracts.events.triage import CompositionSource, HouseholdAssessed
+from shared.contracts.events.triage import CompositionSource, HouseholdAssessed, RepeatEviction
 from shared.runtime import Runtime
 from shared.tracing import current_trace_id
 from services.triage.assessment import Assessment
@@ -31,12 +31,14 @@ KEPT_EARLIER = "register_unavailable_used_earlier_assessment"
 
 
 def take_in(
-    runtime: Runtime, session: AsyncSession, case: HouseholdCase, signal: Signal, assessment: Assessment, now: datetime
-) -> None:
-    """What the signal's lookup told about the household, taken in and published."""
+    runtime: Runtime, session: AsyncSession, case: HouseholdCase, signal: Signal, assessment: Assessment, now: datetime,
+    repeat: tuple[RepeatEviction, ...] = (),
+) -> None:  # fmt: skip
+    """What the signal's lookup told about the household, taken in and published (with what
+    the monitor may count of an earlier eviction, case.family)."""
     on = signal.reference_date
     _take_composition(case, assessment.household, assessment.source, on)
-    emit_assessment(runtime, session, case, signal.data.signal_id, assessment.source, on, signal.event_id, now)
+    emit_assessment(runtime, session, case, signal.data.signal_id, assessment.source, on, signal.event_id, now, repeat=repeat)
     _audit_register_read(runtime, session, case.case_key, assessment, signal, now)
 
 
@@ -94,6 +96,7 @@ def emit_assessment(
     event_id: UUID | None,
     now: datetime,
     corrected_by: str | None = None,
+    repeat: tuple[RepeatEviction, ...] = (),
 ) -> None:
     """What triage now believes about the household, published and noted on the timeline."""
     assessed = HouseholdAssessed(
@@ -108,9 +111,10 @@ def emit_assessment(
         municipality_code=case.municipality_code,
         district=case.district,
         corrected_by=corrected_by,
+        repeat=list(repeat),
     )
     runtime.emit(session, assessed, subject=case.case_key)
-    summary = assessed.model_dump(mode="json", exclude={"signal_id"})
+    summary = assessed.model_dump(mode="json", exclude={"signal_id"} | (set() if repeat else {"repeat"}))
     note(session, case.case_key, now, TimelineKind.ASSESSMENT, event_id, summary)
 
 

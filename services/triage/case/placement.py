@@ -143,7 +143,7 @@ class PlacementNews:
         target = _STATE_BY_NEWS.get(type(news))
         if target is not None:
             move_state(case, target)
-        summary = {"type": news_type, "request_id": str(news.request_id)}
+        summary = {"type": news_type, "request_id": str(news.request_id), **_news_facts(news)}
         if isinstance(news, placement_events.PlacementWithdrawalHandled):
             summary["outcome"] = news.outcome
             if news.outcome is placement_events.WithdrawalOutcome.TOO_LATE:
@@ -154,3 +154,14 @@ class PlacementNews:
         case.updated_at = now
         session.add(case)
         note(session, case.case_key, now, TimelineKind.PLACEMENT, event_id, summary)
+
+
+def _news_facts(news: placement_events.PlacementData) -> dict:
+    """The codes a later case of the same family shows of this placement (case.family): the
+    shelter and facility, a partial placement, where the family went when it ended."""
+    facts = {name: getattr(news, name) for name in ("shelter", "facility") if getattr(news, name, None)}
+    if isinstance(news, placement_events.PlacementConfirmed) and news.partial:
+        facts["partial"] = True
+    if isinstance(news, placement_events.PlacementEnded):
+        facts["outflow"] = news.outflow.value
+    return facts

@@ -4,11 +4,12 @@ One transaction, with the signal's processed-event row and the outbox rows of wh
 triage emits (shared.runtime.Runtime.consumer), after the register lookups
 (case.looking). Each step in its own module, in this order: the case the signal
 belongs to, found or opened (case.keys); too late to act on, or the stage, state and
-facts it moves the case on to (case.progress); who lives there, published
-(case.household); the facts routing may know (case.facts); who must act
-(domain.routing) and the alerts (services.triage.alerting); the eviction coming
-close (services.triage.eviction_watch); the shelter request (case.placement). Last,
-a signal that resolves the problem closes the episode.
+facts it moves the case on to (case.progress); the family's persons and its earlier
+cases at other dwellings (case.family); who lives there, published (case.household);
+the facts routing may know (case.facts); who must act (domain.routing) and the alerts
+(services.triage.alerting); the eviction coming close (services.triage.eviction_watch);
+the shelter request (case.placement). Last, a signal that resolves the problem closes
+the episode.
 
 Repeats: a repeated signal alerts again only when it says something new
 (domain.repeats, applied in services.triage.alerting).
@@ -21,7 +22,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.triage import AlertRaised, AlertTrigger
-from services.triage.case import facts, household, progress
+from services.triage.case import facts, family, household, progress
 from services.triage.case.keys import case_for
 from services.triage.case.looking import Looked
 from services.triage.case.desk import CaseDesk
@@ -60,7 +61,8 @@ class SignalTriage(CaseDesk):
             note(session, case.case_key, now, TimelineKind.STATE, signal.event_id, moved.state_kept)
         if moved.district_differs is not None:
             note(session, case.case_key, now, TimelineKind.DISTRICT, signal.event_id, moved.district_differs)
-        household.take_in(self.runtime, session, case, signal, looked.assessment, now)
+        repeat = await family.follow(session, case, signal, looked.assessment.persons, now)
+        household.take_in(self.runtime, session, case, signal, looked.assessment, now, repeat)
         signal_facts, household_facts = facts.for_routing(case, signal)
         raised = await self._route(session, case, signal, signal_facts, household_facts, opened_now, now)
         await self.watch.after_signal(session, case, signal, raised, now)

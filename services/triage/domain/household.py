@@ -82,10 +82,12 @@ class PartialDate:
 
 @dataclass(frozen=True)
 class Resident:
-    """What triage needs of a person at the dwelling: no BSN, no name."""
+    """What triage needs of a person at the dwelling: no BSN, no name. `person` is the
+    keyed pseudonym that links cases of the same family (services.triage.brp.persons)."""
 
     birth_date: PartialDate | None
     secret: bool = False
+    person: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ class TimelineKind(StrEnum):
     LATE = "late"  # observed before the case reached a later stage: recorded, no alert
     HISTORY = "history"  # loaded as history by the signaller (a past year): recorded, no alert
     JOINED = "joined"  # a signal by postcode address joined the dwelling's case
+    LINKED = "linked"  # an earlier case of the same family at another dwelling (domain.family)
     UNLOCATED = "unlocated"  # the register could not place a postcode address
     DISTRICT = "district"  # the signal named another district than the dwelling's postcode lies in
     STATE = "state"  # the signal implied a state the transitions table does not allow: kept

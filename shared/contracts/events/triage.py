@@ -21,6 +21,14 @@ class CompositionSource(StrEnum):
     UNKNOWN = "unknown"  # register unreachable: follow-up check scheduled
 
 
+class RepeatEviction(StrEnum):
+    """A household an earlier case (at another dwelling) saw evicted is in view again: a
+    code only; which household, which earlier case, stays in triage (docs/adr/0038)."""
+
+    SIGNALLED_AGAIN = "signalled_again"  # first signal at the new dwelling linked to the earlier eviction
+    EVICTED_AGAIN = "evicted_again"  # evicted (or found at the door) again
+
+
 class HouseholdAssessed(EventData):
     event_type = event_types.HOUSEHOLD_ASSESSED
     topic = topics.TRIAGE
@@ -36,6 +44,11 @@ class HouseholdAssessed(EventData):
     municipality_code: MunicipalityCode
     district: str | None = None
     corrected_by: str | None = Field(default=None, description="organisation that corrected the composition")
+    repeat: list[RepeatEviction] = Field(
+        default=[],
+        description="the persons at this dwelling were evicted from another dwelling before (codes for the monitor; "
+        "no person, no earlier case)",
+    )
 
 
 class AlertKind(StrEnum):

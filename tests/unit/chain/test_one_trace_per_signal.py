@@ -29,7 +29,7 @@ from tests.support.register_server import PERSONEN_BASE, running_register
 from tests.support.wait import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 
-TEAM = "vroeg-eropaf-amsterdam"  # the Amsterdam family's arrears reach its prevention team
+TEAM = "vroeg-eropaf-amsterdam-nieuw-west"  # the Amsterdam family's arrears (1069JD) reach its stadsdeel's prevention team
 PATH = "/hooks/vroeg-eropaf"
 PARTNER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARTNER_TRACEPARENT = f"00-{PARTNER_TRACE}-00f067aa0ba902b7-01"

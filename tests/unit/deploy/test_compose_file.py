@@ -84,7 +84,7 @@ def test_every_service_and_its_migration_starts_in_production_with_the_environme
 
 @pytest.mark.parametrize("service, variable", [
     ("notifications", "NOTIFICATIONS_PUBLIC_URL"), ("notifications", "NOTIFICATIONS_TRIAGE_URL"),
-    ("notifications", "NOTIFICATIONS_PLACEMENT_URL"), ("triage", "TRIAGE_REGISTER_CLIENT_SECRET"),
+    ("notifications", "NOTIFICATIONS_PLACEMENT_URL"), ("triage", "TRIAGE_REGISTER_CLIENT_SECRET"), ("triage", "TRIAGE_PERSON_KEY"),
     ("arrears", "SIGNAL_OIDC_ISSUER"), ("portal", "PORTAL_OIDC_CLIENT_SECRET"),
 ])  # fmt: skip
 def test_a_variable_a_service_requires_in_production_is_missed_when_the_file_leaves_it_out(services, monkeypatch, service, variable):

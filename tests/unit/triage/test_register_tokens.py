@@ -123,7 +123,7 @@ def production(tmp_path, **register) -> TriageSettings:
     return TriageSettings(
         environment="production", pseudonym_key="a-real-key", address_keys="ZGVwbG95bWVudC1hZGRyZXNzLWtleS0zMi1ieXRlcyE=",
         organisations_file=organisations_without_keys(tmp_path), oidc_issuer="https://login.gemeente.example/realms/signaalketen",
-        metrics_token="a-scraper-token", **register,
+        metrics_token="a-scraper-token", person_key="a-real-person-key", **register,
     )  # fmt: skip
 
 
