@@ -157,6 +157,9 @@ LABELS: dict[str, dict[str, str]] = {
         "alert_follow_up": "Opvolging van meldingen",
         "case_outcome": "Uitkomst na preventie (met eindrapportage)",
         "case_outcome_report_missing": "Uitkomst na preventie (eindrapportage ontbreekt)",
+        "home_visit": "Huisbezoeken",
+        "safety_net_plan": "Vangnetplannen voor een ontruiming",
+        "eviction_with_safety_net": "Aangezegde ontruimingen met vangnetplan",
     },
     "outcome": {
         # signals carry their type
@@ -209,6 +212,7 @@ LABELS: dict[str, dict[str, str]] = {
         "withdrawn": "Ingetrokken",
         "too_late": "Intrekking te laat (gezin al geplaatst)",
         "partly_placed": "Deels geplaatst",
+        "rest_admitted": "Rest van het gezin later opgenomen",
         # why a family asks for shelter, and who referred it
         "eviction": "Huisuitzetting",
         "domestic_violence": "Huiselijk geweld",
@@ -232,6 +236,11 @@ LABELS: dict[str, dict[str, str]] = {
         # follow-up
         "acknowledged": "Bevestigd",
         "escalated": "Geëscaleerd",
+        # home visits and safety-net plans
+        "met_household": "Huishouden gesproken",
+        "not_met": "Niet thuis of niet opengedaan",
+        "made": "Gemaakt",
+        "revised": "Herzien",
     },
     "family": {"family": "Gezinnen", "no_family": "Geen gezin", "unknown": "Onbekend", "all": "Totaal"},
     "eviction_column": {
