@@ -14,6 +14,7 @@ for every output: the figures, Table 1 and their CSV.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -85,12 +86,10 @@ class Publication:
 
 def publish(cells: Iterable[tuple[Cell, int]], districts: Sequence[str]) -> Publication:
     """Settle every table of one municipality-year; `districts`: the districts published."""
-    by_series: dict[Series, dict[Coord, int]] = {}
+    by_series: defaultdict[Series, Counter[Coord]] = defaultdict(Counter)
     for cell, count in cells:
         district = cell.district if cell.district in districts else NO_DISTRICT
-        coord = (cell.family, cell.month, district)
-        series = by_series.setdefault((cell.metric, cell.outcome), {})
-        series[coord] = series.get(coord, 0) + count
+        by_series[(cell.metric, cell.outcome)][(cell.family, cell.month, district)] += count
     publication = Publication(tuple(districts))
     place = Dimension((*districts, NO_DISTRICT), hidden=frozenset({NO_DISTRICT}))
     linked = set()
