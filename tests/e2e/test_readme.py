@@ -52,7 +52,9 @@ def _port_in_use(port: int) -> bool:
 class MadeUpChain:
     """`deploy/local/up.sh` in a process group of its own, on a run directory and topic prefix of
     its own, so it shares the broker with the other tests and leaves the checkout clean. It gets
-    Ctrl-C's SIGINT when the test process dies, even killed, so no service outlives the run."""
+    SIGTERM when the test process dies, even killed, and stops every service as on Ctrl-C (not
+    SIGINT itself: a run started in the background of a script inherits SIGINT ignored, and bash
+    cannot trap a signal ignored on entry)."""
 
     def __init__(self, run_dir: Path, kafka_bootstrap: str):
         self.run_dir = run_dir
@@ -73,7 +75,7 @@ class MadeUpChain:
         with open(self.output, "wb") as out:
             self._process = subprocess.Popen(
                 ["bash", "deploy/local/up.sh"], cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True, preexec_fn=dies_with_this_process(signal.SIGINT),
+                start_new_session=True, preexec_fn=dies_with_this_process(signal.SIGTERM),
             )
         eventually(
             lambda: "The signal chain is running" in self.output.read_text() or self._process.poll() is not None,
