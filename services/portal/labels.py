@@ -191,6 +191,9 @@ LABELS: dict[str, dict[str, str]] = {
         "case_outcome": "Uitkomst na preventie (met eindrapportage)",
         "case_outcome_report_missing": "Uitkomst na preventie (eindrapportage ontbreekt)",
         "repeat": "Eerder uitgezette gezinnen opnieuw in beeld",
+        "home_visit": "Huisbezoeken",
+        "safety_net_plan": "Vangnetplannen voor een ontruiming",
+        "eviction_with_safety_net": "Aangezegde ontruimingen met vangnetplan",
     },
     "outcome": {
         # signals carry their type
@@ -246,12 +249,18 @@ LABELS: dict[str, dict[str, str]] = {
         "withdrawn": "Ingetrokken",
         "too_late": "Intrekking te laat (gezin al geplaatst)",
         "partly_placed": "Deels geplaatst",
+        "rest_admitted": "Rest van het gezin later opgenomen",
         # what became of the household after prevention
         "no_eviction": "Geen ontruiming",
         "eviction_not_executed": "Ontruiming aangezegd, niet uitgevoerd",
         # follow-up
         "acknowledged": "Bevestigd",
         "escalated": "Geëscaleerd",
+        # home visits and safety-net plans
+        "met_household": "Huishouden gesproken",
+        "not_met": "Niet thuis of niet opengedaan",
+        "made": "Gemaakt",
+        "revised": "Herzien",
     },
     "family": {"family": "Gezinnen", "no_family": "Geen gezin", "unknown": "Onbekend", "all": "Totaal"},
     "eviction_column": {

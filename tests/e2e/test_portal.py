@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services.monitor.domain.catalogue import CATALOGUE
 from shared.privacy import household_pseudonym
 from shared.settings import DEV_PSEUDONYM_KEY
 from tests.support.axe import assert_accessible
@@ -202,7 +203,7 @@ def test_municipality_sees_the_figures_as_charts_and_downloads_the_csv(chain, mo
     year = page.locator(f'#tabel-ontruimingen tr[data-year="{row["year"]}"]')
     expect()(year.locator('td[data-column="ontruimd_evicted"]')).to_have_text(str(row["ontruimd_evicted"]))
     expect()(year.locator('td[data-column="aanbod_offered"]')).to_have_text(str(row["aanbod_offered"]))
-    expect()(page.locator('svg.chart[role="img"]')).to_have_count(1 + 13)  # per year, and one per metric (two for case outcomes, one for repeat evictions), as tests/unit/portal/test_pages.py
+    expect()(page.locator('svg.chart[role="img"]')).to_have_count(1 + len(CATALOGUE))  # per year, and one per metric, as tests/unit/portal/test_pages.py
     signals = page.locator("#maat-signal")
     expect()(signals.locator('tr[data-outcome="eviction.family-found"] td').last).not_to_have_text("0")
     shot(page, tmp_path, "gemeente")

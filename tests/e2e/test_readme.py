@@ -29,6 +29,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from shared.contracts.envelope import encode
 from tests.support.kafka_tools import produce, read_all
 from tests.support.markdown import blocks, shell_blocks
+from tests.support.process_guard import dies_with_this_process, group_dies_together
 from tests.support.processes import REPO
 from tests.support.sealed_signals import sealed_signal
 from tests.support.wait import eventually
@@ -50,7 +51,10 @@ def _port_in_use(port: int) -> bool:
 
 class MadeUpChain:
     """`deploy/local/up.sh` in a process group of its own, on a run directory and topic prefix of
-    its own, so it shares the broker with the other tests and leaves the checkout clean."""
+    its own, so it shares the broker with the other tests and leaves the checkout clean. It gets
+    SIGTERM when the test process dies, even killed, and stops every service as on Ctrl-C (not
+    SIGINT itself: a run started in the background of a script inherits SIGINT ignored, and bash
+    cannot trap a signal ignored on entry)."""
 
     def __init__(self, run_dir: Path, kafka_bootstrap: str):
         self.run_dir = run_dir
@@ -71,7 +75,7 @@ class MadeUpChain:
         with open(self.output, "wb") as out:
             self._process = subprocess.Popen(
                 ["bash", "deploy/local/up.sh"], cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                start_new_session=True, preexec_fn=dies_with_this_process(signal.SIGTERM),
             )
         eventually(
             lambda: "The signal chain is running" in self.output.read_text() or self._process.poll() is not None,
@@ -121,10 +125,13 @@ class Shell:
         return done.stdout
 
     def start_background(self, block: str) -> None:
-        """A block ending in `&`: its process keeps printing; collect what it prints."""
+        """A block ending in `&`: its process keeps printing; collect what it prints. The block runs
+        as written, under a bash that stays its parent and takes its group down with it when the
+        test process dies, even killed (the receiver would hold port 9999 for the next run)."""
         assert block.rstrip().endswith("&")
         process = subprocess.Popen(
-            ["bash", "-c", block], cwd=self.cwd, env=self.env, stdout=subprocess.PIPE, text=True, start_new_session=True
+            group_dies_together(block), cwd=self.cwd, env=self.env, stdout=subprocess.PIPE, text=True,
+            start_new_session=True, preexec_fn=dies_with_this_process(),
         )
         self.background.append(process)
         threading.Thread(target=lambda: self.printed.extend(process.stdout), daemon=True).start()
@@ -135,6 +142,10 @@ class Shell:
                 os.killpg(process.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 def http_answer(output: str) -> tuple[int, dict]:

@@ -2,7 +2,9 @@
 the bemoeizorg family (report of concern, home visit, the eviction date, the family gone
 before the eviction, no family place, part of the family admitted) and preventive housing
 support that ends in a relapse (the kept verdict executed, crisis shelter). Each asserts who
-was alerted, with what priority and by when.
+was alerted, with what priority and by when, and reads back from the monitor (its own process
+next to the chain) what Oss counts of it: the home visit, the partial placement and the rest
+admitted later, the safety-net plan and the eviction it was made for.
 
 The tests share one chain and move no clock, so they may run in any order."""
 
@@ -10,8 +12,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import httpx
 import pytest
 
+from services.monitor.domain.period import Period, period_of, period_of_day
+from tests.support.figures import figure
 from tests.support.scenarios import alerts, case_key, due_after, post_signal, read_case, service_now, subscribe_teams, the_alert
 from tests.support.wait import eventually
 
@@ -57,6 +62,20 @@ def no_family_place_anywhere(chain) -> None:
             free_units(chain, shelter, facility_id, 0)
 
 
+def oss_figures(monitor, period: Period, wanted: dict[tuple[str, str, str], int], *, public: bool = False) -> dict:
+    """Oss's figures of a month, once the monitor shows the counts wanted (exact: the municipality's own)."""
+    path, headers = ("/v1/public/figures", {}) if public else ("/v1/figures", {"X-API-Key": "dev-gemeente-oss"})
+    params = {"municipality": "0828", "year": period.year, "month": period.month}
+
+    def probe():
+        answer = httpx.get(monitor.url + path, params=params, headers=headers, timeout=10)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        return body if all(figure(body, *cell) == count for cell, count in wanted.items()) else None
+
+    return eventually(probe, timeout=60, what=f"the monitor's figures for Oss, {period}")
+
+
 def processed(chain, organisation: str, dwelling: str, signal_id: str) -> dict:
     return eventually(
         lambda: (case := read_case(chain, organisation, dwelling))
@@ -66,7 +85,7 @@ def processed(chain, organisation: str, dwelling: str, signal_id: str) -> dict:
     )
 
 
-def test_the_bemoeizorg_family_stays_in_view_from_the_report_of_concern_to_a_partial_place(chain):
+def test_the_bemoeizorg_family_stays_in_view_from_the_report_of_concern_to_a_partial_place(chain, monitor):
     """docs/domain.md#the-bemoeizorg-family-oss-region (DOMAIN §8.1)."""
     verdict = post_signal(chain, "brabantwonen", BEMOEIZORG_FAMILY, {"type": "eviction.verdict-issued", "grounds": "rent_arrears"})
     the_alert(chain, WERK_EN_INKOMEN, "Werk en Inkomen assesses the verdict", signal_id=verdict, rule_id="oss-verdict")
@@ -84,9 +103,10 @@ def test_the_bemoeizorg_family_stays_in_view_from_the_report_of_concern_to_a_par
     assert alerts(chain, GGD) == [], "a report of concern is bemoeizorg's, not yet the GGD's"
 
     # t0+: the first home visit, by two workers; the family opens the door.
+    visited_on = service_now(chain).date()
     with chain.client("triage", BEMOEIZORG) as team:
         visited = team.post(f"/v1/alerts/{alert['alert_id']}/feedback", json={
-            "type": "home-visit", "visitors": 2, "met_household": True, "reported_on": str(service_now(chain).date()),
+            "type": "home-visit", "visitors": 2, "met_household": True, "reported_on": str(visited_on),
         })  # fmt: skip
     assert visited.status_code == 201, visited.text
     with chain.client("arrears", PLATFORM) as platform:
@@ -135,12 +155,26 @@ def test_the_bemoeizorg_family_stays_in_view_from_the_report_of_concern_to_a_par
         confirmed = shelter.post(f"/v1/requests/{request['id']}/confirm", json={"adults_admitted": 1, "children_admitted": 5})
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["status"] == "partly_placed"
+    partly_placed_in = period_of(service_now(chain))
     case = eventually(lambda: (c := read_case(chain, GGD, BEMOEIZORG_FAMILY))["case_lead"] == "verdihuis" and c, what="lead to the shelter")
     assert case["state"] != "resolved", "the case stays open: the family still needs a home"
     assert [a["rule_id"] for a in alerts(chain, GGD)] == ["oss-family-eviction-scheduled", "oss-family-left-unknown"]
 
+    # Later the father is admitted too: the family is whole in the shelter.
+    with chain.client("placement", "verdihuis") as shelter:
+        whole = shelter.post(f"/v1/requests/{request['id']}/admit-rest")
+    assert whole.status_code == 200 and whole.json()["status"] == "placed", whole.text
+    admitted_in = period_of(service_now(chain))
 
-def test_a_relapse_after_preventive_housing_support_ends_in_crisis_shelter(chain):
+    # The monitor counts each in the month it happened, the visit by its day, for a family.
+    visits = oss_figures(monitor, period_of_day(visited_on), {("home_visit", "met_household", "family"): 1})
+    assert figure(visits, "home_visit", "not_met") == 0
+    oss_figures(monitor, partly_placed_in, {("placement", "partly_placed", "family"): 1})
+    admissions = oss_figures(monitor, admitted_in, {("placement", "rest_admitted", "family"): 1})
+    assert figure(admissions, "placement", "rest_admitted") == 1
+
+
+def test_a_relapse_after_preventive_housing_support_ends_in_crisis_shelter(chain, monitor):
     """docs/domain.md#preventive-guidance-and-cannabis-in-oss (DOMAIN §8.3.6)."""
     start = service_now(chain)
     verdict = post_signal(chain, "brabantwonen", SUPPORTED_FAMILY, {"type": "eviction.verdict-issued", "grounds": "rent_arrears", "last_chance": True})
@@ -193,3 +227,11 @@ def test_a_relapse_after_preventive_housing_support_ends_in_crisis_shelter(chain
     assert case["state"] == "placed"
     assert [e["summary"]["arrangements"] for e in case["timeline"] if e["kind"] == "safety-net-plan"] == [["shelter_place", "support_trajectory"]]
     assert alerts(chain, BEMOEIZORG, signal_id=relapse) == [] and alerts(chain, "brabantwonen") == []
+
+    # The monitor: one plan for a family, made the day it was agreed, and under the eviction it was for.
+    made_in, eviction_in = period_of_day(date.fromisoformat(plan["made_on"])), period_of_day(eviction_date)
+    oss_figures(monitor, made_in, {("safety_net_plan", "made", "family"): 1, ("safety_net_plan", "revised", "all"): 0})
+    covered = oss_figures(monitor, eviction_in, {("eviction_with_safety_net", "scheduled", "family"): 1})
+    assert figure(covered, "eviction", "scheduled", "family") >= 1, "counted next to the evictions scheduled for that month"
+    public = oss_figures(monitor, made_in, {("safety_net_plan", "made", "family"): "<5"}, public=True)
+    assert figure(public, "eviction_with_safety_net", "scheduled", "family") == "x", "the same plans again: never published"

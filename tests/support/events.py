@@ -129,6 +129,27 @@ def final_report(of_alert: Event, at, outcome: str = "arrangement") -> Event:
     return _event(data, at, of_alert.subject)
 
 
+def home_visit(of_alert: Event, at, *, met_household: bool = True, visitors: int = 2) -> Event:
+    """A team's home visit on the alert, on the day of `at` (bemoeizorg goes with two the first time)."""
+    data = prevention.HomeVisitDone(
+        alert_id=of_alert.data.alert_id, reported_by="vroeg-eropaf-amsterdam", reported_on=at.date(),
+        visitors=visitors, met_household=met_household,
+    )  # fmt: skip
+    return _event(data, at, of_alert.subject)
+
+
+def safety_net_plan(at, eviction_date: date, *, made_on: date | None = None, is_family: bool | None = True,
+                    revised: bool = False, municipality="0363", district: str | None = "nieuw-west",
+                    case: str | None = None) -> Event:
+    """A safety-net plan for a case's eviction on `eviction_date`, recorded at `at` (made that day unless `made_on`)."""
+    data = triage.SafetyNetPlanMade(
+        made_by="ggd-amsterdam-vangnet", made_on=made_on or at.date(), eviction_date=eviction_date,
+        arrangements=[triage.SafetyNetArrangement.SHELTER_PLACE], municipality_code=municipality, district=district,
+        is_family=is_family, revised=revised,
+    )  # fmt: skip
+    return _event(data, at, case)
+
+
 def followed_up(of_alert: Event, outcome: follow_up.CaseOutcome, at, *, report_missing: bool = False) -> Event:
     """What triage published when it stopped following the household after `of_alert`."""
     raised = of_alert.data
@@ -191,6 +212,20 @@ def placed(of_request: Event, at, **admitted) -> Event:
         unit_type="family_two_parent",
         case_lead="hvo-querido",
         **admitted,
+    )
+    return _event(data, at, of_request.subject)
+
+
+def rest_admitted(of_request: Event, at) -> Event:
+    """The shelter admitted the rest of a family it had partly placed (one adult, the father)."""
+    request = of_request.data
+    data = placement.PlacementRestAdmitted(
+        **_answering(request),
+        shelter="hvo-querido",
+        adults_admitted=request.adults,
+        children_admitted=len(request.children_ages),
+        adults_admitted_later=1,
+        children_admitted_later=0,
     )
     return _event(data, at, of_request.subject)
 

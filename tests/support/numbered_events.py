@@ -1,21 +1,20 @@
-"""Numbered test events for the outbox and relay tests: a minimal valid CloudEvent whose
-data is `{"n": n}` (the outbox numbers every staged event's `sequence`, so it must be one)."""
+"""Numbered test events for the outbox and relay tests: a valid event of the chain, built by the
+tests' events builder (tests/support/events.py), whose case carries its number `n` (the outbox
+numbers every staged event's `sequence`, so it must be a CloudEvent)."""
 
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import UTC, datetime
 
-from shared.contracts.envelope import CloudEvent
+from shared.contracts.envelope import encode
+from tests.support.events import arrears_event
+
+_PREFIX = "hh-"
 
 
 def numbered_event(n: int) -> str:
-    return CloudEvent(
-        id=uuid.uuid4(), source="urn:nld:test:relay", type="nl.signaalketen.test.numbered.v1",
-        time=datetime.now(UTC), subject=f"case-{n:08x}", data={"n": n},
-    ).model_dump_json(exclude_none=True)  # fmt: skip
+    return encode(arrears_event(case=f"{_PREFIX}{n:016x}")).decode()
 
 
 def number_of(value: bytes | str) -> int:
-    return json.loads(value)["data"]["n"]
+    return int(json.loads(value)["subject"].removeprefix(_PREFIX), 16)

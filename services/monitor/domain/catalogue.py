@@ -28,6 +28,9 @@ PLACEMENT_CAUSE = "placement_cause"  # shelter requests by why the family has no
 REFERRAL_SOURCE = "referral_source"  # shelter requests by who referred the family
 ALERT_FOLLOW_UP = "alert_follow_up"  # acknowledged or escalated
 REPEAT = "repeat"  # households an earlier case at another dwelling saw evicted: in view again, evicted again
+HOME_VISIT = "home_visit"  # home visits by a team on an alert (bemoeizorg), by whether the household was met
+SAFETY_NET_PLAN = "safety_net_plan"  # safety-net plans before an eviction (recommendation C): made, or revised
+EVICTION_WITH_SAFETY_NET = "eviction_with_safety_net"  # scheduled evictions that got a plan, by the eviction's date
 
 SCHEDULED = "scheduled"
 WITHDRAWN = "withdrawn"
@@ -39,6 +42,7 @@ REQUESTED = "requested"
 OFFERED = "offered"
 PLACED = "placed"
 PARTLY_PLACED = "partly_placed"  # the shelter admitted part of the family
+REST_ADMITTED = "rest_admitted"  # the shelter admitted the rest of a partly placed family later
 WAITLISTED = "waitlisted"
 DECLINED = "declined"
 LOST_FROM_VIEW = "lost_from_view"
@@ -46,6 +50,10 @@ ENDED = "ended"
 WITHDRAWAL_TOO_LATE = "withdrawal_too_late"  # triage withdrew a request after the family was placed
 ACKNOWLEDGED = "acknowledged"
 ESCALATED = "escalated"
+MET_HOUSEHOLD = "met_household"  # the household opened the door and talked
+NOT_MET = "not_met"
+MADE = "made"  # the first plan for an eviction date
+REVISED = "revised"  # a later plan for the same date
 
 SIGNAL_TYPES = tuple(t.event_type for t in SignalType)
 
@@ -57,12 +65,18 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     PREVENTION: (REFERRED, CONTACT_MADE, INTERMEDIATE_REPORT, *(o.value for o in PreventionOutcome), REPORT_MISSING),
     CASE_OUTCOME: tuple(o.value for o in CaseOutcome),
     CASE_OUTCOME_REPORT_MISSING: tuple(o.value for o in CaseOutcome),
-    PLACEMENT: (REQUESTED, OFFERED, PLACED, PARTLY_PLACED, WAITLISTED, DECLINED, LOST_FROM_VIEW, ENDED, WITHDRAWN, WITHDRAWAL_TOO_LATE),
+    PLACEMENT: (
+        REQUESTED, OFFERED, PLACED, PARTLY_PLACED, REST_ADMITTED, WAITLISTED, DECLINED, LOST_FROM_VIEW, ENDED, WITHDRAWN,
+        WITHDRAWAL_TOO_LATE,
+    ),
     OUTFLOW: tuple(o.value for o in Outflow),
     PLACEMENT_CAUSE: tuple(c.value for c in PlacementCause),
     REFERRAL_SOURCE: tuple(r.value for r in ReferralSource),
     ALERT_FOLLOW_UP: (ACKNOWLEDGED, ESCALATED),
     REPEAT: tuple(r.value for r in RepeatEviction),
+    HOME_VISIT: (MET_HOUSEHOLD, NOT_MET),
+    SAFETY_NET_PLAN: (MADE, REVISED),
+    EVICTION_WITH_SAFETY_NET: (SCHEDULED,),
 }
 
 # The date each metric is counted by (its period is that date's calendar month). The fact's
@@ -83,4 +97,7 @@ COUNTED_BY: dict[str, str] = {
     REFERRAL_SOURCE: "the moment the shelter request was made (Dutch local time), like its `requested`",
     ALERT_FOLLOW_UP: "acknowledged_at or escalated_at (Dutch local time)",
     REPEAT: "the signal's date as triage assessed it (assessed_on: the eviction's date, else observed_on)",
+    HOME_VISIT: "reported_on: the day of the visit",
+    SAFETY_NET_PLAN: "made_on: the day the plan was agreed",
+    EVICTION_WITH_SAFETY_NET: "the eviction's date the plan is for (eviction_date), like eviction scheduled: its first plan only",
 }

@@ -14,6 +14,7 @@ for every output: the figures, Table 1 and their CSV.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -47,9 +48,12 @@ LINKED: tuple[tuple[Series, tuple[Series, ...]], ...] = (
 # referral. They share its suppression (a reader sees they are equal).
 MIRRORED: dict[Series, Series] = {(c.ALERT, "prevention"): (c.PREVENTION, c.REFERRED)}
 # Signals counted again, on another date, by the eviction metric: published, they would be a
-# second total over the same evictions. The public sees the eviction metric instead.
+# second total over the same evictions. The public sees the eviction metric instead. So for
+# first safety-net plans, counted by the day made and again by the eviction's date: the public
+# sees the plans by the day made; the municipality sees both, exactly.
 WITHHELD_SERIES: frozenset[Series] = frozenset(
     {(c.SIGNAL, t.value) for t in (SignalType.EVICTION_SCHEDULED, SignalType.EVICTION_CANCELLED, SignalType.EVICTION_EXECUTED)}
+    | {(c.EVICTION_WITH_SAFETY_NET, c.SCHEDULED)}
 )
 FAMILIES = Dimension(tuple(f.value for f in Family))
 MONTHS = Dimension(tuple(range(1, 13)))
@@ -82,12 +86,10 @@ class Publication:
 
 def publish(cells: Iterable[tuple[Cell, int]], districts: Sequence[str]) -> Publication:
     """Settle every table of one municipality-year; `districts`: the districts published."""
-    by_series: dict[Series, dict[Coord, int]] = {}
+    by_series: defaultdict[Series, Counter[Coord]] = defaultdict(Counter)
     for cell, count in cells:
         district = cell.district if cell.district in districts else NO_DISTRICT
-        coord = (cell.family, cell.month, district)
-        series = by_series.setdefault((cell.metric, cell.outcome), {})
-        series[coord] = series.get(coord, 0) + count
+        by_series[(cell.metric, cell.outcome)][(cell.family, cell.month, district)] += count
     publication = Publication(tuple(districts))
     place = Dimension((*districts, NO_DISTRICT), hidden=frozenset({NO_DISTRICT}))
     linked = set()

@@ -25,6 +25,7 @@ _PLACEMENT_OUTCOMES: dict[type, str] = {
     placement.PlacementLostFromView: c.LOST_FROM_VIEW,
     placement.PlacementEnded: c.ENDED,
     placement.PlacementWithdrawalHandled: c.WITHDRAWN,  # or WITHDRAWAL_TOO_LATE, see _placement_outcome
+    placement.PlacementRestAdmitted: c.REST_ADMITTED,
 }
 _PREVENTION_OUTCOMES: dict[type, str] = {
     prevention.ContactMade: c.CONTACT_MADE,
@@ -43,6 +44,8 @@ COUNTED_TYPES: tuple[str, ...] = (
     event_types.ALERT_ACKNOWLEDGED,
     event_types.ALERT_ESCALATED,
     event_types.PREVENTION_FOLLOWED_UP,
+    event_types.PREVENTION_HOME_VISIT,
+    event_types.SAFETY_NET_PLAN_MADE,
 )
 
 
@@ -71,12 +74,12 @@ def read(event: Event) -> Reading:
             Fact(c.REFERRAL_SOURCE, data.referral_source.value, recorded, where, family),
         )
         return Reading(facts=facts, profiles=((key, Profile(where, family)),))
+    if isinstance(data, triage.SafetyNetPlanMade):
+        return _safety_net_plan(data)
     if isinstance(data, placement.PlacementData):
         return _placement(data, recorded)
     if isinstance(data, prevention.PreventionData):
-        outcome = data.outcome.value if isinstance(data, prevention.FinalReport) else _PREVENTION_OUTCOMES[type(data)]
-        fact = Fact(c.PREVENTION, outcome, period_of_day(data.reported_on), join=JoinKey(JoinKind.ALERT, data.alert_id))
-        return Reading(facts=(fact,))
+        return _prevention(data)
     if isinstance(data, follow_up.PreventionFollowedUp):
         # one per prevention referral, in the referral's period, so the outcomes are its parts
         metric = c.CASE_OUTCOME_REPORT_MISSING if data.report_missing else c.CASE_OUTCOME
@@ -123,6 +126,28 @@ def _alert(data: triage.AlertRaised, period: Period) -> Reading:
         facts.append(Fact(c.PREVENTION, c.REPORT_MISSING, period, where, family))
     key = JoinKey(JoinKind.ALERT, data.alert_id)
     return Reading(facts=tuple(facts), profiles=((key, Profile(where, family)),))
+
+
+def _prevention(data: prevention.PreventionData) -> Reading:
+    """A team's report or home visit on an alert, by the day it was made; where and who come from the alert."""
+    if isinstance(data, prevention.HomeVisitDone):
+        metric, outcome = c.HOME_VISIT, c.MET_HOUSEHOLD if data.met_household else c.NOT_MET
+    else:
+        metric = c.PREVENTION
+        outcome = data.outcome.value if isinstance(data, prevention.FinalReport) else _PREVENTION_OUTCOMES[type(data)]
+    fact = Fact(metric, outcome, period_of_day(data.reported_on), join=JoinKey(JoinKind.ALERT, data.alert_id))
+    return Reading(facts=(fact,))
+
+
+def _safety_net_plan(data: triage.SafetyNetPlanMade) -> Reading:
+    """A plan counts on the day it was made; a first plan also under the eviction it is for, by
+    that eviction's date, so it stands next to the evictions scheduled for the same month."""
+    where, family = _where(data), family_of(data.is_family)
+    made = Fact(c.SAFETY_NET_PLAN, c.REVISED if data.revised else c.MADE, period_of_day(data.made_on), where, family)
+    if data.revised:
+        return Reading(facts=(made,))
+    covered = Fact(c.EVICTION_WITH_SAFETY_NET, c.SCHEDULED, period_of_day(data.eviction_date), where, family)
+    return Reading(facts=(made, covered))
 
 
 def _placement(data: placement.PlacementData, period: Period) -> Reading:

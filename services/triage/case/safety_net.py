@@ -56,6 +56,9 @@ class SafetyNetDesk:
             eviction_signal_id=case.eviction_signal_id,
             arrangements=list(plan.arrangements),
             municipality_code=case.municipality_code,
+            district=case.district,
+            is_family=case.is_family,
+            revised=revised,
         )
         self._runtime.emit(session, event, subject=case.case_key)
         session.add(case)

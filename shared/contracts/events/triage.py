@@ -216,3 +216,8 @@ class SafetyNetPlanMade(EventData):
     eviction_signal_id: UUID | None = None
     arrangements: list[SafetyNetArrangement] = Field(min_length=1)
     municipality_code: MunicipalityCode
+    # For the monitor's counts (docs/adr/0042). Records written before these fields existed read as
+    # a first plan of a household the chain could not tell, in no district.
+    district: str | None = None
+    is_family: bool | None = Field(default=None, description="as the case says: the register's composition, or its correction")
+    revised: bool = Field(default=False, description="a later plan for the same eviction date, revising the first")

@@ -16,6 +16,7 @@ import pytest_asyncio
 from shared.bus.port import OutgoingRecord
 from shared.clock import FakeClock
 from shared.contracts.envelope import encode
+from services.monitor.domain.catalogue import CATALOGUE
 from services.portal.pages import auth, corporation, evictions, ggd, ggd_family, municipality, prevention, shelter
 from services.portal.session import COOKIE
 from tests.support.triage_cases import assessed_case
@@ -400,7 +401,7 @@ async def test_the_municipality_sees_its_exact_figures_as_charts_and_tables_and_
         '<td data-column="betaald_paid_at_door">1</td>' in year
         and '<td data-column="ontruimd_evicted_families">6</td>' in year
     )
-    assert page.text.count('<svg class="chart" role="img"') == 1 + 13, "per year, and one per metric (two for case outcomes, one for repeat evictions)"
+    assert page.text.count('<svg class="chart" role="img"') == 1 + len(CATALOGUE), "per year, and one per metric the monitor counts"
     evictions = page.text.split('id="maat-eviction"')[1].split("</section>")[0]
     assert (
         '<tr data-outcome="evicted"><th scope="row">Ontruimd</th><td>6</td><td>0</td><td>0</td><td><strong>6</strong></td></tr>'

@@ -113,5 +113,7 @@ async def test_a_safety_net_plan_is_refused_naming_the_field_when_it_does_not_fi
     assert first.data.made_by == "sociaal-team-leeuwarden" and [a.value for a in first.data.arrangements] == ["own_network"]
     assert [a.value for a in second.data.arrangements] == ["shelter_place"]
     assert first.subject == triage.case_key(LEEUWARDEN_FAMILY)
+    assert (first.data.revised, second.data.revised) == (False, True), "the monitor counts a revision apart"
+    assert first.data.is_family is True and first.data.municipality_code == "0080"
     case = await read(triage, LEEUWARDEN_FAMILY, "sociaal-team-leeuwarden")
     assert [e["summary"]["revised"] for e in case["timeline"] if e["kind"] == "safety-net-plan"] == [False, True]
