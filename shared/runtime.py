@@ -8,6 +8,7 @@ consumers and timers, started in the app's lifespan and stopped in order.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -77,6 +78,10 @@ class Runtime:
     consumers: list[EventConsumer] = field(default_factory=list)
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tracer_provider: TracerProvider = field(default_factory=unexported)  # shared.tracing, docs/adr/0031
+    # A service process (shared.entrypoint) freezes what start-up made (modules, classes, the app,
+    # clients), so the garbage collector's full passes no longer walk it. Not in tests: many apps
+    # start in one test process, and what a frozen one leaves in cycles is never collected.
+    freeze_after_start: bool = False
     figures: RuntimeFigures = field(init=False)  # read at each scrape of /metrics
 
     def __post_init__(self) -> None:
@@ -237,6 +242,9 @@ async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequen
     relay = [runtime.relay.run] if publishes else []
     tasks = [asyncio.create_task(_supervised(work, stop)) for work in (*workers, *relay)]
     runtime.started.set()
+    if runtime.freeze_after_start:
+        gc.collect()
+        gc.freeze()
     try:
         yield
     finally:
