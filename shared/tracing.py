@@ -18,7 +18,7 @@ rows, log lines and the register's protocollering name that trace's id.
 A malformed or missing trace context is never an error: the span starts a new trace.
 
 Spans nobody receives. Without an exporter (no processor on the provider), the hot paths
-(a span per consumed event, per webhook call) start a non-recording span (`span_for`): the
+(a span per consumed event, per webhook call, per request that continues a trace) start a non-recording span (`span_for`): the
 same trace id, a new span id, the parent's flags, so the context travels on exactly as it
 would, without the recording SDK span (its attributes, timestamps, processors) that
 would be thrown away.
@@ -194,9 +194,8 @@ class TraceMiddleware:
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"] if name in _W3C_HEADERS}
         method = scope["method"]
         attributes = {"http.request.method": method, "url.path": scope["path"]}
-        with self._tracer.start_as_current_span(
-            method, context=context_from(headers), kind=SpanKind.SERVER, attributes=attributes
-        ) as span:
+        span = span_for(self._tracer, method, context=context_from(headers), kind=SpanKind.SERVER, attributes=lambda: attributes)
+        with trace.use_span(span, end_on_exit=True):
             trace_id = format_trace_id(span.get_span_context().trace_id).encode()
 
             async def send_with_trace(message):
