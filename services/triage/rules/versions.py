@@ -99,6 +99,8 @@ def _known_in_this_transaction(session) -> dict[str, int | None]:
     sync = getattr(session, "sync_session", session)
     transaction = sync.get_transaction()
     held = sync.info.get(_PUBLISHED)
+    if held is not None and held[0] is None:  # read before the transaction began: that read began it
+        held = sync.info[_PUBLISHED] = (transaction, held[1])
     if held is None or held[0] is not transaction:
         held = sync.info[_PUBLISHED] = (transaction, {})
     return held[1]
