@@ -147,7 +147,10 @@ class Runtime:
 
         async def handle_batch(events: Sequence[Event]) -> None:
             handled = [event for event in events if event.type in handlers]
-            effects = await asyncio.gather(*(effect_for_in_slot(event) for event in handled))
+            # Only lookups need a task each (side by side); a plain effect is the handler itself.
+            looking = [event for event in handled if isinstance(handlers[event.type], Prepared)]
+            looked = dict(zip((event.id for event in looking), await asyncio.gather(*map(effect_for_in_slot, looking))))
+            effects = [looked[event.id] if event.id in looked else _within_its_span(handlers[event.type]) for event in handled]
             await handle_all_once(self.sessions, name, list(zip(handled, effects)), finish)
 
         consumer = EventConsumer(
