@@ -168,8 +168,8 @@ class Deliverer:
             if due:
                 ids = [row.id for row in due]
                 await connection.execute(update(DELIVERY_TABLE).where(DELIVERY_TABLE.c.id.in_(ids)).values(next_attempt_at=leased_until))
-            if len(due) < limit:  # all due ones taken: when is the next one due?
-                self._next_due = (await connection.execute(NEXT_DUE)).scalar()
+            # Nothing due: when is the next one? Some due: busy, sends under way; look again soon.
+            self._next_due = (await connection.execute(NEXT_DUE)).scalar() if not due else now
         return [Claimed(delivery_id, event_id, body, target_of(*columns), leased_until) for delivery_id, event_id, body, *columns in due]
 
     def _idle_seconds(self) -> float:
