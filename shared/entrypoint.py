@@ -28,7 +28,9 @@ def run(settings_class: type[ServiceSettings], create_app: Callable[[Runtime], F
 
         asyncio.run(migrate(settings.service_name, settings.database_url))
         return
-    app = create_app(build_runtime(settings))
+    runtime = build_runtime(settings)
+    runtime.freeze_after_start = True  # a process of its own: start-up's objects leave the collector's passes
+    app = create_app(runtime)
     # uvicorn turns SIGTERM/SIGINT into a lifespan shutdown: workers stop taking work,
     # finish the record in hand, commit offsets and close (see shared.runtime.serve).
     uvicorn.run(

@@ -8,6 +8,7 @@ consumers and timers, started in the app's lifespan and stopped in order.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from shared.metrics.registry import RuntimeFigures
 from shared.organisations import Organisations
 from shared.migrations.runner import require_current
 from shared.outages import Outages
+from shared.persistence.after_commit import after_commit
 from shared.persistence.database import create_engine, session_factory
 from shared.persistence.group_commit import GroupCommit
 from shared.persistence.inbox import Effect, Finish, Prepared, handle_all_once, handle_once
@@ -76,6 +78,10 @@ class Runtime:
     consumers: list[EventConsumer] = field(default_factory=list)
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tracer_provider: TracerProvider = field(default_factory=unexported)  # shared.tracing, docs/adr/0031
+    # A service process (shared.entrypoint) freezes what start-up made (modules, classes, the app,
+    # clients), so the garbage collector's full passes no longer walk it. Not in tests: many apps
+    # start in one test process, and what a frozen one leaves in cycles is never collected.
+    freeze_after_start: bool = False
     figures: RuntimeFigures = field(init=False)  # read at each scrape of /metrics
 
     def __post_init__(self) -> None:
@@ -108,6 +114,7 @@ class Runtime:
             trace_context=trace_fields(),  # the span in hand: a request's, or the consumed event's
         )
         add_to_outbox(session, self.settings.topic(data.topic), event)
+        after_commit(session, self.relay.wake)  # it leaves at once, not at the relay's next poll
         return event
 
     def consumer(
@@ -129,8 +136,7 @@ class Runtime:
         async def handle(event: Event) -> None:
             if event.type not in handlers:
                 return
-            if await handle_once(self.sessions, name, event, await effect_for(event), finish):
-                self.relay.wake()
+            await handle_once(self.sessions, name, event, await effect_for(event), finish)  # emits wake the relay
 
         slots = asyncio.Semaphore(PREPARE_CONCURRENCY)
 
@@ -141,9 +147,11 @@ class Runtime:
 
         async def handle_batch(events: Sequence[Event]) -> None:
             handled = [event for event in events if event.type in handlers]
-            effects = await asyncio.gather(*(effect_for_in_slot(event) for event in handled))
-            if await handle_all_once(self.sessions, name, list(zip(handled, effects)), finish):
-                self.relay.wake()
+            # Only lookups need a task each (side by side); a plain effect is the handler itself.
+            looking = [event for event in handled if isinstance(handlers[event.type], Prepared)]
+            looked = dict(zip((event.id for event in looking), await asyncio.gather(*map(effect_for_in_slot, looking))))
+            effects = [looked[event.id] if event.id in looked else _within_its_span(handlers[event.type]) for event in handled]
+            await handle_all_once(self.sessions, name, list(zip(handled, effects)), finish)
 
         consumer = EventConsumer(
             self.bus, self.group_id(name), handle, retry,
@@ -223,16 +231,23 @@ def build_runtime(
 
 
 @asynccontextmanager
-async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequence[Worker], on_start=None):
-    """Lifespan body: check the schema, start the bus and the workers; on exit stop them in order."""
+async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequence[Worker], on_start=None, publishes: bool = True):
+    """Lifespan body: check the schema, start the bus and the workers; on exit stop them in order.
+
+    A service that never emits an event (`publishes=False`: the monitor only counts) runs no
+    outbox relay, which would otherwise poll an empty outbox twice a second."""
     await prepare_schema(runtime.engine, runtime.settings.service_name, tables)
     if on_start is not None:
         await on_start()
     await runtime.bus.start()
     await runtime.bus.ensure_topics(chain_topics_plan(runtime.settings))
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(_supervised(work, stop)) for work in (*workers, runtime.relay.run)]
+    relay = [runtime.relay.run] if publishes else []
+    tasks = [asyncio.create_task(_supervised(work, stop)) for work in (*workers, *relay)]
     runtime.started.set()
+    if runtime.freeze_after_start:
+        gc.collect()
+        gc.freeze()
     try:
         yield
     finally:

@@ -16,12 +16,18 @@ rows, log lines and the register's protocollering name that trace's id.
   nothing (most ticks, every few seconds) is not sent.
 
 A malformed or missing trace context is never an error: the span starts a new trace.
+
+Spans nobody receives. Without an exporter (no processor on the provider), the hot paths
+(a span per consumed event, per webhook call, per request that continues a trace) start a non-recording span (`span_for`): the
+same trace id, a new span id, the parent's flags, so the context travels on exactly as it
+would, without the recording SDK span (its attributes, timestamps, processors) that
+would be thrown away.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 
@@ -30,7 +36,9 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode, Tracer, format_trace_id
+from opentelemetry.trace import (
+    Link, NonRecordingSpan, Span, SpanContext, SpanKind, Status, StatusCode, Tracer, format_trace_id,
+)  # fmt: skip
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 TRACE_HEADER = "X-Trace-Id"
@@ -78,6 +86,36 @@ class WithoutIdleTicks(SpanProcessor):
 def unexported() -> TracerProvider:
     """For an app built without a runtime's provider: ids and context, no export."""
     return TracerProvider(resource=Resource.create({"service.name": "signaalketen"}))
+
+
+def span_for(
+    tracer: Tracer,
+    name: str,
+    *,
+    context: Context | None,
+    kind: SpanKind,
+    attributes: Callable[[], Mapping[str, str | int]],
+    links: Sequence[Link] = (),
+) -> Span:
+    """A span, child of the span in `context` (None: the one in hand), not yet current.
+
+    When nothing receives this tracer's spans, a non-recording span under the same parent:
+    the context an emitted event or an onward call carries is the same, and the attributes
+    are never built. A root (no valid parent) always comes from the tracer: it draws a trace id."""
+    parent = trace.get_current_span(context).get_span_context()
+    if not parent.is_valid or _received(tracer):
+        return tracer.start_span(name, context=context, kind=kind, attributes=attributes(), links=links)
+    ids = getattr(tracer, "id_generator", None)
+    span_id = ids.generate_span_id() if ids is not None else secrets.randbits(64) or 1
+    return NonRecordingSpan(SpanContext(parent.trace_id, span_id, False, parent.trace_flags, parent.trace_state))
+
+
+def _received(tracer: Tracer) -> bool:
+    """Whether any processor receives this SDK tracer's spans (an exporter, a test's collector).
+    The SDK shares the provider's processor list with its tracers, so one added later counts.
+    Anything other than the SDK's tracer is taken as received: the tracer then decides."""
+    processors = getattr(getattr(tracer, "span_processor", None), "_span_processors", None)
+    return processors is None or len(processors) > 0
 
 
 def context_from(carrier: Mapping[str, str | None] | None) -> Context:
@@ -156,9 +194,8 @@ class TraceMiddleware:
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"] if name in _W3C_HEADERS}
         method = scope["method"]
         attributes = {"http.request.method": method, "url.path": scope["path"]}
-        with self._tracer.start_as_current_span(
-            method, context=context_from(headers), kind=SpanKind.SERVER, attributes=attributes
-        ) as span:
+        span = span_for(self._tracer, method, context=context_from(headers), kind=SpanKind.SERVER, attributes=lambda: attributes)
+        with trace.use_span(span, end_on_exit=True):
             trace_id = format_trace_id(span.get_span_context().trace_id).encode()
 
             async def send_with_trace(message):

@@ -37,7 +37,7 @@ def create_app(runtime: Runtime) -> FastAPI:
             retention_worker(runtime, RETENTION_JOB, monitor_sweeps(settings.join_retention_days), settings.purge_interval_seconds),
         ]
         on_start = lambda: claim_generation(runtime.sessions, settings.generation, runtime.clock.now())  # noqa: E731
-        async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start):
+        async with serve(runtime, tables=[METADATA], workers=workers, on_start=on_start, publishes=False):  # counts only
             yield
 
     app = http.service_app(

@@ -59,7 +59,7 @@ def deliverer_for(runtime: Runtime, client: httpx.AsyncClient) -> Deliverer:
     settings: NotificationsSettings = runtime.settings
     backoff = Backoff(settings.retry_first_delay_seconds, settings.retry_max_delay_seconds, settings.retry_max_attempts)
     lease = timedelta(seconds=settings.delivery_lease_seconds)
-    return Deliverer(runtime, client, backoff, settings.delivery_concurrency, lease)
+    return Deliverer(runtime, client, backoff, settings.delivery_concurrency, lease, settings.delivery_idle_poll_seconds)
 
 
 def callback_client(settings: NotificationsSettings, pinned: httpx.AsyncBaseTransport) -> httpx.AsyncClient:

@@ -9,6 +9,11 @@ send may be in flight. On PostgreSQL the claim locks the rows it takes
 only delays the delivery until its lease ends. A slow receiver holds one slot, never
 the others.
 
+Idle. With nothing due, the deliverer sleeps until the earliest pending delivery is due,
+at most `idle_poll` (how soon it finds deliveries that another instance made and
+left). It is woken at once after a commit that gave it work: the fan-out's deliveries, a
+retry the outcome recorder scheduled, a replay; and when a test moves the clock.
+
 Outages. While the database is away, claims pause with a capped backoff and sends
 in flight finish; their outcomes wait in memory (services.notifications.outcomes) and
 are written when it is back, well within the lease; meanwhile this deliverer never
@@ -25,7 +30,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from shared.runtime import Runtime
@@ -37,8 +42,10 @@ from services.notifications.targets import Target, deliveries_with_targets, targ
 
 log = logging.getLogger(__name__)
 DELIVERY_TABLE = Delivery.__table__
+NEXT_DUE = select(func.min(DELIVERY_TABLE.c.next_attempt_at)).where(DELIVERY_TABLE.c.status == "pending")
 LEASE = timedelta(minutes=5)
-IDLE_POLL_SECONDS = 0.2  # how often due retries are looked for when nothing wakes the deliverer
+IDLE_POLL_SECONDS = 2.0  # the longest sleep when nothing wakes the deliverer
+BLOCKED_POLL_SECONDS = 0.2  # due deliveries it could not claim (another instance's, or held here): look again soon
 SHUTDOWN_SEND_WAIT_SECONDS = 10.0
 SHUTDOWN_RECORD_WAIT_SECONDS = 3.0
 
@@ -65,16 +72,27 @@ class Claimed:
 
 class Deliverer:
     def __init__(
-        self, runtime: Runtime, client: httpx.AsyncClient, backoff: Backoff, concurrency: int = 20, lease: timedelta = LEASE
+        self,
+        runtime: Runtime,
+        client: httpx.AsyncClient,
+        backoff: Backoff,
+        concurrency: int = 20,
+        lease: timedelta = LEASE,
+        idle_poll: float = IDLE_POLL_SECONDS,
     ):
         self._runtime = runtime
         self._client = client
         self._lease = lease
+        self._idle_poll = idle_poll
+        self._next_due: datetime | None = None  # the earliest pending delivery, read with the last claim
         self._free = concurrency
         self._slot_freed = asyncio.Event()
         self._wakeup = asyncio.Event()
         self._in_flight: set[asyncio.Task] = set()
-        self._outcomes = OutcomeRecorder(runtime, backoff)
+        self._outcomes = OutcomeRecorder(runtime, backoff, retry_scheduled=self.wake)
+        on_move = getattr(runtime.clock, "on_move", None)  # a clock that tests move (shared.clock)
+        if on_move is not None:
+            on_move(self.wake)
         self._claims = Streak()
         self.sent = 0  # requests started (a metric)
         self.claims = 0  # claim transactions committed (a metric)
@@ -99,19 +117,26 @@ class Deliverer:
 
     async def run(self, stop: asyncio.Event) -> None:
         recorder = asyncio.create_task(self._outcomes.run())
+        waker = asyncio.create_task(self._wake_when(stop))  # a stop ends the idle sleep at once
         try:
             await self._claim_and_send(stop)
         finally:
+            waker.cancel()
             if self._in_flight:
                 await asyncio.wait(self._in_flight, timeout=SHUTDOWN_SEND_WAIT_SECONDS)
                 for task in self._in_flight:
                     task.cancel()
             await self._outcomes.close(recorder, SHUTDOWN_RECORD_WAIT_SECONDS)  # what was sent is recorded first
 
+    async def _wake_when(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self.wake()
+
     async def _claim_and_send(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             await self._until_a_slot_is_free()
             wanted = self._free
+            self._wakeup.clear()  # before the claim: a commit during it wakes the next one
             try:
                 claimed = await self.claim_due(wanted)
             except Exception:  # noqa: BLE001 - the database may be away; nothing is lost, try again
@@ -122,8 +147,7 @@ class Deliverer:
             for sending in sendings(claimed):  # one request each: a delivery, or a batch of them
                 self._start(sending)
             if len(claimed) < wanted:
-                self._wakeup.clear()
-                await _wait(self._wakeup, IDLE_POLL_SECONDS)
+                await _wait(self._wakeup, self._idle_seconds())
 
     async def claim_due(self, limit: int) -> list[Claimed]:
         """Lease up to `limit` due deliveries to this deliverer, to be sent now."""
@@ -144,7 +168,16 @@ class Deliverer:
             if due:
                 ids = [row.id for row in due]
                 await connection.execute(update(DELIVERY_TABLE).where(DELIVERY_TABLE.c.id.in_(ids)).values(next_attempt_at=leased_until))
+            # Nothing due: when is the next one? Some due: busy, sends under way; look again soon.
+            self._next_due = (await connection.execute(NEXT_DUE)).scalar() if not due else now
         return [Claimed(delivery_id, event_id, body, target_of(*columns), leased_until) for delivery_id, event_id, body, *columns in due]
+
+    def _idle_seconds(self) -> float:
+        """How long to sleep when not woken: until the next delivery is due, at most `idle_poll`."""
+        if self._next_due is None:
+            return self._idle_poll
+        seconds = (self._next_due - self._runtime.clock.now()).total_seconds()
+        return min(seconds if seconds > 0 else BLOCKED_POLL_SECONDS, self._idle_poll)
 
     async def _until_a_slot_is_free(self) -> None:
         while self._free == 0:

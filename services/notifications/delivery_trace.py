@@ -25,7 +25,7 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import Link, SpanKind, Tracer
 
-from shared.tracing import TRACE_FIELDS, answered, context_from, trace_fields
+from shared.tracing import TRACE_FIELDS, answered, context_from, span_for, trace_fields
 from services.notifications.zgw.notificatie import encoded
 
 
@@ -67,10 +67,9 @@ class TracedTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         parent, links = contexts_in(request.content)
         request = without_kept_trace_context(request)
-        attributes = {"http.request.method": request.method, "server.address": request.url.host}
-        with self._tracer.start_as_current_span(
-            f"{request.method} webhook", context=parent, kind=SpanKind.CLIENT, links=links, attributes=attributes
-        ) as span:
+        attributes = lambda: {"http.request.method": request.method, "server.address": request.url.host}  # noqa: E731
+        span = span_for(self._tracer, f"{request.method} webhook", context=parent, kind=SpanKind.CLIENT, attributes=attributes, links=links)
+        with trace.use_span(span, end_on_exit=True):
             request.headers.update(trace_fields())
             response = await self._inner.handle_async_request(request)
             answered(span, response.status_code, None if response.status_code < 400 else f"HTTP {response.status_code}")

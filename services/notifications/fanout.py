@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts import event_types
 from shared.contracts.envelope import Event
+from shared.persistence.after_commit import after_commit
 from shared.runtime import Runtime
 from services.notifications.alerts import record_alert
 from services.notifications.batching import first_attempt
@@ -68,7 +69,7 @@ class Fanout:
         for recipient in recipients(event):
             added += await add_deliveries(session, event, recipient, now, self._links)
         if added:
-            self._wake()
+            after_commit(session, self._wake)  # woken before the commit, the deliverer would find nothing
 
     async def finish(self, session: AsyncSession) -> None:
         """After a consumed batch's effects, in their transaction: write the rows they staged."""

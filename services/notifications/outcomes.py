@@ -13,6 +13,7 @@ import logging
 import time
 from collections import Counter
 from datetime import datetime
+from typing import Callable
 from uuid import UUID
 
 from sqlalchemy import Row
@@ -33,9 +34,10 @@ ANNOUNCED = frozenset({event_types.ALERT_RAISED, event_types.ALERT_ESCALATED})  
 class OutcomeRecorder:
     """One writer per deliverer: waits for outcomes, writes each with every other one queued meanwhile."""
 
-    def __init__(self, runtime: Runtime, backoff: Backoff):
+    def __init__(self, runtime: Runtime, backoff: Backoff, retry_scheduled: Callable[[], None] = lambda: None):
         self._runtime = runtime
         self._backoff = backoff
+        self._retry_scheduled = retry_scheduled  # wakes the deliverer, which then sleeps until the retry is due
         self._pending: list[Outcome] = []
         self._arrived = asyncio.Event()
         self._closing = False
@@ -109,7 +111,8 @@ class OutcomeRecorder:
             if failure.next_attempt_at is None:
                 log.warning("delivery %s of event %s dead after %d attempts", failure.id, failure.event_id, failure.attempts)
             recorded[DeliveryOutcome.RETRY if failure.next_attempt_at else DeliveryOutcome.DEAD] += 1
-        self._runtime.relay.wake()
+        if recorded[DeliveryOutcome.RETRY]:
+            self._retry_scheduled()  # committed: the deliverer's next sleep ends when the retry is due
         for kind, count in recorded.items():
             if count:
                 self._runtime.metrics.delivery(kind, count)

@@ -19,6 +19,12 @@ class NotificationsSettings(ServiceSettings):
     retry_max_attempts: int = Field(14, ge=1, description="attempts before a delivery is dead-lettered")
     delivery_timeout_seconds: float = Field(10.0, gt=0, description="per webhook request")
     delivery_concurrency: int = Field(20, ge=1, description="webhook requests in flight at once")
+    delivery_idle_poll_seconds: float = Field(
+        2.0,
+        gt=0,
+        description="the longest the deliverer sleeps when nothing wakes it: how soon it finds deliveries another "
+        "instance made and did not send (its own wake it at once, and it sleeps no longer than the next one is due)",
+    )
     delivery_lease_seconds: float = Field(
         300.0,
         gt=0,

@@ -5,6 +5,8 @@ One event on its own: `handling` makes its span the current one while it is hand
 A batch handled in one transaction (docs/adr/0009): `handling_batch` starts a span per
 event, and the batch handler makes each one current around the work it does for that
 event (`within`), so a register lookup or an emitted event lands in its own family's trace.
+Where nothing receives the spans, they are non-recording spans of the same ids
+(shared.tracing.span_for): the context travels on, at a fraction of the CPU.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 
 from shared.bus.port import Record
 from shared.contracts.envelope import Event
-from shared.tracing import context_from
+from shared.tracing import context_from, span_for
 
 _batch_spans: ContextVar[Mapping[UUID, Span]] = ContextVar("batch_spans", default={})
 
@@ -47,22 +49,23 @@ def _parent(event: Event):
 @contextmanager
 def handling(tracer: Tracer, record: Record, event: Event, group: str) -> Iterator[Span]:
     """The event's span, current while it is handled; a failure is recorded on it and rises."""
-    with tracer.start_as_current_span(
-        _span_name(event), context=_parent(event), kind=SpanKind.CONSUMER, attributes=_attributes(record, event, group)
-    ) as span:
+    span = span_for(
+        tracer, _span_name(event), context=_parent(event), kind=SpanKind.CONSUMER, attributes=lambda: _attributes(record, event, group)
+    )
+    with trace.use_span(span, end_on_exit=True):
         yield span
 
 
 @contextmanager
 def handling_batch(tracer: Tracer, pairs: Sequence[tuple[Record, Event]], group: str) -> Iterator[None]:
     """A span per event of the batch, each ended when the batch is done (failed: marked so)."""
+    def attributes(record: Record, event: Event):
+        return lambda: {**_attributes(record, event, group), "messaging.batch.message_count": len(pairs)}
+
     spans = {
-        event.id: tracer.start_span(
-            _span_name(event), context=_parent(event), kind=SpanKind.CONSUMER,
-            attributes={**_attributes(record, event, group), "messaging.batch.message_count": len(pairs)},
-        )
+        event.id: span_for(tracer, _span_name(event), context=_parent(event), kind=SpanKind.CONSUMER, attributes=attributes(record, event))
         for record, event in pairs
-    }  # fmt: skip
+    }
     token = _batch_spans.set(spans)
     try:
         yield

@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.persistence.appends import AppendingSession
+from shared.persistence.idle_ping import ping_when_idle
 
 chain_registry = registry()
 CHAIN_METADATA: MetaData = chain_registry.metadata
@@ -52,7 +53,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # The most recently used connection first (LIFO): a busy service keeps reusing a live one,
+    # and only one that sat idle is pinged before use (shared.persistence.idle_ping).
+    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_use_lifo=True)
+    ping_when_idle(engine)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

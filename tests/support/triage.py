@@ -71,6 +71,19 @@ class Triage:
         """Publish a signal as the intake would and wait until triage handled it; returns its id.
         The event carries a trace context whose trace id is the signal's id (hex), as if the
         partner's POST had sent it: what triage does for the signal belongs to that trace."""
+        event = self.signal_event(kind, dwelling, by=by, observed_on=observed_on, **facts)
+        await self.bus.publish([OutgoingRecord("signals", event.subject, encode(event))])
+        await self.handled(event.id, "triage")
+        return str(event.id)
+
+    async def signals_together(self, events: list) -> None:
+        """Publish several signals at once (one consumed batch per partition) and wait for all."""
+        await self.bus.publish([OutgoingRecord("signals", event.subject, encode(event)) for event in events])
+        for event in events:
+            await self.handled(event.id, "triage")
+
+    def signal_event(self, kind: str, dwelling: str, *, by: str = "ymere", observed_on: date | None = None, **facts):
+        """The signal's event as the intake publishes it (see `signal`)."""
         signal_id = uuid.uuid4()
         data = MODELS[kind](
             signal_id=signal_id,
@@ -84,9 +97,7 @@ class Triage:
             data, source=SOURCES[by], subject=self.case_key(dwelling), time=self.clock.now(), event_id=signal_id,
             trace_context={"traceparent": f"00-{signal_id.hex}-{secrets.token_hex(8)}-01"},
         )  # fmt: skip
-        await self.bus.publish([OutgoingRecord("signals", event.subject, encode(event))])
-        await self.handled(signal_id, "triage")
-        return str(signal_id)
+        return event
 
     async def handled(self, event_id: uuid.UUID, consumer: str) -> None:
         """Wait until `consumer` processed the event, then until its events left the outbox."""

@@ -4,12 +4,19 @@ timeline).
 
 A signal keyed on a postcode address joins the dwelling's case once the register
 told the BAG id; the events triage emits about it carry that case's key.
+
+Looked up without an autoflush (`_get`): a consumed batch is one transaction, and a lookup
+that flushed would write the rows of every signal before it one signal at a time (the
+case, its alert, its deadlines). A case or alias this transaction opened and has not
+written yet is found in what it opened; the rest come from the database, and what
+they hold in this transaction is the session's (its identity map). Everything is written
+together at commit, or at the first query elsewhere that flushes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable
+from typing import Callable, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,11 +35,12 @@ async def case_for(
     """The case this signal belongs to, and whether this signal opened it (nothing of it
     is stored yet: no reports, no requests to look for)."""
     case_key = await _case_key(session, pseudonym, signal, location, now)
-    case = await session.get(HouseholdCase, case_key)
+    case = await _get(session, HouseholdCase, case_key)
     if case is not None:
         return case, False
     municipality = signal.data.municipality_code
     opened = HouseholdCase(case_key=case_key, municipality_code=municipality, state=CaseState.SIGNALLED, opened_at=now, updated_at=now)
+    _opened_in_this_transaction(session)[(HouseholdCase, case_key)] = opened  # the caller adds it to the session
     return opened, True
 
 
@@ -43,7 +51,7 @@ async def _case_key(
     signal_key = signal.key
     object_id = location.object_id if location is not None else None
     dwelling_key = pseudonym(object_id) if object_id else None
-    alias = await session.get(CaseAlias, signal_key) if dwelling_key != signal_key else None
+    alias = await _get(session, CaseAlias, signal_key) if dwelling_key != signal_key else None
     choice = choose_case_key(signal_key, dwelling_key, alias.case_key if alias else None)
     if choice.new_alias:
         await _record_alias(session, alias, signal, choice.case_key, now)
@@ -57,11 +65,37 @@ async def _case_key(
 async def _record_alias(session: AsyncSession, alias: CaseAlias | None, signal: Signal, case_key: str, now: datetime) -> None:
     if alias is None:
         alias = CaseAlias(alias_key=signal.key, case_key=case_key, recorded_at=now)
+        _opened_in_this_transaction(session)[(CaseAlias, signal.key)] = alias
     alias.case_key, alias.recorded_at = case_key, now
     session.add(alias)
     note(session, case_key, now, TimelineKind.JOINED, signal.event_id, {
         "signal_key": signal.key, "reason": "signalled by postcode address; the register told the dwelling",
     })  # fmt: skip
-    if await session.get(HouseholdCase, signal.key) is not None:
+    if await _get(session, HouseholdCase, signal.key) is not None:
         # Opened on the postcode key while the dwelling was unknown: not merged, pointed onwards.
         note(session, signal.key, now, TimelineKind.JOINED, signal.event_id, {"continued_in": case_key})
+
+
+Row = TypeVar("Row", HouseholdCase, CaseAlias)
+_OPENED = "cases and aliases opened"  # key in Session.info: (transaction, {(table class, key): row})
+
+
+async def _get(session: AsyncSession, table: type[Row], key: str) -> Row | None:
+    """The row with this key: one this transaction opened, else the database's, read without
+    flushing what the transaction holds (this module's docstring)."""
+    opened = _opened_in_this_transaction(session).get((table, key))
+    if opened is not None:
+        return opened
+    with session.no_autoflush:
+        return await session.get(table, key)
+
+
+def _opened_in_this_transaction(session: AsyncSession) -> dict[tuple[type, str], HouseholdCase | CaseAlias]:
+    sync = session.sync_session
+    transaction = sync.get_transaction()
+    held = sync.info.get(_OPENED)
+    if held is not None and held[0] is None:  # read before the transaction began: that read began it
+        held = sync.info[_OPENED] = (transaction, held[1])
+    if held is None or held[0] is not transaction:
+        held = sync.info[_OPENED] = (transaction, {})
+    return held[1]

@@ -3,7 +3,7 @@ decide a signal now (`RulesBook`).
 
 How a new version takes effect without a restart, on every triage instance: each
 decision reads the municipality's published version number in its own transaction (one
-indexed row), and takes the parsed rules of that version from a cache keyed by
+indexed row, read once per transaction: a consumed batch is one transaction), and takes the parsed rules of that version from a cache keyed by
 (municipality, version). A published version never changes, so the cache never goes
 stale; a signal decided after a publish commits sees the new number at once, on every
 instance, with no polling interval in which instances disagree (docs/adr/0028).
@@ -30,6 +30,7 @@ from services.triage.rules.municipal import MunicipalRules, rule_document
 from services.triage.tables import RulesVersion
 
 log = logging.getLogger(__name__)
+_PUBLISHED = "published rules versions"  # key in Session.info: (transaction, {municipality code: version or None})
 FILE_AUTHOR = {"organisation": None, "subject": "rules file", "kind": "rules file", "name": None, "employee_number": None}
 
 
@@ -48,10 +49,7 @@ class RulesBook:
 
     async def active(self, session: AsyncSession, municipality_code: str) -> ActiveRules:
         """The rules deciding this municipality's signals in this transaction."""
-        query = select(RulesVersion.version).where(
-            RulesVersion.municipality_code == municipality_code, RulesVersion.state == RulesVersionState.PUBLISHED
-        )
-        version = (await session.exec(query)).first()
+        version = await _published_version(session, municipality_code)
         if version is None:  # never seeded nor published: the file's rules, as before versions existed
             own = tuple(rule for rule in self.file_rules.rules if rule.municipality == municipality_code)
             return ActiveRules(version_label(municipality_code, None), own + self.fallback)
@@ -84,6 +82,30 @@ class RulesBook:
                 log.info("rules of %s were seeded by another instance", code)
 
 
+async def _published_version(session: AsyncSession, municipality_code: str) -> int | None:
+    """The municipality's published version number, read once per transaction: a consumed
+    batch decides all its signals by one version, the one published when it first asked."""
+    known = _known_in_this_transaction(session)
+    if municipality_code not in known:
+        query = select(RulesVersion.version).where(
+            RulesVersion.municipality_code == municipality_code, RulesVersion.state == RulesVersionState.PUBLISHED
+        )
+        known[municipality_code] = (await session.exec(query)).first()
+    return known[municipality_code]
+
+
+def _known_in_this_transaction(session) -> dict[str, int | None]:
+    """The versions read in the session's current transaction; a new transaction reads again."""
+    sync = getattr(session, "sync_session", session)
+    transaction = sync.get_transaction()
+    held = sync.info.get(_PUBLISHED)
+    if held is not None and held[0] is None:  # read before the transaction began: that read began it
+        held = sync.info[_PUBLISHED] = (transaction, held[1])
+    if held is None or held[0] is not transaction:
+        held = sync.info[_PUBLISHED] = (transaction, {})
+    return held[1]
+
+
 async def _seed(session: AsyncSession, code: str, document: dict, now: datetime) -> None:
     versions = (await session.exec(select(RulesVersion).where(RulesVersion.municipality_code == code))).all()
     from_file = [row for row in versions if (row.created_by or {}).get("kind") == FILE_AUTHOR["kind"]]
@@ -104,6 +126,7 @@ async def supersede_published(session: AsyncSession, code: str) -> RulesVersion 
         RulesVersion.municipality_code == code, col(RulesVersion.state) == RulesVersionState.PUBLISHED
     )
     current = (await session.exec(query.with_for_update())).first()
+    getattr(session, "sync_session", session).info.pop(_PUBLISHED, None)  # this transaction publishes: read again
     if current is not None:
         current.state = RulesVersionState.SUPERSEDED
         session.add(current)

@@ -122,6 +122,36 @@ async def test_a_consumed_event_is_handled_in_a_child_span_and_what_it_emits_car
     await runtime.engine.dispose()
 
 
+@pytest.mark.parametrize("batched", [False, True], ids=["one by one", "in a batch"])
+async def test_without_an_exporter_the_context_still_travels_through_a_consumer(tmp_path, batched):
+    """No processor receives the spans (no SIGNAL_OTLP_ENDPOINT): the consumer's span records
+    nothing, yet what it emits carries the same trace on, under a span id of its own."""
+    bus = InMemoryBus(partitions=1)
+    runtime = unit_runtime(ServiceSettings, tmp_path, bus, FakeClock())
+    await create_tables(runtime.engine)
+
+    async def emit_assessment(session, event):
+        runtime.emit(session, _assessed(event), subject=event.subject)
+
+    consumer = runtime.consumer("test", {arrears_event().type: emit_assessment}, RetryPolicy(attempts=1, first_delay=0))
+    traced, untraced = raw_event(traceparent=TRACEPARENT), raw_event()
+    for value in (traced, untraced):
+        bus.append_raw(TOPIC, value)
+    if batched:
+        await bus.deliver_pending([TOPIC], "g", consumer.process_batch)
+    else:
+        for record in bus.records(TOPIC):
+            await consumer.process_batch([record])
+    await runtime.relay.relay_once()
+
+    carried = [decode(record.value).envelope.traceparent for record in bus.records("triage")]
+    [continued] = [value for value in carried if ids_of(value)[0] == TRACE]
+    [begun] = [value for value in carried if value != continued]
+    assert ids_of(continued)[1] != PARENT_SPAN and continued.endswith("-01"), "a span of its own, sampled as its parent"
+    assert trace_id_from(begun) not in (None, TRACE), "an event without context begins a trace"
+    await runtime.engine.dispose()
+
+
 def _assessed(event) -> triage.HouseholdAssessed:
     return triage.HouseholdAssessed(
         signal_id=event.data.signal_id, persons=3, minors=1, minor_ages=[5], is_family=True,

@@ -77,3 +77,20 @@ async def test_another_instance_decides_by_the_new_version_without_a_restart(tri
     assert active.label == "0363 v2"
     assert next(rule for rule in active.rules if rule.id == "ams-arrears-vroeg-eropaf").recipient == NEW_TEAM
     assert active.rules[-1].municipality == "*", "the fallback rules follow the municipality's own"
+
+
+
+async def test_a_session_reads_the_version_again_in_its_next_transaction(triage):
+    """The published version is read once per transaction (a consumed batch asks once), never
+    kept beyond it: the same session's next transaction decides by a version published since."""
+    book = RulesBook(load_rules(DEFAULT_RULES, triage.runtime.organisations))
+    async with triage.runtime.sessions() as session:
+        async with session.begin():
+            assert (await book.active(session, "0363")).label == "0363 v1"
+            assert (await book.active(session, "0363")).label == "0363 v1"
+        document = changed((await published(triage.client))["document"], "ams-arrears-vroeg-eropaf", recipient=NEW_TEAM)
+        await publish_new(triage.client, document)
+        async with session.begin():
+            active = await book.active(session, "0363")
+    assert active.label == "0363 v2"
+    assert next(rule for rule in active.rules if rule.id == "ams-arrears-vroeg-eropaf").recipient == NEW_TEAM

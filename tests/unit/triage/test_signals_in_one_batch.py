@@ -1,0 +1,34 @@
+"""Signals consumed in one batch (one transaction): two for a dwelling nobody knew yet open
+one case between them, the second sees what the first did (its alert: no second one for
+the same arrears), and the batch is not split to get there."""
+
+from sqlmodel import col, select
+
+from shared.contracts import event_types
+
+from services.triage.domain.timeline import TimelineKind
+from services.triage.tables import CaseEntry, HouseholdCase
+
+NEW_DWELLING = "0363010009900001"  # Amsterdam, nobody registered
+OTHER_DWELLING = "0363010009900002"
+
+
+async def test_two_signals_for_a_new_dwelling_in_one_batch_open_one_case_and_alert_once(triage):
+    first = triage.signal_event("arrears.reported", NEW_DWELLING, months=2, amount_eur="900.00")
+    second = triage.signal_event("arrears.reported", NEW_DWELLING, months=2, amount_eur="900.00")
+    other = triage.signal_event("arrears.reported", OTHER_DWELLING, months=2, amount_eur="900.00")
+    await triage.signals_together([first, other, second])
+
+    assert sum(consumer.batches_split for consumer in triage.runtime.consumers) == 0, "handled as one batch"
+    key = triage.case_key(NEW_DWELLING)
+    async with triage.runtime.sessions() as session:
+        cases = (await session.exec(select(HouseholdCase).where(HouseholdCase.case_key == key))).all()
+        signals = (await session.exec(
+            select(CaseEntry).where(CaseEntry.case_key == key, CaseEntry.kind == TimelineKind.SIGNAL).order_by(col(CaseEntry.id))
+        )).all()  # fmt: skip
+    assert len(cases) == 1
+    assert [entry.event_id for entry in signals] == [first.id, second.id]
+    alerted = {event.subject: [] for event in triage.events("alerts", event_types.ALERT_RAISED)}
+    for event in triage.events("alerts", event_types.ALERT_RAISED):
+        alerted[event.subject].append(event.data.signal_id)
+    assert alerted == {key: [first.data.signal_id], triage.case_key(OTHER_DWELLING): [other.data.signal_id]}
