@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from shared.organisations import Role
 from services.portal import forms, signal_forms, web
 from services.portal.backend import Rejected
-from services.portal.pages.signalling import SIGNAL_FIELDS, add_signal_forms
+from services.portal.pages.signalling import SIGNAL_FIELDS, add_signal_forms, send_signal
 from services.portal.session import Session
 
 router = APIRouter(prefix="/corporatie", include_in_schema=False)
@@ -98,16 +98,8 @@ async def post_signal(request: Request, session: Corporation) -> Response:
     parsed = forms.arrears_signal(form, request.app.state.clock.now().date())
     if not parsed.ok:
         return await _overview(request, session, form, parsed.errors, 422)
-    # The form's own token as Idempotency-Key: sending the form twice posts one signal.
-    key = form.get("idempotency", "")[:100] or str(uuid4())
-    try:
-        accepted = await request.app.state.backend.post(
-            "arrears", "/v1/signals", session.token, json=parsed.body, headers={"Idempotency-Key": key}
-        )
-    except Rejected as exc:
-        if exc.status not in (400, 422):
-            raise
-        errors = forms.service_errors(exc.detail, SIGNAL_FIELDS, "Het signaal werd niet geaccepteerd.")
+    accepted, errors = await send_signal(request, session, parsed.body, form, SIGNAL_FIELDS)
+    if errors:
         return await _overview(request, session, form, errors, 422)
     return web.redirect(f"/corporatie/signalen/{accepted['id']}?melding=verstuurd")
 

@@ -48,6 +48,21 @@ FORM_FIELDS = {  # the intake's 400 names these fields of the signal forms
 }
 
 
+async def send_signal(request: Request, session: Session, body: dict, form: dict, fields: dict) -> tuple[dict, dict]:
+    """Post a parsed signal to the intake, the form's own token as its Idempotency-Key (sending
+    the form twice posts one signal): (the accepted signal, {}) or ({}, the errors by field)."""
+    key = form.get("idempotency", "")[:100] or str(uuid4())
+    try:
+        accepted = await request.app.state.backend.post(
+            "arrears", "/v1/signals", session.token, json=body, headers={"Idempotency-Key": key}
+        )
+    except Rejected as exc:
+        if exc.status not in (400, 422):
+            raise
+        return {}, forms.service_errors(exc.detail, fields, "Het signaal werd niet geaccepteerd.")
+    return accepted, {}
+
+
 def add_signal_forms(router: APIRouter, role: Role, home: str, back: str, status_page: bool = True) -> APIRouter:
     """The role's signal forms on `router` (prefix `home`), and the status page of a signal sent
     unless the router has its own (`status_page=False`). `back` is the text of the link home."""
@@ -66,15 +81,8 @@ def add_signal_forms(router: APIRouter, role: Role, home: str, back: str, status
         parsed = eviction_forms.eviction_signal(signal_form, form, request.app.state.clock.now().date())
         if not parsed.ok:
             return form_page(request, session, place, signal_form, form, parsed.errors, 422)
-        key = form.get("idempotency", "")[:100] or str(uuid4())
-        try:
-            accepted = await request.app.state.backend.post(
-                "arrears", "/v1/signals", session.token, json=parsed.body, headers={"Idempotency-Key": key}
-            )
-        except Rejected as exc:
-            if exc.status not in (400, 422):
-                raise
-            errors = forms.service_errors(exc.detail, FORM_FIELDS, "Het signaal werd niet geaccepteerd.")
+        accepted, errors = await send_signal(request, session, parsed.body, form, FORM_FIELDS)
+        if errors:
             return form_page(request, session, place, signal_form, form, errors, 422)
         return web.redirect(f"{home}/signalen/{accepted['id']}?melding=verstuurd")
 

@@ -20,6 +20,7 @@ from typing import Callable, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.persistence.per_transaction import remembered
 from services.triage.assessment import Location
 from services.triage.case.received import Signal
 from services.triage.domain.case import CaseState
@@ -91,11 +92,4 @@ async def _get(session: AsyncSession, table: type[Row], key: str) -> Row | None:
 
 
 def _opened_in_this_transaction(session: AsyncSession) -> dict[tuple[type, str], HouseholdCase | CaseAlias]:
-    sync = session.sync_session
-    transaction = sync.get_transaction()
-    held = sync.info.get(_OPENED)
-    if held is not None and held[0] is None:  # read before the transaction began: that read began it
-        held = sync.info[_OPENED] = (transaction, held[1])
-    if held is None or held[0] is not transaction:
-        held = sync.info[_OPENED] = (transaction, {})
-    return held[1]
+    return remembered(session, _OPENED)

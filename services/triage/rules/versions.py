@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.persistence.per_transaction import forget, remembered
 from services.triage.domain.routing import ANY_MUNICIPALITY, Decision, HouseholdFacts, Rule, SignalFacts, route
 from services.triage.domain.rules_version import RulesVersionState, version_label
 from services.triage.rules import RuleSet
@@ -96,14 +97,7 @@ async def _published_version(session: AsyncSession, municipality_code: str) -> i
 
 def _known_in_this_transaction(session) -> dict[str, int | None]:
     """The versions read in the session's current transaction; a new transaction reads again."""
-    sync = getattr(session, "sync_session", session)
-    transaction = sync.get_transaction()
-    held = sync.info.get(_PUBLISHED)
-    if held is not None and held[0] is None:  # read before the transaction began: that read began it
-        held = sync.info[_PUBLISHED] = (transaction, held[1])
-    if held is None or held[0] is not transaction:
-        held = sync.info[_PUBLISHED] = (transaction, {})
-    return held[1]
+    return remembered(session, _PUBLISHED)
 
 
 async def _seed(session: AsyncSession, code: str, document: dict, now: datetime) -> None:
@@ -126,7 +120,7 @@ async def supersede_published(session: AsyncSession, code: str) -> RulesVersion 
         RulesVersion.municipality_code == code, col(RulesVersion.state) == RulesVersionState.PUBLISHED
     )
     current = (await session.exec(query.with_for_update())).first()
-    getattr(session, "sync_session", session).info.pop(_PUBLISHED, None)  # this transaction publishes: read again
+    forget(session, _PUBLISHED)  # this transaction publishes: read again
     if current is not None:
         current.state = RulesVersionState.SUPERSEDED
         session.add(current)

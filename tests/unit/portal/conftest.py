@@ -10,7 +10,7 @@ import pytest_asyncio
 from shared.clock import FakeClock
 from tests.support import events as monitor_events
 from tests.support.register_server import PERSONEN_BASE, running_register
-from tests.unit.portal.support import in_process_chain
+from tests.unit.portal.support import in_process_chain, logged_out_of
 
 
 @pytest_asyncio.fixture
@@ -31,6 +31,5 @@ async def chain_with_triage(tmp_path_factory):
 @pytest.fixture
 def logged_out(chain_with_triage):
     """The module's chain with triage, the browser's cookies forgotten: each test logs in itself."""
-    chain_with_triage.portal.cookies.clear()
-    chain_with_triage.portal.headers.pop("X-CSRF-Token", None)
-    return chain_with_triage
+    return logged_out_of(chain_with_triage)
+

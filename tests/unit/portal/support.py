@@ -137,3 +137,10 @@ async def in_process_chain(tmp_path: Path, clock: FakeClock, register_url: str |
             httpx.AsyncClient(transport=httpx.ASGITransport(app=portal), base_url="http://portal.test")
         )
         yield InProcessChain(bus=bus, clock=clock, apps=apps, portal=client, portal_app=portal)
+
+
+def logged_out_of(chain):
+    """The chain with the browser's cookies and CSRF token forgotten: the next test logs in itself."""
+    chain.portal.cookies.clear()
+    chain.portal.headers.pop("X-CSRF-Token", None)
+    return chain

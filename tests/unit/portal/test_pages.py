@@ -23,7 +23,7 @@ from tests.support.triage_cases import assessed_case
 from tests.support.wait import wait_for
 from tests.support import events as monitor_events
 from tests.support.events import alert_event, publish
-from tests.unit.portal.support import in_process_chain
+from tests.unit.portal.support import in_process_chain, logged_out_of
 
 GGD = "ggd-amsterdam-vangnet"
 HVO = "hvo-querido"
@@ -51,9 +51,7 @@ async def services(tmp_path_factory):
 @pytest.fixture
 def chain(services):
     """The module's chain, with the browser's cookies forgotten: each test logs in itself."""
-    services.portal.cookies.clear()
-    services.portal.headers.pop("X-CSRF-Token", None)
-    return services
+    return logged_out_of(services)
 
 
 # --- login ------------------------------------------------------------------------------------------

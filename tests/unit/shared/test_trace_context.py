@@ -97,14 +97,7 @@ async def test_a_consumed_event_is_handled_in_a_child_span_and_what_it_emits_car
 
     consumer = runtime.consumer("test", {arrears_event().type: emit_assessment}, RetryPolicy(attempts=1, first_delay=0))
     traced, untraced, malformed = raw_event(traceparent=TRACEPARENT), raw_event(), raw_event(traceparent="00-zz")
-    for value in (traced, untraced, malformed):
-        bus.append_raw(TOPIC, value)
-    if batched:
-        await bus.deliver_pending([TOPIC], "g", consumer.process_batch)
-    else:
-        for record in bus.records(TOPIC):
-            await consumer.process_batch([record])
-    await runtime.relay.relay_once()
+    await consume_and_relay(bus, runtime, consumer, [traced, untraced, malformed], batched)
 
     assert consumer.dead_lettered == 0 and consumer.batches_split == 0
     by_event = {span.attributes["cloudevents.event_id"]: span for span in spans.get_finished_spans()}
@@ -135,14 +128,7 @@ async def test_without_an_exporter_the_context_still_travels_through_a_consumer(
 
     consumer = runtime.consumer("test", {arrears_event().type: emit_assessment}, RetryPolicy(attempts=1, first_delay=0))
     traced, untraced = raw_event(traceparent=TRACEPARENT), raw_event()
-    for value in (traced, untraced):
-        bus.append_raw(TOPIC, value)
-    if batched:
-        await bus.deliver_pending([TOPIC], "g", consumer.process_batch)
-    else:
-        for record in bus.records(TOPIC):
-            await consumer.process_batch([record])
-    await runtime.relay.relay_once()
+    await consume_and_relay(bus, runtime, consumer, [traced, untraced], batched)
 
     carried = [decode(record.value).envelope.traceparent for record in bus.records("triage")]
     [continued] = [value for value in carried if ids_of(value)[0] == TRACE]
@@ -191,3 +177,15 @@ def test_with_an_otlp_endpoint_spans_leave_for_the_collector_over_otlp_http():
     service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}["service.name"]
     [exported] = resource_spans.scope_spans[0].spans
     assert (service, exported.name, int.from_bytes(exported.trace_id, "big")) == ("signaalketen-triage", "process something", trace_id)
+
+
+async def consume_and_relay(bus, runtime, consumer, values, batched: bool) -> None:
+    """The raw events on the topic, consumed as one batch or one at a time; what they emitted relayed."""
+    for value in values:
+        bus.append_raw(TOPIC, value)
+    if batched:
+        await bus.deliver_pending([TOPIC], "g", consumer.process_batch)
+    else:
+        for record in bus.records(TOPIC):
+            await consumer.process_batch([record])
+    await runtime.relay.relay_once()
