@@ -8,7 +8,17 @@ from typing import Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError, for_code
+from aiokafka.errors import (
+    CommitFailedError,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    KafkaError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    TopicAlreadyExistsError,
+    UnknownProducerId,
+    for_code,
+)
 
 from shared.bus.port import BatchHandler, OutgoingRecord, Record
 from shared.bus.topic_plan import TopicSpec
@@ -17,6 +27,11 @@ log = logging.getLogger(__name__)
 FETCH_MAX_RECORDS = 500  # per fetch, over all partitions: one transaction per partition's share
 STOP_GRACE_SECONDS = 10.0  # at shutdown, for the batches in hand to finish and commit
 REVOKE_GRACE_SECONDS = 2.0  # at a rebalance, likewise, before a held partition is let go
+PRODUCER_STOP_SECONDS = 10.0  # for a producer being replaced to let go of what it still holds
+# Answers after which this producer cannot write a partition again: its sequence numbers or its
+# id are out of step with the broker's. Java's client bumps its epoch and goes on; aiokafka
+# does not, and every later record of the partition fails the same way (aio-libs/aiokafka#1017).
+PRODUCER_OUT_OF_STEP = (OutOfOrderSequenceNumber, UnknownProducerId, InvalidProducerEpoch, InvalidProducerIdMapping, ProducerFenced)
 
 
 class KafkaBus:
@@ -27,9 +42,23 @@ class KafkaBus:
         self._producer: AIOKafkaProducer | None = None
         self._consumers: dict[str, AIOKafkaConsumer] = {}
         self.assigned = asyncio.Event()
+        self._started = False
 
     async def start(self) -> None:
-        self._producer = AIOKafkaProducer(
+        self._started = True
+        await self._start_producer()
+
+    async def _start_producer(self) -> None:
+        producer = self._new_producer()
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise  # no broker answers: the next publish tries again
+        self._producer = producer
+
+    def _new_producer(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(
             bootstrap_servers=self._bootstrap,
             client_id=self._client_id,
             # acks=all: acknowledged once every in-sync replica has the record (at least the topic's
@@ -39,15 +68,40 @@ class KafkaBus:
             linger_ms=self._linger_ms,
             request_timeout_ms=15000,
         )
-        await self._producer.start()
 
     async def stop(self) -> None:
+        self._started = False
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
 
     async def publish(self, records: Sequence[OutgoingRecord]) -> list[BaseException | None]:
-        assert self._producer is not None, "bus not started"
+        assert self._started, "bus not started"
+        if self._producer is None or not _sending(self._producer):
+            await self._replace_producer("its sender stopped")
+        results = await self._send_all(records)
+        out_of_step = next((error for error in results if isinstance(error, PRODUCER_OUT_OF_STEP)), None)
+        if out_of_step is not None or not _sending(self._producer):
+            # What failed stays in the outbox and leaves with the new producer (a new producer
+            # id, sequences from zero); consumers drop a record they had by its CloudEvent id.
+            try:
+                await self._replace_producer(type(out_of_step).__name__ if out_of_step else "its sender stopped")
+            except Exception as exc:  # noqa: BLE001 - these results stand; the next publish tries again
+                log.warning("no new Kafka producer yet (%s)", type(exc).__name__)
+        return results
+
+    async def _replace_producer(self, reason: str) -> None:
+        old, self._producer = self._producer, None
+        if old is not None:
+            log.warning("Kafka producer replaced: %s", reason)
+            try:
+                await asyncio.wait_for(old.stop(), PRODUCER_STOP_SECONDS)
+            except Exception as exc:  # noqa: BLE001 - the old one is let go either way
+                log.warning("the replaced Kafka producer did not stop cleanly (%s)", type(exc).__name__)
+        await self._start_producer()
+
+    async def _send_all(self, records: Sequence[OutgoingRecord]) -> list[BaseException | None]:
+        assert self._producer is not None
         futures: list[asyncio.Future | BaseException] = []
         for record in records:
             try:
@@ -140,6 +194,13 @@ class KafkaBus:
                 _raise_creation_errors(answer)
         finally:
             await admin.close()
+
+
+def _sending(producer: AIOKafkaProducer) -> bool:
+    """Whether the producer's sender still runs. When it stopped on an error, aiokafka failed
+    what it held, but a record handed to it afterwards would wait for ever."""
+    task = getattr(getattr(producer, "_sender", None), "sender_task", None)  # no public accessor
+    return task is None or not task.done()
 
 
 def _new_topic(topic: TopicSpec | str, partitions: int) -> NewTopic:

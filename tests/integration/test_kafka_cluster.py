@@ -105,9 +105,17 @@ async def test_a_broker_killed_while_producing_and_consuming_loses_nothing(clust
                 restarted = asyncio.create_task(asyncio.to_thread(cluster.restart, victim))
             await asyncio.sleep(0.1)
         await restarted
-        async with asyncio.timeout(120):
-            while set(received) != set(range(staged)):
-                await asyncio.sleep(0.2)
+        try:
+            async with asyncio.timeout(120):
+                while set(received) != set(range(staged)):
+                    await asyncio.sleep(0.2)
+        except TimeoutError:
+            missing = sorted(set(range(staged)) - set(received))
+            pytest.fail(
+                f"{len(missing)} of {staged} events not consumed after 120 s (first {missing[:10]}); "
+                f"outbox rows not yet published {await relay.backlog()}, relay published {relay.published}; "
+                f"consumer lag {await consumer_bus.lag()}, partitions assigned {consumer_bus.assigned_partitions()}"
+            )
     finally:
         stop.set()
         await asyncio.gather(*workers, return_exceptions=True)
