@@ -2,8 +2,11 @@
 
 Pure functions: a form (field name -> text) in, the JSON body for a service out, or
 the fields in error with a Dutch message each. The services check everything again;
-`service_errors` turns their 422/409 answers, which name the offending field, into
-the same shape, so a form shows both kinds of error next to the field.
+`service_errors` turns their 400/409/422 answers, which name the offending field, into
+the same shape, so a form shows both kinds of error next to the field. `submit` is the
+one way a page sends a checked form (it awaits the page's call, no I/O of its own): the
+service's answer, or the errors (and status) with which the page shows the form again,
+with what was typed.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from shared.contracts.districts import DISTRICTS, code_for
 from shared.contracts.event_types import SignalType
 from shared.contracts.events.triage import PlacementCause, ReferralSource
+from services.portal.backend import Rejected
 
 CASE_KEY = re.compile(r"^hh-[0-9a-f]{16,64}$")
 WORKER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
@@ -222,34 +226,6 @@ def acknowledgement(form: Mapping[str, str]) -> Parsed:
     return Parsed(body={"acknowledged_by": worker} if worker else {})
 
 
-@dataclass(frozen=True)
-class FiguresQuery:
-    municipality: str
-    year: int
-    month: int | None
-
-
-def figures_query(
-    params: Mapping[str, str], default_municipality: str, this_year: int
-) -> tuple[FiguresQuery, dict[str, str]]:
-    """The municipality page's filter; a wrong value falls back to the default and says so."""
-    errors: dict[str, str] = {}
-    municipality = text(params, "gemeente") or default_municipality
-    if not MUNICIPALITY_CODE.match(municipality):
-        errors["gemeente"] = "Een gemeentecode heeft vier cijfers."
-        municipality = default_municipality
-    year_text = text(params, "jaar")
-    year = whole(year_text, 2000, 2100) if year_text else this_year
-    if year is None:
-        errors["jaar"] = "Kies een jaar van 2000 tot en met 2100."
-        year = this_year
-    month_text = text(params, "maand")
-    month = whole(month_text, 1, 12) if month_text else None
-    if month_text and month is None:
-        errors["maand"] = "Kies een maand van 1 tot en met 12."
-    return FiguresQuery(municipality, year, month), errors
-
-
 def service_errors(detail: Any, fields: Mapping[str, tuple[str, str]], fallback: str) -> dict[str, str]:
     """A service's 400/409/422 field errors (portal.backend) as form errors. `fields` maps a field name in the
     service's answer to (form field, message); the last element of each `loc` that
@@ -265,3 +241,46 @@ def service_errors(detail: Any, fields: Mapping[str, tuple[str, str]], fallback:
             form_field, message = fields[named]
             errors.setdefault(form_field, message)
     return errors or {FORM_ERROR: fallback}
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """Which refusals of a service (`Rejected`) a form shows next to its fields; any other goes on
+    to the error page. `fields` and `fallback` as in `service_errors`. A 404, when the form
+    expects one, shows `not_found` with `not_found_status`."""
+
+    fields: Mapping[str, tuple[str, str]]
+    fallback: str
+    statuses: tuple[int, ...] = (400, 422)
+    not_found: Mapping[str, str] | None = None
+    not_found_status: int = 422
+
+
+WITH_CONFLICT = (400, 409, 422)  # Refusals.statuses of a form whose step may be taken already (409)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of a form: the service's answer, or the errors to show with it (and the status)."""
+
+    answer: Any = None
+    errors: dict[str, str] = field(default_factory=dict)
+    status_code: int = 200
+
+
+async def submit(parsed: Parsed, send: Callable[[dict[str, Any]], Awaitable[Any]], refusals: Refusals) -> Sent:
+    """Send a checked form's body to a service (`send`), only when the form is right (else its own
+    errors, 422). A refusal `refusals` expects becomes errors by field: a 400 as 422, a 409 or
+    422 as itself. A service that does not answer, an expired session or another refusal
+    goes on to the error pages (error_pages.py)."""
+    if not parsed.ok:
+        return Sent(errors=parsed.errors, status_code=422)
+    try:
+        return Sent(answer=await send(parsed.body))
+    except Rejected as exc:
+        if exc.status == 404 and refusals.not_found is not None:
+            return Sent(errors=dict(refusals.not_found), status_code=refusals.not_found_status)
+        if exc.status not in refusals.statuses:
+            raise
+        errors = service_errors(exc.detail, refusals.fields, refusals.fallback)
+        return Sent(errors=errors, status_code=422 if exc.status == 400 else exc.status)

@@ -96,12 +96,10 @@ async def signal(request: Request, signal_id: UUID, session: Corporation) -> Res
 async def post_signal(request: Request, session: Corporation) -> Response:
     form = {key: str(value) for key, value in (await request.form()).items()}
     parsed = forms.arrears_signal(form, request.app.state.clock.now().date())
-    if not parsed.ok:
-        return await _overview(request, session, form, parsed.errors, 422)
-    accepted, errors = await send_signal(request, session, parsed.body, form, SIGNAL_FIELDS)
-    if errors:
-        return await _overview(request, session, form, errors, 422)
-    return web.redirect(f"/corporatie/signalen/{accepted['id']}?melding=verstuurd")
+    sent = await send_signal(request, session, parsed, form, SIGNAL_FIELDS)
+    if sent.errors:
+        return await _overview(request, session, form, sent.errors, sent.status_code)
+    return web.redirect(f"/corporatie/signalen/{sent.answer['id']}?melding=verstuurd")
 
 
 # a concern, its own contact attempts and a relapse after housing support; the status page is the one above

@@ -30,6 +30,13 @@ REQUEST_FIELDS = {
     "cause": ("cause", "Kies waarom het gezin geen woning heeft."),
     "referral_source": ("referral_source", "Kies wie het gezin heeft doorverwezen."),
 }
+REQUEST_REFUSALS = forms.Refusals(
+    REQUEST_FIELDS,
+    "De aanvraag werd niet geaccepteerd.",
+    forms.WITH_CONFLICT,
+    not_found={"case_key": "Deze zaak is niet bekend in uw regio."},  # a case placement does not know in this GGD's region
+    not_found_status=404,
+)
 
 
 # --- inbox -----------------------------------------------------------------------------------------
@@ -129,20 +136,14 @@ async def placements(request: Request, session: Ggd) -> Response:
 @router.post("/opvang")
 async def ask_for_placement(request: Request, session: Ggd) -> Response:
     form = {key: str(value) for key, value in (await request.form()).items()}
-    parsed = forms.placement_request(form)
-    if not parsed.ok:
-        return await _placements_page(request, session, form, parsed.errors, 422)
-    try:
-        created = await request.app.state.backend.post("placement", "/v1/requests", session.token, json=parsed.body)
-    except Rejected as exc:
-        if exc.status not in (400, 404, 409, 422):
-            raise
-        if exc.status == 404:  # a case the service does not know in this GGD's region
-            errors = {"case_key": "Deze zaak is niet bekend in uw regio."}
-        else:
-            errors = forms.service_errors(exc.detail, REQUEST_FIELDS, "De aanvraag werd niet geaccepteerd.")
-        return await _placements_page(request, session, form, errors, 422 if exc.status == 400 else exc.status)
-    return web.redirect(f"/ggd/opvang?melding=aangevraagd#verzoek-{created['id']}")
+    sent = await forms.submit(
+        forms.placement_request(form),
+        lambda body: request.app.state.backend.post("placement", "/v1/requests", session.token, json=body),
+        REQUEST_REFUSALS,
+    )
+    if sent.errors:
+        return await _placements_page(request, session, form, sent.errors, sent.status_code)
+    return web.redirect(f"/ggd/opvang?melding=aangevraagd#verzoek-{sent.answer['id']}")
 
 
 async def _placements_page(

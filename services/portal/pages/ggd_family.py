@@ -38,6 +38,9 @@ ALTERNATIVE_FIELDS = {
     "note": ("note", "Deze aantekening werd niet geaccepteerd."),
     "status": ("kind", NOT_WAITLISTED),
 }
+COMPOSITION_REFUSALS = forms.Refusals(COMPOSITION_FIELDS, "De correctie werd niet geaccepteerd.")
+ALTERNATIVE_REFUSALS = forms.Refusals(ALTERNATIVE_FIELDS, NOT_WAITLISTED, forms.WITH_CONFLICT)
+HOME_VISIT_REFUSALS = forms.Refusals(FEEDBACK_FIELDS, "Het huisbezoek werd niet geaccepteerd.", forms.WITH_CONFLICT)
 
 
 # --- where is the family now ---------------------------------------------------------------------
@@ -68,18 +71,15 @@ async def _family_page(
 @router.post("/opvang/{request_id}/alternatief")
 async def record_alternative(request: Request, request_id: UUID, session: Ggd) -> Response:
     form = {key: str(value) for key, value in (await request.form()).items()}
-    parsed = care_forms.alternative(form)
-    if not parsed.ok:
-        return await _family_page(request, session, request_id, form, parsed.errors, 422)
-    try:
-        await request.app.state.backend.post(
-            "placement", f"/v1/requests/{request_id}/alternative", session.token, json=parsed.body
-        )
-    except Rejected as exc:
-        if exc.status not in (400, 409, 422):
-            raise
-        errors = forms.service_errors(exc.detail, ALTERNATIVE_FIELDS, NOT_WAITLISTED)
-        return await _family_page(request, session, request_id, form, errors, 422 if exc.status == 400 else exc.status)
+    sent = await forms.submit(
+        care_forms.alternative(form),
+        lambda body: request.app.state.backend.post(
+            "placement", f"/v1/requests/{request_id}/alternative", session.token, json=body
+        ),
+        ALTERNATIVE_REFUSALS,
+    )
+    if sent.errors:
+        return await _family_page(request, session, request_id, form, sent.errors, sent.status_code)
     return web.redirect(f"/ggd/opvang/{request_id}?melding=alternatief")
 
 
@@ -96,18 +96,13 @@ async def composition_form(request: Request, case_key: str, session: Ggd, doel: 
 async def correct_composition(request: Request, case_key: str, session: Ggd) -> Response:
     _check_case_key(case_key)
     form = {key: str(value) for key, value in (await request.form()).items()}
-    parsed = care_forms.composition(form)
-    if not parsed.ok:
-        return _composition_page(request, session, case_key, form, parsed.errors, 422)
-    try:
-        await request.app.state.backend.post(
-            "triage", f"/v1/cases/{case_key}/composition", session.token, json=parsed.body
-        )
-    except Rejected as exc:
-        if exc.status not in (400, 422):
-            raise
-        errors = forms.service_errors(exc.detail, COMPOSITION_FIELDS, "De correctie werd niet geaccepteerd.")
-        return _composition_page(request, session, case_key, form, errors, 422)
+    sent = await forms.submit(
+        care_forms.composition(form),
+        lambda body: request.app.state.backend.post("triage", f"/v1/cases/{case_key}/composition", session.token, json=body),
+        COMPOSITION_REFUSALS,
+    )
+    if sent.errors:
+        return _composition_page(request, session, case_key, form, sent.errors, sent.status_code)
     purpose = form.get("doel", "") if form.get("doel", "") in PURPOSES else PURPOSES[-1]
     return web.redirect(f"/ggd/zaken/{case_key}?{urlencode({'doel': purpose, 'melding': 'samenstelling'})}")
 
@@ -139,16 +134,13 @@ async def record_home_visit(request: Request, case_key: str, alert_id: UUID, ses
     _check_case_key(case_key)
     form = {key: str(value) for key, value in (await request.form()).items()}
     today = request.app.state.clock.now().astimezone(web.DUTCH_TIME).date()
-    parsed = care_forms.prevention_feedback({**form, "type": "home-visit"}, today)
-    if not parsed.ok:
-        return _visit_page(request, session, case_key, alert_id, form, parsed.errors, 422)
-    try:
-        await request.app.state.backend.post("triage", f"/v1/alerts/{alert_id}/feedback", session.token, json=parsed.body)
-    except Rejected as exc:
-        if exc.status not in (400, 409, 422):
-            raise
-        errors = forms.service_errors(exc.detail, FEEDBACK_FIELDS, "Het huisbezoek werd niet geaccepteerd.")
-        return _visit_page(request, session, case_key, alert_id, form, errors, 409 if exc.status == 409 else 422)
+    sent = await forms.submit(
+        care_forms.prevention_feedback({**form, "type": "home-visit"}, today),
+        lambda body: request.app.state.backend.post("triage", f"/v1/alerts/{alert_id}/feedback", session.token, json=body),
+        HOME_VISIT_REFUSALS,
+    )
+    if sent.errors:
+        return _visit_page(request, session, case_key, alert_id, form, sent.errors, sent.status_code)
     purpose = form.get("doel", "") if form.get("doel", "") in PURPOSES else PURPOSES[-1]
     return web.redirect(f"/ggd/zaken/{case_key}?{urlencode({'doel': purpose, 'melding': 'huisbezoek'})}")
 

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from shared.organisations import Role
-from services.portal import forms, web
+from services.portal import web
 from services.portal.charts import grouped, horizontal
+from services.portal.figures_filter import FiguresQuery, figures_query
 from services.portal.labels import outcome_label
 from services.portal.session import Session
 
@@ -50,9 +51,9 @@ def evictions_chart(table: dict):
     return grouped([(str(row["year"]), [row[name] for name in EVICTION_SERIES]) for row in table["rows"]])
 
 
-def _query(request: Request, session: Session) -> tuple[forms.FiguresQuery, dict[str, str]]:
+def _query(request: Request, session: Session) -> tuple[FiguresQuery, dict[str, str]]:
     own = session.organisation.municipality_codes
-    return forms.figures_query(request.query_params, own[0] if own else "0363", request.app.state.clock.now().year)
+    return figures_query(request.query_params, own[0] if own else "0363", request.app.state.clock.now().year)
 
 
 @router.get("")

@@ -19,7 +19,6 @@ from fastapi.responses import Response
 
 from shared.organisations import Role
 from services.portal import care_forms, forms, web
-from services.portal.backend import Rejected
 from services.portal.session import Session
 
 router = APIRouter(prefix="/preventie", include_in_schema=False)
@@ -31,6 +30,7 @@ FEEDBACK_FIELDS = {
     "visitors": ("visitors", "Het aantal medewerkers werd niet geaccepteerd: 1 tot en met 6."),
     "met_household": ("met_household", "Geef aan of het huishouden opendeed."),
 }
+FEEDBACK_REFUSALS = forms.Refusals(FEEDBACK_FIELDS, "De terugmelding werd niet geaccepteerd.", forms.WITH_CONFLICT)
 
 
 @router.get("")
@@ -84,16 +84,14 @@ def _today(request: Request) -> date:
 async def report(request: Request, alert_id: UUID, session: Team) -> Response:
     form = {key: str(value) for key, value in (await request.form()).items()}
     parsed = care_forms.prevention_feedback(form, _today(request))
-    key = str(alert_id)
-    if not parsed.ok:
-        return await _inbox_page(request, session, {key: form}, {key: parsed.errors}, 422)
-    try:
-        await request.app.state.backend.post("triage", f"/v1/alerts/{alert_id}/feedback", session.token, json=parsed.body)
-    except Rejected as exc:
-        if exc.status not in (400, 409, 422):
-            raise
-        errors = forms.service_errors(exc.detail, FEEDBACK_FIELDS, "De terugmelding werd niet geaccepteerd.")
-        return await _inbox_page(request, session, {key: form}, {key: errors}, 422 if exc.status == 400 else exc.status)
+    sent = await forms.submit(
+        parsed,
+        lambda body: request.app.state.backend.post("triage", f"/v1/alerts/{alert_id}/feedback", session.token, json=body),
+        FEEDBACK_REFUSALS,
+    )
+    if sent.errors:
+        key = str(alert_id)
+        return await _inbox_page(request, session, {key: form}, {key: sent.errors}, sent.status_code)
     message = "huisbezoek" if parsed.body["type"] == "home-visit" else "teruggemeld"
     return web.redirect(f"/preventie?melding={message}#melding-{alert_id}")
 

@@ -26,6 +26,9 @@ PLAN_FIELDS = {
     "arrangements": ("arrangements", "Deze afspraken werden niet geaccepteerd."),
 }
 CASE_NOT_FOUND = "Deze zaak is niet bekend bij uw organisatie: een vangnetplan legt u vast voor een zaak die bij u is belegd."
+PLAN_REFUSALS = forms.Refusals(
+    PLAN_FIELDS, "Het vangnetplan werd niet geaccepteerd.", forms.WITH_CONFLICT, not_found={forms.FORM_ERROR: CASE_NOT_FOUND}
+)
 
 
 def plan_router(role: Role, home: str, back: str) -> APIRouter:
@@ -40,24 +43,17 @@ def plan_router(role: Role, home: str, back: str) -> APIRouter:
     @router.post("/zaken/{case_key}/vangnetplan")
     async def record_plan(request: Request, case_key: str, session: Worker) -> Response:
         _check(case_key)
-        sent = await request.form()
-        form = {key: str(value) for key, value in sent.items()} | {"arrangements": sent.getlist("arrangements")}
-        parsed = care_forms.safety_net_plan(form, request.app.state.clock.now().astimezone(web.DUTCH_TIME).date())
-        if not parsed.ok:
-            return _page(request, session, home, back, case_key, form, parsed.errors, 422)
-        try:
-            await request.app.state.backend.post(
-                "triage", f"/v1/cases/{case_key}/safety-net-plan", session.token, json=parsed.body
-            )
-        except Rejected as exc:
-            if exc.status not in (400, 404, 409, 422):
-                raise
-            errors = (
-                {forms.FORM_ERROR: CASE_NOT_FOUND}
-                if exc.status == 404
-                else forms.service_errors(exc.detail, PLAN_FIELDS, "Het vangnetplan werd niet geaccepteerd.")
-            )
-            return _page(request, session, home, back, case_key, form, errors, 409 if exc.status == 409 else 422)
+        posted = await request.form()
+        form = {key: str(value) for key, value in posted.items()} | {"arrangements": posted.getlist("arrangements")}
+        sent = await forms.submit(
+            care_forms.safety_net_plan(form, request.app.state.clock.now().astimezone(web.DUTCH_TIME).date()),
+            lambda body: request.app.state.backend.post(
+                "triage", f"/v1/cases/{case_key}/safety-net-plan", session.token, json=body
+            ),
+            PLAN_REFUSALS,
+        )
+        if sent.errors:
+            return _page(request, session, home, back, case_key, form, sent.errors, sent.status_code)
         return web.redirect(_after(home, case_key, form.get("doel", "")))
 
     return router

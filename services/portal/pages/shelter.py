@@ -87,6 +87,11 @@ class Step:
     fields: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # service_errors' map
     shown: Callable[[dict], dict] = lambda view: view  # the row as the shelter sees it afterwards
 
+    @property
+    def refusals(self) -> forms.Refusals:
+        """A 409 always; a 400 only when it can name a field of the row's form."""
+        return forms.Refusals(self.fields, self.conflict, (400, 409) if self.fields else (409,))
+
 
 def _says(key: str) -> Callable[[dict], str]:
     return lambda _view: key
@@ -135,19 +140,16 @@ async def _take(
 ) -> Response:
     """Post the step to placement. A wrong form, or placement's 409 or 400, comes back next to
     the form; otherwise the row (HTMX) or the page again with the step's message."""
-    if parsed is not None and not parsed.ok:
-        return await _problem(request, session, request_id, parsed.errors, 422)
-    body = parsed.body if parsed is not None else None
-    try:
-        view = await request.app.state.backend.post(
-            "placement", f"/v1/requests/{request_id}/{step.action}", session.token, json=body
-        )
-    except Rejected as exc:
-        if exc.status != 409 and not (exc.status == 400 and step.fields):
-            raise
-        errors = forms.service_errors(exc.detail, step.fields, step.conflict)
-        return await _problem(request, session, request_id, errors, 409 if exc.status == 409 else 422)
-    row, message = step.shown(view), step.message(view)
+    sent = await forms.submit(
+        parsed or forms.Parsed(),  # a step without a form posts no body
+        lambda body: request.app.state.backend.post(
+            "placement", f"/v1/requests/{request_id}/{step.action}", session.token, json=body or None
+        ),
+        step.refusals,
+    )
+    if sent.errors:
+        return await _problem(request, session, request_id, sent.errors, sent.status_code)
+    row, message = step.shown(sent.answer), step.message(sent.answer)
     if web.is_htmx(request):
         return await _row(request, session, row, {}, 200, web.MESSAGES[message])
     anchor = "" if row["status"] == "declined" else f"#verzoek-{request_id}"  # a declined row leaves the page

@@ -48,19 +48,23 @@ FORM_FIELDS = {  # the intake's 400 names these fields of the signal forms
 }
 
 
-async def send_signal(request: Request, session: Session, body: dict, form: dict, fields: dict) -> tuple[dict, dict]:
-    """Post a parsed signal to the intake, the form's own token as its Idempotency-Key (sending
-    the form twice posts one signal): (the accepted signal, {}) or ({}, the errors by field)."""
+SIGNAL_REFUSED = "Het signaal werd niet geaccepteerd."
+
+
+async def send_signal(
+    request: Request, session: Session, parsed: forms.Parsed, form: dict, fields: dict
+) -> forms.Sent:
+    """Post a checked signal to the intake (`forms.submit`), the form's own token as its
+    Idempotency-Key (sending the form twice posts one signal); the intake's 400 or 422 names
+    the field in error."""
     key = form.get("idempotency", "")[:100] or str(uuid4())
-    try:
-        accepted = await request.app.state.backend.post(
+    return await forms.submit(
+        parsed,
+        lambda body: request.app.state.backend.post(
             "arrears", "/v1/signals", session.token, json=body, headers={"Idempotency-Key": key}
-        )
-    except Rejected as exc:
-        if exc.status not in (400, 422):
-            raise
-        return {}, forms.service_errors(exc.detail, fields, "Het signaal werd niet geaccepteerd.")
-    return accepted, {}
+        ),
+        forms.Refusals(fields, SIGNAL_REFUSED),
+    )
 
 
 def add_signal_forms(router: APIRouter, role: Role, home: str, back: str, status_page: bool = True) -> APIRouter:
@@ -76,15 +80,13 @@ def add_signal_forms(router: APIRouter, role: Role, home: str, back: str, status
     @router.post("/melden/{slug}")
     async def post_signal(request: Request, slug: str, session: Signaller) -> Response:
         signal_form = _form_or_404(role, slug)
-        sent = await request.form()
-        form = {key: str(value) for key, value in sent.items()} | {"concerns": sent.getlist("concerns")}
+        posted = await request.form()
+        form = {key: str(value) for key, value in posted.items()} | {"concerns": posted.getlist("concerns")}
         parsed = eviction_forms.eviction_signal(signal_form, form, request.app.state.clock.now().date())
-        if not parsed.ok:
-            return form_page(request, session, place, signal_form, form, parsed.errors, 422)
-        accepted, errors = await send_signal(request, session, parsed.body, form, FORM_FIELDS)
-        if errors:
-            return form_page(request, session, place, signal_form, form, errors, 422)
-        return web.redirect(f"{home}/signalen/{accepted['id']}?melding=verstuurd")
+        sent = await send_signal(request, session, parsed, form, FORM_FIELDS)
+        if sent.errors:
+            return form_page(request, session, place, signal_form, form, sent.errors, sent.status_code)
+        return web.redirect(f"{home}/signalen/{sent.answer['id']}?melding=verstuurd")
 
     if status_page:
 

@@ -3,7 +3,7 @@ own refusals land on the same fields."""
 
 from datetime import date
 
-from services.portal import forms
+from services.portal import figures_filter, forms
 
 TODAY = date(2026, 11, 28)
 
@@ -131,11 +131,11 @@ def test_an_acknowledgement_takes_a_worker_number_never_an_email_address():
 
 
 def test_the_figures_filter_falls_back_to_the_defaults_and_says_why():
-    query, errors = forms.figures_query({"gemeente": "abc", "jaar": "1999", "maand": "13"}, "0363", 2026)
-    assert query == forms.FiguresQuery("0363", 2026, None)
+    query, errors = figures_filter.figures_query({"gemeente": "abc", "jaar": "1999", "maand": "13"}, "0363", 2026)
+    assert query == figures_filter.FiguresQuery("0363", 2026, None)
     assert set(errors) == {"gemeente", "jaar", "maand"}
-    assert forms.figures_query({"jaar": "2025", "maand": "3"}, "0344", 2026) == (
-        forms.FiguresQuery("0344", 2025, 3),
+    assert figures_filter.figures_query({"jaar": "2025", "maand": "3"}, "0344", 2026) == (
+        figures_filter.FiguresQuery("0344", 2025, 3),
         {},
     )
 
