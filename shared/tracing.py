@@ -17,11 +17,12 @@ rows, log lines and the register's protocollering name that trace's id.
 
 A malformed or missing trace context is never an error: the span starts a new trace.
 
-Spans nobody receives. Without an exporter (no processor on the provider), the hot paths
-(a span per consumed event, per webhook call, per request that continues a trace) start a non-recording span (`span_for`): the
-same trace id, a new span id, the parent's flags, so the context travels on exactly as it
-would, without the recording SDK span (its attributes, timestamps, processors) that
-would be thrown away.
+Spans nobody receives. The provider's sampler (`UntilReceived`) drops every span until a
+span processor is added (the OTLP exporter, a test's collector): without an exporter each
+span is the SDK's non-recording span, with the parent's trace id and tracestate and a new
+span id, so the context travels on as it would, without the recording span (attributes,
+timestamps, processors) that would be thrown away. Such a span is not sampled, so what it
+passes on says `-00` (OpenTelemetry allows no sampled span that does not record).
 """
 
 from __future__ import annotations
@@ -36,9 +37,8 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import (
-    Link, NonRecordingSpan, Span, SpanContext, SpanKind, Status, StatusCode, Tracer, format_trace_id,
-)  # fmt: skip
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, Sampler, SamplingResult
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode, Tracer, format_trace_id
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 TRACE_HEADER = "X-Trace-Id"
@@ -50,14 +50,47 @@ W3C = TraceContextTextMapPropagator()
 
 def tracer_provider(service: str, otlp_endpoint: str | None = None) -> TracerProvider:
     """A service's spans, named `signaalketen-<service>`; exported over OTLP/HTTP when an
-    endpoint is given (e.g. http://collector:4318/v1/traces). Sampling follows the
-    standard OTEL_TRACES_SAMPLER variables (default: parent-based, always on)."""
-    provider = TracerProvider(resource=Resource.create({"service.name": f"signaalketen-{service}"}))
+    endpoint is given (e.g. http://collector:4318/v1/traces), and not recorded when not.
+    Sampling of exported spans follows the standard OTEL_TRACES_SAMPLER variables (default:
+    parent-based, always on)."""
+    provider = UnrecordedUntilReceived(resource=Resource.create({"service.name": f"signaalketen-{service}"}))
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # only where exported
 
         provider.add_span_processor(WithoutIdleTicks(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint))))
     return provider
+
+
+class UntilReceived(Sampler):
+    """Drops every span (ALWAYS_OFF: not recorded, not sampled) until `receive()`; from then
+    on the sampler it was given decides. ALWAYS_OFF, unlike ParentBased(ALWAYS_OFF), also
+    drops a span whose remote parent says sampled."""
+
+    def __init__(self, when_received: Sampler):
+        self._when_received = when_received
+        self._now: Sampler = ALWAYS_OFF
+
+    def receive(self) -> None:
+        self._now = self._when_received
+
+    def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None) -> SamplingResult:
+        return self._now.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+    def get_description(self) -> str:
+        return f"UntilReceived{{{self._when_received.get_description()}}}"
+
+
+class UnrecordedUntilReceived(TracerProvider):
+    """A TracerProvider whose spans are recorded only once a span processor receives them:
+    until then its sampler (`UntilReceived`) drops them all."""
+
+    def __init__(self, resource: Resource):
+        super().__init__(resource=resource)  # its sampler: what OTEL_TRACES_SAMPLER names
+        self.sampler = self._sampling = UntilReceived(self.sampler)  # before any tracer takes it
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        super().add_span_processor(span_processor)
+        self._sampling.receive()
 
 
 class WithoutIdleTicks(SpanProcessor):
@@ -85,7 +118,7 @@ class WithoutIdleTicks(SpanProcessor):
 @cache
 def unexported() -> TracerProvider:
     """For an app built without a runtime's provider: ids and context, no export."""
-    return TracerProvider(resource=Resource.create({"service.name": "signaalketen"}))
+    return UnrecordedUntilReceived(resource=Resource.create({"service.name": "signaalketen"}))
 
 
 def span_for(
@@ -97,25 +130,12 @@ def span_for(
     attributes: Callable[[], Mapping[str, str | int]],
     links: Sequence[Link] = (),
 ) -> Span:
-    """A span, child of the span in `context` (None: the one in hand), not yet current.
-
-    When nothing receives this tracer's spans, a non-recording span under the same parent:
-    the context an emitted event or an onward call carries is the same, and the attributes
-    are never built. A root (no valid parent) always comes from the tracer: it draws a trace id."""
-    parent = trace.get_current_span(context).get_span_context()
-    if not parent.is_valid or _received(tracer):
-        return tracer.start_span(name, context=context, kind=kind, attributes=attributes(), links=links)
-    ids = getattr(tracer, "id_generator", None)
-    span_id = ids.generate_span_id() if ids is not None else secrets.randbits(64) or 1
-    return NonRecordingSpan(SpanContext(parent.trace_id, span_id, False, parent.trace_flags, parent.trace_state))
-
-
-def _received(tracer: Tracer) -> bool:
-    """Whether any processor receives this SDK tracer's spans (an exporter, a test's collector).
-    The SDK shares the provider's processor list with its tracers, so one added later counts.
-    Anything other than the SDK's tracer is taken as received: the tracer then decides."""
-    processors = getattr(getattr(tracer, "span_processor", None), "_span_processors", None)
-    return processors is None or len(processors) > 0
+    """A span, child of the span in `context` (None: the one in hand), not yet current. Its
+    attributes are built only when it records (none of the SDK's samplers reads them)."""
+    span = tracer.start_span(name, context=context, kind=kind, links=links)
+    if span.is_recording():
+        span.set_attributes(attributes())
+    return span
 
 
 def context_from(carrier: Mapping[str, str | None] | None) -> Context:

@@ -5,8 +5,9 @@ One event on its own: `handling` makes its span the current one while it is hand
 A batch handled in one transaction (docs/adr/0009): `handling_batch` starts a span per
 event, and the batch handler makes each one current around the work it does for that
 event (`within`), so a register lookup or an emitted event lands in its own family's trace.
-Where nothing receives the spans, they are non-recording spans of the same ids
-(shared.tracing.span_for): the context travels on, at a fraction of the CPU.
+Where nothing receives the spans, the provider's sampler makes them non-recording spans
+of the same trace (shared.tracing.UntilReceived): the context travels on, at a fraction of
+the CPU.
 """
 
 from __future__ import annotations

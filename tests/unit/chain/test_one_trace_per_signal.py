@@ -3,7 +3,8 @@ one in-memory bus, the register stand-in and a partner's webhook receiver as rea
 servers, every service's spans caught by an in-memory exporter. A partner posts one
 signal with its own `traceparent`; the alert reaches the webhook with a `traceparent` of
 the same trace, every service's spans for the signal are in it, and triage's audit row of
-its register read names it."""
+its register read names it. Without an exporter the trace id travels the same way, and
+no service records a span."""
 
 from __future__ import annotations
 
@@ -49,9 +50,9 @@ def register_root():
         yield root
 
 
-@pytest.fixture
-def chain(tmp_path, register_root):
-    """The three services' apps on one bus and clock, and one exporter for all their spans."""
+@pytest.fixture(params=[True], ids=["exported"])
+def chain(request, tmp_path, register_root):
+    """The three services' apps on one bus and clock, and (exported) one exporter for all their spans."""
     bus, clock, spans = InMemoryBus(), FakeClock(), InMemorySpanExporter()
     triage_settings = TriageSettings(
         environment="test", database_url=f"sqlite+aiosqlite:///{tmp_path}/triage.db",
@@ -62,8 +63,9 @@ def chain(tmp_path, register_root):
         "triage": build_runtime(triage_settings, bus=bus, clock=clock),
         "notifications": unit_runtime(NotificationsSettings, tmp_path, bus, clock),
     }
-    for runtime in runtimes.values():
-        runtime.tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    if request.param:
+        for runtime in runtimes.values():
+            runtime.tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
     apps = {
         "arrears": arrears_app(runtimes["arrears"]),
         "triage": triage_app(runtimes["triage"]),
@@ -72,8 +74,9 @@ def chain(tmp_path, register_root):
     return apps, spans
 
 
-async def test_one_signal_is_one_trace_from_the_intake_through_triage_to_the_webhook(chain, receiver):
-    apps, spans = chain
+async def signal_to_webhook(apps, receiver):
+    """The partner's signal posted with its traceparent, the intake's answer, the alert at
+    the team's webhook and the delivery that brought it, and triage's audit of the trace."""
     async with running(apps["notifications"]) as notifications, running(apps["triage"]) as triage, running(
         apps["arrears"]
     ) as intake:
@@ -83,15 +86,20 @@ async def test_one_signal_is_one_trace_from_the_intake_through_triage_to_the_web
 
         posted = await intake.post("/v1/signals", json=arrears_body(), headers={**key("ymere"), "traceparent": PARTNER_TRACEPARENT})
         assert posted.status_code == 202, posted.text
-        assert posted.headers["X-Trace-Id"] == PARTNER_TRACE, "the intake continues the partner's trace"
 
         async def alert_delivered():
             return receiver.events(PATH, event_types.ALERT_RAISED)
 
         [alert] = await wait_for(alert_delivered, what="the alert at the team's webhook", timeout=30)
         audit = (await triage.get("/v1/audit", params={"trace_id": PARTNER_TRACE}, headers=OFFICER)).json()
-
     [delivery] = [r for r in receiver.received if r.path == PATH and r.event["id"] == alert["id"]]
+    return posted, alert, delivery, audit
+
+
+async def test_one_signal_is_one_trace_from_the_intake_through_triage_to_the_webhook(chain, receiver):
+    apps, spans = chain
+    posted, alert, delivery, audit = await signal_to_webhook(apps, receiver)
+    assert posted.headers["X-Trace-Id"] == PARTNER_TRACE, "the intake continues the partner's trace"
     assert trace_id_from(delivery.headers.get("traceparent")) == PARTNER_TRACE, "the webhook call carries the trace"
     assert trace_id_from(alert.get("traceparent")) == PARTNER_TRACE, "the alert's CloudEvent names the trace too"
 
@@ -110,3 +118,17 @@ async def test_one_signal_is_one_trace_from_the_intake_through_triage_to_the_web
 
     [lookup] = [row for row in audit if row["action"] == "register lookup"]
     assert lookup["subject"] == alert["subject"], "triage's read of the family's household data names the trace"
+
+
+@pytest.mark.parametrize("chain", [False], ids=["no exporter"], indirect=True)
+async def test_without_an_exporter_the_signal_is_still_one_trace_and_nothing_is_recorded(chain, receiver):
+    """No SIGNAL_OTLP_ENDPOINT anywhere: the partner's context says sampled, yet no service
+    records a span; the trace id still goes from the partner's POST to the webhook call."""
+    apps, _ = chain
+    posted, alert, delivery, audit = await signal_to_webhook(apps, receiver)
+    assert posted.headers["X-Trace-Id"] == PARTNER_TRACE
+    webhook_traceparent = delivery.headers.get("traceparent")
+    assert trace_id_from(webhook_traceparent) == PARTNER_TRACE, "the webhook call carries the partner's trace"
+    assert trace_id_from(alert.get("traceparent")) == PARTNER_TRACE
+    assert webhook_traceparent.endswith("-00"), "not sampled: no service recorded the trace"
+    assert [row["subject"] for row in audit if row["action"] == "register lookup"] == [alert["subject"]]

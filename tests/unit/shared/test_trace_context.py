@@ -10,6 +10,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from opentelemetry import trace
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -118,12 +119,17 @@ async def test_a_consumed_event_is_handled_in_a_child_span_and_what_it_emits_car
 @pytest.mark.parametrize("batched", [False, True], ids=["one by one", "in a batch"])
 async def test_without_an_exporter_the_context_still_travels_through_a_consumer(tmp_path, batched):
     """No processor receives the spans (no SIGNAL_OTLP_ENDPOINT): the consumer's span records
-    nothing, yet what it emits carries the same trace on, under a span id of its own."""
+    nothing, yet what it emits carries the same trace on, under a span id of its own. The
+    partner's context says sampled; what is passed on says not sampled, as nothing here
+    recorded it (OpenTelemetry has no sampled span that does not record)."""
     bus = InMemoryBus(partitions=1)
     runtime = unit_runtime(ServiceSettings, tmp_path, bus, FakeClock())
     await create_tables(runtime.engine)
 
+    recording: list[bool] = []
+
     async def emit_assessment(session, event):
+        recording.append(trace.get_current_span().is_recording())
         runtime.emit(session, _assessed(event), subject=event.subject)
 
     consumer = runtime.consumer("test", {arrears_event().type: emit_assessment}, RetryPolicy(attempts=1, first_delay=0))
@@ -133,8 +139,10 @@ async def test_without_an_exporter_the_context_still_travels_through_a_consumer(
     carried = [decode(record.value).envelope.traceparent for record in bus.records("triage")]
     [continued] = [value for value in carried if ids_of(value)[0] == TRACE]
     [begun] = [value for value in carried if value != continued]
-    assert ids_of(continued)[1] != PARENT_SPAN and continued.endswith("-01"), "a span of its own, sampled as its parent"
+    assert ids_of(continued)[1] != PARENT_SPAN, "a span of its own"
+    assert continued.endswith("-00"), "not sampled: the sampled parent does not make it record"
     assert trace_id_from(begun) not in (None, TRACE), "an event without context begins a trace"
+    assert recording == [False, False], "nothing is recorded, though the partner's context says sampled"
     await runtime.engine.dispose()
 
 
