@@ -45,7 +45,10 @@ async def case_for(
     if case is not None:
         return case, False
     municipality = signal.data.municipality_code
-    opened = HouseholdCase(case_key=case_key, municipality_code=municipality, state=CaseState.SIGNALLED, opened_at=now, updated_at=now)
+    opened = HouseholdCase(
+        case_key=case_key, municipality_code=municipality, state=CaseState.SIGNALLED, opened_at=now, updated_at=now,
+        minor_ages=[], uncertain=[],  # given: a builtin default factory costs pydantic an inspect.signature per row
+    )  # fmt: skip
     _opened_in_this_transaction(session)[(HouseholdCase, case_key)] = opened  # the caller adds it to the session
     return opened, True
 
