@@ -98,7 +98,7 @@ def alert_rows(raised: AlertRaised, spec: AlertSpec, case_key: str, raised_at: d
     alert = (ALERTS, {**row, **kept, "case_key": case_key, "raised_at": raised_at})
     owed = ((Report.INTERMEDIATE, raised.intermediate_report_due), (Report.FINAL, raised.final_report_due))
     deadlines = [
-        (DEADLINES, {"alert_id": raised.alert_id, "case_key": case_key, "team": raised.recipient, "report": report, "due_at": due})
+        (DEADLINES, {"alert_id": raised.alert_id, "case_key": case_key, "team": raised.recipient, "report": report, "due_at": due})  # fmt: skip
         for report, due in owed
         if due is not None
     ]

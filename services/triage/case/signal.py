@@ -65,7 +65,7 @@ class SignalTriage(CaseDesk):
             note(session, case.case_key, now, TimelineKind.STATE, signal.event_id, moved.state_kept)
         if moved.district_differs is not None:
             note(session, case.case_key, now, TimelineKind.DISTRICT, signal.event_id, moved.district_differs)
-        repeat = await family.follow(session, case, signal, looked.assessment.persons, now)
+        repeat = await family.follow(session, case, signal, looked.assessment.persons, now, opened_now=opened_now)
         household.take_in(self.runtime, session, case, signal, looked.assessment, now, repeat)
         signal_facts, household_facts = facts.for_routing(case, signal)
         raised = await self._route(session, case, signal, signal_facts, household_facts, opened_now, now)
