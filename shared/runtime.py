@@ -39,7 +39,7 @@ from shared.outages import Outages
 from shared.persistence.after_commit import after_commit
 from shared.persistence.database import create_engine, session_factory
 from shared.persistence.group_commit import GroupCommit
-from shared.persistence.inbox import Effect, Finish, Prepared, handle_all_once, handle_once
+from shared.persistence.inbox import Effect, Finish, Prepared, batch_start, handle_all_once, handle_once
 from shared.persistence.outbox import add_to_outbox
 from shared.persistence.relay import OutboxRelay
 from shared.privacy import AddressSeal, household_pseudonym
@@ -143,15 +143,16 @@ class Runtime:
         async def effect_for_in_slot(event: Event) -> Effect:
             async with slots:
                 with within(event):  # the event's own span (shared.bus.event_spans)
-                    return _within_its_span(await effect_for(event))
+                    return await effect_for(event)
 
         async def handle_batch(events: Sequence[Event]) -> None:
             handled = [event for event in events if event.type in handlers]
             # Only lookups need a task each (side by side); a plain effect is the handler itself.
             looking = [event for event in handled if isinstance(handlers[event.type], Prepared)]
             looked = dict(zip((event.id for event in looking), await asyncio.gather(*map(effect_for_in_slot, looking))))
-            effects = [looked[event.id] if event.id in looked else _within_its_span(handlers[event.type]) for event in handled]
-            await handle_all_once(self.sessions, name, list(zip(handled, effects)), finish)
+            effects = [looked[event.id] if event.id in looked else handlers[event.type] for event in handled]
+            work = [(event, _within_its_span(effect)) for event, effect in zip(handled, effects)]
+            await handle_all_once(self.sessions, name, work, finish, start=batch_start(list(looked.values())))
 
         consumer = EventConsumer(
             self.bus, self.group_id(name), handle, retry,

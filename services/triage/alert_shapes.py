@@ -6,7 +6,8 @@
    and what only triage keeps (the repeat fingerprint, whether collection is suspended).
 3. `AlertRaised` (shared.contracts): the alert on the `alerts` topic, the spec with the
    household as the case knows it.
-4. The `Alert` row and the `ReportDeadline` rows a team owes on it, built from the contract.
+4. The `Alert` row and the `ReportDeadline` rows a team owes on it, built from the contract
+   (appended rows, not ORM objects: written in one statement per table).
 
 A field means the same in every shape it has the same name in, so each step takes
 the fields of the shape before by name: a field added to the contract and to the row
@@ -19,10 +20,18 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from uuid import UUID, uuid4
 
+from sqlalchemy import Table
+
 from shared.contracts.events.triage import AlertKind, AlertRaised, AlertTrigger, Priority, Report
+from shared.persistence.appends import read_back
 from services.triage.domain.feedback import collection_suspended_until
 from services.triage.domain.routing import Decision
 from services.triage.tables import Alert, HouseholdCase, ReportDeadline
+
+# Appended, and read back by later signals of the same batch (repeats, open reports).
+ALERTS, DEADLINES = Alert.__table__, ReportDeadline.__table__
+read_back(ALERTS)
+read_back(DEADLINES)
 
 
 @dataclass(frozen=True)
@@ -81,14 +90,15 @@ def alert_raised(spec: AlertSpec, case: HouseholdCase, *, with_ages: bool) -> Al
     )
 
 
-def alert_rows(raised: AlertRaised, spec: AlertSpec, case_key: str, raised_at: datetime) -> list[Alert | ReportDeadline]:
-    """The alert's row, from the contract, and a deadline for each report the team owes."""
+def alert_rows(raised: AlertRaised, spec: AlertSpec, case_key: str, raised_at: datetime) -> list[tuple[Table, dict]]:
+    """The alert's row, from the contract, and a deadline for each report the team owes:
+    appended rows (shared.persistence.appends), each with its table."""
     row = {name: value for name, value in raised.model_dump().items() if name in Alert.model_fields}
     kept = {"fingerprint": spec.fingerprint, "suspends_collection": spec.suspends_collection}  # triage's own
-    alert = Alert(**row, **kept, case_key=case_key, raised_at=raised_at)
+    alert = (ALERTS, {**row, **kept, "case_key": case_key, "raised_at": raised_at})
     owed = ((Report.INTERMEDIATE, raised.intermediate_report_due), (Report.FINAL, raised.final_report_due))
     deadlines = [
-        ReportDeadline(alert_id=raised.alert_id, case_key=case_key, team=raised.recipient, report=report, due_at=due)
+        (DEADLINES, {"alert_id": raised.alert_id, "case_key": case_key, "team": raised.recipient, "report": report, "due_at": due})  # fmt: skip
         for report, due in owed
         if due is not None
     ]

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.triage import AlertRaised, AlertTrigger
 from shared.organisations import Role
+from shared.persistence.appends import append
 from shared.runtime import Runtime
 from services.triage.alert_shapes import AlertSpec, alert_line, alert_raised, alert_rows
 from services.triage.capacity import YearlyCapacity
@@ -79,7 +80,8 @@ class Alerter:
         # A corporation learns that children live there, not who they are or how old.
         raised = alert_raised(spec, case, with_ages=organisation.role is not Role.CORPORATION)
         self._runtime.emit(session, raised, subject=case.case_key)
-        session.add_all(alert_rows(raised, spec, case.case_key, now))
+        for table, row in alert_rows(raised, spec, case.case_key, now):
+            append(session, table, row)
         note(session, case.case_key, now, TimelineKind.ALERT, event_id, alert_line(raised))
         if self.follow_ups is not None:
             self.follow_ups.watch(session, raised, case.case_key, now)

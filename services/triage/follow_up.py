@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.follow_up import PreventionFollowedUp
 from shared.contracts.events.triage import AlertKind, AlertRaised
+from shared.persistence.appends import append, read_back
 from shared.runtime import Runtime
 from services.triage.domain.follow_up import (
     OUTCOME_AT_CLOSE,
@@ -35,6 +36,8 @@ from services.triage.tables import Alert, PreventionFollowUp, aware
 from services.triage.timeline import note
 
 BATCH = 200
+FOLLOW_UPS = PreventionFollowUp.__table__  # appended; a later eviction signal in the batch reads it back
+read_back(FOLLOW_UPS)
 
 
 class FollowUps:
@@ -46,10 +49,11 @@ class FollowUps:
         """Every prevention alert is followed up for the window."""
         if raised.kind is not AlertKind.PREVENTION:
             return
-        session.add(PreventionFollowUp(
-            alert_id=raised.alert_id, case_key=case_key, municipality_code=raised.municipality_code,
-            district=raised.district, is_family=raised.is_family, alerted_at=now, until=window_end(now, self._months),
-        ))  # fmt: skip
+        append(session, FOLLOW_UPS, {
+            "alert_id": raised.alert_id, "case_key": case_key, "municipality_code": raised.municipality_code,
+            "district": raised.district, "is_family": raised.is_family, "alerted_at": now,
+            "until": window_end(now, self._months), "state": FollowUpState.WATCHING,
+        })  # fmt: skip
 
     async def observe(
         self, session: AsyncSession, case_key: str, signal_type: str, outcome: str | None, day: date, now: datetime

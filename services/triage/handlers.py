@@ -4,13 +4,14 @@ A handler only translates an event's envelope into the use case's arguments; the
 cases are in services.triage.case. app.py gives the handlers their use cases and runs
 one consumer per topic (`CONSUMERS`), each in one transaction with its processed-event
 row (shared.event_handlers). A partner's signal is looked up first, outside
-the transaction (shared.persistence.inbox.Prepared), so no transaction waits on HTTP.
+the transaction (shared.persistence.inbox.Prepared), so no transaction waits on HTTP;
+a consumed batch of signals reads the cases they belong to in one query (case.keys).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -53,7 +54,10 @@ def on_signal(cases: UseCases) -> Prepared:
     async def triage(session: AsyncSession, event: Event, looked: Looked) -> None:
         await cases.triage.apply(session, received(event), looked)
 
-    return Prepared(prepare=look, apply=triage)
+    async def read_ahead(session: AsyncSession, batch: Sequence[tuple[Event, Looked]]) -> None:
+        await cases.triage.read_ahead(session, [(received(event), looked) for event, looked in batch])
+
+    return Prepared(prepare=look, apply=triage, read_ahead=read_ahead)
 
 
 def on_placement_news(cases: UseCases) -> Effect:

@@ -12,8 +12,10 @@ what it kept:
   they were appended;
 - at an explicit `session.flush()` (a caller that must hold the outbox's key lock, or
   read what it appended, before going on);
-- never at an autoflush: a query in the same transaction does not see appended rows
-  until one of the two above. (No code reads its own appended rows back.)
+- at an autoflush only for tables registered with `read_back(table)`: rows a later
+  query in the same transaction may look for (an alert, its report deadlines), so every
+  query that autoflushes sees them as it saw ORM objects; the other tables' rows stay
+  unseen by queries until one of the two above (no code reads those back).
 
 A rollback forgets what was not written. `before_insert(table, hook)` registers what must
 happen just before a table's rows go in, on the same connection, with the rows in hand:
@@ -35,6 +37,7 @@ Hook = Callable[[Connection, list[Row]], None]
 
 _PENDING = "appended rows"  # key in Session.info: {table: [row, ...]}
 _HOOKS: dict[Table, Hook] = {}
+_READ_BACK: set[Table] = set()
 
 
 class AppendingSession(Session):
@@ -48,6 +51,8 @@ class AppendingSession(Session):
         super().flush(objects)
 
     def _autoflush(self) -> None:
+        if self.autoflush and not self._flushing:
+            write_appended(self, only=_READ_BACK)
         self._autoflushing = True
         try:
             super()._autoflush()
@@ -68,9 +73,14 @@ def before_insert(table: Table, hook: Hook) -> None:
     _HOOKS[table] = hook
 
 
-def write_appended(session: Session) -> None:
-    """Insert every appended row now, in the session's transaction."""
-    pending: dict[Table, list[Row]] | None = session.info.pop(_PENDING, None)
+def read_back(table: Table) -> None:
+    """Queries that autoflush see `table`'s appended rows (written at autoflush too)."""
+    _READ_BACK.add(table)
+
+
+def write_appended(session: Session, only: set[Table] | None = None) -> None:
+    """Insert the appended rows (of the tables in `only`, if given) now, in the session's transaction."""
+    pending = _taken(session, only)
     if not pending:
         return
     connection = session.connection()
@@ -79,6 +89,14 @@ def write_appended(session: Session) -> None:
         if hook is not None:
             hook(connection, rows)
         connection.execute(table.insert(), rows)
+
+
+def _taken(session: Session, only: set[Table] | None) -> dict[Table, list[Row]] | None:
+    """The pending rows to write now, no longer pending."""
+    if only is None:
+        return session.info.pop(_PENDING, None)
+    pending: dict[Table, list[Row]] = session.info.get(_PENDING) or {}
+    return {table: pending.pop(table) for table in [table for table in pending if table in only]}
 
 
 @event.listens_for(AppendingSession, "before_commit")

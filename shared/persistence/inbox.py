@@ -29,18 +29,47 @@ Finish = Callable[[AsyncSession], Awaitable[None]]
 @dataclass(frozen=True)
 class Prepared:
     """An effect that first gathers facts outside the transaction (an HTTP lookup, say),
-    so no database transaction is held open while waiting on another system."""
+    so no database transaction is held open while waiting on another system.
+
+    `read_ahead`, when given, runs once per consumed batch in its transaction before any
+    effect, with each event and its facts: the rows the batch's effects will look for, read
+    in one query rather than one per event (`batch_start`). An event handled on its own
+    (a batch that fell back) does without it."""
 
     prepare: Callable[[Event], Awaitable[Any]]
     apply: Callable[[AsyncSession, Event, Any], Awaitable[None]]
+    read_ahead: Callable[[AsyncSession, Sequence[tuple[Event, Any]]], Awaitable[None]] | None = None
 
     async def effect_for(self, event: Event) -> Effect:
-        facts = await self.prepare(event)
+        return PreparedEffect(self, event, await self.prepare(event))
 
-        async def effect(session: AsyncSession, received: Event) -> None:
-            await self.apply(session, received, facts)
 
-        return effect
+@dataclass(frozen=True)
+class PreparedEffect:
+    """A prepared event's effect: `apply` with the facts gathered for it."""
+
+    prepared: Prepared
+    event: Event
+    facts: Any
+
+    async def __call__(self, session: AsyncSession, received: Event) -> None:
+        await self.prepared.apply(session, received, self.facts)
+
+
+def batch_start(effects: Sequence[Effect]) -> Finish | None:
+    """What a batch runs before its effects: each Prepared's `read_ahead`, with its events' facts."""
+    ahead: dict[int, tuple[Prepared, list[tuple[Event, Any]]]] = {}
+    for effect in effects:
+        if isinstance(effect, PreparedEffect) and effect.prepared.read_ahead is not None:
+            ahead.setdefault(id(effect.prepared), (effect.prepared, []))[1].append((effect.event, effect.facts))
+    if not ahead:
+        return None
+
+    async def start(session: AsyncSession) -> None:
+        for prepared, looked in ahead.values():
+            await prepared.read_ahead(session, looked)
+
+    return start
 
 
 class ProcessedEvent(ChainTable, table=True):
@@ -72,9 +101,10 @@ async def handle_all_once(
     consumer: str,
     work: Sequence[tuple[Event, Effect]],
     finish: Finish | None = None,
+    start: Finish | None = None,
 ) -> int:
-    """Run each effect once for its event, in order, all in ONE transaction (then `finish`,
-    when any ran); returns how many ran.
+    """Run each effect once for its event, in order, all in ONE transaction (`start` first,
+    then `finish`, when any ran); returns how many ran.
 
     All or nothing: when any effect fails (or a concurrent delivery stored one of the
     ids first) nothing is kept and the error rises, so the caller can fall back to
@@ -92,6 +122,8 @@ async def handle_all_once(
                 )
             ).all()
         )
+        if start is not None:
+            await start(session)
         ran = 0
         for event, effect in work:
             if event.id in seen:

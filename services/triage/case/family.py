@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.triage import RepeatEviction
+from shared.persistence.appends import append, read_back
 from services.triage.case.received import Signal
 from services.triage.domain.family import HomeNews, Sighting, evicted_on_after, home_news, links_for, repeats
 from services.triage.domain.timeline import TimelineKind
@@ -19,16 +20,19 @@ from services.triage.tables import CaseLink, CasePerson, HouseholdCase
 from services.triage.timeline import note
 
 LINKED_CODE = "earlier_case_of_the_family"  # at least one person in common (domain.family)
+CASE_PERSONS = CasePerson.__table__
+read_back(CASE_PERSONS)
 
 
 async def follow(
-    session: AsyncSession, case: HouseholdCase, signal: Signal, persons: frozenset[str], now: datetime
+    session: AsyncSession, case: HouseholdCase, signal: Signal, persons: frozenset[str], now: datetime, *, opened_now: bool
 ) -> tuple[RepeatEviction, ...]:
     """Record the persons and the links; what the monitor may count of it (domain.family.repeats).
-    A signal about persons the case knows, and no eviction, costs one query."""
+    A signal about persons the case knows, and no eviction, costs one query; the signal that
+    opened the case knows nobody was recorded on it yet, and asks nothing for that."""
     news = home_news(signal.type, signal.outcome)
     case.evicted_on = evicted_on_after(case.evicted_on, news, signal.reference_date)
-    new = await _new_persons(session, case.case_key, persons, now)
+    new = await _new_persons(session, case.case_key, persons, now, opened_now)
     sightings = await _sightings(session, case.case_key, new) if new else []
     if not sightings and news is not HomeNews.LOST:
         return ()
@@ -46,14 +50,22 @@ async def follow(
     return repeats(news, evicted_before, evicted_link_before)
 
 
-async def _new_persons(session: AsyncSession, case_key: str, persons: frozenset[str], now: datetime) -> frozenset[str]:
-    """The persons this case sees for the first time, recorded."""
+async def _new_persons(
+    session: AsyncSession, case_key: str, persons: frozenset[str], now: datetime, opened_now: bool
+) -> frozenset[str]:
+    """The persons this case sees for the first time, recorded (appended rows, read back by
+    the queries of later signals in the batch: shared.persistence.appends)."""
     if not persons:
         return frozenset()
-    known = set((await session.exec(select(CasePerson.person).where(CasePerson.case_key == case_key))).all())
+    known = set() if opened_now else await _recorded_persons(session, case_key)
     new = persons - known
-    session.add_all(CasePerson(case_key=case_key, person=person, seen_at=now) for person in sorted(new))
+    for person in sorted(new):
+        append(session, CASE_PERSONS, {"case_key": case_key, "person": person, "seen_at": now})
     return new
+
+
+async def _recorded_persons(session: AsyncSession, case_key: str) -> set[str]:
+    return set((await session.exec(select(CasePerson.person).where(CasePerson.case_key == case_key))).all())
 
 
 async def _sightings(session: AsyncSession, case_key: str, persons: frozenset[str]) -> list[Sighting]:

@@ -11,13 +11,18 @@ case, its alert, its deadlines). A case or alias this transaction opened and has
 written yet is found in what it opened; the rest come from the database, and what
 they hold in this transaction is the session's (its identity map). Everything is written
 together at commit, or at the first query elsewhere that flushes.
+
+A consumed batch reads ahead (`read_ahead`): the cases and aliases its signals may belong
+to, in one query per table, so `_get` finds them in the session, or knows they are not
+there, without a query per signal.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.persistence.per_transaction import remembered
@@ -40,7 +45,10 @@ async def case_for(
     if case is not None:
         return case, False
     municipality = signal.data.municipality_code
-    opened = HouseholdCase(case_key=case_key, municipality_code=municipality, state=CaseState.SIGNALLED, opened_at=now, updated_at=now)
+    opened = HouseholdCase(
+        case_key=case_key, municipality_code=municipality, state=CaseState.SIGNALLED, opened_at=now, updated_at=now,
+        minor_ages=[], uncertain=[],  # given: a builtin default factory costs pydantic an inspect.signature per row
+    )  # fmt: skip
     _opened_in_this_transaction(session)[(HouseholdCase, case_key)] = opened  # the caller adds it to the session
     return opened, True
 
@@ -50,8 +58,7 @@ async def _case_key(
 ) -> str:
     """The case's key; the alias recorded when it is new."""
     signal_key = signal.key
-    object_id = location.object_id if location is not None else None
-    dwelling_key = pseudonym(object_id) if object_id else None
+    dwelling_key = _dwelling_key(pseudonym, location)
     alias = await _get(session, CaseAlias, signal_key) if dwelling_key != signal_key else None
     choice = choose_case_key(signal_key, dwelling_key, alias.case_key if alias else None)
     if choice.new_alias:
@@ -61,6 +68,37 @@ async def _case_key(
     elif location is not None and location.reason is not None:
         note(session, signal_key, now, TimelineKind.UNLOCATED, signal.event_id, {"reason": location.reason})
     return choice.case_key
+
+
+def _dwelling_key(pseudonym: Callable[[str], str], location: Location | None) -> str | None:
+    object_id = location.object_id if location is not None else None
+    return pseudonym(object_id) if object_id else None
+
+
+async def read_ahead(
+    session: AsyncSession, pseudonym: Callable[[str], str], signals: Iterable[tuple[Signal, Location | None]]
+) -> None:
+    """Read the cases and aliases these signals may belong to, one query per table (this
+    module's docstring): those found stay in the session, the keys not found are remembered."""
+    cases: set[str] = set()
+    aliases: set[str] = set()
+    for signal, location in signals:
+        dwelling_key = _dwelling_key(pseudonym, location)
+        cases.update(key for key in (signal.key, dwelling_key) if key)
+        if dwelling_key != signal.key:
+            aliases.add(signal.key)
+    await _read_ahead(session, HouseholdCase, cases)
+    await _read_ahead(session, CaseAlias, aliases)
+
+
+async def _read_ahead(session: AsyncSession, table: type[Row], keys: set[str]) -> None:
+    if not keys:
+        return
+    key = table.__table__.primary_key.columns.values()[0]
+    with session.no_autoflush:
+        found = {getattr(row, key.name) for row in (await session.exec(select(table).where(col(key).in_(sorted(keys))))).all()}
+    absent = _absent_in_this_transaction(session)
+    absent.update({(table, missing): True for missing in keys - found})
 
 
 async def _record_alias(session: AsyncSession, alias: CaseAlias | None, signal: Signal, case_key: str, now: datetime) -> None:
@@ -79,6 +117,7 @@ async def _record_alias(session: AsyncSession, alias: CaseAlias | None, signal: 
 
 Row = TypeVar("Row", HouseholdCase, CaseAlias)
 _OPENED = "cases and aliases opened"  # key in Session.info: (transaction, {(table class, key): row})
+_ABSENT = "cases and aliases not there"  # read ahead and not found: (transaction, {(table class, key): True})
 
 
 async def _get(session: AsyncSession, table: type[Row], key: str) -> Row | None:
@@ -87,9 +126,15 @@ async def _get(session: AsyncSession, table: type[Row], key: str) -> Row | None:
     opened = _opened_in_this_transaction(session).get((table, key))
     if opened is not None:
         return opened
+    if (table, key) in _absent_in_this_transaction(session):
+        return None
     with session.no_autoflush:
         return await session.get(table, key)
 
 
 def _opened_in_this_transaction(session: AsyncSession) -> dict[tuple[type, str], HouseholdCase | CaseAlias]:
     return remembered(session, _OPENED)
+
+
+def _absent_in_this_transaction(session: AsyncSession) -> dict[tuple[type, str], bool]:
+    return remembered(session, _ABSENT)

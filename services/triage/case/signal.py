@@ -17,13 +17,13 @@ Repeats: a repeated signal alerts again only when it says something new
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.triage import AlertRaised, AlertTrigger
-from services.triage.case import facts, family, household, progress
-from services.triage.case.keys import case_for
+from services.triage.case import facts, family, household, keys, progress
 from services.triage.case.looking import Looked
 from services.triage.case.desk import CaseDesk
 from services.triage.case.received import Signal
@@ -37,9 +37,13 @@ from services.triage.timeline import note
 class SignalTriage(CaseDesk):
     """A partner's signal, taken in and routed (the steps: this module's docstring)."""
 
+    async def read_ahead(self, session: AsyncSession, batch: Sequence[tuple[Signal, Looked]]) -> None:
+        """A consumed batch's cases and aliases, read in one query each (case.keys)."""
+        await keys.read_ahead(session, self.runtime.pseudonym, [(signal, looked.location) for signal, looked in batch])
+
     async def apply(self, session: AsyncSession, signal: Signal, looked: Looked) -> None:
         now = self.runtime.clock.now()
-        case, opened_now = await case_for(session, self.runtime.pseudonym, signal, looked.location, now)
+        case, opened_now = await keys.case_for(session, self.runtime.pseudonym, signal, looked.location, now)
         received = {"type": signal.type, "signal_id": str(signal.data.signal_id)}
         note(session, case.case_key, now, TimelineKind.SIGNAL, signal.event_id, received)
         case.updated_at = now
@@ -61,7 +65,7 @@ class SignalTriage(CaseDesk):
             note(session, case.case_key, now, TimelineKind.STATE, signal.event_id, moved.state_kept)
         if moved.district_differs is not None:
             note(session, case.case_key, now, TimelineKind.DISTRICT, signal.event_id, moved.district_differs)
-        repeat = await family.follow(session, case, signal, looked.assessment.persons, now)
+        repeat = await family.follow(session, case, signal, looked.assessment.persons, now, opened_now=opened_now)
         household.take_in(self.runtime, session, case, signal, looked.assessment, now, repeat)
         signal_facts, household_facts = facts.for_routing(case, signal)
         raised = await self._route(session, case, signal, signal_facts, household_facts, opened_now, now)

@@ -1,16 +1,21 @@
 """Append-only rows (shared.persistence.appends): written at commit, in the order appended,
-or at an explicit flush; never half, never by an autoflush, never lost silently."""
+or at an explicit flush; never half, never by an autoflush (but the rows of a table read
+back), never lost silently."""
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import Column, Integer, MetaData, String, Table, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.audit import AuditEntry, record_system_read
 from shared.clock import FakeClock
+from shared.persistence.appends import append, read_back
 from shared.persistence.database import create_engine, create_tables, session_factory
 
 NOW = FakeClock().now()
+# A table whose appended rows later queries in the transaction look for (as triage's alerts).
+LINES = Table("read_back_line", MetaData(), Column("id", Integer, primary_key=True), Column("text", String))
+read_back(LINES)
 
 
 @pytest.fixture
@@ -66,3 +71,19 @@ async def test_a_session_that_would_not_write_them_is_refused(engine):
     async with AsyncSession(engine) as session:
         with pytest.raises(TypeError, match="session_factory"):
             audit(session, "hh-lost")
+
+
+async def test_a_query_that_autoflushes_sees_the_rows_of_a_table_read_back_and_each_is_written_once(engine):
+    async with engine.begin() as connection:
+        await connection.run_sync(LINES.metadata.create_all)
+    sessions = session_factory(engine)
+    lines = select(func.count()).select_from(LINES)
+    async with sessions() as session, session.begin():
+        audit(session, "hh-1")
+        append(session, LINES, {"text": "the first"})
+        assert (await session.exec(lines)).one() == 1, "read back: written at the autoflush"
+        assert (await session.exec(select(func.count()).select_from(AuditEntry))).one() == 0, "the others wait"
+        append(session, LINES, {"text": "the second"})
+    async with sessions() as session:
+        assert (await session.exec(lines)).one() == 2
+    assert await subjects(sessions) == ["hh-1"]

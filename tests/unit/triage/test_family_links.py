@@ -176,3 +176,22 @@ async def test_the_earlier_case_goes_under_its_own_retention_and_takes_the_link_
     assert left == {later}, "the earlier case's person pseudonyms are gone, the later case keeps its own"
     lines = {d["kind"]: (d["cases"], d["rows"]) for d in log.json()}
     assert lines["person_pseudonym"] == (1, 7) and lines["family_link"] == (1, 1) and lines["case"] == (1, 1)
+
+
+async def test_two_signals_of_one_dwelling_in_one_batch_record_its_persons_once(triage):
+    """The second signal of the batch finds the persons the first recorded (no duplicate row,
+    no batch split to get there), and the links the first made."""
+    await evicted_at_hofdijk(triage)
+    arrears = triage.signal_event("arrears.reported", SPANSEWEG, months=2, amount_eur="900.00")
+    evicted = triage.signal_event("eviction.executed", SPANSEWEG, by="deurwaarder-noord", outcome="evicted")
+    await triage.signals_together([arrears, evicted])
+
+    assert sum(consumer.batches_split for consumer in triage.runtime.consumers) == 0, "handled as one batch"
+    later = triage.case_key(SPANSEWEG)
+    async with triage.runtime.sessions() as session:
+        persons = [row.person for row in (await session.exec(CasePerson.__table__.select())).all() if row.case_key == later]
+        links = (await session.exec(CaseLink.__table__.select())).all()
+    assert len(persons) == len(set(persons)) == 5, "three children and two other adults, each once"
+    assert [(link.case_key, link.earlier_case_key) for link in links] == [(later, triage.case_key(HOFDIJK))]
+    signalled, evicted_again = assessments(triage, SPANSEWEG)
+    assert signalled.repeat == [RepeatEviction.SIGNALLED_AGAIN] and evicted_again.repeat == [RepeatEviction.EVICTED_AGAIN]
