@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,13 +33,17 @@ async def take_from_triage(runtime: Runtime, session: AsyncSession, data: Placem
 
 async def remember_case_region(session: AsyncSession, case_key: str, municipality_code: str, assessed_at: datetime) -> None:
     """The municipality of a triage case (topic `triage`): whose region it is, and when triage
-    last assessed the case (retention counts from there)."""
-    region = await session.get(CaseRegion, case_key)
-    if region is None:
-        session.add(CaseRegion(case_key=case_key, municipality_code=municipality_code, assessed_at=assessed_at))
-    elif assessed_at > region.assessed_at:
-        region.assessed_at = assessed_at
-        session.add(region)
+    last assessed the case (retention counts from there). One statement, no row loaded: every
+    signal triage assesses passes here."""
+    table = CaseRegion.__table__
+    dialect = postgres_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect(table).values(case_key=case_key, municipality_code=municipality_code, assessed_at=assessed_at)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.case_key],
+        set_={"assessed_at": statement.excluded.assessed_at},
+        where=table.c.assessed_at < statement.excluded.assessed_at,  # a late, older assessment changes nothing
+    )
+    await session.exec(statement)
 
 
 async def ask(runtime: Runtime, requested_by: str, family: Composition, case_key: str | None) -> PlacementRequest:
