@@ -4,7 +4,7 @@ concurrent, retried, then dead-lettered.
 Sending once (docs/adr/0012). A delivery is claimed only when a slot is free to send
 it at once, and the claim moves its next attempt a lease ahead, longer than the
 request timeout: the lease runs from the send, so nobody claims it again while that
-send may be in flight. On PostgreSQL the claim locks the rows it takes
+send may be in flight. On PostgreSQL the claim (one statement: services.notifications.claims) locks the rows it takes
 (`FOR UPDATE SKIP LOCKED`): two instances never claim one delivery. A crash mid-send
 only delays the delivery until its lease ends. A slow receiver holds one slot, never
 the others.
@@ -30,19 +30,14 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import httpx
-from sqlalchemy import func, select, update
-from sqlmodel import col
-
 from shared.runtime import Runtime
 from services.notifications.backoff import Backoff, Streak
 from services.notifications.batching import batch_body, sendings
 from services.notifications.outcomes import Outcome, OutcomeRecorder
-from services.notifications.tables import Delivery
-from services.notifications.targets import Target, deliveries_with_targets, target_of
+from services.notifications.claims import claim
+from services.notifications.targets import Target, target_of
 
 log = logging.getLogger(__name__)
-DELIVERY_TABLE = Delivery.__table__
-NEXT_DUE = select(func.min(DELIVERY_TABLE.c.next_attempt_at)).where(DELIVERY_TABLE.c.status == "pending")
 LEASE = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 2.0  # the longest sleep when nothing wakes the deliverer
 BLOCKED_POLL_SECONDS = 0.2  # due deliveries it could not claim (another instance's, or held here): look again soon
@@ -150,26 +145,11 @@ class Deliverer:
                 await _wait(self._wakeup, self._idle_seconds())
 
     async def claim_due(self, limit: int) -> list[Claimed]:
-        """Lease up to `limit` due deliveries to this deliverer, to be sent now."""
+        """Lease up to `limit` due deliveries to this deliverer, to be sent now (services.notifications.claims)."""
         now = self._runtime.clock.now()
         leased_until = now + self._lease
-        query = (
-            deliveries_with_targets()
-            .where(Delivery.status == "pending", col(Delivery.next_attempt_at) <= now)
-            .order_by(col(Delivery.next_attempt_at))
-            .limit(limit)
-        )
-        if self._outcomes.held:  # sent (or being sent) here, outcome not yet written
-            query = query.where(col(Delivery.id).not_in(self._outcomes.held))
-        async with self._runtime.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                query = query.with_for_update(of=DELIVERY_TABLE, skip_locked=True)
-            due = (await connection.execute(query)).all()
-            if due:
-                ids = [row.id for row in due]
-                await connection.execute(update(DELIVERY_TABLE).where(DELIVERY_TABLE.c.id.in_(ids)).values(next_attempt_at=leased_until))
-            # Nothing due: when is the next one? Some due: busy, sends under way; look again soon.
-            self._next_due = (await connection.execute(NEXT_DUE)).scalar() if not due else now
+        # Not what was sent (or is being sent) here and whose outcome is not yet written.
+        due, self._next_due = await claim(self._runtime.engine, now, leased_until, limit, self._outcomes.held)
         return [Claimed(delivery_id, event_id, body, target_of(*columns), leased_until) for delivery_id, event_id, body, *columns in due]
 
     def _idle_seconds(self) -> float:

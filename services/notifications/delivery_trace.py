@@ -29,29 +29,32 @@ from shared.tracing import TRACE_FIELDS, answered, context_from, span_for, trace
 from services.notifications.zgw.notificatie import encoded
 
 
+def parsed(body: bytes) -> object:
+    """The request body as JSON, read once per request; None when it is not JSON."""
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
 def contexts_in(body: bytes) -> tuple[Context, list[Link]]:
     """The trace context a CloudEvent body names (a batch: its first event's) and links to
     the other events' traces; an empty context (a new trace) when it names none."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return Context(), []
+    return contexts_of(parsed(body))
+
+
+def contexts_of(document: object) -> tuple[Context, list[Link]]:
+    """`contexts_in` of a body already parsed."""
     events = [item for item in (document if isinstance(document, list) else [document]) if isinstance(item, dict)]
     contexts = [context_from(event) for event in events]
     others = (trace.get_current_span(context).get_span_context() for context in contexts[1:])
     return (contexts[0] if contexts else Context()), [Link(other) for other in others if other.is_valid]
 
 
-def without_kept_trace_context(request: httpx.Request) -> httpx.Request:
-    """A ZGW notificatie without the trace members it was kept with; anything else as it is
-    (a CloudEvent carries `traceparent` by its own standard, and is signed)."""
-    if b'"traceparent"' not in request.content:
-        return request
-    try:
-        document = json.loads(request.content)
-    except ValueError:
-        return request
-    if not isinstance(document, dict) or "specversion" in document:
+def without_kept_trace_context(request: httpx.Request, document: object) -> httpx.Request:
+    """A ZGW notificatie (`document`, its body parsed) without the trace members it was kept
+    with; anything else as it is (a CloudEvent carries `traceparent` by its own standard, and is signed)."""
+    if not isinstance(document, dict) or "specversion" in document or not any(name in document for name in TRACE_FIELDS):
         return request
     body = encoded({name: value for name, value in document.items() if name not in TRACE_FIELDS}).encode()
     headers = httpx.Headers(request.headers)
@@ -65,8 +68,9 @@ class TracedTransport(httpx.AsyncBaseTransport):
         self._tracer = tracer
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        parent, links = contexts_in(request.content)
-        request = without_kept_trace_context(request)
+        document = parsed(request.content)
+        parent, links = contexts_of(document)
+        request = without_kept_trace_context(request, document)
         attributes = lambda: {"http.request.method": request.method, "server.address": request.url.host}  # noqa: E731
         span = span_for(self._tracer, f"{request.method} webhook", context=parent, kind=SpanKind.CLIENT, attributes=attributes, links=links)
         with trace.use_span(span, end_on_exit=True):

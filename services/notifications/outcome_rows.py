@@ -1,9 +1,10 @@
 """Outcomes written to the delivery rows in few statements (docs/adr/0034), each fenced: a row
 changes only while it is still `pending` with the lease its claim set (docs/adr/0012).
 
-- Delivered: one `UPDATE … WHERE id IN (…) AND status = 'pending' AND next_attempt_at = <lease>
-  RETURNING …` per lease and status code (a claim's deliveries share their lease), so no row is
-  read first; what it returns is what was recorded, and what alert.delivered announces.
+- Delivered: one `UPDATE … WHERE (id, next_attempt_at) IN ((<id>, <its lease>), …) AND status =
+  'pending' RETURNING …` per status code (deliveries of several claims, each with its own lease,
+  in one statement), so no row is read first; what it returns is what was recorded, and what
+  alert.delivered announces.
 - Failed: the attempts made decide the next one (or the dead letter), so those rows are read,
   the backoff is computed here, and they are written in one executemany, fenced the same way.
 """
@@ -16,7 +17,7 @@ from itertools import groupby
 from typing import Sequence
 from uuid import UUID
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, bindparam, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.backoff import Backoff
@@ -46,17 +47,18 @@ class Failure:
     next_attempt_at: datetime | None
 
 
-def _by_lease_and_status(outcome: Outcome) -> tuple[datetime, int]:
-    return outcome.leased_until, outcome.status_code or 0
+def _by_status(outcome: Outcome) -> int:
+    return outcome.status_code or 0
 
 
 async def write_delivered(connection: AsyncConnection, outcomes: Sequence[Outcome], now: datetime) -> list[Row]:
     """Mark delivered; the rows recorded (ANNOUNCED_COLUMNS), the others' lease had moved on."""
     recorded: list[Row] = []
-    for (leased_until, status_code), group in groupby(sorted(outcomes, key=_by_lease_and_status), _by_lease_and_status):
+    for status_code, group in groupby(sorted(outcomes, key=_by_status), _by_status):
+        fence = [(o.delivery_id, o.leased_until) for o in group]  # each row with its own claim's lease
         statement = (
             update(TABLE)
-            .where(COLUMNS.id.in_([o.delivery_id for o in group]), COLUMNS.status == "pending", COLUMNS.next_attempt_at == leased_until)
+            .where(tuple_(COLUMNS.id, COLUMNS.next_attempt_at).in_(fence), COLUMNS.status == "pending")
             .values(status="delivered", delivered_at=now, attempts=COLUMNS.attempts + 1, last_status_code=status_code or None, last_error=None)
             .returning(*ANNOUNCED_COLUMNS)
         )

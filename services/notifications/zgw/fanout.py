@@ -23,14 +23,15 @@ from services.notifications.zgw.notificatie import ResourceLinks, notificatie, s
 async def add_abonnement_deliveries(
     session: AsyncSession, event: Event, recipient: str, now: datetime, links: ResourceLinks
 ) -> int:
+    abonnementen = await active_abonnementen(session, recipient)
+    if not abonnementen:  # most recipients have none: no notificatie to build
+        return 0
     body = notificatie(event, links)
     if body is None:
         return 0
-    wanting = [
-        abonnement
-        for abonnement in await active_abonnementen(session, recipient)
-        if matches(abonnement.kanalen, body["kanaal"], body["kenmerken"])
-    ]
+    wanting = [abonnement for abonnement in abonnementen if matches(abonnement.kanalen, body["kanaal"], body["kenmerken"])]
+    if not wanting:
+        return 0
     text = stored(body, event)  # with the event's trace context, taken off before it is sent
     for abonnement in wanting:
         session.add(pending_delivery(event, abonnement.id, recipient, text, now))
