@@ -82,6 +82,11 @@ class Triage:
         for event in events:
             await self.handled(event.id, "triage")
 
+    @property
+    def batches_split(self) -> int:
+        """Consumed batches that fell back to one event at a time, over triage's consumers."""
+        return sum(consumer.batches_split for consumer in self.runtime.consumers)
+
     def signal_event(self, kind: str, dwelling: str, *, by: str = "ymere", observed_on: date | None = None, **facts):
         """The signal's event as the intake publishes it (see `signal`)."""
         signal_id = uuid.uuid4()
