@@ -12,7 +12,8 @@ from fastapi import Depends, Request
 from shared.runtime import Runtime
 
 
-def runtime_of(request: Request) -> Runtime:
+async def runtime_of(request: Request) -> Runtime:
+    """Async on purpose: FastAPI runs a plain `def` dependency in a worker thread, a hop per request."""
     return request.app.state.runtime
 
 

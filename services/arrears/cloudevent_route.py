@@ -57,7 +57,7 @@ def _as_plain(request: Request, body: dict[str, Any], form: Form) -> Request:
     return plain
 
 
-def posted_form(
+async def posted_form(
     request: Request,
     organisation: Annotated[Caller, Depends(caller(*SIGNALLER_ROLES))],
     idempotency_key: Annotated[

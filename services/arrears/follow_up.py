@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import bindparam, exists, insert, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.prevention import ContactMade, FinalReport, IntermediateReport, PreventionData
@@ -16,9 +18,23 @@ NOT_ROUTING = frozenset({AlertKind.REMINDER, AlertKind.ESCALATION})
 
 
 async def record_routing(session: AsyncSession, alert: AlertRaised, routed_at: datetime) -> None:
-    if alert.kind in NOT_ROUTING or await session.get(Signal, alert.signal_id) is None:
-        return  # a reminder, or an alert about a signal another intake received
-    session.add(routing_row(alert, routed_at))
+    """Keep the route of a signal this intake received, in one statement that writes nothing
+    for a signal another intake received (no read of the signal first)."""
+    if alert.kind in NOT_ROUTING:
+        return  # the chain's business with its teams, not the signaller's
+    await session.execute(_INSERT_IF_OURS, routing_row(alert, routed_at).model_dump())
+
+
+def _insert_if_ours():
+    """INSERT INTO signal_routing (..) SELECT :alert_id, .. WHERE EXISTS (the signal): built once."""
+    table = SignalRouting.__table__
+    names = [column.name for column in table.columns]
+    values = select(*(bindparam(name, type_=table.c[name].type) for name in names))
+    ours = exists().where(col(Signal.id) == bindparam("signal_id", type_=table.c.signal_id.type))
+    return insert(table).from_select(names, values.where(ours))
+
+
+_INSERT_IF_OURS = _insert_if_ours()
 
 
 def routing_row(alert: AlertRaised, routed_at: datetime) -> SignalRouting:

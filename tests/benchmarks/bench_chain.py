@@ -30,6 +30,7 @@ import time
 import uuid
 from pathlib import Path
 
+import aiohttp
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -115,20 +116,25 @@ def bench_intake(count: int = 3000) -> None:
 
 
 async def offered_load(url: str, receiver: WebhookReceiver, path: str, rate: float, seconds: float, offset: int) -> list[float]:
-    """Post at `rate`/s for `seconds` (open loop); latencies POST -> webhook in ms."""
+    """Post at `rate`/s for `seconds` (open loop); latencies POST -> webhook in ms.
+
+    The posts go out over aiohttp: httpx's connection pool costs this process more CPU per
+    request than the intake does, so at 100/s the load generator (not the chain) was what
+    queued (docs/adr/0047)."""
     sent: dict[str, float] = {}
     failed: list[str] = []
     count = int(rate * seconds)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=64)) as client:
+    connector = aiohttp.TCPConnector(limit=64)
+    async with aiohttp.ClientSession(base_url=url, connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as client:
         start = time.monotonic()
 
         async def one(n: int):
             await asyncio.sleep(max(0.0, start + (n - offset) / rate - time.monotonic()))
             posted_at = time.monotonic()
             try:
-                response = await client.post("/v1/signals", json=body(n), headers={"X-API-Key": "dev-ymere"})
-                sent[response.json()["id"]] = posted_at
-            except (httpx.HTTPError, KeyError) as exc:
+                async with client.post("/v1/signals", json=body(n), headers={"X-API-Key": "dev-ymere"}) as response:
+                    sent[(await response.json())["id"]] = posted_at
+            except (aiohttp.ClientError, asyncio.TimeoutError, KeyError) as exc:
                 failed.append(type(exc).__name__)
 
         await asyncio.gather(*(one(n) for n in range(offset, offset + count)))
@@ -197,7 +203,9 @@ def bench_latency(rates: tuple[float, ...] = LATENCY_RATES) -> None:
         print(f"end-to-end latency, POST -> webhook (PostgreSQL, every consumer running; 10 s per rate, a minute from 300/s), vs raw aiokafka produce -> consume of {size}-byte records:")
         for rate in rates:
             seconds = 60.0 if rate >= 300 else 10.0
+            cpu_before, started = {name: cpu_seconds(pid) for name, pid in chain.pids().items()}, time.monotonic()
             chain_ms = asyncio.run(offered_load(chain.url("arrears"), receiver, "/latency", rate, seconds, offset))
+            busy = {name: (cpu_seconds(pid) - cpu_before[name]) / (time.monotonic() - started) for name, pid in chain.pids().items()}
             offset += int(rate * seconds)
             raw_ms = asyncio.run(raw_kafka(rate, seconds, size))
             print(
@@ -205,6 +213,7 @@ def bench_latency(rates: tuple[float, ...] = LATENCY_RATES) -> None:
                 f" ({len(chain_ms)}/{int(rate * seconds)} arrived)"
                 f"   raw kafka p50 {statistics.median(raw_ms):5.1f} p95 {pct(raw_ms, 95):5.1f} p99 {pct(raw_ms, 99):5.1f} ms"
             )
+            print("         cores busy: " + ", ".join(f"{name} {share:.2f}" for name, share in busy.items()) + f"; all processes {sum(busy.values()):.2f} of {os.cpu_count()}")
     finally:
         receiver.stop()
         chain.stop()

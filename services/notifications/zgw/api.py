@@ -36,7 +36,7 @@ Subscriber = Annotated[Caller, Depends(caller())]
 NOT_FOUND = "not found"
 
 
-def _runtime(request: Request) -> Runtime:
+async def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 

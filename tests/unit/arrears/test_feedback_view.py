@@ -15,7 +15,7 @@ from shared.contracts.events.triage import AlertKind, AlertRaised, AlertTrigger,
 from shared.persistence.inbox import ProcessedEvent
 from services.arrears.app import create_app
 from services.arrears.settings import ArrearsSettings
-from services.arrears.tables import SignalFeedback
+from services.arrears.tables import SignalFeedback, SignalRouting
 from tests.support.apps import key, running, unit_runtime
 from tests.support.wait import wait_for
 
@@ -121,3 +121,16 @@ async def test_feedback_about_someone_elses_signal_is_ignored(app, bus, runtime)
         await wait_for(consumed, what="feedback consumed")
         async with runtime.sessions() as session:
             assert (await session.exec(select(SignalFeedback))).all() == []
+
+
+async def test_an_alert_about_someone_elses_signal_keeps_no_route_and_ours_is_kept(app, bus, runtime):
+    async with running(app) as client:
+        ours, household = await post_arrears(client, runtime)
+        await publish(bus, "alerts", alert(uuid.uuid4()), "hh-0123456789abcdef")  # another intake's signal
+        await publish(bus, "alerts", alert(uuid.UUID(ours)), household)
+        body = await status_when(client, ours, lambda b: b["routing"])
+
+        async with runtime.sessions() as session:
+            kept = (await session.exec(select(SignalRouting))).all()
+        assert [str(row.signal_id) for row in kept] == [ours]
+        assert body["routing"][0]["recipient"] == "vroeg-eropaf-amsterdam"
