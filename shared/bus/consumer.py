@@ -13,7 +13,7 @@ Kafka does. What a failure means decides what happens (shared.faults.classify):
   this service's own database does not answer, in which case it is held as transient.
   Why: docs/adr/0025-transient-is-not-poison.md.
 
-A batch of records (one partition, in order) is first handled as a whole, in one
+A batch of records (what one fetch returned: each partition's records in order) is first handled as a whole, in one
 database transaction, when the consumer has a batch handler: that is what makes a
 busy month cheap. A transient failure holds the whole batch; any other failure
 splits it, and every event is handled again on its own, so one bad event never
@@ -82,7 +82,7 @@ class EventConsumer:
         self.batches_split = 0
 
     async def process_batch(self, records: Sequence[Record]) -> None:
-        """Handle records of one partition in order: all at once if that succeeds, else one by one.
+        """Handle records in order (each partition's in order): all at once if that succeeds, else one by one.
 
         Returns only when every record is handled or dead-lettered; raises `Stopped`
         when the service stops while a dependency is away."""

@@ -24,7 +24,7 @@ from shared.bus.port import BatchHandler, OutgoingRecord, Record
 from shared.bus.topic_plan import TopicSpec
 
 log = logging.getLogger(__name__)
-FETCH_MAX_RECORDS = 500  # per fetch, over all partitions: one transaction per partition's share
+FETCH_MAX_RECORDS = 500  # per fetch, over all partitions: one batch, one transaction
 STOP_GRACE_SECONDS = 10.0  # at shutdown, for the batches in hand to finish and commit
 REVOKE_GRACE_SECONDS = 2.0  # at a rebalance, likewise, before a held partition is let go
 PRODUCER_STOP_SECONDS = 10.0  # for a producer being replaced to let go of what it still holds
@@ -144,15 +144,15 @@ class KafkaBus:
         self._consumers[group_id] = consumer
         try:
             while not stop.is_set():
-                # Partitions are handled side by side, each strictly in order: one
-                # household's events stay ordered while different households overlap.
-                # A partition with records in hand is paused, so one held for a missing
-                # dependency waits as long as it takes while polling (and membership) goes on.
+                # What a fetch returns is handled as one batch, each partition strictly in
+                # order: one household's events stay ordered. Partitions with records in hand
+                # are paused, so a later fetch returns the others' records (handled beside
+                # them), and a batch held for a missing dependency waits as long as it takes
+                # while polling (and membership) goes on.
                 batches = await consumer.getmany(timeout_ms=200, max_records=FETCH_MAX_RECORDS)
                 if consumer.assignment():
                     self.assigned.set()
-                for partition, records in batches.items():
-                    work.start(partition, records)
+                work.start(batches)
                 work.reap()
         finally:
             await work.finish(STOP_GRACE_SECONDS)
@@ -221,60 +221,92 @@ def _raise_creation_errors(answer) -> None:
         raise RuntimeError(f"Kafka refused to create topics (SIGNAL_TOPIC_REPLICATION vs brokers?): {'; '.join(refused)}")
 
 
-async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int) -> None:
+async def _commit(consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
     try:
-        await consumer.commit({partition: offset})
+        await consumer.commit(offsets)
     except CommitFailedError:
-        # The partition moved to another member during a rebalance; it will replay
+        # A partition moved to another member during a rebalance; it will replay
         # these records and the processed-event table makes that harmless.
-        log.info("commit for %s lost to a rebalance; records will be replayed", partition)
+        log.info("commit for %s lost to a rebalance; records will be replayed", sorted(map(str, offsets)))
     except KafkaError as exc:
-        # The broker is away: the next commit of this partition covers these records;
+        # The broker is away: the next commit of these partitions covers these records;
         # a restart before it replays them, harmlessly.
-        log.warning("commit for %s failed (%s); the next commit covers it", partition, type(exc).__name__)
+        log.warning("commit for %s failed (%s); the next commit covers it", sorted(map(str, offsets)), type(exc).__name__)
 
 
 class PartitionWork(ConsumerRebalanceListener):
-    """One task per partition with records in hand, the partition paused meanwhile.
+    """One task per fetch: the records of every partition the fetch returned, handled as one
+    batch, those partitions paused meanwhile.
 
-    A task handles its records, then commits their offsets. When it ends, its
-    partition resumes. A task that fails (a bug: EventConsumer itself raises only when
-    the service stops) makes `consume` raise after the others finished, so its worker
-    restarts from the committed offsets."""
+    One batch for the whole fetch, not one per partition: at a steady trickle a fetch holds
+    a record or two of several partitions, and each batch costs a transaction and a commit
+    of its own (docs/adr/0047). Order is kept where it matters: each partition's records
+    stay in order (one household's events share a partition), and a partition is in one
+    task at a time. A fetch while a task runs returns only the other partitions' records,
+    which go in a task of their own beside it.
+
+    A task handles its records, then commits every partition's offset in one request. When
+    it ends, its partitions resume. A task cancelled at a rebalance (held for a dependency
+    past the grace) commits nothing: its partitions that were taken away replay at their
+    new owner, and those this member keeps are moved back to the task's first record, so
+    they replay here. A task that fails (a bug: EventConsumer itself raises only when the
+    service stops) makes `consume` raise after the others finished, so its worker restarts
+    from the committed offsets."""
 
     def __init__(self, consumer: AIOKafkaConsumer, handle: BatchHandler):
         self._consumer = consumer
         self._handle = handle
-        self._tasks: dict[TopicPartition, asyncio.Task] = {}
+        self._tasks: dict[TopicPartition, asyncio.Task] = {}  # a partition in hand -> the task handling it
+        self._starts: dict[asyncio.Task, dict[TopicPartition, int]] = {}  # a task -> its partitions' first offsets
 
-    def start(self, partition: TopicPartition, records) -> None:
-        self._consumer.pause(partition)
-        self._tasks[partition] = asyncio.create_task(self._run(partition, records))
+    def start(self, batches: dict[TopicPartition, list]) -> None:
+        """Handle what one fetch returned, as one batch."""
+        if not batches:
+            return
+        for partition in batches:
+            self._consumer.pause(partition)
+        task = asyncio.create_task(self._run(batches))
+        self._starts[task] = {partition: records[0].offset for partition, records in batches.items()}
+        for partition in batches:
+            self._tasks[partition] = task
 
-    async def _run(self, partition: TopicPartition, records) -> None:
-        await self._handle([_record(raw) for raw in records])
-        await _commit(self._consumer, partition, records[-1].offset + 1)
+    async def _run(self, batches: dict[TopicPartition, list]) -> None:
+        await self._handle([_record(raw) for records in batches.values() for raw in records])
+        await _commit(self._consumer, {partition: records[-1].offset + 1 for partition, records in batches.items()})
 
     def reap(self) -> None:
-        for partition, task in list(self._tasks.items()):
-            if not task.done():
-                continue
-            del self._tasks[partition]
-            if not task.cancelled() and task.exception() is not None:
-                raise task.exception()
-            if partition in self._consumer.assignment():
-                self._consumer.resume(partition)
+        failed: BaseException | None = None
+        for task in {task for task in self._tasks.values() if task.done()}:
+            starts = self._starts.pop(task, {})
+            unfinished = task.cancelled() or task.exception() is not None
+            failed = failed or (task.exception() if not task.cancelled() else None)
+            for partition, first in starts.items():
+                if self._tasks.get(partition) is not task:
+                    continue
+                del self._tasks[partition]
+                if partition in self._consumer.assignment():
+                    if unfinished:
+                        self._consumer.seek(partition, first)  # nothing of it was committed: again from its first record
+                    self._consumer.resume(partition)
+        if failed is not None:
+            raise failed
 
     async def finish(self, grace: float) -> None:
         """Let the tasks in hand finish (a held one stops at once when the service stops), then cancel."""
-        await _settle(list(self._tasks.values()), grace)
+        await _settle(list(set(self._tasks.values())), grace)
         self._tasks.clear()
+        self._starts.clear()
 
     async def on_partitions_revoked(self, revoked) -> None:
-        # Finish quickly what is in hand (its commit still counts); a partition held
-        # for a missing dependency is cancelled, uncommitted: its new owner replays it.
-        tasks = [self._tasks.pop(partition) for partition in revoked if partition in self._tasks]
-        await _settle(tasks, REVOKE_GRACE_SECONDS)
+        # Finish quickly what is in hand (its commit still counts); a task held for a missing
+        # dependency is cancelled, uncommitted: the partitions taken away replay at their new
+        # owner, the ones kept replay here (`reap` moves them back).
+        tasks = {self._tasks[partition] for partition in revoked if partition in self._tasks}
+        await _settle(list(tasks), REVOKE_GRACE_SECONDS)
+        for partition in revoked:
+            self._tasks.pop(partition, None)
+        for task in tasks - set(self._tasks.values()):
+            self._starts.pop(task, None)  # none of its partitions is here any more
 
     async def on_partitions_assigned(self, assigned) -> None:
         return None
