@@ -189,8 +189,11 @@ async def raw_kafka(rate: float, seconds: float, size: int) -> list[float]:
 LATENCY_RATES = (10, 100, 300)  # signals/s offered; 300/s held for a minute (issue 16)
 
 
-def bench_latency(rates: tuple[float, ...] = LATENCY_RATES) -> None:
+def bench_latency(rates: tuple[float, ...] = LATENCY_RATES, seconds: float | None = None) -> dict[float, tuple[int, int]]:
+    """Prints the figures per rate, each held `seconds` (default: 10 s, a minute from 300/s);
+    returns, per rate, how many webhooks arrived of how many signals were offered."""
     chain = start_chain(database="postgres")
+    arrivals: dict[float, tuple[int, int]] = {}
     receiver = WebhookReceiver().start()
     try:
         subscription = httpx.post(
@@ -202,27 +205,31 @@ def bench_latency(rates: tuple[float, ...] = LATENCY_RATES) -> None:
         asyncio.run(offered_load(chain.url("arrears"), receiver, "/latency", 5, 2, 800_000))  # warm-up
         size = len(httpx.Request("POST", "http://x", json=body(0)).content) + 900  # the CloudEvent on the wire
         offset = 0
-        print(f"end-to-end latency, POST -> webhook (PostgreSQL, every consumer running; 10 s per rate, a minute from 300/s), vs raw aiokafka produce -> consume of {size}-byte records:")
+        held = f"{seconds:g} s per rate" if seconds else "10 s per rate, a minute from 300/s"
+        print(f"end-to-end latency, POST -> webhook (PostgreSQL, every consumer running; {held}), vs raw aiokafka produce -> consume of {size}-byte records:")
         for rate in rates:
-            seconds = 60.0 if rate >= 300 else 10.0
+            duration = seconds or (60.0 if rate >= 300 else 10.0)
             cpu_before, started = {name: cpu_seconds(pid) for name, pid in chain.pids().items()}, time.monotonic()
-            chain_ms = asyncio.run(offered_load(chain.url("arrears"), receiver, "/latency", rate, seconds, offset))
+            chain_ms = asyncio.run(offered_load(chain.url("arrears"), receiver, "/latency", rate, duration, offset))
             used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in chain.pids().items()}
-            busy = {name: seconds / (time.monotonic() - started) for name, seconds in used.items()}
-            offset += int(rate * seconds)
-            raw_ms = asyncio.run(raw_kafka(rate, seconds, size))
+            busy = {name: cpu / (time.monotonic() - started) for name, cpu in used.items()}
+            offered = int(rate * duration)
+            offset += offered
+            arrivals[rate] = (len(chain_ms), offered)
+            raw_ms = asyncio.run(raw_kafka(rate, duration, size))
             print(
                 f"  {rate:5.0f}/s  chain p50 {statistics.median(chain_ms):6.0f} p95 {pct(chain_ms, 95):6.0f} p99 {pct(chain_ms, 99):6.0f} ms"
-                f" ({len(chain_ms)}/{int(rate * seconds)} arrived)"
+                f" ({len(chain_ms)}/{offered} arrived)"
                 f"   raw kafka p50 {statistics.median(raw_ms):5.1f} p95 {pct(raw_ms, 95):5.1f} p99 {pct(raw_ms, 99):5.1f} ms"
             )
             print(
                 "         cores busy from the first POST to the last webhook: " + ", ".join(f"{name} {share:.2f}" for name, share in busy.items())
-                + f"; all {sum(busy.values()):.2f} of {os.cpu_count()}; CPU ms per signal, all processes {1000 * sum(used.values()) / (rate * seconds):.1f}"
+                + f"; all {sum(busy.values()):.2f} of {os.cpu_count()}; CPU ms per signal, all processes {1000 * sum(used.values()) / offered:.1f}"
             )
     finally:
         receiver.stop()
         chain.stop()
+    return arrivals
 
 
 async def raw_kafka_throughput(count: int, size: int) -> float:

@@ -1,4 +1,4 @@
-"""The month benchmark, small, in every CI run, so it cannot rot: a few hundred arrears
+"""The month and latency benchmarks, small, in every CI run, so they cannot rot: a few hundred arrears
 signals through the whole chain (every service as a process, the monitor included) on real
 Kafka and PostgreSQL. It prints the benchmark's figures; it asserts only what a user would
 notice: every alert arrived once, and every consumer of the chain handled every record.
@@ -7,7 +7,7 @@ Speed is judged from `make bench`, never here."""
 from __future__ import annotations
 
 from services.monitor.settings import MonitorSettings
-from tests.benchmarks.bench_chain import month_run, print_month
+from tests.benchmarks.bench_chain import bench_latency, month_run, print_month
 
 SIGNALS = 300
 
@@ -22,3 +22,10 @@ def test_a_small_month_reaches_every_subscriber_and_every_consumer(capsys):
     assert "monitor" in run["cpu"]
     assert MonitorSettings(environment="test").consumer_name in run["groups"], f"the monitor's consumer was not among {run['groups']}"
     assert run["lag_left"] == 0
+
+
+def test_a_short_offered_load_arrives_whole_and_prints_its_latency(capsys):
+    with capsys.disabled():
+        print("\nlatency smoke (python -m tests.benchmarks.bench_chain latency 20 for the same run by hand, 10 s):")
+        arrivals = bench_latency((20,), seconds=3)
+    assert arrivals == {20: (60, 60)}, "every signal posted at 20/s reached the webhook"
