@@ -13,7 +13,8 @@ the same run on the same machine. Prints figures; asserts nothing.
   records at the same rates.
 - month: N arrears signals through the whole chain, every consumer including the monitor
   (10,000, 50,000, 100,000 by default), posted as a corporation's monthly run (batches of
-  1,000): time to the last webhook and until every consumer group has committed
+  1,000), once to a subscriber taking one CloudEvent per POST and once to one that asks
+  for batches of up to 100: time to the last webhook and until every consumer group has committed
   everything, the sustained end-to-end rate beside raw aiokafka produce -> consume of as
   many same-size records, CPU ms per signal per process and in all, peak resident memory
   per process.
@@ -266,17 +267,21 @@ CPU_TARGET_MS = 4.0  # per signal over every process (issue 16)
 WALL_TARGET_S = 300.0  # for a month of 100,000 signals
 
 
-def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600) -> dict:
+BATCHED = {"delivery_mode": "batch", "batch_max_events": 100, "batch_max_wait_seconds": 1}  # a subscriber that asks for batches
+
+
+def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600, batched: bool = False) -> dict:
     """`size` arrears signals posted as a monthly run through the whole chain (every consumer,
     the monitor included), timed to the last webhook and to the moment every consumer group
-    has committed everything, waiting at most `patience` seconds for each. Returns the
+    has committed everything, waiting at most `patience` seconds for each. The subscriber
+    takes one CloudEvent per POST, or (`batched`) asks for batches of up to 100. Returns the
     figures; prints nothing."""
     chain = start_chain(database="postgres")
     receiver = WebhookReceiver().start()
     try:
         subscription = httpx.post(
             chain.url("notifications") + "/v1/subscriptions",
-            json={"callback_url": receiver.url("/month"), "event_types": ["alert.raised"]},
+            json={"callback_url": receiver.url("/month"), "event_types": ["alert.raised"], **(BATCHED if batched else {})},
             headers={"X-API-Key": "dev-vroeg-eropaf-amsterdam"},
         ).json()
         receiver.secrets["/month"] = subscription["secret"]
@@ -285,7 +290,7 @@ def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600) -> d
         post_rate = post_batches(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, size, post_batch)
         deadline = time.monotonic() + patience
         while time.monotonic() < deadline:
-            if sum(1 for r in receiver.received if r.first_time) >= size:
+            if _alerts_delivered(receiver) >= size:
                 break
             time.sleep(0.5)
         last_webhook = time.monotonic()
@@ -297,7 +302,9 @@ def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600) -> d
             "to_all_consumers": caught_up - started,
             "lag_left": sum(lags.values()),
             "groups": sorted(group.removeprefix(chain.env["SIGNAL_TOPIC_PREFIX"]) for group in lags),
-            "delivered": sum(1 for r in receiver.received if r.first_time),
+            "delivered": _alerts_delivered(receiver),
+            "requests": len(receiver.received),
+            "batched": batched,
             "cpu": {name: cpu_seconds(pid) - cpu_before[name] for name, pid in chain.pids().items()},
             "memory": {name: rss_mib(pid) for name, pid in chain.pids().items()},
         }
@@ -309,12 +316,17 @@ def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600) -> d
             print(f"  (cleaning up after the run failed: {type(exc).__name__}: {exc})")
 
 
+def _alerts_delivered(receiver: WebhookReceiver) -> int:
+    """CloudEvents acted on for the first time, one per POST or many in a batch."""
+    return sum(len(r.fresh) for r in receiver.received)
+
+
 def print_month(run: dict, raw_rate: float | None, size_on_wire: int) -> None:
     size, wall = run["size"], run["to_last_webhook"]
     raw = f"; raw aiokafka pipe {raw_rate:,.0f}/s of {size_on_wire}-byte records (chain/raw {size / wall / raw_rate:.1%})" if raw_rate else ""
     print(
         f"  {size:>7,} signals: {wall:6.1f}s to the last webhook, {size / wall:4.0f}/s end to end (posting {run['post_rate']:.0f}/s),"
-        f" {run['delivered']:,} alerts delivered{raw}"
+        f" {run['delivered']:,} alerts delivered in {run['requests']:,} POSTs ({'batches' if run['batched'] else 'one per POST'}){raw}"
     )
     print(
         f"           every consumer caught up after {run['to_all_consumers']:.1f}s"
@@ -335,8 +347,9 @@ def bench_month(sizes: tuple[int, ...] = (10_000, 50_000, 100_000)) -> None:
         f" (PostgreSQL; register rate limit {REGISTER_RATE}/s; target: 100,000 in under {WALL_TARGET_S:.0f}s):"
     )
     for size in sizes:
-        run = month_run(size)
-        print_month(run, asyncio.run(raw_kafka_throughput(size, size_on_wire)), size_on_wire)
+        raw_rate = asyncio.run(raw_kafka_throughput(size, size_on_wire))
+        print_month(month_run(size), raw_rate, size_on_wire)
+        print_month(month_run(size, batched=True), raw_rate, size_on_wire)  # the subscriber asks for batches
 
 
 if __name__ == "__main__":

@@ -6,14 +6,17 @@ Speed is judged from `make bench`, never here."""
 
 from __future__ import annotations
 
+import pytest
+
 from services.monitor.settings import MonitorSettings
 from tests.benchmarks.bench_chain import bench_latency, month_run, print_month
 
 SIGNALS = 300
 
 
-def test_a_small_month_reaches_every_subscriber_and_every_consumer(capsys):
-    run = month_run(SIGNALS, post_batch=100, patience=180)
+@pytest.mark.parametrize("batched", [False, True], ids=["one-per-post", "batches"])
+def test_a_small_month_reaches_every_subscriber_and_every_consumer(capsys, batched):
+    run = month_run(SIGNALS, post_batch=100, patience=180, batched=batched)
 
     with capsys.disabled():
         print(f"\nbenchmark smoke (python -m tests.benchmarks.bench_chain month {SIGNALS} for the same run by hand):")
