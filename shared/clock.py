@@ -7,8 +7,18 @@ that lets ten minutes pass does not wait for the worker's longest sleep.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Callable, Protocol
+from zoneinfo import ZoneInfo
+
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def dutch_date(moment: datetime) -> date:
+    """The calendar day in the Netherlands at `moment`: the day a professional writes on a form.
+    From midnight in Amsterdam until midnight UTC it is one day after the UTC date, so a check
+    that a reported day is not in the future must use this day, not `moment.date()`."""
+    return moment.astimezone(DUTCH_TIME).date()
 
 
 class Clock(Protocol):

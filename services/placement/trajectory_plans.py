@@ -16,6 +16,7 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.clock import dutch_date
 from shared.contracts.events.placement import PlacementPlanMade, PlacementPlanOverdue, PlacementPlanReminder
 from shared.errors import FieldConflict, NotFound
 from shared.runtime import Runtime
@@ -45,7 +46,7 @@ async def record_plan(runtime: Runtime, request_id: UUID, shelter: str, made_on:
         if request.status not in IN_SHELTER or request.placed_at is None or request.plan_due_on is None:
             raise FieldConflict("status", f"this request is {request.status}; a plan is recorded for a placed family", "request")
         deadline = _deadline(runtime, request)
-        problem = plan_date_problem(made_on, deadline.placed_on, runtime.clock.now().date())
+        problem = plan_date_problem(made_on, deadline.placed_on, dutch_date(runtime.clock.now()))
         if problem is not None:
             raise FieldConflict("made_on", problem.value)
         recorded = await session.exec(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from shared import clock
 from typing import Any
 from collections.abc import Callable
 
@@ -25,7 +25,7 @@ from services.portal.labels import label, summary_items
 from services.portal.session import COOKIE, Entry, Session, csrf_matches
 
 HERE = Path(__file__).parent
-DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+DUTCH_TIME = clock.DUTCH_TIME  # the day and time Dutch readers see (shared.clock)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 MESSAGES = {

@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.clock import dutch_date
 from shared.contracts.events.prevention import ContactMade, FinalReport, HomeVisitDone, IntermediateReport, PreventionOutcome
 from shared.contracts.events.triage import AlertTrigger, Report
 from shared.runtime import Runtime
@@ -64,7 +65,7 @@ class FeedbackDesk:
         """Raises domain.feedback.FeedbackRefused when the report contradicts earlier ones."""
         now = self._runtime.clock.now()
         so_far = FeedbackSoFar(alert.contact_made_on, alert.intermediate_report_on, alert.final_report_on)
-        check_feedback(feedback.kind, feedback.reported_on, so_far, aware(alert.raised_at).date(), now.date())
+        check_feedback(feedback.kind, feedback.reported_on, so_far, dutch_date(aware(alert.raised_at)), dutch_date(now))
         case = await session.get(HouseholdCase, alert.case_key)
 
         first_contact = await self._take(session, alert, feedback, now)

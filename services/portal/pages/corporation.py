@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shared.clock import dutch_date
 from shared.organisations import Role
 from services.portal import forms, signal_forms, web
 from services.portal.backend import Rejected
@@ -41,7 +42,7 @@ async def _overview(
 ) -> Response:
     offset = _offset(request.query_params.get("vanaf", ""))
     signals = await _own_signals(request, session, offset)
-    today = request.app.state.clock.now().date().isoformat()
+    today = dutch_date(request.app.state.clock.now()).isoformat()
     form = {"observed_on": today, "idempotency": str(uuid4()), **form}
     context = {
         "session": session,
@@ -95,7 +96,7 @@ async def signal(request: Request, signal_id: UUID, session: Corporation) -> Res
 @router.post("/signalen")
 async def post_signal(request: Request, session: Corporation) -> Response:
     form = {key: str(value) for key, value in (await request.form()).items()}
-    parsed = forms.arrears_signal(form, request.app.state.clock.now().date())
+    parsed = forms.arrears_signal(form, dutch_date(request.app.state.clock.now()))
     sent = await send_signal(request, session, parsed, form, SIGNAL_FIELDS)
     if sent.errors:
         return await _overview(request, session, form, sent.errors, sent.status_code)

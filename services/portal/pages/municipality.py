@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shared.clock import dutch_date
 from shared.organisations import Role
 from services.portal import web
 from services.portal.charts import grouped, horizontal
@@ -53,7 +54,7 @@ def evictions_chart(table: dict):
 
 def _query(request: Request, session: Session) -> tuple[FiguresQuery, dict[str, str]]:
     own = session.organisation.municipality_codes
-    return figures_query(request.query_params, own[0] if own else "0363", request.app.state.clock.now().year)
+    return figures_query(request.query_params, own[0] if own else "0363", dutch_date(request.app.state.clock.now()).year)
 
 
 @router.get("")
@@ -74,7 +75,7 @@ async def monitor(request: Request, session: Municipality) -> Response:
         "series": EVICTION_SERIES,
         "years": [row["year"] for row in table["rows"]],
         "codes": sorted({*session.organisation.municipality_codes, query.municipality}),
-        "this_year": request.app.state.clock.now().year,
+        "this_year": dutch_date(request.app.state.clock.now()).year,
     }
     return web.render(request, "municipality/monitor.html", context, 422 if errors else 200)
 

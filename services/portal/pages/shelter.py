@@ -17,6 +17,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shared.clock import dutch_date
 from shared.organisations import Role
 from services.portal import care_forms, forms, web
 from services.portal.backend import Rejected
@@ -126,7 +127,7 @@ async def admit_rest(request: Request, request_id: UUID, session: Shelter) -> Re
 
 @router.post("/verzoeken/{request_id}/trajectplan")
 async def record_plan(request: Request, request_id: UUID, session: Shelter) -> Response:
-    parsed = care_forms.plan_made(await request.form(), request.app.state.clock.now().date())
+    parsed = care_forms.plan_made(await request.form(), dutch_date(request.app.state.clock.now()))
     return await _take(request, session, request_id, PLAN, parsed)
 
 

@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shared.clock import dutch_date
 from shared.organisations import Role
 from services.portal import eviction_forms, forms, signal_forms, web
 from services.portal.backend import Rejected
@@ -82,7 +83,7 @@ def add_signal_forms(router: APIRouter, role: Role, home: str, back: str, status
         signal_form = _form_or_404(role, slug)
         posted = await request.form()
         form = {key: str(value) for key, value in posted.items()} | {"concerns": posted.getlist("concerns")}
-        parsed = eviction_forms.eviction_signal(signal_form, form, request.app.state.clock.now().date())
+        parsed = eviction_forms.eviction_signal(signal_form, form, dutch_date(request.app.state.clock.now()))
         sent = await send_signal(request, session, parsed, form, FORM_FIELDS)
         if sent.errors:
             return form_page(request, session, place, signal_form, form, sent.errors, sent.status_code)

@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.clock import dutch_date
 from shared.contracts.events.triage import SafetyNetArrangement, SafetyNetPlanMade
 from shared.runtime import Runtime
 from services.triage.domain.safety_net import check_plan
@@ -40,7 +41,7 @@ class SafetyNetDesk:
         now = self._runtime.clock.now()
         check_plan(
             scheduled=case.eviction_date, state=case.state,
-            eviction_date=plan.eviction_date, made_on=plan.made_on, today=now.date(),
+            eviction_date=plan.eviction_date, made_on=plan.made_on, today=dutch_date(now),
         )  # fmt: skip
         revised = case.safety_net_plan_on is not None
         case.safety_net_plan_on = plan.made_on

@@ -174,3 +174,13 @@ async def test_the_stadsdeel_team_gets_the_arrears_reads_the_case_and_reports_ba
     assert answer.status_code == 201, answer.text
     [contact] = prevention_events(triage, event_types.PREVENTION_CONTACT_MADE)
     assert contact.reported_by == district_team
+
+
+async def test_after_midnight_in_amsterdam_the_dutch_date_is_today_not_the_future(triage):
+    alert = await vroeg_eropaf_alert(triage)
+    triage.clock.set(triage.clock.now().replace(hour=23, minute=30))  # 00:30 the next day in Amsterdam
+    dutch_today = triage.clock.now().date() + timedelta(days=1)
+    tomorrow = await report(triage, alert.alert_id, {"type": "contact-made", "reported_on": str(dutch_today + timedelta(days=1))})
+    assert tomorrow.status_code == 400 and tomorrow.json()["invalid-params"][0]["loc"] == ["body", "reported_on"]
+    answer = await report(triage, alert.alert_id, {"type": "contact-made", "reported_on": str(dutch_today)})
+    assert answer.status_code == 201, answer.text
