@@ -65,7 +65,9 @@ class FeedbackDesk:
         """Raises domain.feedback.FeedbackRefused when the report contradicts earlier ones."""
         now = self._runtime.clock.now()
         so_far = FeedbackSoFar(alert.contact_made_on, alert.intermediate_report_on, alert.final_report_on)
-        check_feedback(feedback.kind, feedback.reported_on, so_far, dutch_date(aware(alert.raised_at)), dutch_date(now))
+        # The earliest day the alert can be read as (UTC's) and the latest today (Amsterdam's):
+        # a date right in either calendar is accepted (shared.clock.dutch_date).
+        check_feedback(feedback.kind, feedback.reported_on, so_far, aware(alert.raised_at).date(), dutch_date(now))
         case = await session.get(HouseholdCase, alert.case_key)
 
         first_contact = await self._take(session, alert, feedback, now)
