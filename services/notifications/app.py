@@ -24,6 +24,7 @@ from services.notifications.handlers import CONSUMERS, EVENT_HANDLERS
 from services.notifications.inbox_api import router as inbox_router
 from services.notifications.delivery_trace import TracedTransport
 from services.notifications.pinned_transport import PinnedTransport, Resolver, system_resolver
+from services.notifications.webhook_transport import WebhookTransport
 from services.notifications.retention import RETENTION_JOB, notification_sweeps
 from services.notifications.settings import NotificationsSettings
 from services.notifications.tables import METADATA
@@ -31,6 +32,9 @@ from services.notifications.verification import CallbackVerifier
 from services.notifications.zgw import BASE_PATH as ZGW_BASE_PATH
 from services.notifications.zgw.api import router as zgw_router
 from services.notifications.zgw.problems import body_refusal as zgw_body_refusal
+
+
+HANDSHAKE_CONNECTIONS = 2  # webhook connections beyond the deliveries', for subscriptions' handshakes
 
 
 def escalation_policy(runtime: Runtime) -> EscalationPolicy:
@@ -74,7 +78,9 @@ def create_app(
     """`transport` and `resolver` stand in for the network in tests; the address check stays in front of them."""
     settings: NotificationsSettings = runtime.settings
     policy = escalation_policy(runtime)
-    pinned = PinnedTransport(settings.callback_policy, transport, resolver)
+    # every delivery in flight has a connection, and a subscription's handshake one more besides
+    network = transport or WebhookTransport(settings.delivery_concurrency + HANDSHAKE_CONNECTIONS)
+    pinned = PinnedTransport(settings.callback_policy, network, resolver)
     client = callback_client(settings, TracedTransport(pinned, runtime.tracer))  # docs/adr/0031
     deliverer = deliverer_for(runtime, client)
     verifier = CallbackVerifier(client, pinned, settings.handshake_required, settings.verification_timeout_seconds)

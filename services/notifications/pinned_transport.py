@@ -21,11 +21,13 @@ from typing import Awaitable, Callable
 import httpx
 
 from services.notifications.callback_policy import CallbackPolicy, IPAddress
+from services.notifications.webhook_transport import WebhookTransport
 
 log = logging.getLogger(__name__)
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 DEFAULT_RESOLVE_TIMEOUT_SECONDS = 5.0
+DEFAULT_CONNECTIONS = 20
 
 
 class CallbackRefused(httpx.ConnectError):
@@ -49,7 +51,7 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         resolver: Resolver = system_resolver,
     ):
         self.policy = policy
-        self._inner = inner or httpx.AsyncHTTPTransport()
+        self._inner = inner or WebhookTransport(DEFAULT_CONNECTIONS)
         self._resolver = resolver
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -112,7 +112,7 @@ async def test_every_failed_verification_gets_one_and_the_same_answer(tmp_path, 
         "instance": "/v1/subscriptions", "invalid-params": ONE_ANSWER,
     }
     assert answers == {name: (422, "application/problem+json", one) for name in endpoints}, "nothing tells one from another"
-    for reason in ("ReadError", "ReadTimeout", "ConnectError", "HTTP 404", "did not echo"):
+    for reason in ("RemoteProtocolError", "ReadTimeout", "ConnectError", "HTTP 404", "did not echo"):
         assert reason in caplog.text, f"the service log says {reason}"
 
 

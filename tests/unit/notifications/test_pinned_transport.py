@@ -19,6 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from services.notifications.callback_policy import CallbackPolicy
 from services.notifications.pinned_transport import CallbackRefused, PinnedTransport
+from services.notifications.webhook_transport import WebhookTransport
 
 NAME = "partner.invalid"  # .invalid never resolves (RFC 6761): only the scripted resolver knows it
 
@@ -149,15 +150,25 @@ def certificate_for(name: str) -> tuple[bytes, bytes]:
     return certificate.public_bytes(serialization.Encoding.PEM), key_pem
 
 
-async def test_https_goes_to_the_pinned_address_with_the_name_in_sni_and_the_certificate_checked_for_it(tmp_path):
-    certificate, key = certificate_for(NAME)
+def tls_server(tmp_path, name: str) -> tuple[Server, bytes]:
+    """An https server on 127.0.0.1 whose certificate is for `name`, and that certificate."""
+    certificate, key = certificate_for(name)
     (tmp_path / "cert.pem").write_bytes(certificate)
     (tmp_path / "key.pem").write_bytes(key)
     server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_tls.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
-    server = Server("127.0.0.1", tls=server_tls)
+    return Server("127.0.0.1", tls=server_tls), certificate
+
+
+# the service's own connections (aiohttp, docs/adr/0048), and httpx's that a deployment may hand it
+CONNECTIONS = {"webhook transport": lambda tls: WebhookTransport(4, verify=tls), "httpx transport": lambda tls: httpx.AsyncHTTPTransport(verify=tls)}
+
+
+@pytest.mark.parametrize("connections", CONNECTIONS.values(), ids=CONNECTIONS.keys())
+async def test_https_goes_to_the_pinned_address_with_the_name_in_sni_and_the_certificate_checked_for_it(tmp_path, connections):
+    server, certificate = tls_server(tmp_path, NAME)
     trusting = ssl.create_default_context(cadata=certificate.decode())
-    transport = PinnedTransport(policy("127.0.0.1/32", https=True), httpx.AsyncHTTPTransport(verify=trusting), ScriptedResolver(["127.0.0.1"]))
+    transport = PinnedTransport(policy("127.0.0.1/32", https=True), connections(trusting), ScriptedResolver(["127.0.0.1"]))
     try:
         async with httpx.AsyncClient(transport=transport) as client:
             answered = await client.post(f"https://{NAME}:{server.port}/hooks", content=b"{}")
@@ -168,3 +179,16 @@ async def test_https_goes_to_the_pinned_address_with_the_name_in_sni_and_the_cer
         server.stop()
     assert server.server_names == [NAME], "TLS server name: the subscribed name, not the IP address"
     assert server.hosts == [f"{NAME}:{server.port}"]
+
+
+async def test_a_certificate_for_another_name_is_refused_before_anything_is_sent(tmp_path):
+    server, certificate = tls_server(tmp_path, "someone-else.invalid")
+    trusting = ssl.create_default_context(cadata=certificate.decode())
+    transport = PinnedTransport(policy("127.0.0.1/32", https=True), WebhookTransport(4, verify=trusting), ScriptedResolver(["127.0.0.1"]))
+    try:
+        async with httpx.AsyncClient(transport=transport) as client:
+            with pytest.raises(httpx.ConnectError, match="(?i)certificate"):
+                await client.post(f"https://{NAME}:{server.port}/hooks", content=b"{}")
+    finally:
+        server.stop()
+    assert server.hosts == [], "no request reached a server that could not prove it is the partner"
