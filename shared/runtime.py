@@ -167,12 +167,12 @@ class Runtime:
     def group_id(self, name: str) -> str:
         return f"{self.settings.topic_prefix}{name}"
 
-    def consume_worker(self, consumer: EventConsumer, topic_names: Sequence[str], name: str) -> Worker:
+    def consume_worker(self, consumer: EventConsumer, topic_names: Sequence[str], name: str, linger_ms: int = 0) -> Worker:
         topics = [self.settings.topic(topic) for topic in topic_names]
 
         async def work(stop: asyncio.Event) -> None:
             consumer.stopping = stop  # a partition held for a missing dependency lets go at once
-            await self.bus.consume(topics, self.group_id(name), consumer.process_batch, stop)
+            await self.bus.consume(topics, self.group_id(name), consumer.process_batch, stop, linger_ms)
 
         return work
 

@@ -28,7 +28,8 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     reading = consumers(settings)
     bound = bind(EVENT_HANDLERS, reading, lambda handler: handler(counts))
-    consumer_workers = consume_workers(runtime, reading, bound, finish=write_counts)
+    # counts, read by nobody the moment an event happens: every consumer is unhurried (shared.event_handlers)
+    consumer_workers = consume_workers(runtime, reading, bound, finish=write_counts, unhurried=set(reading.values()))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

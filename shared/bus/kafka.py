@@ -25,6 +25,7 @@ from shared.bus.topic_plan import TopicSpec
 
 log = logging.getLogger(__name__)
 FETCH_MAX_RECORDS = 500  # per fetch, over all partitions: one batch, one transaction
+LINGER_BYTES = 256 * 1024  # a lingering consumer's fetch returns early once this much has come (about FETCH_MAX_RECORDS)
 STOP_GRACE_SECONDS = 10.0  # at shutdown, for the batches in hand to finish and commit
 REVOKE_GRACE_SECONDS = 2.0  # at a rebalance, likewise, before a held partition is let go
 PRODUCER_STOP_SECONDS = 10.0  # for a producer being replaced to let go of what it still holds
@@ -125,7 +126,7 @@ class KafkaBus:
         return results
 
     async def consume(
-        self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event
+        self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event, linger_ms: int = 0
     ) -> None:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self._bootstrap,
@@ -133,7 +134,9 @@ class KafkaBus:
             group_id=group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=100,
+            # Lingering: the broker holds a fetch until LINGER_BYTES have come or linger_ms has passed.
+            fetch_max_wait_ms=linger_ms or 100,
+            fetch_min_bytes=LINGER_BYTES if linger_ms else 1,
             max_poll_interval_ms=600000,
             session_timeout_ms=15000,
             heartbeat_interval_ms=1000,

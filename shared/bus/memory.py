@@ -69,8 +69,8 @@ class InMemoryBus:
         return delivered
 
     async def consume(
-        self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event
-    ) -> None:
+        self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event, linger_ms: int = 0
+    ) -> None:  # no lingering in memory: every record is handed on at once
         while not stop.is_set():
             if not await self.deliver_pending(topics, group_id, handle):
                 await asyncio.sleep(0.01)

@@ -38,13 +38,15 @@ class MeteredBus:
                 self._metrics.dead_lettered(*origin)
         return results
 
-    async def consume(self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event) -> None:
+    async def consume(
+        self, topics: Sequence[str], group_id: str, handle: BatchHandler, stop: asyncio.Event, linger_ms: int = 0
+    ) -> None:
         async def handle_and_count(records: Sequence[Record]) -> None:
             await handle(records)
             for topic, count in Counter(record.topic for record in records).items():
                 self._metrics.consumed.labels(topic=topic).inc(count)
 
-        await self.inner.consume(topics, group_id, handle_and_count, stop)
+        await self.inner.consume(topics, group_id, handle_and_count, stop, linger_ms)
 
     async def ensure_topics(self, topics: Sequence[TopicSpec | str], partitions: int = 6) -> None:
         await self.inner.ensure_topics(topics, partitions)
