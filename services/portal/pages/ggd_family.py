@@ -18,6 +18,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shared.clock import dutch_date
 from shared.organisations import Role
 from services.portal import care_forms, forms, web
 from services.portal.backend import Rejected
@@ -133,7 +134,7 @@ async def record_home_visit(request: Request, case_key: str, alert_id: UUID, ses
     """A home visit on an alert the GGD received; the case's timeline shows it afterwards."""
     _check_case_key(case_key)
     form = {key: str(value) for key, value in (await request.form()).items()}
-    today = request.app.state.clock.now().astimezone(web.DUTCH_TIME).date()
+    today = dutch_date(request.app.state.clock.now())
     sent = await forms.submit(
         care_forms.prevention_feedback({**form, "type": "home-visit"}, today),
         lambda body: request.app.state.backend.post("triage", f"/v1/alerts/{alert_id}/feedback", session.token, json=body),
@@ -148,7 +149,7 @@ async def record_home_visit(request: Request, case_key: str, alert_id: UUID, ses
 def _visit_page(
     request: Request, session: Session, case_key: str, alert_id: UUID, form: dict, errors: dict[str, str], status_code: int = 200
 ) -> Response:
-    today = request.app.state.clock.now().astimezone(web.DUTCH_TIME).date().isoformat()
+    today = dutch_date(request.app.state.clock.now()).isoformat()
     context = {
         "session": session,
         "case_key": case_key,

@@ -17,6 +17,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shared.clock import dutch_date
 from shared.organisations import Role
 from services.portal import care_forms, forms, web
 from services.portal.session import Session
@@ -77,7 +78,7 @@ def alert_cards(alerts: list[dict], inbox: dict[str, dict]) -> list[dict]:
 
 
 def _today(request: Request) -> date:
-    return request.app.state.clock.now().astimezone(web.DUTCH_TIME).date()
+    return dutch_date(request.app.state.clock.now())
 
 
 @router.post("/meldingen/{alert_id}/terugmelden")

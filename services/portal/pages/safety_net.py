@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shared.clock import dutch_date
 from shared.organisations import Role
 from services.portal import care_forms, forms, web
 from services.portal.backend import Rejected
@@ -46,7 +47,7 @@ def plan_router(role: Role, home: str, back: str) -> APIRouter:
         posted = await request.form()
         form = {key: str(value) for key, value in posted.items()} | {"arrangements": posted.getlist("arrangements")}
         sent = await forms.submit(
-            care_forms.safety_net_plan(form, request.app.state.clock.now().astimezone(web.DUTCH_TIME).date()),
+            care_forms.safety_net_plan(form, dutch_date(request.app.state.clock.now())),
             lambda body: request.app.state.backend.post(
                 "triage", f"/v1/cases/{case_key}/safety-net-plan", session.token, json=body
             ),
@@ -77,7 +78,7 @@ def _page(
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    today = request.app.state.clock.now().astimezone(web.DUTCH_TIME).date().isoformat()
+    today = dutch_date(request.app.state.clock.now()).isoformat()
     purpose = form.get("doel", "")
     back_to = (f"/ggd/zaken/{case_key}" + (f"?{urlencode({'doel': purpose})}" if purpose else "")) if home == "/ggd" else home
     context = {

@@ -115,7 +115,7 @@ def form_page(
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    today = request.app.state.clock.now().astimezone(web.DUTCH_TIME).date().isoformat()
+    today = dutch_date(request.app.state.clock.now()).isoformat()
     context = {
         "session": session,
         **place,
