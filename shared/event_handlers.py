@@ -7,7 +7,7 @@ Every service that consumes has `services/<name>/handlers.py` (docs/adr/0017, 00
 - `CONSUMERS`: the consumer that reads each topic. Kafka's committed offsets and the
   processed-event rows carry these names, so renaming one reprocesses its topics. Topics
   given the same name are read by one consumer.
-- `UNHURRIED` (where there are any): consumers nobody waits on, such as a view or a count.
+- unhurried consumers (the monitor's): consumers nobody waits on, such as a count.
   Each lets its records gather for up to UNHURRIED_LINGER_MS, so a trickle of events is
   handled in a few larger transactions instead of one each, and the CPU goes to the
   consumers on a signal's way to the people who act on it (docs/adr/0049).

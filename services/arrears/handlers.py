@@ -18,7 +18,6 @@ from services.arrears.follow_up import record_feedback, record_routing
 # The consumer of each topic the intake reads. Kafka's committed offsets and the
 # processed-event rows carry these names: renaming one reprocesses its topic.
 CONSUMERS = {topics.ALERTS: "arrears", topics.PREVENTION: "arrears-feedback"}
-UNHURRIED = {"arrears", "arrears-feedback"}  # the corporation's view of what became of its signals (shared.event_handlers)
 
 
 async def on_alert_raised(session: AsyncSession, event: Event) -> None:
