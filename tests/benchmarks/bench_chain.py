@@ -62,17 +62,21 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def hammer(url: str, headers: dict, count: int, concurrency: int = 32, offset: int = 0) -> float:
-    """Post `count` signals with `concurrency` in flight; returns accepted per second."""
+    """Post `count` signals with `concurrency` in flight; returns accepted per second. Over
+    aiohttp, as the latency benchmark posts: httpx's pool would cost this process more CPU
+    than the server it measures, on the same two cores (docs/adr/0047)."""
     queue = iter(range(offset, offset + count))
     accepted = 0
 
-    async def worker(client: httpx.AsyncClient):
+    async def worker(client: aiohttp.ClientSession):
         nonlocal accepted
         for n in queue:
-            response = await client.post("/v1/signals", json=body(n), headers=headers)
-            accepted += response.status_code == 202
+            async with client.post("/v1/signals", json=body(n), headers=headers) as response:
+                await response.read()
+                accepted += response.status == 202
 
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=concurrency)) as client:
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(base_url=url, connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as client:
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
