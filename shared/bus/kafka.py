@@ -145,19 +145,29 @@ class KafkaBus:
         consumer.subscribe(list(topics), listener=work)
         await consumer.start()
         self._consumers[group_id] = consumer
+        fetching: asyncio.Future | None = None
         try:
             while not stop.is_set():
                 # What a fetch returns is handled as one batch, each partition strictly in
                 # order: one household's events stay ordered. Partitions with records in hand
                 # are paused, so a later fetch returns the others' records (handled beside
                 # them), and a batch held for a missing dependency waits as long as it takes
-                # while polling (and membership) goes on.
-                batches = await consumer.getmany(timeout_ms=200, max_records=FETCH_MAX_RECORDS)
-                if consumer.assignment():
-                    self.assigned.set()
-                work.start(batches)
+                # while polling (and membership) goes on. A batch that ends hands its
+                # partitions back at once, not when the fetch in progress returns: with every
+                # partition in hand that fetch waits its whole timeout (docs/adr/0050).
+                if fetching is None:
+                    fetching = asyncio.ensure_future(consumer.getmany(timeout_ms=200, max_records=FETCH_MAX_RECORDS))
+                await asyncio.wait({fetching, *work.in_hand()}, return_when=asyncio.FIRST_COMPLETED)
+                if fetching.done():
+                    batches, fetching = fetching.result(), None
+                    if consumer.assignment():
+                        self.assigned.set()
+                    work.start(batches)
                 work.reap()
         finally:
+            if fetching is not None:
+                fetching.cancel()  # only at a stop: records it had not handed over stay uncommitted, and replay
+                await asyncio.gather(fetching, return_exceptions=True)
             await work.finish(STOP_GRACE_SECONDS)
             self._consumers.pop(group_id, None)
             await consumer.stop()
@@ -276,6 +286,10 @@ class PartitionWork(ConsumerRebalanceListener):
     async def _run(self, batches: dict[TopicPartition, list]) -> None:
         await self._handle([_record(raw) for records in batches.values() for raw in records])
         await _commit(self._consumer, {partition: records[-1].offset + 1 for partition, records in batches.items()})
+
+    def in_hand(self) -> set[asyncio.Task]:
+        """The batches being handled."""
+        return set(self._tasks.values())
 
     def reap(self) -> None:
         failed: BaseException | None = None
