@@ -21,13 +21,11 @@ from typing import Awaitable, Callable
 import httpx
 
 from services.notifications.callback_policy import CallbackPolicy, IPAddress
-from services.notifications.webhook_transport import WebhookTransport
 
 log = logging.getLogger(__name__)
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 DEFAULT_RESOLVE_TIMEOUT_SECONDS = 5.0
-DEFAULT_CONNECTIONS = 20
 
 
 class CallbackRefused(httpx.ConnectError):
@@ -47,11 +45,11 @@ class PinnedTransport(httpx.AsyncBaseTransport):
     def __init__(
         self,
         policy: CallbackPolicy,
-        inner: httpx.AsyncBaseTransport | None = None,
+        inner: httpx.AsyncBaseTransport,
         resolver: Resolver = system_resolver,
     ):
         self.policy = policy
-        self._inner = inner or WebhookTransport(DEFAULT_CONNECTIONS)
+        self._inner = inner  # the connections: WebhookTransport, or a stand-in network in tests
         self._resolver = resolver
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

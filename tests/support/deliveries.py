@@ -21,6 +21,7 @@ from shared.runtime import Runtime, build_runtime
 from services.notifications.app import callback_client, deliverer_for
 from services.notifications.fanout import add_deliveries
 from services.notifications.pinned_transport import PinnedTransport
+from services.notifications.webhook_transport import WebhookTransport
 from services.notifications.settings import NotificationsSettings
 from services.notifications.staging import write_staged
 from services.notifications.tables import METADATA, Delivery, Subscription
@@ -74,11 +75,18 @@ def attempts(found: list[Delivery]) -> Counter:
     return Counter(d.attempts for d in found)
 
 
+def connections(runtime: Runtime) -> WebhookTransport:
+    return WebhookTransport(runtime.settings.delivery_concurrency)
+
+
 @asynccontextmanager
 async def delivering(*runtimes: Runtime):
     """Run one deliverer per runtime (as one service instance each) until the block ends."""
     stop = asyncio.Event()
-    clients = [callback_client(runtime.settings, PinnedTransport(runtime.settings.callback_policy)) for runtime in runtimes]
+    clients = [
+        callback_client(runtime.settings, PinnedTransport(runtime.settings.callback_policy, connections(runtime)))
+        for runtime in runtimes
+    ]
     deliverers = [deliverer_for(runtime, client) for runtime, client in zip(runtimes, clients)]
     tasks = [asyncio.create_task(deliverer.run(stop)) for deliverer in deliverers]
     try:

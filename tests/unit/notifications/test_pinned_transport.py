@@ -89,7 +89,7 @@ def internal(partner):
 async def test_a_name_that_rebinds_after_the_check_is_still_sent_to_the_checked_address(partner, internal):
     resolver = ScriptedResolver(["127.0.0.1"], ["127.0.0.2"])  # a second lookup would answer the internal address
     url = f"http://{NAME}:{partner.port}/hooks"
-    async with httpx.AsyncClient(transport=PinnedTransport(policy("127.0.0.1/32"), resolver=resolver)) as client:
+    async with httpx.AsyncClient(transport=PinnedTransport(policy("127.0.0.1/32"), WebhookTransport(4), resolver)) as client:
         answered = await client.post(url, content=b"{}")
         assert answered.status_code == 204
         assert resolver.lookups == [NAME], "one lookup: the address checked is the address connected to"
@@ -101,7 +101,7 @@ async def test_a_name_that_rebinds_after_the_check_is_still_sent_to_the_checked_
 
 async def test_every_address_a_name_resolves_to_is_checked(partner):
     resolver = ScriptedResolver(["127.0.0.1", "10.0.0.7"])
-    async with httpx.AsyncClient(transport=PinnedTransport(policy("127.0.0.1/32"), resolver=resolver)) as client:
+    async with httpx.AsyncClient(transport=PinnedTransport(policy("127.0.0.1/32"), WebhookTransport(4), resolver)) as client:
         with pytest.raises(CallbackRefused, match="callback address not allowed"):
             await client.post(f"http://{NAME}:{partner.port}/hooks", content=b"{}")
     assert partner.hosts == []
