@@ -4,13 +4,15 @@ connections, as triage's register client keeps. Prints figures; asserts nothing.
 
     .venv/bin/python -m tests.benchmarks.bench_http_client [requests]
 
-Columns: httpx with its own transport, httpx over aiohttp (what triage uses, ADR 0045),
+Rows: httpx with its own transport; httpx over aiohttp (ADR 0045); the same aiohttp transport
+handed httpx requests without httpx's client (what triage's register client does, ADR 0051);
 aiohttp alone. CPU is this process's (user + system) over the measured requests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import resource
 import subprocess
 import sys
@@ -36,6 +38,7 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 BODY = {"type": "BewoningMetPeildatum", "peildatum": "2026-11-27", "adresseerbaarObjectIdentificatie": "0363010000000001"}
 CONNECTIONS = 8
+HEADERS = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
 
 
 def cpu_seconds() -> float:
@@ -66,6 +69,22 @@ async def main(url: str, requests: int) -> None:
                 (await client.post(url, json=BODY)).json()
 
             print("%-22s %.3f ms CPU per request, %.1f s" % (name, *await measure(post, requests)))
+    transport = AiohttpTransport(limits=limits)
+    timeout = httpx.Timeout(5.0).as_dict()
+    payload = json.dumps(BODY).encode()
+    parsed = httpx.URL(url)
+
+    async def post() -> None:
+        request = httpx.Request("POST", parsed, content=payload, headers=HEADERS, extensions={"timeout": timeout})
+        response = await transport.handle_async_request(request)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        response.json()
+
+    print("%-22s %.3f ms CPU per request, %.1f s" % ("aiohttp transport only", *await measure(post, requests)))
+    await transport.aclose()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONNECTIONS)) as session:
 
         async def post() -> None:
