@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from sqlalchemy import Executable
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -15,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.contracts.events.triage import PlacementRequested
 from shared.entitlement import may_name_case_in_request
 from shared.errors import FieldConflict, NotFound
+from shared.persistence.appends import append, insert_with
 from shared.runtime import Runtime
 from services.placement import queries
 from services.placement.domain.family import Composition
@@ -33,17 +35,24 @@ async def take_from_triage(runtime: Runtime, session: AsyncSession, data: Placem
 
 async def remember_case_region(session: AsyncSession, case_key: str, municipality_code: str, assessed_at: datetime) -> None:
     """The municipality of a triage case (topic `triage`): whose region it is, and when triage
-    last assessed the case (retention counts from there). One statement, no row loaded: every
-    signal triage assesses passes here."""
+    last assessed the case (retention counts from there). Every signal triage assesses passes
+    here, so nothing is loaded: the row goes in at commit with the batch's others, in one
+    statement (shared.persistence.appends, `_case_region_upsert`)."""
+    append(session, CaseRegion.__table__, {"case_key": case_key, "municipality_code": municipality_code, "assessed_at": assessed_at})
+
+
+def _case_region_upsert(dialect: str) -> Executable:
+    """A new case's row, or a later assessment's date on the case's row."""
     table = CaseRegion.__table__
-    dialect = postgres_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = dialect(table).values(case_key=case_key, municipality_code=municipality_code, assessed_at=assessed_at)
-    statement = statement.on_conflict_do_update(
+    statement = (postgres_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(
         index_elements=[table.c.case_key],
         set_={"assessed_at": statement.excluded.assessed_at},
         where=table.c.assessed_at < statement.excluded.assessed_at,  # a late, older assessment changes nothing
     )
-    await session.exec(statement)
+
+
+insert_with(CaseRegion.__table__, _case_region_upsert)
 
 
 async def ask(runtime: Runtime, requested_by: str, family: Composition, case_key: str | None) -> PlacementRequest:

@@ -17,6 +17,11 @@ what it kept:
   query that autoflushes sees them as it saw ORM objects; the other tables' rows stay
   unseen by queries until one of the two above (no code reads those back).
 
+A table may name the statement its rows go in with (`insert_with`): an upsert, for rows
+that say "this key, as of then" and are written for many events of a batch (placement's
+case regions). Its rows are then written in the order appended, each by the statement,
+so a later row for the same key meets the earlier one as a conflict.
+
 A rollback forgets what was not written. `before_insert(table, hook)` registers what must
 happen just before a table's rows go in, on the same connection, with the rows in hand:
 the outbox takes its per-key locks and numbers its events there (shared.persistence.outbox).
@@ -27,9 +32,10 @@ Sessions come from `shared.persistence.database.session_factory`, whose sessions
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Callable
 
-from sqlalchemy import Connection, Table, event
+from sqlalchemy import Connection, Executable, Table, event
 from sqlmodel import Session
 
 Row = dict[str, Any]
@@ -38,6 +44,7 @@ Hook = Callable[[Connection, list[Row]], None]
 _PENDING = "appended rows"  # key in Session.info: {table: [row, ...]}
 _HOOKS: dict[Table, Hook] = {}
 _READ_BACK: set[Table] = set()
+_STATEMENTS: dict[Table, Callable[[str], Executable]] = {}
 
 
 class AppendingSession(Session):
@@ -73,6 +80,18 @@ def before_insert(table: Table, hook: Hook) -> None:
     _HOOKS[table] = hook
 
 
+def insert_with(table: Table, statement: Callable[[str], Executable]) -> None:
+    """`table`'s appended rows go in with `statement(dialect name)` instead of a plain INSERT."""
+    _STATEMENTS[table] = statement
+
+
+@cache
+def _insert(table: Table, dialect: str) -> Executable:
+    """Built once per table and dialect, so SQLAlchemy compiles it once."""
+    make = _STATEMENTS.get(table)
+    return table.insert() if make is None else make(dialect)
+
+
 def read_back(table: Table) -> None:
     """Queries that autoflush see `table`'s appended rows (written at autoflush too)."""
     _READ_BACK.add(table)
@@ -88,7 +107,7 @@ def write_appended(session: Session, only: set[Table] | None = None) -> None:
         hook = _HOOKS.get(table)
         if hook is not None:
             hook(connection, rows)
-        connection.execute(table.insert(), rows)
+        connection.execute(_insert(table, connection.dialect.name), rows)
 
 
 def _taken(session: Session, only: set[Table] | None) -> dict[Table, list[Row]] | None:
