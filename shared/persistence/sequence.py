@@ -7,7 +7,7 @@ after 3 knows it missed 4 and can resynchronise (read the case, or its dead deli
 
 Counters are drawn in the transaction that stages the events: a rolled-back transaction
 gives its numbers back, so the count stays contiguous. Drawing is one upsert per flush,
-for every stream at once; the row it touches stays locked until commit, so two
+for every stream at once (on PostgreSQL one prepared statement whatever the count); the row it touches stays locked until commit, so two
 transactions of one stream take turns and numbers follow commit order.
 
 `sequence` is a string compared as a string (the sequence extension's current text, without
@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from sqlalchemy import Column, Connection, Integer, String
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Column, Connection, Integer, String, text
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Field
 
 from shared.persistence.database import ChainTable
@@ -50,11 +50,29 @@ def draw(connection: Connection, streams: Iterable[str]) -> dict[str, list[int]]
     wanted = Counter(streams)
     if not wanted:
         return {}
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    ordered = sorted(wanted.items())  # rows locked in one order, so two transactions cannot deadlock
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(_DRAW_ON_POSTGRES, {"streams": [s for s, _ in ordered], "counts": [c for _, c in ordered]})
+    else:
+        rows = connection.execute(_draw_on_sqlite(ordered))
+    last = {stream: value for stream, value in rows}
+    return {stream: list(range(last[stream] - count + 1, last[stream] + 1)) for stream, count in wanted.items()}
+
+
+# One statement for any number of streams (arrays, not a VALUES row each): compiled and
+# prepared once, where a multi-row VALUES is a new statement for every row count.
+_DRAW_ON_POSTGRES = text(
+    f"INSERT INTO {EventSequence.__tablename__} (stream, last) "
+    "SELECT * FROM unnest(CAST(:streams AS text[]), CAST(:counts AS integer[])) "
+    f"ON CONFLICT (stream) DO UPDATE SET last = {EventSequence.__tablename__}.last + excluded.last "
+    "RETURNING stream, last"
+)
+
+
+def _draw_on_sqlite(ordered: list[tuple[str, int]]):
+    """SQLite has no arrays: a VALUES row per stream (tests and a one-person trial)."""
     table = EventSequence.__table__
-    statement = dialect.insert(table).values([{"stream": stream, "last": count} for stream, count in sorted(wanted.items())])
-    statement = statement.on_conflict_do_update(
+    statement = sqlite.insert(table).values([{"stream": stream, "last": count} for stream, count in ordered])
+    return statement.on_conflict_do_update(
         index_elements=[table.c.stream], set_={"last": table.c.last + statement.excluded.last}
     ).returning(table.c.stream, table.c.last)
-    last = {stream: value for stream, value in connection.execute(statement)}
-    return {stream: list(range(last[stream] - count + 1, last[stream] + 1)) for stream, count in wanted.items()}
