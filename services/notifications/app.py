@@ -10,6 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from shared import http
+from shared.direct_http import DirectClient
 from shared.event_handlers import bind, consume_workers
 from shared.runtime import Runtime, serve
 from shared.retention import retention_worker
@@ -35,6 +36,7 @@ from services.notifications.zgw.problems import body_refusal as zgw_body_refusal
 
 
 HANDSHAKE_CONNECTIONS = 2  # webhook connections beyond the deliveries', for subscriptions' handshakes
+USER_AGENT = "signal-chain-notifications"  # on every webhook request, delivery or handshake
 
 
 def escalation_policy(runtime: Runtime) -> EscalationPolicy:
@@ -59,17 +61,22 @@ def retention_sweeps(settings: NotificationsSettings):
     return notification_sweeps(settings.retention_delivered_days, settings.retention_dead_days, settings.retention_inbox_months)
 
 
-def deliverer_for(runtime: Runtime, client: httpx.AsyncClient) -> Deliverer:
+def deliverer_for(runtime: Runtime, transport: httpx.AsyncBaseTransport) -> Deliverer:
+    """The deliverer, posting through `transport` (the address-checking one, traced) without
+    httpx's client (shared.direct_http): one POST per delivery or batch."""
     settings: NotificationsSettings = runtime.settings
+    client = DirectClient(transport, settings.delivery_timeout_seconds, {"User-Agent": USER_AGENT})
     backoff = Backoff(settings.retry_first_delay_seconds, settings.retry_max_delay_seconds, settings.retry_max_attempts)
     lease = timedelta(seconds=settings.delivery_lease_seconds)
     return Deliverer(runtime, client, backoff, settings.delivery_concurrency, lease, settings.delivery_idle_poll_seconds)
 
 
 def callback_client(settings: NotificationsSettings, pinned: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
-    """The client of every webhook request: each goes to an address checked for it (pinned_transport),
-    traced when wrapped (delivery_trace)."""
-    return httpx.AsyncClient(timeout=settings.delivery_timeout_seconds, transport=pinned, follow_redirects=False)
+    """The client of a subscription's handshakes (deliveries go through `deliverer_for`'s): each
+    request goes to an address checked for it (pinned_transport), traced when wrapped (delivery_trace)."""
+    return httpx.AsyncClient(
+        timeout=settings.delivery_timeout_seconds, transport=pinned, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+    )
 
 
 def create_app(
@@ -81,8 +88,9 @@ def create_app(
     # every delivery in flight has a connection, and a subscription's handshake one more besides
     network = transport or WebhookTransport(settings.delivery_concurrency + HANDSHAKE_CONNECTIONS)
     pinned = PinnedTransport(settings.callback_policy, network, resolver)
-    client = callback_client(settings, TracedTransport(pinned, runtime.tracer))  # docs/adr/0031
-    deliverer = deliverer_for(runtime, client)
+    traced = TracedTransport(pinned, runtime.tracer)  # docs/adr/0031
+    client = callback_client(settings, traced)
+    deliverer = deliverer_for(runtime, traced)
     verifier = CallbackVerifier(client, pinned, settings.handshake_required, settings.verification_timeout_seconds)
     fanout = Fanout(runtime, policy, deliverer.wake)
     consumers = consume_workers(

@@ -30,6 +30,8 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import httpx
+
+from shared.direct_http import DirectClient
 from shared.runtime import Runtime
 from services.notifications.backoff import Backoff, Streak
 from services.notifications.batching import batch_body, sendings
@@ -69,7 +71,7 @@ class Deliverer:
     def __init__(
         self,
         runtime: Runtime,
-        client: httpx.AsyncClient,
+        client: DirectClient,
         backoff: Backoff,
         concurrency: int = 20,
         lease: timedelta = LEASE,

@@ -18,7 +18,7 @@ from shared.bus.memory import InMemoryBus
 from shared.clock import SystemClock
 from shared.persistence.database import create_tables
 from shared.runtime import Runtime, build_runtime
-from services.notifications.app import callback_client, deliverer_for
+from services.notifications.app import deliverer_for
 from services.notifications.fanout import add_deliveries
 from services.notifications.pinned_transport import PinnedTransport
 from services.notifications.webhook_transport import WebhookTransport
@@ -83,18 +83,15 @@ def connections(runtime: Runtime) -> WebhookTransport:
 async def delivering(*runtimes: Runtime):
     """Run one deliverer per runtime (as one service instance each) until the block ends."""
     stop = asyncio.Event()
-    clients = [
-        callback_client(runtime.settings, PinnedTransport(runtime.settings.callback_policy, connections(runtime)))
-        for runtime in runtimes
-    ]
-    deliverers = [deliverer_for(runtime, client) for runtime, client in zip(runtimes, clients)]
+    transports = [PinnedTransport(runtime.settings.callback_policy, connections(runtime)) for runtime in runtimes]
+    deliverers = [deliverer_for(runtime, transport) for runtime, transport in zip(runtimes, transports)]
     tasks = [asyncio.create_task(deliverer.run(stop)) for deliverer in deliverers]
     try:
         yield deliverers
     finally:
         stop.set()
         await asyncio.gather(*tasks)
-        for client in clients:
-            await client.aclose()
+        for transport in transports:
+            await transport.aclose()
         for runtime in runtimes:
             await runtime.engine.dispose()

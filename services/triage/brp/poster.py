@@ -13,6 +13,7 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 
 from shared.client_credentials import ClientCredentialsTokens, TokenRefused, TokenUnavailable
+from shared.direct_http import DirectClient
 from shared.faults import Dependency, TransientFailure
 from services.triage.brp.protocol import Protocol
 
@@ -77,16 +78,13 @@ class JsonPoster:
             raise ValueError("attempts must be at least 1")
         if api_key and tokens is not None:
             raise ValueError("an API key or access tokens, not both")
-        self._headers = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
+        headers = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
         if api_key:
-            self._headers["X-API-KEY"] = api_key
+            headers["X-API-KEY"] = api_key
         limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
-        # Straight to the transport: the query needs none of httpx.AsyncClient's layers (base URL,
-        # cookies, auth flows, redirects), which cost more CPU than aiohttp's request itself
-        # (docs/adr/0045, 0051). A third of httpcore's CPU per request over aiohttp.
-        self._transport = transport or AiohttpTransport(limits=limits)
-        self._timeout = httpx.Timeout(timeout).as_dict()
-        self._urls: dict[str, httpx.URL] = {}  # parsed once: a client posts to one or two URLs
+        # aiohttp's connections: a third of httpcore's CPU per request (docs/adr/0045); and not
+        # through httpx's client, whose layers cost more than the request (docs/adr/0051)
+        self._http = DirectClient(transport or AiohttpTransport(limits=limits), timeout, headers)
         self._attempts, self._backoff = attempts, backoff
         self._protocol = protocol
         self._tokens = tokens
@@ -112,7 +110,7 @@ class JsonPoster:
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            response = await self._send(url, payload, headers)
+            response = await self._http.post(url, content=payload, headers=headers)
         except _RETRYABLE_ERRORS as error:
             return type(error).__name__
         except httpx.HTTPError as error:  # bad URL, unsupported scheme: retrying will not help
@@ -133,23 +131,8 @@ class JsonPoster:
             return "response is not JSON"
         return answer if isinstance(answer, dict) else "response is not a JSON object"
 
-    async def _send(self, url: str, payload: bytes, headers: dict[str, str]) -> httpx.Response:
-        """POST `payload` and read the whole answer; the connection goes back to the pool."""
-        parsed = self._urls.get(url)
-        if parsed is None:
-            parsed = self._urls[url] = httpx.URL(url)
-        request = httpx.Request(
-            "POST", parsed, content=payload, headers={**self._headers, **headers}, extensions={"timeout": self._timeout}
-        )
-        response = await self._transport.handle_async_request(request)
-        try:
-            await response.aread()
-        finally:
-            await response.aclose()
-        return response
-
     async def aclose(self) -> None:
-        await self._transport.aclose()
+        await self._http.aclose()
 
 
 def _problem(response: httpx.Response) -> dict:

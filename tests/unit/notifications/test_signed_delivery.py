@@ -6,6 +6,7 @@ import json
 import pytest
 
 from shared.webhooks import DEFAULT_TOLERANCE_SECONDS, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, InvalidSignature, verify
+from services.notifications.app import USER_AGENT
 from tests.support.apps import key, running
 from tests.support.wait import wait_for
 from tests.unit.notifications.support import GGD, PartnerEndpoint, notifications, requests_made, subscribe
@@ -21,6 +22,7 @@ async def test_a_delivery_verifies_and_a_tampered_or_replayed_copy_is_refused(tm
         [request] = await requests_made(partner, 1)
     header, body = request.headers[SIGNATURE_HEADER], request.content
     assert request.headers[IDEMPOTENCY_HEADER] == str(event.id)
+    assert request.headers["User-Agent"] == USER_AGENT  # the sender names itself
     assert partner.effects == [json.loads(body)]
 
     signed_at = verify(secret, header, body)

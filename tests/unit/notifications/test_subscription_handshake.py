@@ -9,7 +9,7 @@ from shared.bus.memory import InMemoryBus
 from shared.clock import FakeClock
 from shared.runtime import build_runtime
 from shared.webhooks import SIGNATURE_HEADER, VERIFICATION_TYPE, verify
-from services.notifications.app import create_app
+from services.notifications.app import USER_AGENT, create_app
 from services.notifications.settings import NotificationsSettings
 from services.notifications.verification import UNVERIFIED
 from tests.support.apps import key, running
@@ -45,6 +45,7 @@ async def test_a_callback_that_echoes_the_challenge_is_subscribed_and_the_reques
     assert body["type"] == VERIFICATION_TYPE and body["id"] == response.json()["id"] and len(body["challenge"]) >= 24
     # Signed with the secret the subscriber gets back, so it can check the request afterwards.
     verify(response.json()["secret"], request.headers[SIGNATURE_HEADER], request.content)
+    assert request.headers["User-Agent"] == USER_AGENT
 
 
 def _refuse(request):
