@@ -4,6 +4,7 @@ emitted while handling it carries that span on, in a batch too; a missing or mal
 context starts a new trace and is never an error; with an OTLP endpoint the spans leave
 over OTLP/HTTP."""
 
+import itertools
 import json
 import threading
 from datetime import date
@@ -23,7 +24,7 @@ from shared.contracts.envelope import decode, encode, new_event
 from shared.contracts.events import triage
 from shared.persistence.database import create_tables
 from shared.settings import ServiceSettings
-from shared.tracing import trace_fields, trace_id_from, tracer_provider
+from shared.tracing import context_from, trace_fields, trace_id_from, tracer_provider, well_formed_traceparent
 from tests.support.apps import unit_runtime
 from tests.support.events import INCASSO, RECEIVED, arrears_event
 
@@ -76,6 +77,28 @@ def test_a_malformed_traceparent_is_dropped_not_refused(value):
     event = decode(raw_event(traceparent=value, tracestate=["not", "a", "string"]))
     assert event.envelope.traceparent is None and event.envelope.tracestate is None
     assert "traceparent" not in json.loads(encode(event)), "not passed on"
+
+
+TRACEPARENT_PARTS = (
+    ["", " ", "\t", "x"],  # before
+    ["00", "01", "cc", "ff", "0", "0g", "FF"],  # version
+    ["0" * 32, "4bf92f3577b34da6a3ce929d0e0e4736", "4BF92F3577B34DA6A3CE929D0E0E4736", "4bf92f3577b34da6a3ce929d0e0e473"],
+    ["0" * 16, "00f067aa0ba902b7", "00f067aa0ba902b"],  # parent id
+    ["00", "01", "ff", "1", "0x"],  # flags
+    ["", " ", "\t ", "-", "-extra", " -x", "x", "-" + "a" * 500],  # after
+)
+
+
+def test_a_traceparent_is_judged_as_opentelemetry_judges_it():
+    """The chain's own check (made for speed) and the W3C propagator's give the same answer,
+    for every combination of these parts, well formed and not."""
+    judged = {}
+    for before, version, trace_id, span_id, flags, after in itertools.product(*TRACEPARENT_PARTS):
+        value = f"{before}{version}-{trace_id}-{span_id}-{flags}{after}"
+        continued = trace.get_current_span(context_from({"traceparent": value})).get_span_context().is_valid
+        judged[value] = (well_formed_traceparent(value), continued)
+    assert [value for value, (ours, theirs) in judged.items() if ours != theirs] == []
+    assert sum(theirs for _, theirs in judged.values()) > 50, "well-formed ones among them"
 
 
 def test_an_event_without_trace_context_is_an_event():
