@@ -83,6 +83,7 @@ def before_insert(table: Table, hook: Hook) -> None:
 def insert_with(table: Table, statement: Callable[[str], Executable]) -> None:
     """`table`'s appended rows go in with `statement(dialect name)` instead of a plain INSERT."""
     _STATEMENTS[table] = statement
+    _insert.cache_clear()  # a statement built before this registration is not used again
 
 
 @cache

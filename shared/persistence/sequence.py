@@ -7,8 +7,9 @@ after 3 knows it missed 4 and can resynchronise (read the case, or its dead deli
 
 Counters are drawn in the transaction that stages the events: a rolled-back transaction
 gives its numbers back, so the count stays contiguous. Drawing is one upsert per flush,
-for every stream at once (on PostgreSQL one prepared statement whatever the count); the row it touches stays locked until commit, so two
-transactions of one stream take turns and numbers follow commit order.
+for every stream at once (on PostgreSQL one prepared statement whatever the count); the
+row it touches stays locked until commit, so two transactions of one stream take turns
+and numbers follow commit order.
 
 `sequence` is a string compared as a string (the sequence extension's current text, without
 `sequencetype`): the number zero-padded to `SEQUENCE_DIGITS` digits.

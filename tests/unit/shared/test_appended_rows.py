@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.audit import AuditEntry, record_system_read
 from shared.clock import FakeClock
-from shared.persistence.appends import append, read_back
+from shared.persistence.appends import append, insert_with, read_back
 from shared.persistence.database import create_engine, create_tables, session_factory
 
 NOW = FakeClock().now()
@@ -87,3 +87,28 @@ async def test_a_query_that_autoflushes_sees_the_rows_of_a_table_read_back_and_e
     async with sessions() as session:
         assert (await session.exec(lines)).one() == 2
     assert await subjects(sessions) == ["hh-1"]
+
+
+# A table written first with plain INSERTs, then given a statement of its own.
+LATEST = Table("latest_per_key", MetaData(), Column("key", String, primary_key=True), Column("seen", Integer))
+
+
+def keep_the_latest(dialect: str):
+    from sqlalchemy.dialects.sqlite import insert
+
+    statement = insert(LATEST)
+    return statement.on_conflict_do_update(index_elements=[LATEST.c.key], set_={"seen": statement.excluded.seen})
+
+
+async def test_a_table_given_its_own_statement_is_written_with_it_even_after_plain_inserts(engine):
+    async with engine.begin() as connection:
+        await connection.run_sync(LATEST.metadata.create_all)
+    sessions = session_factory(engine)
+    async with sessions() as session, session.begin():
+        append(session, LATEST, {"key": "hh-a", "seen": 1})  # a plain INSERT, built and cached
+    insert_with(LATEST, keep_the_latest)
+    async with sessions() as session, session.begin():  # the same key again, twice: no conflict error
+        append(session, LATEST, {"key": "hh-a", "seen": 2})
+        append(session, LATEST, {"key": "hh-a", "seen": 3})
+    async with sessions() as session:
+        assert (await session.exec(select(LATEST.c.key, LATEST.c.seen))).all() == [("hh-a", 3)]
