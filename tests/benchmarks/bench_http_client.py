@@ -23,6 +23,7 @@ import httpx
 import uvloop
 from httpx_aiohttp import AiohttpTransport
 
+from shared.direct_http import DirectClient
 from tests.support.processes import free_port
 
 SERVER = """
@@ -69,22 +70,14 @@ async def main(url: str, requests: int) -> None:
                 (await client.post(url, json=BODY)).json()
 
             print("%-22s %.3f ms CPU per request, %.1f s" % (name, *await measure(post, requests)))
-    transport = AiohttpTransport(limits=limits)
-    timeout = httpx.Timeout(5.0).as_dict()
+    direct = DirectClient(AiohttpTransport(limits=limits), 5.0, HEADERS)
     payload = json.dumps(BODY).encode()
-    parsed = httpx.URL(url)
 
     async def post() -> None:
-        request = httpx.Request("POST", parsed, content=payload, headers=HEADERS, extensions={"timeout": timeout})
-        response = await transport.handle_async_request(request)
-        try:
-            await response.aread()
-        finally:
-            await response.aclose()
-        response.json()
+        (await direct.post(url, content=payload)).json()
 
     print("%-22s %.3f ms CPU per request, %.1f s" % ("aiohttp transport only", *await measure(post, requests)))
-    await transport.aclose()
+    await direct.aclose()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONNECTIONS)) as session:
 
         async def post() -> None:
