@@ -33,18 +33,18 @@ def recover(known: dict, bounds: dict, relations: list[tuple[object, list]]) -> 
     return pinned
 
 
-def _equations(known: dict, relations) -> list[tuple[dict, Fraction]]:
-    """Each relation as {unknown: coefficient} = constant (total - parts = 0)."""
+def _equations(known: dict, relations) -> list[tuple[dict, int]]:
+    """Each relation as {unknown: coefficient} = constant (total - parts = 0), in integers."""
     equations = []
     for total, parts in relations:
         row: dict = {}
-        constant = Fraction(0)
+        constant = 0
         for cell, sign in [(total, 1), *((part, -1) for part in parts)]:
             if cell in known:
                 constant -= sign * known[cell]
             else:
                 row[cell] = row.get(cell, 0) + sign
-        row = {cell: Fraction(c) for cell, c in row.items() if c}
+        row = {cell: c for cell, c in row.items() if c}
         if row:
             equations.append((row, constant))
     return equations
@@ -54,33 +54,44 @@ def _eliminate(known: dict, bounds: dict, relations) -> dict:
     """Gauss-Jordan over the unknowns: a row left with one unknown pins it."""
     rows = _equations(known, relations)
     pivots: dict = {}  # unknown -> index of its row
-    reduced: list[tuple[dict, Fraction]] = []
+    holders: dict = {}  # unknown -> indices of the reduced rows that hold it
+    reduced: list[tuple[dict, Fraction | int]] = []
     for row, constant in rows:
-        row, constant = dict(row), constant
-        for cell, index in pivots.items():
-            if cell in row:
-                factor = row[cell]
-                other, other_constant = reduced[index]
-                for key, value in other.items():
-                    row[key] = row.get(key, 0) - factor * value
-                    if row[key] == 0:
-                        del row[key]
-                constant -= factor * other_constant
+        row = dict(row)
+        # a reduced row holds its own pivot and no other, so subtracting it brings in none
+        for cell in [cell for cell in row if cell in pivots]:
+            factor = row[cell]
+            other, other_constant = reduced[pivots[cell]]
+            for key, value in other.items():
+                row[key] = row.get(key, 0) - factor * value
+                if row[key] == 0:
+                    del row[key]
+            constant -= factor * other_constant
         if not row:
             continue
         pivot = min(row, key=repr)
         scale = row[pivot]
-        row = {key: value / scale for key, value in row.items()}
-        constant /= scale
-        for index, (other, other_constant) in enumerate(reduced):
-            if pivot in other:
-                factor = other[pivot]
-                for key, value in row.items():
-                    other[key] = other.get(key, 0) - factor * value
-                    if other[key] == 0:
-                        del other[key]
-                reduced[index] = (other, other_constant - factor * constant)
+        if scale in (1, -1):  # exact in integers, which are many times faster than fractions
+            row = {key: value * scale for key, value in row.items()}
+            constant *= scale
+        else:
+            row = {key: Fraction(value, 1) / scale for key, value in row.items()}
+            constant = Fraction(constant, 1) / scale
+        for index in list(holders.get(pivot, ())):
+            other, other_constant = reduced[index]
+            factor = other[pivot]
+            for key, value in row.items():
+                changed = other.get(key, 0) - factor * value
+                if changed:
+                    other[key] = changed
+                    holders.setdefault(key, set()).add(index)
+                else:
+                    del other[key]
+                    holders[key].discard(index)
+            reduced[index] = (other, other_constant - factor * constant)
         pivots[pivot] = len(reduced)
+        for key in row:
+            holders.setdefault(key, set()).add(len(reduced))
         reduced.append((row, constant))
     return {
         next(iter(row)): int(constant)
@@ -104,16 +115,18 @@ def _narrow(known: dict, bounds: dict, relations) -> dict:
     for _ in range(50):
         changed = False
         for members in open_relations:
+            # sum(sign * cell) = 0: each member lies between minus the others' extremes,
+            # the others' being all members' less its own
+            lows, highs = [], []
+            for cell, sign in members:
+                a, b = span(cell)
+                lows.append(min(-sign * a, -sign * b))
+                highs.append(max(-sign * a, -sign * b))
+            all_low, all_high = sum(lows), sum(highs)
             for position, (cell, sign) in enumerate(members):
                 if cell in known:
                     continue
-                low = high = 0
-                for other_position, (other, other_sign) in enumerate(members):
-                    if other_position == position:
-                        continue
-                    a, b = span(other)
-                    low += min(-other_sign * a, -other_sign * b)
-                    high += max(-other_sign * a, -other_sign * b)
+                low, high = all_low - lows[position], all_high - highs[position]
                 low, high = (low, high) if sign == 1 else (-high, -low)
                 current = interval[cell]
                 new = [max(current[0], low), min(current[1], high)]
