@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.conftest import KAFKA, POSTGRES, create_database, drop_database
-from tests.support.processes import ServiceProcess, free_port
+from tests.support.processes import ServiceProcess, free_port, stop_all
 
 SERVICES = ("arrears", "triage", "placement", "notifications", "monitor")  # every service with a database and consumers
 PAGES = "portal"
@@ -31,8 +31,7 @@ class BenchChain:
         return {name: process._process.pid for name, process in self.processes.items()}  # noqa: SLF001
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.stop()
+        stop_all(self.processes.values())
         for name, _ in self.databases.values():
             drop_database(POSTGRES, name)
 

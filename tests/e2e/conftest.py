@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import create_database, drop_database
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, FORM_ERROR_ANSWER, UI_TIMEOUT_MS
-from tests.support.processes import ServiceProcess, free_port
+from tests.support.processes import ServiceProcess, free_port, stop_all
 from tests.support.webhook_receiver import WebhookReceiver
 
 SERVICES = ("arrears", "triage", "placement", "notifications")
@@ -85,8 +85,7 @@ def chain(request, kafka_bootstrap, postgres_admin_url, tmp_path_factory):
             env=env,
         )
     finally:
-        for process in processes.values():
-            process.stop()
+        stop_all(processes.values())
         receiver.stop()
         for name, _url in databases.values():
             drop_database(postgres_admin_url, name)

@@ -15,7 +15,7 @@ import httpx
 from tests.conftest import create_database, drop_database
 from tests.support.fault_proxy import ProxyProcess
 from tests.support.metrics import Scrape, scrape
-from tests.support.processes import ServiceProcess, free_port
+from tests.support.processes import ServiceProcess, free_port, stop_all
 from tests.support.webhook_receiver import WebhookReceiver
 
 SERVICES = ("arrears", "triage", "placement", "notifications", "monitor")
@@ -53,8 +53,7 @@ class FaultChain:
         return "\n".join(f"--- {name}\n{process.log_tail(lines)}" for name, process in self.processes.items())
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.stop()
+        stop_all(self.processes.values())
         for proxy in self.proxies.values():
             proxy.stop()
         self.receiver.stop()

@@ -82,6 +82,12 @@ class ServiceProcess:
         if self._process is None or self._process.poll() is not None:
             return self._process.returncode if self._process else None
         self._process.send_signal(sig)
+        return self.wait_stopped(timeout)
+
+    def wait_stopped(self, timeout: float = 20.0) -> int | None:
+        """Wait for a signalled process to end; kill it after `timeout` seconds."""
+        if self._process is None:
+            return None
         try:
             return self._process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -91,6 +97,11 @@ class ServiceProcess:
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
 
+    def signal(self, sig: int = signal.SIGTERM) -> None:
+        """Send `sig` without waiting (see stop_all)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(sig)
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -99,3 +110,13 @@ class ServiceProcess:
 
     def log_text(self) -> str:
         return self._log_path.read_text(errors="replace") if self._log_path.exists() else ""
+
+
+def stop_all(processes) -> None:
+    """Stop several processes at once: all are told first, so their graceful shutdowns
+    (leaving consumer groups, closing pools) overlap instead of queueing."""
+    processes = list(processes)
+    for process in processes:
+        process.signal()
+    for process in processes:
+        process.wait_stopped()
