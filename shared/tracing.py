@@ -39,7 +39,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, Sampler, SamplingResult
-from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode, Tracer, format_trace_id
+from opentelemetry.trace import Link, NonRecordingSpan, Span, SpanContext, SpanKind, Status, StatusCode, TraceFlags, Tracer, format_trace_id
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 TRACE_HEADER = "X-Trace-Id"
@@ -73,6 +73,10 @@ class UntilReceived(Sampler):
 
     def receive(self) -> None:
         self._now = self._when_received
+
+    @property
+    def received(self) -> bool:
+        return self._now is not ALWAYS_OFF
 
     def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None) -> SamplingResult:
         return self._now.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
@@ -139,6 +143,40 @@ def span_for(
     return span
 
 
+def span_from_fields(
+    tracer: Tracer,
+    name: str,
+    traceparent: str | None,
+    tracestate: str | None,
+    *,
+    kind: SpanKind,
+    attributes: Callable[[], Mapping[str, str | int]],
+) -> Span:
+    """A span, child of the trace context that W3C fields name (as `context_from` finds it),
+    not yet current. Where the tracer drops its spans (no exporter), the span it would make,
+    a non-recording span in the parent's trace, is built directly: a consumer makes one per
+    event, and the propagator's and the SDK's objects cost several times the span itself.
+    A `tracestate` (a partner's vendor data) takes the SDK's way."""
+    if tracestate is None and isinstance(sampler := getattr(tracer, "sampler", None), UntilReceived) and not sampler.received:
+        return _dropped_child(tracer, traceparent)
+    return span_for(tracer, name, context=context_from({"traceparent": traceparent, "tracestate": tracestate}), kind=kind, attributes=attributes)
+
+
+def _dropped_child(tracer: Tracer, traceparent: str | None) -> Span:
+    """What the SDK's tracer, sampling with ALWAYS_OFF, starts as the child of `traceparent`
+    (without a tracestate): the parent's trace, or a new one when it names none; a new span
+    id; not sampled; the random-trace-id flag carried on. test_trace_context.py holds the
+    two to the same span contexts."""
+    ids = tracer.id_generator  # the SDK tracer's
+    parts = _traceparent_parts(traceparent)
+    if parts is None:
+        trace_id, random_trace_id = ids.generate_trace_id(), ids.is_trace_id_random()
+    else:
+        trace_id, random_trace_id = int(parts[1], 16), bool(int(parts[3], 16) & TraceFlags.RANDOM_TRACE_ID)
+    flags = TraceFlags(TraceFlags.RANDOM_TRACE_ID if random_trace_id else TraceFlags.DEFAULT)
+    return NonRecordingSpan(SpanContext(trace_id, ids.generate_span_id(), is_remote=False, trace_flags=flags))
+
+
 def context_from(carrier: Mapping[str, str | None] | None) -> Context:
     """The trace context that headers or a CloudEvent's attributes name; an empty context when
     they name none or a malformed one, so that a span started from it begins a new trace."""
@@ -164,13 +202,19 @@ _TRACEPARENT_MAXIMUM_LENGTH = 512
 
 def well_formed_traceparent(value: object) -> bool:
     """Whether a W3C traceparent names a trace a span could continue (context_from would find it)."""
+    return _traceparent_parts(value) is not None
+
+
+def _traceparent_parts(value: object) -> tuple[str, ...] | None:
+    """version, trace id, parent id, flags and what follows, of a well-formed traceparent."""
     if not isinstance(value, str) or len(value) > _TRACEPARENT_MAXIMUM_LENGTH:
-        return False
+        return None
     match = _TRACEPARENT.search(value)
     if match is None:
-        return False
-    version, trace_id, span_id, _flags, more = match.groups()
-    return trace_id != "0" * 32 and span_id != "0" * 16 and version != "ff" and not (version == "00" and more)
+        return None
+    parts = version, trace_id, span_id, _flags, more = match.groups()
+    well_formed = trace_id != "0" * 32 and span_id != "0" * 16 and version != "ff" and not (version == "00" and more)
+    return parts if well_formed else None
 
 
 def trace_id_from(traceparent: str | None) -> str | None:

@@ -5,9 +5,9 @@ One event on its own: `handling` makes its span the current one while it is hand
 A batch handled in one transaction (docs/adr/0009): `handling_batch` starts a span per
 event, and the batch handler makes each one current around the work it does for that
 event (`within`), so a register lookup or an emitted event lands in its own family's trace.
-Where nothing receives the spans, the provider's sampler makes them non-recording spans
-of the same trace (shared.tracing.UntilReceived): the context travels on, at a fraction of
-the CPU.
+Where nothing receives the spans, they are the non-recording spans of the same trace that
+the provider's sampler would make (shared.tracing.UntilReceived), built directly
+(shared.tracing.span_from_fields): the context travels on, at a fraction of the CPU.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 
 from shared.bus.port import Record
 from shared.contracts.envelope import Event
-from shared.tracing import context_from, span_for
+from shared.tracing import span_from_fields
 
 _batch_spans: ContextVar[Mapping[UUID, Span]] = ContextVar("batch_spans", default={})
 
@@ -43,16 +43,15 @@ def _attributes(record: Record, event: Event, group: str) -> dict[str, str | int
     }
 
 
-def _parent(event: Event):
-    return context_from({"traceparent": event.envelope.traceparent, "tracestate": event.envelope.tracestate})
+def _span(tracer: Tracer, event: Event, attributes) -> Span:
+    envelope = event.envelope
+    return span_from_fields(tracer, _span_name(event), envelope.traceparent, envelope.tracestate, kind=SpanKind.CONSUMER, attributes=attributes)
 
 
 @contextmanager
 def handling(tracer: Tracer, record: Record, event: Event, group: str) -> Iterator[Span]:
     """The event's span, current while it is handled; a failure is recorded on it and rises."""
-    span = span_for(
-        tracer, _span_name(event), context=_parent(event), kind=SpanKind.CONSUMER, attributes=lambda: _attributes(record, event, group)
-    )
+    span = _span(tracer, event, lambda: _attributes(record, event, group))
     with trace.use_span(span, end_on_exit=True):
         yield span
 
@@ -64,8 +63,7 @@ def handling_batch(tracer: Tracer, pairs: Sequence[tuple[Record, Event]], group:
         return lambda: {**_attributes(record, event, group), "messaging.batch.message_count": len(pairs)}
 
     spans = {
-        event.id: span_for(tracer, _span_name(event), context=_parent(event), kind=SpanKind.CONSUMER, attributes=attributes(record, event))
-        for record, event in pairs
+        event.id: _span(tracer, event, attributes(record, event)) for record, event in pairs
     }
     token = _batch_spans.set(spans)
     try:

@@ -15,7 +15,7 @@ from opentelemetry import trace
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import format_span_id, format_trace_id
+from opentelemetry.trace import SpanKind, format_span_id, format_trace_id
 
 from shared.bus.consumer import RetryPolicy
 from shared.bus.memory import InMemoryBus
@@ -24,7 +24,7 @@ from shared.contracts.envelope import decode, encode, new_event
 from shared.contracts.events import triage
 from shared.persistence.database import create_tables
 from shared.settings import ServiceSettings
-from shared.tracing import context_from, trace_fields, trace_id_from, tracer_provider, well_formed_traceparent
+from shared.tracing import context_from, span_from_fields, trace_fields, trace_id_from, tracer_provider, well_formed_traceparent
 from tests.support.apps import unit_runtime
 from tests.support.events import INCASSO, RECEIVED, arrears_event
 
@@ -99,6 +99,39 @@ def test_a_traceparent_is_judged_as_opentelemetry_judges_it():
         judged[value] = (well_formed_traceparent(value), continued)
     assert [value for value, (ours, theirs) in judged.items() if ours != theirs] == []
     assert sum(theirs for _, theirs in judged.values()) > 50, "well-formed ones among them"
+
+
+def test_without_an_exporter_an_events_span_is_the_one_the_sdk_would_start():
+    """Where nothing receives spans, a consumed event's span is built directly
+    (shared.tracing.span_from_fields); it must be the SDK's: the parent's trace (or a new one
+    when there is none), a new span id, not sampled, the random-trace-id flag carried on."""
+    tracer = tracer_provider("test").get_tracer("test")
+    parents = [None, *MALFORMED[:4]] + [f"00-{TRACE}-{PARENT_SPAN}-{flags}" for flags in ("00", "01", "02", "03", "ff")]
+    parents += [f"01-{TRACE}-{PARENT_SPAN}-03-future", f" 00-{TRACE}-{PARENT_SPAN}-01\t"]
+    for parent in parents:
+        theirs = tracer.start_span("x", context=context_from({"traceparent": parent}), kind=SpanKind.CONSUMER).get_span_context()
+        ours = span_from_fields(tracer, "x", parent, None, kind=SpanKind.CONSUMER, attributes=dict).get_span_context()
+        continued = theirs.trace_id == int(TRACE, 16)
+        assert (ours.trace_id == int(TRACE, 16)) == continued, parent
+        assert (ours.trace_flags, ours.trace_state, ours.is_remote, ours.is_valid) == (
+            theirs.trace_flags, theirs.trace_state, theirs.is_remote, theirs.is_valid
+        ), parent  # fmt: skip
+        assert ours.span_id not in (int(PARENT_SPAN, 16), theirs.span_id) and not ours.is_remote
+        assert not span_from_fields(tracer, "x", parent, None, kind=SpanKind.CONSUMER, attributes=dict).is_recording()
+    assert sum(1 for p in parents if trace_id_from(p if isinstance(p, str) else None)) == 7, "parents that continue a trace"
+
+
+def test_a_tracestate_or_an_exporter_takes_the_sdks_way():
+    provider = tracer_provider("test")
+    tracer = provider.get_tracer("test")
+    with_state = span_from_fields(tracer, "x", TRACEPARENT, "vendor=abc", kind=SpanKind.CONSUMER, attributes=dict)
+    assert with_state.get_span_context().trace_state.get("vendor") == "abc"
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    span = span_from_fields(tracer, "x", TRACEPARENT, None, kind=SpanKind.CONSUMER, attributes=lambda: {"a": "b"})
+    span.end()
+    assert span.is_recording() is False and exporter.get_finished_spans()[0].attributes["a"] == "b"
+    assert format_trace_id(exporter.get_finished_spans()[0].context.trace_id) == TRACE
 
 
 def test_an_event_without_trace_context_is_an_event():
