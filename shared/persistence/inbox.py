@@ -17,6 +17,7 @@ from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import Event
+from shared.persistence.any_of import any_of
 from shared.persistence.appends import append
 from shared.persistence.database import ChainTable
 
@@ -117,7 +118,7 @@ async def handle_all_once(
             (
                 await session.exec(
                     select(ProcessedEvent.event_id).where(
-                        ProcessedEvent.consumer == consumer, col(ProcessedEvent.event_id).in_(ids)
+                        ProcessedEvent.consumer == consumer, any_of(session, col(ProcessedEvent.event_id), ids)
                     )
                 )
             ).all()

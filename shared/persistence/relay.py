@@ -30,6 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.bus.port import Bus, OutgoingRecord
 from shared.faults import Dependency, FailureKind, Verdict, classify
 from shared.outages import Outages, RetryPolicy, pause
+from shared.persistence.any_of import any_of
 from shared.persistence.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ class OutboxRelay:
                 )
             if sent_ids:
                 await session.exec(
-                    update(OutboxMessage).where(col(OutboxMessage.id).in_(sent_ids)).values(sent_at=datetime.now(UTC))
+                    update(OutboxMessage).where(any_of(session, col(OutboxMessage.id), sent_ids)).values(sent_at=datetime.now(UTC))
                 )
             if held_keys:
                 log.warning("outbox relay: %d of %d records not published yet", len(rows) - len(sent_ids), len(rows))
