@@ -8,7 +8,6 @@ consumers and timers, started in the app's lifespan and stopped in order.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from shared.bus.kafka import KafkaBus
 from shared.bus.port import Bus
 from shared.bus.topic_plan import TopicSpec, load_definitions, plan
 from shared.clock import AdjustableClock, Clock, SystemClock
+from shared.collector import settle
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.contracts import schemas
@@ -79,8 +79,9 @@ class Runtime:
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tracer_provider: TracerProvider = field(default_factory=unexported)  # shared.tracing, docs/adr/0031
     # A service process (shared.entrypoint) freezes what start-up made (modules, classes, the app,
-    # clients), so the garbage collector's full passes no longer walk it. Not in tests: many apps
-    # start in one test process, and what a frozen one leaves in cycles is never collected.
+    # clients), so the garbage collector's full passes no longer walk it, and makes young passes
+    # rarer (shared.collector). Not in tests: many apps start in one test process, and what a
+    # frozen one leaves in cycles is never collected.
     freeze_after_start: bool = False
     figures: RuntimeFigures = field(init=False)  # read at each scrape of /metrics
 
@@ -247,8 +248,7 @@ async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequen
     tasks = [asyncio.create_task(_supervised(work, stop)) for work in (*workers, *relay)]
     runtime.started.set()
     if runtime.freeze_after_start:
-        gc.collect()
-        gc.freeze()
+        settle()  # the collector: start-up frozen, young passes rarer (shared.collector)
     try:
         yield
     finally:
