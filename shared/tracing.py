@@ -22,7 +22,9 @@ span processor is added (the OTLP exporter, a test's collector): without an expo
 span is the SDK's non-recording span, with the parent's trace id and tracestate and a new
 span id, so the context travels on as it would, without the recording span (attributes,
 timestamps, processors) that would be thrown away. Such a span is not sampled, so what it
-passes on says `-00` (OpenTelemetry allows no sampled span that does not record).
+passes on says `-00` (OpenTelemetry allows no sampled span that does not record). A
+consumer's span per event is that same span built directly (`span_from_fields`,
+docs/adr/0054).
 """
 
 from __future__ import annotations
