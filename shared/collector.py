@@ -9,7 +9,7 @@ allocations) the collector still walked them often enough to take 10% of triage'
 After start-up, `settle()` collects once, freezes what is left (modules, classes, the app
 and its clients: the full passes no longer walk them) and makes a young pass wait for
 50,000 net allocations. Objects in cycles are still collected, in fewer and larger passes:
-peak memory rose by at most 20 MiB per process in the same benchmark.
+triage's peak memory in a 100,000-signal month rose to 226 MiB (ADR 0055 has the figures).
 """
 
 from __future__ import annotations
