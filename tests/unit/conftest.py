@@ -23,6 +23,15 @@ def schema_from_models():
         yield
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sqlite_or_postgres_url(request, tmp_path):
+    """A fresh database, once SQLite and once PostgreSQL: for tests that hold a statement
+    whose SQL differs between the two to the same answers on both."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/unit.db"
+    return request.getfixturevalue("new_database")(request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")[:20])
+
+
 @pytest.fixture
 def bus():
     return InMemoryBus()

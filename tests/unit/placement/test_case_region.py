@@ -18,15 +18,8 @@ from services.placement.tables import CaseRegion, PlacementTable
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/placement.db"
-    return request.getfixturevalue("new_database")("caseregion")
-
-
-async def test_the_latest_assessment_counts_and_a_late_older_one_changes_nothing(database_url):
-    engine = create_engine(database_url)
+async def test_the_latest_assessment_counts_and_a_late_older_one_changes_nothing(sqlite_or_postgres_url):
+    engine = create_engine(sqlite_or_postgres_url)
     await create_tables(engine, PlacementTable.metadata)
     sessions = session_factory(engine)
     try:
@@ -45,8 +38,8 @@ async def test_the_latest_assessment_counts_and_a_late_older_one_changes_nothing
     }
 
 
-async def test_a_batch_of_assessments_keeps_each_cases_latest(database_url):
-    engine = create_engine(database_url)
+async def test_a_batch_of_assessments_keeps_each_cases_latest(sqlite_or_postgres_url):
+    engine = create_engine(sqlite_or_postgres_url)
     await create_tables(engine, PlacementTable.metadata)
     sessions = session_factory(engine)
     try:

@@ -12,16 +12,9 @@ from shared.persistence.database import create_engine, create_tables, session_fa
 from shared.persistence.inbox import ProcessedEvent
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/any_of.db"
-    return request.getfixturevalue("new_database")("any_of")
-
-
 @pytest.fixture
-async def engine(database_url):
-    engine = create_engine(database_url)
+async def engine(sqlite_or_postgres_url):
+    engine = create_engine(sqlite_or_postgres_url)
     await create_tables(engine)
     yield engine
     await engine.dispose()

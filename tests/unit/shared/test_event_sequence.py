@@ -17,17 +17,9 @@ from tests.support.events import arrears_event
 CASE_A, CASE_B = "hh-00000000000000aa", "hh-00000000000000bb"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    """On SQLite and on PostgreSQL, whose statements that draw the numbers differ."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/sequence.db"
-    return request.getfixturevalue("new_database")("sequence")
-
-
 @pytest.fixture
-async def sessions(database_url):
-    engine = create_engine(database_url)
+async def sessions(sqlite_or_postgres_url):
+    engine = create_engine(sqlite_or_postgres_url)
     await create_tables(engine)
     yield session_factory(engine)
     await engine.dispose()

@@ -32,16 +32,9 @@ class Kept(RowsTable, table=True):
     tags: list[str] = Field(default=["a"], sa_column=Column(JSON, nullable=False))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/rows.db"
-    return request.getfixturevalue("new_database")("rows")
-
-
 @pytest.fixture
-async def sessions(database_url):
-    engine = create_engine(database_url)
+async def sessions(sqlite_or_postgres_url):
+    engine = create_engine(sqlite_or_postgres_url)
     await create_tables(engine, rows.metadata)
     yield session_factory(engine)
     await engine.dispose()
