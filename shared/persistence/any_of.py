@@ -16,10 +16,12 @@ from sqlalchemy import ColumnElement, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.persistence.database import is_postgres
+
 
 def any_of(session: AsyncSession, column, values: Iterable) -> ColumnElement[bool]:
     """`column IN (values)`: on PostgreSQL as `column = ANY(<array of values>)`."""
     values = list(values)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if is_postgres(session.bind):
         return column == any_(bindparam("any_of_values", values, type_=ARRAY(column.type), unique=True))
     return column.in_(values)

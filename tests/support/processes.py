@@ -79,9 +79,7 @@ class ServiceProcess:
         raise RuntimeError(f"{self.module} not ready after {timeout}s:\n{self.log_tail()}")
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int | None:
-        if self._process is None or self._process.poll() is not None:
-            return self._process.returncode if self._process else None
-        self._process.send_signal(sig)
+        self.signal(sig)
         return self.wait_stopped(timeout)
 
     def wait_stopped(self, timeout: float = 20.0) -> int | None:
