@@ -37,6 +37,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from shared.runtime import DEFAULT_PARTITIONS
+from tests.benchmarks.hops import Hops, read_topic_times
 from tests.benchmarks.chain import REGISTER_RATE, rss_mib, start_chain
 from tests.benchmarks.lag import wait_until_caught_up
 from tests.conftest import KAFKA
@@ -120,8 +121,11 @@ def bench_intake(count: int = 3000) -> None:
     print(f"  batch   bare FastAPI {bare_batch:7.0f}/s   intake {intake_batch:7.0f}/s   ratio {intake_batch / bare_batch:.0%}")
 
 
-async def offered_load(url: str, receiver: WebhookReceiver, path: str, rate: float, seconds: float, offset: int) -> list[float]:
-    """Post at `rate`/s for `seconds` (open loop); latencies POST -> webhook in ms.
+async def offered_load(
+    url: str, receiver: WebhookReceiver, path: str, rate: float, seconds: float, offset: int, hops: Hops | None = None
+) -> list[float]:
+    """Post at `rate`/s for `seconds` (open loop); latencies POST -> webhook in ms. With
+    `hops`, also when (wall clock) each signal was posted and its webhook arrived.
 
     The posts go out over aiohttp: httpx's connection pool costs this process more CPU per
     request than the intake does, so at 100/s the load generator (not the chain) was what
@@ -129,6 +133,7 @@ async def offered_load(url: str, receiver: WebhookReceiver, path: str, rate: flo
     sent: dict[str, float] = {}
     failed: list[str] = []
     count = int(rate * seconds)
+    wall_minus_monotonic = time.time() - time.monotonic()
     connector = aiohttp.TCPConnector(limit=64)
     async with aiohttp.ClientSession(base_url=url, connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as client:
         start = time.monotonic()
@@ -138,7 +143,10 @@ async def offered_load(url: str, receiver: WebhookReceiver, path: str, rate: flo
             posted_at = time.monotonic()
             try:
                 async with client.post("/v1/signals", json=body(n), headers={"X-API-Key": "dev-ymere"}) as response:
-                    sent[(await response.json())["id"]] = posted_at
+                    signal_id = (await response.json())["id"]
+                    sent[signal_id] = posted_at
+                    if hops is not None:
+                        hops.posted[signal_id] = posted_at + wall_minus_monotonic
             except (aiohttp.ClientError, asyncio.TimeoutError, KeyError) as exc:
                 failed.append(type(exc).__name__)
 
@@ -156,6 +164,8 @@ async def offered_load(url: str, receiver: WebhookReceiver, path: str, rate: flo
                 if signal_id in sent:
                     arrived.setdefault(signal_id, received.at)
         await asyncio.sleep(0.05)
+    if hops is not None:
+        hops.delivered.update({s: at + wall_minus_monotonic for s, at in arrived.items()})
     return [(arrived[s] - sent[s]) * 1000 for s in arrived]
 
 
@@ -215,9 +225,14 @@ def bench_latency(rates: tuple[float, ...] = LATENCY_RATES, seconds: float | Non
         for rate in rates:
             duration = seconds or (60.0 if rate >= 300 else 10.0)
             cpu_before, started = {name: cpu_seconds(pid) for name, pid in chain.pids().items()}, time.monotonic()
-            chain_ms = asyncio.run(offered_load(chain.url("arrears"), receiver, "/latency", rate, duration, offset))
+            machine_before, others_before = machine_busy_seconds(), others_cpu_seconds(set(chain.pids().values()))
+            hops = Hops()
+            chain_ms = asyncio.run(offered_load(chain.url("arrears"), receiver, "/latency", rate, duration, offset, hops))
             used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in chain.pids().items()}
-            busy = {name: cpu / (time.monotonic() - started) for name, cpu in used.items()}
+            elapsed = time.monotonic() - started
+            busy = {name: cpu / elapsed for name, cpu in used.items()}
+            machine = (machine_busy_seconds() - machine_before) / elapsed
+            others = {k: (v - others_before[k]) / elapsed for k, v in others_cpu_seconds(set(chain.pids().values())).items()}
             offered = int(rate * duration)
             offset += offered
             arrivals[rate] = (len(chain_ms), offered)
@@ -230,7 +245,10 @@ def bench_latency(rates: tuple[float, ...] = LATENCY_RATES, seconds: float | Non
             print(
                 "         cores busy from the first POST to the last webhook: " + ", ".join(f"{name} {share:.2f}" for name, share in busy.items())
                 + f"; all {sum(busy.values()):.2f} of {os.cpu_count()}; CPU ms per signal, all processes {1000 * sum(used.values()) / offered:.1f}"
+                + f"; the whole machine {machine:.2f}: " + ", ".join(f"{name} {share:.2f}" for name, share in others.items())
             )
+            asyncio.run(read_topic_times(KAFKA, chain.env["SIGNAL_TOPIC_PREFIX"], hops))
+            print(f"         per hop: {hops.summary()}")
     finally:
         receiver.stop()
         chain.stop()
@@ -260,6 +278,30 @@ async def raw_kafka_throughput(count: int, size: int) -> float:
     await producer.stop()
     await consumer.stop()
     return count / elapsed
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every process on the machine has used (PostgreSQL, Kafka and the load
+    generator too), from /proc/stat: all but idle and waiting for I/O."""
+    ticks = [int(field) for field in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def others_cpu_seconds(chain_pids: set[int]) -> dict[str, float]:
+    """CPU seconds so far of what runs beside the chain: PostgreSQL's processes, the JVMs
+    (Kafka, and Keycloak when it runs), and this process (load generator, webhook receiver)."""
+    used = {"PostgreSQL": 0.0, "JVMs": 0.0, "load generator": cpu_seconds(os.getpid())}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) in chain_pids:
+            continue
+        try:
+            command = (entry / "comm").read_text().strip()
+            kind = "PostgreSQL" if command == "postgres" else "JVMs" if command == "java" else None
+            if kind:
+                used[kind] += cpu_seconds(int(entry.name))
+        except OSError:
+            continue  # ended meanwhile
+    return used
 
 
 def cpu_seconds(pid: int) -> float:
