@@ -9,7 +9,7 @@ up: install
 	deploy/local/up.sh
 
 test: install infra browser apilint
-	$(PYTHON) -m pytest --production-check
+	$(PYTHON) -m tests.lanes --production-check
 
 unit: install apilint
 	$(PYTHON) -m pytest tests/unit tests/contract
