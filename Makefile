@@ -9,7 +9,7 @@ up: install
 	deploy/local/up.sh
 
 test: install infra browser apilint
-	$(PYTHON) -m tests.lanes --production-check
+	$(PYTHON) -m pytest --production-check
 
 unit: install apilint
 	$(PYTHON) -m pytest tests/unit tests/contract

@@ -10,7 +10,7 @@ import pytest
 from tests.faults.chain import start_fault_chain
 from tests.faults.suite import report, run_outages
 
-pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres, pytest.mark.waits_out_outages]
+pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
 
 @pytest.fixture(scope="module")

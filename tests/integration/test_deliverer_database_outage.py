@@ -12,7 +12,7 @@ from tests.support.tcp_proxy import TcpProxy
 from tests.support.wait import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 
-pytestmark = [pytest.mark.postgres, pytest.mark.waits_out_outages]
+pytestmark = pytest.mark.postgres
 PATH = "/hooks/outage"
 ALERTS = 30
 
