@@ -8,8 +8,17 @@ PYTHON := .venv/bin/python
 up: install
 	deploy/local/up.sh
 
+# Two pytest runs (docs/adr/0056): the unit, contract and integration tests on three
+# workers, which they keep busy while each waits on PostgreSQL, Kafka or a subprocess; then
+# every other test (end-to-end, faults, production check) one at a time, since each
+# starts a whole chain. Both always run; the target fails if either failed or ran nothing.
+FAST_TESTS := tests/unit tests/contract tests/integration
+
 test: install infra browser apilint
-	$(PYTHON) -m pytest --production-check
+	$(PYTHON) -m pytest -n 3 $(FAST_TESTS); fast=$$?; \
+	$(PYTHON) -m pytest --production-check $(addprefix --ignore=,$(FAST_TESTS)); chains=$$?; \
+	echo "make test: unit, contract and integration exit $$fast; end-to-end and the rest exit $$chains"; \
+	test $$fast -eq 0 -a $$chains -eq 0
 
 unit: install apilint
 	$(PYTHON) -m pytest tests/unit tests/contract
