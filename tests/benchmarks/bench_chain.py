@@ -198,6 +198,7 @@ async def raw_kafka(rate: float, seconds: float, size: int) -> list[float]:
     await asyncio.wait_for(consuming, 120)
     await producer.stop()
     await consumer.stop()
+    await _delete_topic(topic)
     return latencies
 
 
@@ -277,7 +278,18 @@ async def raw_kafka_throughput(count: int, size: int) -> float:
     elapsed = time.monotonic() - started
     await producer.stop()
     await consumer.stop()
+    await _delete_topic(topic)
     return count / elapsed
+
+
+async def _delete_topic(topic: str) -> None:
+    """A baseline's topic, so the dev broker does not keep it (Kafka drops a deleted topic's committed offsets)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    await admin.start()
+    try:
+        await admin.delete_topics([topic])
+    finally:
+        await admin.close()
 
 
 def machine_busy_seconds() -> float:
@@ -343,6 +355,7 @@ def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600, batc
         caught_up, lags = wait_until_caught_up(KAFKA, chain.env["SIGNAL_TOPIC_PREFIX"], timeout=patience)
         return {
             "size": size,
+            "topic_prefix": chain.env["SIGNAL_TOPIC_PREFIX"],
             "post_rate": post_rate,
             "to_last_webhook": last_webhook - started,
             "to_all_consumers": caught_up - started,

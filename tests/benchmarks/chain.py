@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.conftest import KAFKA, POSTGRES, create_database, drop_database
+from tests.support.kafka_tools import delete_topics_with_prefix
 from tests.support.processes import ServiceProcess, free_port, stop_all
 
 SERVICES = ("arrears", "triage", "placement", "notifications", "monitor")  # every service with a database and consumers
@@ -34,6 +35,7 @@ class BenchChain:
         stop_all(self.processes.values())
         for name, _ in self.databases.values():
             drop_database(POSTGRES, name)
+        delete_topics_with_prefix(KAFKA, self.env["SIGNAL_TOPIC_PREFIX"])  # the dev broker lives on between runs
 
 
 def start_chain(

@@ -10,6 +10,9 @@ import pytest
 
 from services.monitor.settings import MonitorSettings
 from tests.benchmarks.bench_chain import bench_latency, month_run, print_month
+from tests.conftest import KAFKA
+from tests.support.kafka_tools import topics_named
+from tests.support.wait import eventually
 
 SIGNALS = 300
 
@@ -25,6 +28,7 @@ def test_a_small_month_reaches_every_subscriber_and_every_consumer(capsys, batch
     assert "monitor" in run["cpu"]
     assert MonitorSettings(environment="test").consumer_name in run["groups"], f"the monitor's consumer was not among {run['groups']}"
     assert run["lag_left"] == 0
+    eventually(lambda: topics_named(KAFKA, run["topic_prefix"]) == [], timeout=15, what="the benchmark's topics deleted from the broker")
 
 
 def test_a_short_offered_load_arrives_whole_and_prints_its_latency(capsys):
