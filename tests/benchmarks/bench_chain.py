@@ -8,9 +8,9 @@ the same run on the same machine. Prints figures; asserts nothing.
   FastAPI endpoint validating the same body, both under uvicorn with the same settings;
   single posts, and batches of 500 rows (the corporations' monthly run).
 - latency: POST -> webhook p50/p95/p99 at 10, 100 and 300 signals/s offered (300/s for a
-  minute), and the
-  highest sustained end-to-end rate; vs raw aiokafka produce -> consume of same-size
-  records at the same rates.
+  minute), vs raw aiokafka produce -> consume of same-size records at the same rates; per
+  rate also the cores each process used, the whole machine's (PostgreSQL, the JVMs, this
+  load generator), and p50/p99 per hop: intake, triage, notifications (tests/benchmarks/hops.py).
 - month: N arrears signals through the whole chain, every consumer including the monitor
   (10,000, 50,000, 100,000 by default), posted as a corporation's monthly run (batches of
   1,000), once to a subscriber taking one CloudEvent per POST and once to one that asks
