@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.organisations import Organisation
+from shared.persistence.new_rows import new_row
 from shared.privacy import Dwelling
 from shared.runtime import Runtime
 from shared.tracing import own_trace
@@ -27,7 +28,7 @@ _INSERT_SIGNALS = insert(Signal.__table__)
 async def accept(runtime: Runtime, body, organisation: Organisation, idempotency_key: str | None) -> Signal | None:
     """Store and stage one signal; concurrent posts share a transaction (shared.persistence.group_commit)."""
     row, data = _new_signal(runtime, body, organisation, idempotency_key)
-    signal = Signal(**row)
+    signal = new_row(Signal, **row)  # without the constructor's per-column setattr (docs/adr/0053)
     try:
         await runtime.writes.write(lambda session: _stage(runtime, session, signal, data, organisation))
     except IntegrityError:
