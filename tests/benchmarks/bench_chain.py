@@ -41,6 +41,7 @@ from tests.benchmarks.hops import Hops, read_topic_times
 from tests.benchmarks.chain import REGISTER_RATE, rss_mib, start_chain
 from tests.benchmarks.lag import wait_until_caught_up
 from tests.conftest import KAFKA
+from tests.support.kafka_tools import topics_with_prefix
 from tests.support.processes import REPO, free_port
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -198,7 +199,7 @@ async def raw_kafka(rate: float, seconds: float, size: int) -> list[float]:
     await asyncio.wait_for(consuming, 120)
     await producer.stop()
     await consumer.stop()
-    await _delete_topic(topic)
+    await topics_with_prefix(KAFKA, topic, delete=True)
     return latencies
 
 
@@ -249,7 +250,7 @@ def bench_latency(rates: tuple[float, ...] = LATENCY_RATES, seconds: float | Non
                 + f"; the whole machine {machine:.2f}: " + ", ".join(f"{name} {share:.2f}" for name, share in others.items())
             )
             asyncio.run(read_topic_times(KAFKA, chain.env["SIGNAL_TOPIC_PREFIX"], hops))
-            print(f"         per hop: {hops.summary()}")
+            print("         per hop: " + "; ".join(f"{hop} p50 {statistics.median(ms):.0f} p99 {pct(ms, 99):.0f}" for hop, ms in hops.legs().items() if ms) + " ms")
     finally:
         receiver.stop()
         chain.stop()
@@ -278,18 +279,8 @@ async def raw_kafka_throughput(count: int, size: int) -> float:
     elapsed = time.monotonic() - started
     await producer.stop()
     await consumer.stop()
-    await _delete_topic(topic)
+    await topics_with_prefix(KAFKA, topic, delete=True)
     return count / elapsed
-
-
-async def _delete_topic(topic: str) -> None:
-    """A baseline's topic, so the dev broker does not keep it (Kafka drops a deleted topic's committed offsets)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
-    await admin.start()
-    try:
-        await admin.delete_topics([topic])
-    finally:
-        await admin.close()
 
 
 def machine_busy_seconds() -> float:

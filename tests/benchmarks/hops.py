@@ -9,11 +9,12 @@ chain while the chain is measured."""
 from __future__ import annotations
 
 import json
-import statistics
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer
 
+from shared.contracts.event_types import ALERT_RAISED
+from shared.contracts.topics import ALERTS, SIGNALS
 from tests.support.kafka_tools import partitions_of
 
 
@@ -33,23 +34,14 @@ class Hops:
                   ("notifications (alerts topic -> webhook)", self.alerted, self.delivered)]
         return {name: [(end[s] - begin[s]) * 1000 for s in begin if s in end] for name, begin, end in stages}
 
-    def summary(self) -> str:
-        parts = []
-        for name, values in self.legs().items():
-            if values:
-                ordered = sorted(values)
-                p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-                parts.append(f"{name} p50 {statistics.median(values):.0f} p99 {p99:.0f}")
-        return "; ".join(parts) + " ms"
-
 
 async def read_topic_times(bootstrap: str, prefix: str, hops: Hops) -> None:
     """Fill `published` and `alerted` from the chain's signals and alerts topics."""
-    topics = [f"{prefix}signals", f"{prefix}alerts"]
+    signals, alerts = f"{prefix}{SIGNALS}", f"{prefix}{ALERTS}"
     reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await reader.start()
     try:
-        partitions = await partitions_of(bootstrap, topics)
+        partitions = await partitions_of(bootstrap, [signals, alerts])
         reader.assign(partitions)
         await reader.seek_to_beginning(*partitions)
         ends = await reader.end_offsets(partitions)
@@ -57,9 +49,9 @@ async def read_topic_times(bootstrap: str, prefix: str, hops: Hops) -> None:
             for partition, records in (await reader.getmany(timeout_ms=500)).items():
                 for record in records:
                     event = json.loads(record.value)
-                    if partition.topic.endswith("signals"):
+                    if partition.topic == signals:
                         hops.published.setdefault(event["id"], record.timestamp / 1000)
-                    elif event["type"].startswith("nl.signaalketen.alert.raised") and event["data"].get("signal_id"):
+                    elif event["type"] == ALERT_RAISED and event["data"].get("signal_id"):
                         hops.alerted.setdefault(event["data"]["signal_id"], record.timestamp / 1000)
     finally:
         await reader.stop()

@@ -104,17 +104,18 @@ def read_topics(bootstrap: str, topics: list[str], *, idle_ms: int = 1500) -> di
 
 def topics_named(bootstrap: str, prefix: str) -> list[str]:
     """The broker's topics whose names start with `prefix`."""
-    return asyncio.run(_with_topics_named(bootstrap, prefix, delete=False))
+    return asyncio.run(topics_with_prefix(bootstrap, prefix, delete=False))
 
 
 def delete_topics_with_prefix(bootstrap: str, prefix: str) -> list[str]:
     """Delete every topic whose name starts with `prefix` (a benchmark's, when it ends): a
     broker that lives on between runs would otherwise keep them all, and their consumer
     groups' offsets (Kafka drops those of a deleted topic). Returns the topics deleted."""
-    return asyncio.run(_with_topics_named(bootstrap, prefix, delete=True))
+    return asyncio.run(topics_with_prefix(bootstrap, prefix, delete=True))
 
 
-async def _with_topics_named(bootstrap: str, prefix: str, *, delete: bool) -> list[str]:
+async def topics_with_prefix(bootstrap: str, prefix: str, *, delete: bool = False) -> list[str]:
+    """The broker's topics whose names start with `prefix`; deleted first when `delete`."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
