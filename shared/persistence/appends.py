@@ -24,7 +24,7 @@ so a later row for the same key meets the earlier one as a conflict.
 
 A rollback forgets what was not written. `before_insert(table, hook)` registers what must
 happen just before a table's rows go in, on the same connection, with the rows in hand:
-the outbox takes its per-key locks and numbers its events there (shared.persistence.outbox).
+the outbox numbers its events there, which also orders them per key (shared.persistence.outbox).
 
 Sessions come from `shared.persistence.database.session_factory`, whose sessions are
 `AppendingSession`s; `append` refuses any other session rather than lose rows.

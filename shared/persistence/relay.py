@@ -8,8 +8,8 @@ the next round. A crash between publish and mark re-publishes: consumers dedupe
 by CloudEvent id.
 
 Events of one key leave in the order their transactions committed: the outbox
-serialises the transactions that stage events for one key (a per-key lock, see
-outbox.py), so a later commit always holds a higher id. Why this and not a
+serialises the transactions that stage events for one key (the key's sequence counter
+stays locked until commit, see outbox.py), so a later commit always holds a higher id. Why this and not a
 snapshot horizon: docs/adr/0025-transient-is-not-poison.md.
 
 The database or the broker away is transient: the relay reports a hold in the
@@ -22,7 +22,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -114,14 +114,7 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         async with self._sessions() as session, session.begin():
-            if not await self._elected(session):
-                return 0
-            # Plain rows, not ORM objects: a busy round holds hundreds, marked with one UPDATE.
-            query = select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.key, OutboxMessage.value)
-            query = query.where(col(OutboxMessage.sent_at).is_(None)).order_by(col(OutboxMessage.id)).limit(self._batch_size)
-            if session.bind.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = list((await session.exec(query)).all())
+            rows = list((await session.exec(self._unsent(session.bind.dialect.name))).all())
             self._publish_failure = None
             if not rows:
                 return 0
@@ -142,10 +135,14 @@ class OutboxRelay:
                     update(OutboxMessage)
                     .where(col(OutboxMessage.id) == row.id)
                     .values(attempts=OutboxMessage.attempts + 1, last_error=reason[:500])
+                    .execution_options(synchronize_session=False)
                 )
             if sent_ids:
                 await session.exec(
-                    update(OutboxMessage).where(any_of(session, col(OutboxMessage.id), sent_ids)).values(sent_at=datetime.now(UTC))
+                    update(OutboxMessage)
+                    .where(any_of(session, col(OutboxMessage.id), sent_ids))
+                    .values(sent_at=datetime.now(UTC))
+                    .execution_options(synchronize_session=False)  # plain rows: no objects in the session to update
                 )
             if held_keys:
                 log.warning("outbox relay: %d of %d records not published yet", len(rows) - len(sent_ids), len(rows))
@@ -164,9 +161,16 @@ class OutboxRelay:
                 delete(OutboxMessage).where(col(OutboxMessage.sent_at).is_not(None), col(OutboxMessage.sent_at) < cutoff)
             )
 
-    @staticmethod
-    async def _elected(session: AsyncSession) -> bool:
-        if session.bind.dialect.name != "postgresql":
-            return True
-        result = await session.exec(text("SELECT pg_try_advisory_xact_lock(:lock)").bindparams(lock=RELAY_LOCK_ID))
-        return bool(result.scalar())
+    def _unsent(self, dialect: str):
+        """The oldest unsent rows, as plain rows, not ORM objects: a busy round holds hundreds,
+        marked with one UPDATE. On PostgreSQL the same statement elects the relay: the lock is
+        tried once, before any row is read (an uncorrelated subquery: a one-time filter in
+        the plan), and a relay that did not get it reads nothing."""
+        query = select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.key, OutboxMessage.value)
+        query = query.where(col(OutboxMessage.sent_at).is_(None)).order_by(col(OutboxMessage.id)).limit(self._batch_size)
+        if dialect != "postgresql":
+            return query  # SQLite: one process per file, nobody to elect
+        return query.where(_ELECTED).with_for_update(skip_locked=True)
+
+
+_ELECTED = select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID)).scalar_subquery()

@@ -2,8 +2,9 @@
 
 Overlapping transactions on one case: the first stages its event (and so draws the
 lower outbox id) but commits late; the second starts after, stages and commits at
-once. Without the outbox's per-key lock the relay, which publishes in id order,
-would publish them against commit order."""
+once. Without a per-key turn (the sequence counter's row lock, taken when the
+outbox numbers its events) the relay, which publishes in id order, would publish them
+against commit order: with numbers drawn without that lock this test fails."""
 
 import asyncio
 import json
