@@ -9,8 +9,9 @@ by CloudEvent id.
 
 Events of one key leave in the order their transactions committed: the outbox
 serialises the transactions that stage events for one key (the key's sequence counter
-stays locked until commit, see outbox.py), so a later commit always holds a higher id. Why this and not a
-snapshot horizon: docs/adr/0025-transient-is-not-poison.md.
+stays locked until commit, see outbox.py), so a later commit always holds a higher id.
+Why this and not a snapshot horizon: docs/adr/0025-transient-is-not-poison.md; why no
+advisory lock of its own: docs/adr/0057.
 
 The database or the broker away is transient: the relay reports a hold in the
 runtime's outages and tries again with capped backoff, for as long as it takes.
