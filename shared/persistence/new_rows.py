@@ -11,6 +11,10 @@ as the constructor's: pending once added to a session, inserted whole at flush, 
 changes made to it afterwards go through the instrumented attributes as usual.
 
 Table models only: SQLModel does not validate them on construction either.
+
+The constructor also configures the mappers (SQLAlchemy does that at the first object or
+query); until then a mapped attribute cannot be read. `new_row` configures them when it
+first meets a table, so a row built before the process ran any query is whole too.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, TypeVar
 
-from sqlalchemy.orm import ClassManager
+from sqlalchemy.orm import ClassManager, configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import SQLModel
 
@@ -39,6 +43,7 @@ class _Plan:
 def _plan(table: type[SQLModel]) -> _Plan:
     if not table.model_config.get("table", False):
         raise TypeError(f"{table.__name__} is not a table model")
+    configure_mappers()  # what the constructor's first call does; at once when already done
     shared, made = {}, []
     for name, field in table.model_fields.items():
         if field.is_required():

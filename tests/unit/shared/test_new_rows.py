@@ -87,3 +87,22 @@ async def test_a_change_after_the_flush_is_stored_as_an_update(sessions):
         kept.closed = True
     row = await read(sessions, "k1")
     assert (row["count"], row["closed"]) == (7, True)
+
+
+def test_a_row_built_before_any_query_or_constructor_reads_its_fields():
+    """The intake's first request after a start builds its signal with `new_row` before the
+    process ran any query: the table's mapper is not configured yet, and without configuring
+    it the row's attributes cannot be read (a 500 on the first POST)."""
+    fresh = registry()
+
+    class FreshTable(SQLModel, registry=fresh):
+        pass
+
+    class Fresh(FreshTable, table=True):
+        __tablename__ = "new_rows_fresh"
+
+        key: str = Field(primary_key=True)
+        count: int = 0
+
+    row = new_row(Fresh, key="k1")
+    assert (row.key, row.count) == ("k1", 0)
