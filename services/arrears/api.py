@@ -143,4 +143,7 @@ async def read_signal(signal_id: UUID, organisation: Signaller, runtime: Runtime
 
 
 def _accepted(request: Request, signal: Signal) -> SignalAccepted:
-    return SignalAccepted(id=signal.id, status_url=str(request.url_for("read_signal", signal_id=signal.id)))
+    # This router's own route, made absolute like `request.url_for` does: a third of its CPU,
+    # which looks the name up through every router of the app.
+    status_path = router.url_path_for("read_signal", signal_id=signal.id)
+    return SignalAccepted(id=signal.id, status_url=str(status_path.make_absolute_url(request.base_url)))

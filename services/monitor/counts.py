@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.persistence.any_of import any_of
 from services.monitor.domain.facts import Cell, Fact, Family, JoinKey, Location, Profile, Reading
 from services.monitor.domain.period import Period
 from services.monitor.domain.settlement import Settlement, StoredProfile, Waiting, settle
@@ -136,21 +137,34 @@ async def _write_joins(session: AsyncSession, writes: _Writes, settled: Settleme
 
 async def _profiles(session: AsyncSession, links: set[str]) -> dict[str, StoredProfile]:
     found: dict[str, StoredProfile] = {}
+    query = _profiles_of(session.bind.dialect.name)
     for chunk in _chunks(sorted(links)):
-        table = JoinProfile.__table__.c
-        query = select(table.link, table.municipality_code, table.district, table.family, table.single_use)
-        for link, municipality, district, family, single_use in await session.exec(query.where(table.link.in_(chunk))):
+        for link, municipality, district, family, single_use in await session.exec(query, params={"links": chunk}):
             found[link] = StoredProfile(Profile(Location(municipality, district), Family(family)), single_use)
     return found
 
 
 async def _waiting(session: AsyncSession, links: set[str]) -> dict[str, list[Waiting]]:
     found: dict[str, list[Waiting]] = {}
+    query = _waiting_for(session.bind.dialect.name)
     for chunk in _chunks(sorted(links)):
-        rows = await session.exec(select(PendingFact).where(col(PendingFact.link).in_(chunk)).order_by(col(PendingFact.id)))
-        for row in rows:
+        for row in await session.exec(query, params={"links": chunk}):
             found.setdefault(row.link, []).append(Waiting(_fact_of(row), row.id))
     return found
+
+
+@cache
+def _profiles_of(dialect: str):
+    """The stored profiles of the links `:links`; built once (docs/adr/0058)."""
+    table = JoinProfile.__table__.c
+    query = select(table.link, table.municipality_code, table.district, table.family, table.single_use)
+    return query.where(any_of(table.link, "links", dialect))
+
+
+@cache
+def _waiting_for(dialect: str):
+    """The facts waiting for the profiles of the links `:links`, oldest first; built once (docs/adr/0058)."""
+    return select(PendingFact).where(any_of(col(PendingFact.link), "links", dialect)).order_by(col(PendingFact.id))
 
 
 async def claim_generation(sessions: async_sessionmaker[AsyncSession], generation: str, now: datetime) -> None:
@@ -179,10 +193,10 @@ def _chunks(items: list) -> list[list]:
 
 async def _lock(session: AsyncSession, links: list[str]) -> None:
     if links and session.bind.dialect.name == "postgresql":
-        keys = [int(link[:15], 16) for link in links]
-        await session.exec(
-            text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k").bindparams(keys=keys)
-        )
+        await session.exec(_LOCK_EACH, params={"keys": [int(link[:15], 16) for link in links]})
+
+
+_LOCK_EACH = text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k")  # built once (docs/adr/0058)
 
 
 def _profile_row(link: str, held: StoredProfile, now: datetime) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -46,9 +47,14 @@ async def active_subscriptions(session: AsyncSession, recipient: str) -> list[Su
     """Read once per transaction: a consumed batch of many alerts for one team asks once."""
     known: dict[str, list[Subscription]] = session.info.setdefault("active_subscriptions", {})
     if recipient not in known:
-        query = select(Subscription).where(Subscription.organisation_id == recipient, Subscription.active == True)  # noqa: E712
-        known[recipient] = list((await session.exec(query)).all())
+        known[recipient] = list((await session.exec(_ACTIVE_SUBSCRIPTIONS, params={"recipient": recipient})).all())
     return known[recipient]
+
+
+# Built once (docs/adr/0058).
+_ACTIVE_SUBSCRIPTIONS = select(Subscription).where(
+    Subscription.organisation_id == bindparam("recipient"), Subscription.active == True  # noqa: E712
+)
 
 
 class Fanout:

@@ -8,9 +8,11 @@ makes that commit fail (primary key), and nothing of the batch is kept."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Awaitable, Callable, Sequence
 from uuid import UUID
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, col, select
@@ -113,16 +115,8 @@ async def handle_all_once(
     if not work:
         return 0
     async with sessions() as session, session.begin():
-        ids = [event.id for event, _ in work]
-        seen = set(
-            (
-                await session.exec(
-                    select(ProcessedEvent.event_id).where(
-                        ProcessedEvent.consumer == consumer, any_of(session, col(ProcessedEvent.event_id), ids)
-                    )
-                )
-            ).all()
-        )
+        asked = {"consumer": consumer, "ids": [event.id for event, _ in work]}
+        seen = set((await session.exec(_processed_of(session.bind.dialect.name), params=asked)).all())
         if start is not None:
             await start(session)
         ran = 0
@@ -136,3 +130,10 @@ async def handle_all_once(
         if ran and finish is not None:
             await finish(session)
     return ran
+
+
+@cache
+def _processed_of(dialect: str):
+    """Which of the ids `:ids` consumer `:consumer` processed: built once per dialect (any_of)."""
+    processed = col(ProcessedEvent.event_id)
+    return select(processed).where(ProcessedEvent.consumer == bindparam("consumer"), any_of(processed, "ids", dialect))

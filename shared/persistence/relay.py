@@ -22,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -115,7 +116,8 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         async with self._sessions() as session, session.begin():
-            rows = list((await session.exec(self._unsent(session.bind.dialect.name))).all())
+            dialect = session.bind.dialect.name
+            rows = list((await session.exec(_unsent(dialect, self._batch_size))).all())
             self._publish_failure = None
             if not rows:
                 return 0
@@ -139,12 +141,7 @@ class OutboxRelay:
                     .execution_options(synchronize_session=False)
                 )
             if sent_ids:
-                await session.exec(
-                    update(OutboxMessage)
-                    .where(any_of(session, col(OutboxMessage.id), sent_ids))
-                    .values(sent_at=datetime.now(UTC))
-                    .execution_options(synchronize_session=False)  # plain rows: no objects in the session to update
-                )
+                await session.exec(_mark_sent(dialect), params={"ids": sent_ids, "sent_at": datetime.now(UTC)})
             if held_keys:
                 log.warning("outbox relay: %d of %d records not published yet", len(rows) - len(sent_ids), len(rows))
         self.published += len(sent_ids)
@@ -162,16 +159,29 @@ class OutboxRelay:
                 delete(OutboxMessage).where(col(OutboxMessage.sent_at).is_not(None), col(OutboxMessage.sent_at) < cutoff)
             )
 
-    def _unsent(self, dialect: str):
-        """The oldest unsent rows, as plain rows, not ORM objects: a busy round holds hundreds,
-        marked with one UPDATE. On PostgreSQL the same statement elects the relay: the lock is
-        tried once, before any row is read (an uncorrelated subquery: a one-time filter in
-        the plan), and a relay that did not get it reads nothing."""
-        query = select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.key, OutboxMessage.value)
-        query = query.where(col(OutboxMessage.sent_at).is_(None)).order_by(col(OutboxMessage.id)).limit(self._batch_size)
-        if dialect != "postgresql":
-            return query  # SQLite: one process per file, nobody to elect
-        return query.where(_ELECTED).with_for_update(skip_locked=True)
+
+@cache
+def _unsent(dialect: str, batch_size: int):
+    """The oldest unsent rows, as plain rows, not ORM objects: a busy round holds hundreds,
+    marked with one UPDATE. On PostgreSQL the same statement elects the relay: the lock is
+    tried once, before any row is read (an uncorrelated subquery: a one-time filter in
+    the plan), and a relay that did not get it reads nothing. Built once (docs/adr/0058)."""
+    query = select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.key, OutboxMessage.value)
+    query = query.where(col(OutboxMessage.sent_at).is_(None)).order_by(col(OutboxMessage.id)).limit(batch_size)
+    if dialect != "postgresql":
+        return query  # SQLite: one process per file, nobody to elect
+    return query.where(_ELECTED).with_for_update(skip_locked=True)
+
+
+@cache
+def _mark_sent(dialect: str):
+    """Rows `:ids` were published at `:sent_at`; built once (docs/adr/0058)."""
+    return (
+        update(OutboxMessage)
+        .where(any_of(col(OutboxMessage.id), "ids", dialect))
+        .values(sent_at=bindparam("sent_at"))
+        .execution_options(synchronize_session=False)  # plain rows: no objects in the session to update
+    )
 
 
 _ELECTED = select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID)).scalar_subquery()

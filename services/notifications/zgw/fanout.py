@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,6 +43,11 @@ async def active_abonnementen(session: AsyncSession, recipient: str) -> list[Abo
     """Read once per transaction: a consumed batch of many alerts for one team asks once."""
     known: dict[str, list[Abonnement]] = session.info.setdefault("active_abonnementen", {})
     if recipient not in known:
-        query = select(Abonnement).where(Abonnement.organisation_id == recipient, Abonnement.active == True)  # noqa: E712
-        known[recipient] = list((await session.exec(query)).all())
+        known[recipient] = list((await session.exec(_ACTIVE_ABONNEMENTEN, params={"recipient": recipient})).all())
     return known[recipient]
+
+
+# Built once (docs/adr/0058).
+_ACTIVE_ABONNEMENTEN = select(Abonnement).where(
+    Abonnement.organisation_id == bindparam("recipient"), Abonnement.active == True  # noqa: E712
+)

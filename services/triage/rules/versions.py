@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -88,11 +89,15 @@ async def _published_version(session: AsyncSession, municipality_code: str) -> i
     batch decides all its signals by one version, the one published when it first asked."""
     known = _known_in_this_transaction(session)
     if municipality_code not in known:
-        query = select(RulesVersion.version).where(
-            RulesVersion.municipality_code == municipality_code, RulesVersion.state == RulesVersionState.PUBLISHED
-        )
-        known[municipality_code] = (await session.exec(query)).first()
+        asked = {"municipality_code": municipality_code}
+        known[municipality_code] = (await session.exec(_PUBLISHED_VERSION, params=asked)).first()
     return known[municipality_code]
+
+
+# Built once (docs/adr/0058).
+_PUBLISHED_VERSION = select(RulesVersion.version).where(
+    RulesVersion.municipality_code == bindparam("municipality_code"), RulesVersion.state == RulesVersionState.PUBLISHED
+)
 
 
 def _known_in_this_transaction(session) -> dict[str, int | None]:
