@@ -28,20 +28,17 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import aiohttp
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from shared.runtime import DEFAULT_PARTITIONS
 from tests.benchmarks.hops import Hops, read_topic_times
 from tests.benchmarks.chain import REGISTER_RATE, rss_mib, start_chain
 from tests.benchmarks.lag import wait_until_caught_up
 from tests.conftest import KAFKA
-from tests.support.kafka_tools import topics_with_prefix
+from tests.support.kafka_tools import raw_pipe
 from tests.support.processes import REPO, free_port
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -171,35 +168,24 @@ async def offered_load(
 
 
 async def raw_kafka(rate: float, seconds: float, size: int) -> list[float]:
-    topic = f"bench-raw-{uuid.uuid4().hex[:6]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
-    await admin.start()
-    await admin.create_topics([NewTopic(topic, 3, 1)])
-    await admin.close()
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, enable_idempotence=True, linger_ms=2)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, group_id=topic, auto_offset_reset="earliest", fetch_max_wait_ms=100)
-    await producer.start()
-    await consumer.start()
     count = int(rate * seconds)
     latencies: list[float] = []
     payload = b"x" * size
+    async with raw_pipe(KAFKA, "bench-raw", 3) as (topic, producer, consumer):
 
-    async def consume():
-        while len(latencies) < count:
-            for records in (await consumer.getmany(timeout_ms=200)).values():
-                now = time.monotonic()
-                latencies.extend((now - float(r.key.decode())) * 1000 for r in records)
+        async def consume():
+            while len(latencies) < count:
+                for records in (await consumer.getmany(timeout_ms=200)).values():
+                    now = time.monotonic()
+                    latencies.extend((now - float(r.key.decode())) * 1000 for r in records)
 
-    consuming = asyncio.create_task(consume())
-    await asyncio.sleep(2)  # group join
-    start = time.monotonic()
-    for n in range(count):
-        await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
-        await producer.send(topic, payload, key=str(time.monotonic()).encode())
-    await asyncio.wait_for(consuming, 120)
-    await producer.stop()
-    await consumer.stop()
-    await topics_with_prefix(KAFKA, topic, delete=True)
+        consuming = asyncio.create_task(consume())
+        await asyncio.sleep(2)  # group join
+        start = time.monotonic()
+        for n in range(count):
+            await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
+            await producer.send(topic, payload, key=str(time.monotonic()).encode())
+        await asyncio.wait_for(consuming, 120)
     return latencies
 
 
@@ -260,27 +246,15 @@ def bench_latency(rates: tuple[float, ...] = LATENCY_RATES, seconds: float | Non
 async def raw_kafka_throughput(count: int, size: int) -> float:
     """Records/s through raw aiokafka: `count` records of `size` bytes produced as fast as the
     producer takes them, timed until a consumer group has read the last one."""
-    topic = f"bench-pipe-{uuid.uuid4().hex[:6]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
-    await admin.start()
-    await admin.create_topics([NewTopic(topic, DEFAULT_PARTITIONS, 1)])
-    await admin.close()
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, enable_idempotence=True, linger_ms=2)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, group_id=topic, auto_offset_reset="earliest", fetch_max_wait_ms=100)
-    await producer.start()
-    await consumer.start()
     payload = b"x" * size
-    started = time.monotonic()
-    sends = [await producer.send(topic, payload, key=str(n).encode()) for n in range(count)]
-    await asyncio.gather(*sends)
-    seen = 0
-    while seen < count:
-        seen += sum(len(records) for records in (await consumer.getmany(timeout_ms=500, max_records=5000)).values())
-    elapsed = time.monotonic() - started
-    await producer.stop()
-    await consumer.stop()
-    await topics_with_prefix(KAFKA, topic, delete=True)
-    return count / elapsed
+    async with raw_pipe(KAFKA, "bench-pipe", DEFAULT_PARTITIONS) as (topic, producer, consumer):
+        started = time.monotonic()
+        sends = [await producer.send(topic, payload, key=str(n).encode()) for n in range(count)]
+        await asyncio.gather(*sends)
+        seen = 0
+        while seen < count:
+            seen += sum(len(records) for records in (await consumer.getmany(timeout_ms=500, max_records=5000)).values())
+        return count / (time.monotonic() - started)
 
 
 def machine_busy_seconds() -> float:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.structs import TopicPartition
 
 
@@ -125,3 +127,27 @@ async def topics_with_prefix(bootstrap: str, prefix: str, *, delete: bool = Fals
         return topics
     finally:
         await admin.close()
+
+
+@asynccontextmanager
+async def raw_pipe(bootstrap: str, name: str, partitions: int) -> AsyncIterator[tuple[str, AIOKafkaProducer, AIOKafkaConsumer]]:
+    """A new topic `<name>-<random>` with an idempotent producer and a consumer group reading it
+    from the start, as the chain's own clients are set; the topic is deleted afterwards. For
+    the benchmarks' raw aiokafka baselines."""
+    topic = f"{name}-{uuid.uuid4().hex[:6]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, partitions, 1)])
+    finally:
+        await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=2)
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest", fetch_max_wait_ms=100)
+    await producer.start()
+    await consumer.start()
+    try:
+        yield topic, producer, consumer
+    finally:
+        await producer.stop()
+        await consumer.stop()
+        await topics_with_prefix(bootstrap, topic, delete=True)
