@@ -142,7 +142,9 @@ async def raw_pipe(bootstrap: str, name: str, partitions: int) -> AsyncIterator[
     finally:
         await admin.close()
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=2)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest", fetch_max_wait_ms=100)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest", fetch_max_wait_ms=100
+    )
     await producer.start()
     await consumer.start()
     try:

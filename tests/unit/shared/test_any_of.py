@@ -29,12 +29,14 @@ async def test_it_finds_what_in_finds_for_any_number_of_values(engine):
     statements = []
     event.listen(engine.sync_engine, "before_cursor_execute", lambda conn, cursor, sql, *rest: statements.append(sql))
     event_id = col(ProcessedEvent.event_id)
-    built_once = select(event_id).where(ProcessedEvent.consumer == bindparam("consumer"), any_of(event_id, "ids", engine.dialect.name))
+    chosen = any_of(event_id, "ids", engine.dialect.name)
+    built_once = select(event_id).where(ProcessedEvent.consumer == bindparam("consumer"), chosen)
     async with sessions() as session:
         for size in (1, 2, 7, 40):
             asked = [*ids[:size], uuid4()]
             found = set((await session.exec(built_once, params={"consumer": "c", "ids": asked})).all())
-            expected = set((await session.exec(select(event_id).where(ProcessedEvent.consumer == "c", event_id.in_(asked)))).all())
+            with_in = select(event_id).where(ProcessedEvent.consumer == "c", event_id.in_(asked))
+            expected = set((await session.exec(with_in)).all())
             assert found == expected == {i for n, i in enumerate(ids[:size]) if n % 3}
         asked_by_size = list(statements)
         assert set((await session.exec(built_once, params={"consumer": "c", "ids": []})).all()) == set()
