@@ -21,13 +21,12 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import delete, insert, text
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.persistence.any_of import any_of
+from shared.persistence.dialect_insert import dialect_insert
 from services.monitor.domain.facts import Cell, Fact, Family, JoinKey, Location, Profile, Reading
 from services.monitor.domain.period import Period
 from services.monitor.domain.settlement import Settlement, StoredProfile, Waiting, settle
@@ -95,7 +94,7 @@ class _Writes:
 def _writes(dialect: str) -> _Writes:
     """Built once per dialect: on the tables (Core), so no ORM bulk path, and compiled once
     (SQLAlchemy's statement cache)."""
-    dml = postgres_insert if dialect == "postgresql" else sqlite_insert
+    dml = dialect_insert(dialect)
     counter, change = Counter.__table__, PeriodChange.__table__
     add_count = dml(counter)
     mark_changed = dml(change)
@@ -171,7 +170,7 @@ async def claim_generation(sessions: async_sessionmaker[AsyncSession], generatio
     """Record which generation fills this database; refuse another one (it would count twice)."""
     async with sessions() as session, session.begin():
         await session.exec(
-            _insert(session)(Generation)
+            dialect_insert(session.bind.dialect.name)(Generation)
             .values(id=1, generation=generation, started_at=now)
             .on_conflict_do_nothing(index_elements=["id"])
         )
@@ -181,10 +180,6 @@ async def claim_generation(sessions: async_sessionmaker[AsyncSession], generatio
             f"this database holds the counts of generation {owner!r}; generation {generation!r} needs an empty "
             "database (see services/monitor/README.md, 'Rebuild')"
         )
-
-
-def _insert(session: AsyncSession):
-    return postgres_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
 def _chunks(items: list) -> list[list]:

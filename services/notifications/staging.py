@@ -19,11 +19,11 @@ from functools import cache
 from uuid import UUID
 
 from sqlalchemy import Connection, event, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import CloudEvent
+from shared.persistence.dialect_insert import dialect_insert
 from shared.persistence.sequence import as_sequence, delivery_stream, draw
 from services.notifications.batching import DeliveryMode
 from services.notifications.full_batches import BatchWindow, send_full_batches_now
@@ -111,4 +111,4 @@ def _staged_rows_go_with_the_transaction(session: Session) -> None:
 @cache
 def _insert_new_alerts(dialect: str):
     """Alerts not stored yet (a replayed one is there already); built once (docs/adr/0058)."""
-    return (postgresql if dialect == "postgresql" else sqlite).insert(ALERT_TABLE).on_conflict_do_nothing()
+    return dialect_insert(dialect)(ALERT_TABLE).on_conflict_do_nothing()

@@ -8,8 +8,6 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import Executable
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +15,7 @@ from shared.contracts.events.triage import PlacementRequested
 from shared.entitlement import may_name_case_in_request
 from shared.errors import FieldConflict, NotFound
 from shared.persistence.appends import append, insert_with
+from shared.persistence.dialect_insert import dialect_insert
 from shared.runtime import Runtime
 from services.placement import queries
 from services.placement.domain.family import Composition
@@ -44,7 +43,7 @@ async def remember_case_region(session: AsyncSession, case_key: str, municipalit
 def _case_region_upsert(dialect: str) -> Executable:
     """A new case's row, or a later assessment's date on the case's row."""
     table = CaseRegion.__table__
-    statement = (postgres_insert if dialect == "postgresql" else sqlite_insert)(table)
+    statement = dialect_insert(dialect)(table)
     return statement.on_conflict_do_update(
         index_elements=[table.c.case_key],
         set_={"assessed_at": statement.excluded.assessed_at},
