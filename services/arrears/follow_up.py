@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.events.prevention import ContactMade, FinalReport, IntermediateReport, PreventionData
 from shared.contracts.events.triage import AlertKind, AlertRaised
+from shared.persistence.appends import append, insert_with
 from services.arrears.tables import Signal, SignalFeedback, SignalRouting
 
 # Reminders and escalations are the chain's business with its teams, not the signaller's.
@@ -18,15 +19,18 @@ NOT_ROUTING = frozenset({AlertKind.REMINDER, AlertKind.ESCALATION})
 
 
 async def record_routing(session: AsyncSession, alert: AlertRaised, routed_at: datetime) -> None:
-    """Keep the route of a signal this intake received, in one statement that writes nothing
-    for a signal another intake received (no read of the signal first)."""
+    """Keep the route of a signal this intake received, with a statement that writes nothing
+    for a signal another intake received (no read of the signal first). The row goes in at
+    commit with the consumed batch's others, in one executemany (shared.persistence.appends):
+    nothing in the batch reads it back."""
     if alert.kind in NOT_ROUTING:
         return  # the chain's business with its teams, not the signaller's
-    await session.execute(_INSERT_IF_OURS, routing_row(alert, routed_at).model_dump())
+    append(session, SignalRouting.__table__, routing_row(alert, routed_at).model_dump())
 
 
-def _insert_if_ours():
-    """INSERT INTO signal_routing (..) SELECT :alert_id, .. WHERE EXISTS (the signal): built once."""
+def _insert_if_ours(_dialect: str):
+    """INSERT INTO signal_routing (..) SELECT :alert_id, .. WHERE EXISTS (the signal), the same on
+    both dialects; built once (shared.persistence.appends)."""
     table = SignalRouting.__table__
     names = [column.name for column in table.columns]
     values = select(*(bindparam(name, type_=table.c[name].type) for name in names))
@@ -34,7 +38,7 @@ def _insert_if_ours():
     return insert(table).from_select(names, values.where(ours))
 
 
-_INSERT_IF_OURS = _insert_if_ours()
+insert_with(SignalRouting.__table__, _insert_if_ours)
 
 
 def routing_row(alert: AlertRaised, routed_at: datetime) -> SignalRouting:

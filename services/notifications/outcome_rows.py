@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from itertools import groupby
-from typing import Sequence
+from typing import Callable, Sequence
 from uuid import UUID
 
-from sqlalchemy import Row, bindparam, select, tuple_, update
+from sqlalchemy import Row, Update, bindparam, cast, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.backoff import Backoff
@@ -54,16 +56,42 @@ def _by_status(outcome: Outcome) -> int:
 async def write_delivered(connection: AsyncConnection, outcomes: Sequence[Outcome], now: datetime) -> list[Row]:
     """Mark delivered; the rows recorded (ANNOUNCED_COLUMNS), the others' lease had moved on."""
     recorded: list[Row] = []
+    statement, fence = _delivered(connection.dialect.name)
     for status_code, group in groupby(sorted(outcomes, key=_by_status), _by_status):
-        fence = [(o.delivery_id, o.leased_until) for o in group]  # each row with its own claim's lease
-        statement = (
-            update(TABLE)
-            .where(tuple_(COLUMNS.id, COLUMNS.next_attempt_at).in_(fence), COLUMNS.status == "pending")
-            .values(status="delivered", delivered_at=now, attempts=COLUMNS.attempts + 1, last_status_code=status_code or None, last_error=None)
-            .returning(*ANNOUNCED_COLUMNS)
-        )
-        recorded.extend((await connection.execute(statement)).all())
+        leases = [(o.delivery_id, o.leased_until) for o in group]  # each row with its own claim's lease
+        asked = {"now": now, "status_code": status_code or None, **fence(leases)}
+        recorded.extend((await connection.execute(statement, asked)).all())
     return recorded
+
+
+@cache
+def _delivered(dialect: str) -> tuple[Update, Callable[[list[tuple[UUID, datetime]]], dict]]:
+    """`UPDATE … delivered` fenced by `(id, lease) IN` the leases given, built once (docs/adr/0058),
+    and how the leases become its parameters. On PostgreSQL the leases are two arrays, unnested
+    side by side: one prepared statement for any number of deliveries. SQLite, which has no
+    arrays, expands a list of pairs when the statement runs."""
+    leased = tuple_(COLUMNS.id, COLUMNS.next_attempt_at)
+    if dialect == "postgresql":
+        ids = cast(bindparam("ids"), ARRAY(COLUMNS.id.type))
+        times = cast(bindparam("leases"), ARRAY(COLUMNS.next_attempt_at.type))
+        fenced = leased.in_(select(func.unnest(ids), func.unnest(times)))
+
+        def fence(leases: list[tuple[UUID, datetime]]) -> dict:
+            return {"ids": [id_ for id_, _ in leases], "leases": [lease for _, lease in leases]}
+    else:
+        fenced = leased.in_(bindparam("leases", expanding=True))
+
+        def fence(leases: list[tuple[UUID, datetime]]) -> dict:
+            return {"leases": leases}
+
+    statement = (
+        update(TABLE)
+        .where(fenced, COLUMNS.status == "pending")
+        .values(status="delivered", delivered_at=bindparam("now"), attempts=COLUMNS.attempts + 1,
+                last_status_code=bindparam("status_code"), last_error=None)
+        .returning(*ANNOUNCED_COLUMNS)
+    )  # fmt: skip
+    return statement, fence
 
 
 async def write_failed(connection: AsyncConnection, outcomes: Sequence[Outcome], backoff: Backoff, now: datetime) -> list[Failure]:

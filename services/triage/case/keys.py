@@ -20,11 +20,13 @@ there, without a query per signal.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Callable, Iterable, TypeVar
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.persistence.any_of import any_of
 from shared.persistence.new_rows import new_row
 from shared.persistence.per_transaction import remembered
 from services.triage.assessment import Location
@@ -94,11 +96,22 @@ async def read_ahead(
 async def _read_ahead(session: AsyncSession, table: type[Row], keys: set[str]) -> None:
     if not keys:
         return
-    key = table.__table__.primary_key.columns.values()[0]
+    key = _key_column(table)
     with session.no_autoflush:
-        found = {getattr(row, key.name) for row in (await session.exec(select(table).where(col(key).in_(sorted(keys))))).all()}
+        rows = (await session.exec(_rows_with_keys(table, session.bind.dialect.name), params={"keys": sorted(keys)})).all()
+    found = {getattr(row, key.name) for row in rows}
     absent = _absent_in_this_transaction(session)
     absent.update({(table, missing): True for missing in keys - found})
+
+
+def _key_column(table: type[Row]):
+    return table.__table__.primary_key.columns.values()[0]
+
+
+@cache
+def _rows_with_keys(table: type[Row], dialect: str):
+    """The rows whose key is one of `:keys`; built once, one statement for any batch (docs/adr/0058)."""
+    return select(table).where(any_of(col(_key_column(table)), "keys", dialect))
 
 
 async def _record_alias(session: AsyncSession, alias: CaseAlias | None, signal: Signal, case_key: str, now: datetime) -> None:
