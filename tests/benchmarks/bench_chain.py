@@ -16,7 +16,8 @@ the same run on the same machine. Prints figures; asserts nothing.
   1,000), once to a subscriber taking one CloudEvent per POST and once to one that asks
   for batches of up to 100: time to the last webhook and until every consumer group has committed
   everything, the sustained end-to-end rate beside raw aiokafka produce -> consume of as
-  many same-size records, CPU ms per signal per process and in all, peak resident memory
+  many same-size records, CPU ms per signal per process and in all, the whole machine's
+  (PostgreSQL, the JVMs, this load generator and webhook receiver), peak resident memory
   per process.
 """
 
@@ -309,6 +310,7 @@ def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600, batc
         ).json()
         receiver.secrets["/month"] = subscription["secret"]
         cpu_before = {name: cpu_seconds(pid) for name, pid in chain.pids().items()}
+        machine_before, others_before = machine_busy_seconds(), others_cpu_seconds(set(chain.pids().values()))
         started = time.monotonic()
         post_rate = post_batches(chain.url("arrears"), {"X-API-Key": "dev-ymere"}, size, post_batch)
         deadline = time.monotonic() + patience
@@ -318,6 +320,7 @@ def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600, batc
             time.sleep(0.5)
         last_webhook = time.monotonic()
         caught_up, lags = wait_until_caught_up(KAFKA, chain.env["SIGNAL_TOPIC_PREFIX"], timeout=patience)
+        others = others_cpu_seconds(set(chain.pids().values()))
         return {
             "size": size,
             "topic_prefix": chain.env["SIGNAL_TOPIC_PREFIX"],
@@ -330,6 +333,8 @@ def month_run(size: int, *, post_batch: int = 1000, patience: float = 3600, batc
             "requests": len(receiver.received),
             "batched": batched,
             "cpu": {name: cpu_seconds(pid) - cpu_before[name] for name, pid in chain.pids().items()},
+            "machine": machine_busy_seconds() - machine_before,
+            "others": {name: seconds - others_before[name] for name, seconds in others.items()},
             "memory": {name: rss_mib(pid) for name, pid in chain.pids().items()},
         }
     finally:
@@ -360,6 +365,11 @@ def print_month(run: dict, raw_rate: float | None, size_on_wire: int) -> None:
     print(
         "           CPU ms per signal: " + ", ".join(f"{name} {1000 * seconds / size:.1f}" for name, seconds in run["cpu"].items())
         + f"; all processes {total_ms:.1f} (target {CPU_TARGET_MS:.0f})"
+    )
+    print(
+        f"           the whole machine, CPU ms per signal: {1000 * run['machine'] / size:.1f}"
+        f" ({run['machine'] / run['to_all_consumers']:.2f} of {os.cpu_count()} cores busy until every consumer caught up); of it "
+        + ", ".join(f"{name} {1000 * seconds / size:.1f}" for name, seconds in run["others"].items())
     )
     print("           peak RSS MiB:      " + ", ".join(f"{name} {mib:.0f}" for name, mib in run["memory"].items()))
 
