@@ -4,7 +4,8 @@ changes only while it is still `pending` with the lease its claim set (docs/adr/
 - Delivered: one `UPDATE … WHERE (id, next_attempt_at) IN ((<id>, <its lease>), …) AND status =
   'pending' RETURNING …` per status code (deliveries of several claims, each with its own lease,
   in one statement), so no row is read first; what it returns is what was recorded, and what
-  alert.delivered announces.
+  alert.delivered announces. Built once, with the pairs as parameters (`_delivered`,
+  docs/adr/0059).
 - Failed: the attempts made decide the next one (or the dead letter), so those rows are read,
   the backoff is computed here, and they are written in one executemany, fenced the same way.
 """
