@@ -27,10 +27,12 @@ log = logging.getLogger(__name__)
 FETCH_MAX_RECORDS = 500  # per fetch, over all partitions: one batch, one transaction
 LINGER_BYTES = 256 * 1024  # a lingering consumer's fetch returns early once this much has come (about FETCH_MAX_RECORDS)
 # The most a fetch brings of one partition (a larger record still comes, alone). aiokafka keeps
-# what a fetch brought of every partition until it is handed over; at its default (1 MiB) a
-# consumer that has fallen behind on many partitions (the monitor reads every topic) held a MiB
-# of each, and its memory grew with the month's size (docs/adr/0060).
-PARTITION_FETCH_BYTES = 256 * 1024
+# what a fetch brought of every partition until it is handed over. A lingering consumer reads
+# many partitions (the monitor reads every topic) and falls behind by design: at the default
+# it held a MiB of each, and its memory grew with the month's size. Consumers on a signal's
+# way read a topic or two and keep the default, which costs them fewer fetches (docs/adr/0060).
+LINGERING_PARTITION_FETCH_BYTES = 256 * 1024
+PARTITION_FETCH_BYTES = 1024 * 1024  # aiokafka's default
 STOP_GRACE_SECONDS = 10.0  # at shutdown, for the batches in hand to finish and commit
 REVOKE_GRACE_SECONDS = 2.0  # at a rebalance, likewise, before a held partition is let go
 PRODUCER_STOP_SECONDS = 10.0  # for a producer being replaced to let go of what it still holds
@@ -142,7 +144,7 @@ class KafkaBus:
             # Lingering: the broker holds a fetch until LINGER_BYTES have come or linger_ms has passed.
             fetch_max_wait_ms=linger_ms or 100,
             fetch_min_bytes=LINGER_BYTES if linger_ms else 1,
-            max_partition_fetch_bytes=PARTITION_FETCH_BYTES,
+            max_partition_fetch_bytes=LINGERING_PARTITION_FETCH_BYTES if linger_ms else PARTITION_FETCH_BYTES,
             max_poll_interval_ms=600000,
             session_timeout_ms=15000,
             heartbeat_interval_ms=1000,
