@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any, Awaitable, Callable, Sequence
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import Event
 from shared.persistence.any_of import any_of
-from shared.persistence.appends import append
+from shared.persistence.appends import append, before_insert
 from shared.persistence.database import ChainTable
 
 Effect = Callable[[AsyncSession, Event], Awaitable[None]]
@@ -80,6 +81,17 @@ class ProcessedEvent(ChainTable, table=True):
 
     consumer: str = Field(primary_key=True)
     event_id: UUID = Field(primary_key=True)
+
+
+def _in_key_order(_connection, rows: list[dict]) -> None:
+    """A batch's processed-event rows go in in key order. Two instances handed the same events
+    at once (a rebalance) may hold them in different orders; inserted in one order, the second
+    waits for the first and is refused by the key, instead of each holding a row the other
+    waits for (a deadlock)."""
+    rows.sort(key=itemgetter("consumer", "event_id"))
+
+
+before_insert(ProcessedEvent.__table__, _in_key_order)
 
 
 async def handle_once(
