@@ -13,6 +13,11 @@ stays locked until commit, see outbox.py), so a later commit always holds a high
 Why this and not a snapshot horizon: docs/adr/0025-transient-is-not-poison.md; why no
 advisory lock of its own: docs/adr/0057.
 
+Rounds start at most every `round_spacing` (ROUND_SPACING): a relay woken again soon after
+a round waits out the rest of it, so a trickle of commits leaves in rounds of a few
+events, not one round (a transaction and a produce request) each. A quiet relay publishes
+at once, and a backlog goes round after round without waiting (docs/adr/0061).
+
 The database or the broker away is transient: the relay reports a hold in the
 runtime's outages and tries again with capped backoff, for as long as it takes.
 """
@@ -40,6 +45,7 @@ log = logging.getLogger(__name__)
 RELAY_LOCK_ID = 7_318_001  # arbitrary, constant per database: "the outbox relay"
 CONTENT_TYPE_HEADER = ("content-type", b"application/cloudevents+json")
 HOLDER = "outbox relay"
+ROUND_SPACING = 0.025  # s: the least time from one round's start to the next, unless a backlog waits
 
 
 class OutboxRelay:
@@ -50,6 +56,7 @@ class OutboxRelay:
         *,
         batch_size: int = 500,
         idle_interval: float = 0.5,
+        round_spacing: float = ROUND_SPACING,
         keep_sent_for: timedelta = timedelta(days=7),
         outages: Outages | None = None,
         retry: RetryPolicy = RetryPolicy(),
@@ -58,6 +65,7 @@ class OutboxRelay:
         self._bus = bus
         self._batch_size = batch_size
         self._idle_interval = idle_interval
+        self._round_spacing = round_spacing
         self._keep_sent_for = keep_sent_for
         self._wakeup = asyncio.Event()
         self._outages = outages if outages is not None else Outages()
@@ -72,7 +80,9 @@ class OutboxRelay:
     async def run(self, stop: asyncio.Event) -> None:
         rounds = 0
         failures = 0
+        clock = asyncio.get_running_loop().time
         while not stop.is_set():
+            started = clock()
             try:
                 sent = await self.relay_once()
                 rounds += 1
@@ -100,6 +110,8 @@ class OutboxRelay:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=self._idle_interval)
                 except TimeoutError:
                     pass
+                if not stop.is_set():  # woken soon after the round: let other commits join the next
+                    await asyncio.sleep(max(0.0, started + self._round_spacing - clock()))
         try:
             await self.relay_once()  # flush what the last requests staged before shutting down
         except Exception as exc:  # noqa: BLE001 - what is left is published after the restart

@@ -1,0 +1,85 @@
+"""The outbox relay's rounds: a trickle of commits leaves a few at a time, a quiet relay
+publishes at once, a backlog does not wait (docs/adr/0061)."""
+
+import asyncio
+import json
+import time
+
+from shared.bus.memory import InMemoryBus
+from shared.persistence.database import create_engine, create_tables, session_factory
+from shared.persistence.outbox import add_to_outbox
+from shared.persistence.relay import OutboxRelay
+from tests.support.events import arrears_event
+from tests.support.wait import wait_for
+
+SPACING = 1.0  # s: long beside a round on SQLite, so what joins a round does not depend on timing
+
+
+class CountingBus(InMemoryBus):
+    """Remembers how many records each round handed over."""
+
+    def __init__(self):
+        super().__init__()
+        self.rounds: list[int] = []
+
+    async def publish(self, records):
+        self.rounds.append(len(records))
+        return await super().publish(records)
+
+
+async def test_commits_soon_after_a_round_leave_together_and_a_quiet_relay_publishes_at_once(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/relay.db")
+    await create_tables(engine)
+    sessions = session_factory(engine)
+    bus, stop = CountingBus(), asyncio.Event()
+    relay = OutboxRelay(sessions, bus, idle_interval=60, round_spacing=SPACING)
+
+    async def commit(household: str) -> None:
+        async with sessions() as session, session.begin():
+            add_to_outbox(session, "signals", arrears_event(household, 2))
+        relay.wake()
+
+    running = asyncio.create_task(relay.run(stop))
+    await asyncio.sleep(SPACING + 0.1)  # quiet: the start-up round is longer ago than the spacing
+
+    woken = time.monotonic()
+    await commit("hh-00000001")
+    await wait_for(lambda: _now(relay.published == 1), what="the first event published")
+    assert time.monotonic() - woken < SPACING, "a quiet relay publishes at once"
+
+    await commit("hh-00000002")  # soon after that round: waits out the rest of its spacing
+    await asyncio.sleep(0.1)
+    assert relay.published == 1
+    await commit("hh-00000003")
+    await wait_for(lambda: _now(relay.published == 3), what="both later events published", timeout=SPACING * 5)
+    assert bus.rounds == [1, 2], "the two commits soon after a round left in one round"
+    households = [json.loads(record.value)["subject"] for record in bus.records("signals")]
+    assert len(set(households)) == 3
+    stop.set()
+    relay.wake()
+    await running
+    await engine.dispose()
+
+
+async def test_a_backlog_goes_round_after_round_without_waiting(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/relay.db")
+    await create_tables(engine)
+    sessions = session_factory(engine)
+    async with sessions() as session, session.begin():
+        for n in range(7):
+            add_to_outbox(session, "signals", arrears_event(f"hh-{n:08d}", 2))
+    bus, stop = CountingBus(), asyncio.Event()
+    relay = OutboxRelay(sessions, bus, batch_size=3, idle_interval=60, round_spacing=5)
+    started = time.monotonic()
+    running = asyncio.create_task(relay.run(stop))
+    await wait_for(lambda: _now(relay.published == 7), what="the backlog published")
+    assert bus.rounds == [3, 3, 1] and time.monotonic() - started < 5
+    stop.set()
+    relay.wake()
+    await running
+    await engine.dispose()
+
+
+async def _now(value):
+    await asyncio.sleep(0.01)
+    return value
