@@ -83,6 +83,7 @@ class OutboxRelay:
         clock = asyncio.get_running_loop().time
         while not stop.is_set():
             started = clock()
+            self._wakeup.clear()  # before the round: a commit during it wakes the next one
             try:
                 sent = await self.relay_once()
                 rounds += 1
@@ -105,7 +106,6 @@ class OutboxRelay:
             failures = 0
             self._outages.recovered(HOLDER)
             if sent < self._batch_size:
-                self._wakeup.clear()
                 try:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=self._idle_interval)
                 except TimeoutError:

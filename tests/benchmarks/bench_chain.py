@@ -3,6 +3,7 @@ the same run on the same machine. Prints figures; asserts nothing.
 
     make bench                                   # all of it
     .venv/bin/python -m tests.benchmarks.bench_chain intake|latency|month [sizes...]
+    .venv/bin/python -m tests.benchmarks.bench_chain trickle [rate] [seconds]
 
 - intake: signals/s accepted by the intake (202, stored, staged in the outbox) vs a bare
   FastAPI endpoint validating the same body, both under uvicorn with the same settings;
@@ -11,6 +12,9 @@ the same run on the same machine. Prints figures; asserts nothing.
   minute), vs raw aiokafka produce -> consume of same-size records at the same rates; per
   rate also the cores each process used, the whole machine's (PostgreSQL, the JVMs, this
   load generator), and p50/p99 per hop: intake, triage, notifications (tests/benchmarks/hops.py).
+- trickle (not in `all`): the intake alone on PostgreSQL, posted one signal at a time at
+  `rate`/s (default 100) for `seconds` (default 20): the CPU it takes per signal, where
+  the fixed cost of each transaction and each relay round shows (docs/adr/0061).
 - month: N arrears signals through the whole chain, every consumer including the monitor
   (10,000, 50,000, 100,000 by default), posted as a corporation's monthly run (batches of
   1,000), once to a subscriber taking one CloudEvent per POST and once to one that asks
@@ -118,6 +122,40 @@ def bench_intake(count: int = 3000) -> None:
     print(f"intake alone (it stores, stages and publishes to Kafka), {count} single posts, 32 in flight, and {batch_count} signals in batches of 500 (SQLite, the local default):")
     print(f"  single  bare FastAPI {bare_rate:7.0f}/s   intake {intake_rate:7.0f}/s   ratio {intake_rate / bare_rate:.0%}")
     print(f"  batch   bare FastAPI {bare_batch:7.0f}/s   intake {intake_batch:7.0f}/s   ratio {intake_batch / bare_batch:.0%}")
+
+
+def bench_trickle(rate: float = 100, seconds: float = 20) -> None:
+    chain = start_chain(database="postgres", services=("arrears",))  # nothing downstream shares the CPU
+    try:
+        intake = chain.url("arrears")
+        asyncio.run(post_at_rate(intake, 10, 2, offset=700_000))  # warm-up
+        pid = chain.pids()["arrears"]
+        before = cpu_seconds(pid)
+        failed = asyncio.run(post_at_rate(intake, rate, seconds))
+        time.sleep(1)  # the relay's last round
+        used = cpu_seconds(pid) - before
+    finally:
+        chain.stop()
+    print(
+        f"intake alone (PostgreSQL), one signal per POST at {rate:g}/s for {seconds:g} s:"
+        f" {1000 * used / (rate * seconds):.2f} CPU ms per signal ({failed} posts failed)"
+    )
+
+
+async def post_at_rate(url: str, rate: float, seconds: float, offset: int = 0) -> int:
+    """Post single signals at `rate`/s (open loop); how many were not accepted."""
+    failed = 0
+    async with aiohttp.ClientSession(base_url=url) as client:
+        start = time.monotonic()
+
+        async def one(n: int) -> None:
+            nonlocal failed
+            await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
+            async with client.post("/v1/signals", json=body(offset + n), headers={"X-API-Key": "dev-ymere"}) as response:
+                failed += response.status != 202
+
+        await asyncio.gather(*(one(n) for n in range(int(rate * seconds))))
+    return failed
 
 
 async def offered_load(
@@ -393,5 +431,7 @@ if __name__ == "__main__":
         bench_intake(int(numbers[0]) if numbers and what == "intake" else 3000)
     if what in ("latency", "all"):
         bench_latency(numbers if numbers and what == "latency" else LATENCY_RATES)
+    if what == "trickle":
+        bench_trickle(*numbers)
     if what in ("month", "all"):
         bench_month(tuple(int(n) for n in numbers) if numbers and what == "month" else (10_000, 50_000, 100_000))
