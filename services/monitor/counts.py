@@ -88,6 +88,8 @@ class _Writes:
     mark_changed: object  # period_change: insert, or move changed_at
     add_profile: object  # join_profile: insert, unless the link has one (the first profile counts)
     add_pending: object  # pending_fact: insert
+    drop_pending: object  # pending_fact: delete the rows `:ids` (any_of: one statement for any number)
+    drop_profiles: object  # join_profile: delete the rows `:links`
 
 
 @cache
@@ -107,6 +109,8 @@ def _writes(dialect: str) -> _Writes:
         ),
         add_profile=dml(JoinProfile.__table__).on_conflict_do_nothing(index_elements=["link"]),
         add_pending=insert(PendingFact.__table__),
+        drop_pending=delete(PendingFact).where(any_of(col(PendingFact.id), "ids", dialect)).execution_options(synchronize_session=False),
+        drop_profiles=delete(JoinProfile).where(any_of(col(JoinProfile.link), "links", dialect)).execution_options(synchronize_session=False),
     )
 
 
@@ -123,10 +127,10 @@ async def _write_counts(session: AsyncSession, writes: _Writes, deltas: dict[Cel
 async def _write_joins(session: AsyncSession, writes: _Writes, settled: Settlement, now: datetime) -> None:
     if settled.pending_removed:
         for chunk in _chunks(settled.pending_removed):
-            await session.exec(delete(PendingFact).where(col(PendingFact.id).in_(chunk)))
+            await session.exec(writes.drop_pending, params={"ids": chunk})
     if settled.profiles_removed:
         for chunk in _chunks(sorted(settled.profiles_removed)):
-            await session.exec(delete(JoinProfile).where(col(JoinProfile.link).in_(chunk)))
+            await session.exec(writes.drop_profiles, params={"links": chunk})
     if settled.profiles_added:
         profiles = [_profile_row(link, held, now) for link, held in sorted(settled.profiles_added.items())]
         await session.exec(writes.add_profile, params=profiles)
