@@ -5,6 +5,8 @@ import asyncio
 import json
 import time
 
+import pytest
+
 from shared.bus.memory import InMemoryBus
 from shared.persistence.database import create_engine, create_tables, session_factory
 from shared.persistence.outbox import add_to_outbox
@@ -27,16 +29,32 @@ class CountingBus(InMemoryBus):
         return await super().publish(records)
 
 
-async def test_commits_soon_after_a_round_leave_together_and_a_quiet_relay_publishes_at_once(tmp_path):
+@pytest.fixture
+async def sessions(tmp_path):
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/relay.db")
     await create_tables(engine)
-    sessions = session_factory(engine)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def stage(sessions, household: str) -> None:
+    """A transaction that stages one event for the signals topic."""
+    async with sessions() as session, session.begin():
+        add_to_outbox(session, "signals", arrears_event(household, 2))
+
+
+async def stopped(relay: OutboxRelay, stop: asyncio.Event, running: asyncio.Task) -> None:
+    stop.set()
+    relay.wake()  # out of its idle wait at once
+    await running
+
+
+async def test_commits_soon_after_a_round_leave_together_and_a_quiet_relay_publishes_at_once(sessions):
     bus, stop = CountingBus(), asyncio.Event()
     relay = OutboxRelay(sessions, bus, idle_interval=60, round_spacing=SPACING)
 
     async def commit(household: str) -> None:
-        async with sessions() as session, session.begin():
-            add_to_outbox(session, "signals", arrears_event(household, 2))
+        await stage(sessions, household)
         relay.wake()
 
     running = asyncio.create_task(relay.run(stop))
@@ -55,21 +73,14 @@ async def test_commits_soon_after_a_round_leave_together_and_a_quiet_relay_publi
     assert bus.rounds == [1, 2], "the two commits soon after a round left in one round"
     households = [json.loads(record.value)["subject"] for record in bus.records("signals")]
     assert len(set(households)) == 3
-    stop.set()
-    relay.wake()
-    await running
-    await engine.dispose()
+    await stopped(relay, stop, running)
 
 
-async def test_a_commit_during_a_round_is_published_by_the_next_without_waiting_for_the_poll(tmp_path):
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/relay.db")
-    await create_tables(engine)
-    sessions = session_factory(engine)
+async def test_a_commit_during_a_round_is_published_by_the_next_without_waiting_for_the_poll(sessions):
     stop = asyncio.Event()
 
     async def commit(household: str) -> None:
-        async with sessions() as session, session.begin():
-            add_to_outbox(session, "signals", arrears_event(household, 2))
+        await stage(sessions, household)
         relay.wake()
 
     class CommitDuringTheFirstRound(CountingBus):
@@ -84,29 +95,19 @@ async def test_a_commit_during_a_round_is_published_by_the_next_without_waiting_
     running = asyncio.create_task(relay.run(stop))
     await wait_for(lambda: _now(relay.published == 2), what="the event committed during the first round", timeout=10)
     assert bus.rounds == [1, 1]
-    stop.set()
-    relay.wake()
-    await running
-    await engine.dispose()
+    await stopped(relay, stop, running)
 
 
-async def test_a_backlog_goes_round_after_round_without_waiting(tmp_path):
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/relay.db")
-    await create_tables(engine)
-    sessions = session_factory(engine)
-    async with sessions() as session, session.begin():
-        for n in range(7):
-            add_to_outbox(session, "signals", arrears_event(f"hh-{n:08d}", 2))
+async def test_a_backlog_goes_round_after_round_without_waiting(sessions):
+    for n in range(7):
+        await stage(sessions, f"hh-{n:08d}")
     bus, stop = CountingBus(), asyncio.Event()
     relay = OutboxRelay(sessions, bus, batch_size=3, idle_interval=60, round_spacing=5)
     started = time.monotonic()
     running = asyncio.create_task(relay.run(stop))
     await wait_for(lambda: _now(relay.published == 7), what="the backlog published")
     assert bus.rounds == [3, 3, 1] and time.monotonic() - started < 5
-    stop.set()
-    relay.wake()
-    await running
-    await engine.dispose()
+    await stopped(relay, stop, running)
 
 
 async def _now(value):
