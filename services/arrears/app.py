@@ -11,7 +11,7 @@ from shared.retention import retention_worker
 from shared.retention import router as retention_router
 from shared.runtime import Runtime, serve
 from services.arrears.api import router
-from services.arrears.handlers import CONSUMERS, EVENT_HANDLERS, UNHURRIED
+from services.arrears.handlers import CONSUMERS, EVENT_HANDLERS
 from services.arrears.domain.retention import RetentionPolicy
 from services.arrears.retention import RETENTION_JOB, arrears_sweeps
 from services.arrears.settings import ArrearsSettings
@@ -21,7 +21,7 @@ from services.arrears.tables import METADATA
 def create_app(runtime: Runtime) -> FastAPI:
     settings: ArrearsSettings = runtime.settings
     policy = RetentionPolicy(settings.retention_months_without_eviction, settings.retention_months_after_eviction)
-    consumers = consume_workers(runtime, CONSUMERS, bind(EVENT_HANDLERS, CONSUMERS, lambda handler: handler), unhurried=UNHURRIED)
+    consumers = consume_workers(runtime, CONSUMERS, bind(EVENT_HANDLERS, CONSUMERS, lambda handler: handler))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

@@ -18,10 +18,6 @@ from services.arrears.follow_up import record_feedback, record_routing
 # The consumer of each topic the intake reads. Kafka's committed offsets and the
 # processed-event rows carry these names: renaming one reprocesses its topic.
 CONSUMERS = {topics.ALERTS: "arrears", topics.PREVENTION: "arrears-feedback"}
-# A signaller reads its signals' routing and feedback when it looks, not the moment they
-# happen: both consumers are unhurried (shared.event_handlers), so the intake's CPU at a
-# trickle goes to the POSTs and the relay (docs/adr/0061).
-UNHURRIED = frozenset(CONSUMERS.values())
 
 
 async def on_alert_raised(session: AsyncSession, event: Event) -> None:
