@@ -10,6 +10,11 @@ tests) has neither row locks nor DML in a CTE: there the SELECT and the UPDATE r
 transaction, as a writer locks the whole database anyway.
 
 Rows come back in the order they fell due, as batching expects (services.notifications.batching).
+
+A claim whose answer was lost (the connection dropped after the statement ran: a database
+restart) may have leased rows that nobody will send. Every claim's `leased_until` is its
+own instant, so `release` gives exactly those rows back, due at once, instead of leaving
+them until the lease ends.
 """
 
 from __future__ import annotations
@@ -89,3 +94,17 @@ async def claim(
             ids = [row.id for row in due]
             await connection.execute(update(DELIVERY_TABLE).where(COLUMNS.id.in_(ids)).values(next_attempt_at=leased_until))
         return due, (now if due else (await connection.execute(NEXT_DUE)).scalar())
+
+
+RELEASE = (
+    update(DELIVERY_TABLE)
+    .where(COLUMNS.status == "pending", COLUMNS.next_attempt_at == bindparam("leased_until"))
+    .values(next_attempt_at=bindparam("now"))
+)
+
+
+async def release(engine: AsyncEngine, leased_until: datetime, now: datetime) -> int:
+    """Give back, due `now`, what a claim with this `leased_until` leased and nobody sent
+    (its answer was lost); how many rows that was. A claim that leased nothing releases nothing."""
+    async with engine.begin() as connection:
+        return (await connection.execute(RELEASE, {"leased_until": leased_until, "now": now})).rowcount

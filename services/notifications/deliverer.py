@@ -17,7 +17,9 @@ retry the outcome recorder scheduled, a replay; and when a test moves the clock.
 Outages. While the database is away, claims pause with a capped backoff and sends
 in flight finish; their outcomes wait in memory (services.notifications.outcomes) and
 are written when it is back, well within the lease; meanwhile this deliverer never
-claims what it sent and has not recorded. A receiver that is away is the retry path.
+claims what it sent and has not recorded. A claim that failed may have leased rows before
+its answer was lost; they are released before the next claim (services.notifications.claims),
+so they are not held for the whole lease. A receiver that is away is the retry path.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from shared.runtime import Runtime
 from services.notifications.backoff import Backoff, Streak
 from services.notifications.batching import batch_body, sendings
 from services.notifications.outcomes import Outcome, OutcomeRecorder
-from services.notifications.claims import claim
+from services.notifications.claims import claim, release
 from services.notifications.targets import Target, target_of
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,7 @@ class Deliverer:
         if on_move is not None:
             on_move(self.wake)
         self._claims = Streak()
+        self._unanswered: list[datetime] = []  # `leased_until` of claims that failed: released before the next claim
         self.sent = 0  # requests started (a metric)
         self.claims = 0  # claim transactions committed (a metric)
 
@@ -149,9 +152,18 @@ class Deliverer:
     async def claim_due(self, limit: int) -> list[Claimed]:
         """Lease up to `limit` due deliveries to this deliverer, to be sent now (services.notifications.claims)."""
         now = self._runtime.clock.now()
+        while self._unanswered:  # first what earlier claims may have leased and not handed over
+            released = await release(self._runtime.engine, self._unanswered[0], now)
+            self._unanswered.pop(0)
+            if released:
+                log.warning("released %d deliveries leased by a claim whose answer was lost", released)
         leased_until = now + self._lease
-        # Not what was sent (or is being sent) here and whose outcome is not yet written.
-        due, self._next_due = await claim(self._runtime.engine, now, leased_until, limit, self._outcomes.held)
+        try:
+            # Not what was sent (or is being sent) here and whose outcome is not yet written.
+            due, self._next_due = await claim(self._runtime.engine, now, leased_until, limit, self._outcomes.held)
+        except Exception:
+            self._unanswered.append(leased_until)  # it may have leased rows before the answer was lost
+            raise
         return [Claimed(delivery_id, event_id, body, target_of(*columns), leased_until) for delivery_id, event_id, body, *columns in due]
 
     def _idle_seconds(self) -> float:

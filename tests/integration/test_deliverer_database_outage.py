@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from services.notifications import claims
+from services.notifications import deliverer as deliverer_module
 from tests.support.deliveries import all_delivered, attempts, delivering, runtime_on, seed
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.wait import wait_for
@@ -64,3 +66,31 @@ def _true(probe):
 
     return wrapped
 
+
+
+async def test_deliveries_leased_by_a_claim_whose_answer_was_lost_are_sent_without_waiting_out_the_lease(
+    new_database, receiver, monkeypatch
+):
+    """The database ran the claim, then the connection dropped before the answer came back (a
+    restart at that moment): the rows it leased are released before the next claim, not held
+    for the lease (300 s)."""
+    service = runtime_on(new_database("notifications"), delivery_concurrency=2, delivery_timeout_seconds=5)
+    sent = await seed(service, receiver, PATH, 6)
+    lost: list = []
+
+    async def answer_lost_once(*args, **kwargs):
+        answer = await claims.claim(*args, **kwargs)
+        if not lost:
+            lost.append(answer)
+            raise ConnectionResetError("connection was closed in the middle of operation")
+        return answer
+
+    monkeypatch.setattr(deliverer_module, "claim", answer_lost_once)
+    try:
+        async with delivering(service):
+            await wait_for(lambda: all_delivered(service, 6), timeout=30, what="every delivery, those of the lost claim too")
+    finally:
+        await service.engine.dispose()
+    assert lost and lost[0][0], "the lost claim had leased deliveries"
+    sends = receiver.sends_per_event(PATH)
+    assert set(sends) == sent and max(sends.values()) == 1
