@@ -27,7 +27,7 @@ from shared.bus.kafka import KafkaBus
 from shared.bus.port import Bus
 from shared.bus.topic_plan import TopicSpec, load_definitions, plan
 from shared.clock import AdjustableClock, Clock, SystemClock
-from shared.collector import settle
+from shared.collector import full_passes, settle
 from shared.contracts.envelope import Event, new_event
 from shared.contracts.events import EventData
 from shared.contracts import schemas
@@ -249,6 +249,7 @@ async def serve(runtime: Runtime, *, tables: Sequence[MetaData], workers: Sequen
     runtime.started.set()
     if runtime.freeze_after_start:
         settle()  # the collector: start-up frozen, young passes rarer (shared.collector)
+        tasks.append(asyncio.create_task(full_passes(stop)))  # what died in the older generations goes
     try:
         yield
     finally:
