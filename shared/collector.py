@@ -22,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import gc
 
+from shared.outages import pause
+
 YOUNG_PASS_EVERY = 50_000  # net allocations of tracked objects; CPython's default is 700
 FULL_PASS_EVERY = 15.0  # seconds
 
@@ -36,8 +38,5 @@ def settle() -> None:
 
 async def full_passes(stop: asyncio.Event, every: float = FULL_PASS_EVERY) -> None:
     """Until `stop`: a full pass every `every` seconds."""
-    while not stop.is_set():
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=every)
-        except TimeoutError:
-            gc.collect()
+    while not await pause(stop, every):
+        gc.collect()
